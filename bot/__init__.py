@@ -1,0 +1,1 @@
+"""The Telegram adapter: the application factory, thin handlers, screens and texts."""

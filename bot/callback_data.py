@@ -1,0 +1,186 @@
+"""Callback data: short, namespaced strings, encoded and decoded only here.
+
+Survey presses carry the window and the step they were drawn for, so a press on an old
+message, a doubled tap or a forged string can be recognised and refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from conversations.engine import (
+    Back,
+    Choose,
+    FinishChoices,
+    KeepText,
+    Press,
+    Revise,
+    SkipText,
+    Toggle,
+)
+
+MAX_BYTES = 64  # Telegram's limit for callback_data
+
+
+@dataclass(frozen=True, slots=True)
+class BeginSurvey:
+    """The 开始 button under the welcome text."""
+
+    window_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyPress:
+    """A press on a survey step."""
+
+    window_id: int
+    press: Press
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitBallot:
+    """The 提交 button on the review step."""
+
+    window_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTally:
+    """A leader picks a unit to see (or refresh) its tally."""
+
+    window_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AskClose:
+    """A leader picks a unit to close; the bot asks to confirm."""
+
+    window_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmClose:
+    """A leader confirms closing the window (确认关闭)."""
+
+    window_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelClose:
+    """A leader keeps the window open after all."""
+
+    window_id: int
+
+
+Action = (
+    BeginSurvey | SurveyPress | SubmitBallot | ShowTally | AskClose | ConfirmClose | CancelClose
+)
+
+_NUMBER = r"(0|[1-9][0-9]{0,17})"
+_OPTION = r"([a-z0-9_]{1,24})"
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "g": re.compile(rf"^g:{_NUMBER}$"),
+    "a": re.compile(rf"^a:{_NUMBER}:{_NUMBER}:{_OPTION}$"),
+    "t": re.compile(rf"^t:{_NUMBER}:{_NUMBER}:{_OPTION}:([01])$"),
+    "d": re.compile(rf"^d:{_NUMBER}:{_NUMBER}$"),
+    "k": re.compile(rf"^k:{_NUMBER}:{_NUMBER}$"),
+    "x": re.compile(rf"^x:{_NUMBER}:{_NUMBER}$"),
+    "b": re.compile(rf"^b:{_NUMBER}:{_NUMBER}$"),
+    "r": re.compile(rf"^r:{_NUMBER}:{_NUMBER}$"),
+    "s": re.compile(rf"^s:{_NUMBER}$"),
+    "lt": re.compile(rf"^lt:{_NUMBER}$"),
+    "lc": re.compile(rf"^lc:{_NUMBER}$"),
+    "ly": re.compile(rf"^ly:{_NUMBER}$"),
+    "ln": re.compile(rf"^ln:{_NUMBER}$"),
+}
+
+
+def encode(action: Action) -> str:
+    """Return the callback data for an action (at most 64 bytes)."""
+    data = _encode(action)
+    if len(data.encode()) > MAX_BYTES:
+        msg = f"callback data too long: {data!r}"
+        raise ValueError(msg)
+    return data
+
+
+def _encode(action: Action) -> str:  # noqa: PLR0911 - one return per action kind
+    match action:
+        case BeginSurvey(window_id=w):
+            return f"g:{w}"
+        case SubmitBallot(window_id=w):
+            return f"s:{w}"
+        case ShowTally(window_id=w):
+            return f"lt:{w}"
+        case AskClose(window_id=w):
+            return f"lc:{w}"
+        case ConfirmClose(window_id=w):
+            return f"ly:{w}"
+        case CancelClose(window_id=w):
+            return f"ln:{w}"
+        case SurveyPress(window_id=w, press=press):
+            return _encode_press(w, press)
+
+
+def _encode_press(w: int, press: Press) -> str:  # noqa: PLR0911 - one return per press kind
+    match press:
+        case Choose(step=s, option_id=o):
+            return f"a:{w}:{s}:{o}"
+        case Toggle(step=s, option_id=o, selected=selected):
+            return f"t:{w}:{s}:{o}:{int(selected)}"
+        case FinishChoices(step=s):
+            return f"d:{w}:{s}"
+        case KeepText(step=s):
+            return f"k:{w}:{s}"
+        case SkipText(step=s):
+            return f"x:{w}:{s}"
+        case Back(step=s):
+            return f"b:{w}:{s}"
+        case Revise(question_index=q):
+            return f"r:{w}:{q}"
+
+
+def decode(data: str | None) -> Action | None:  # noqa: PLR0911 - one return per action kind
+    """Return the action the callback data stands for, or None if it does not decode."""
+    if not data:
+        return None
+    prefix = data.split(":", 1)[0]
+    pattern = _PATTERNS.get(prefix)
+    match = pattern.match(data) if pattern else None
+    if match is None:
+        return None
+    fields = match.groups()
+    window_id = int(fields[0])
+    numbers = [int(f) for f in fields[1:2] if f.isdigit()]
+    match prefix:
+        case "g":
+            return BeginSurvey(window_id)
+        case "s":
+            return SubmitBallot(window_id)
+        case "lt":
+            return ShowTally(window_id)
+        case "lc":
+            return AskClose(window_id)
+        case "ly":
+            return ConfirmClose(window_id)
+        case "ln":
+            return CancelClose(window_id)
+    step = numbers[0]
+    press: Press
+    match prefix:
+        case "a":
+            press = Choose(step, fields[2])
+        case "t":
+            press = Toggle(step, fields[2], selected=fields[3] == "1")
+        case "d":
+            press = FinishChoices(step)
+        case "k":
+            press = KeepText(step)
+        case "x":
+            press = SkipText(step)
+        case "b":
+            press = Back(step)
+        case _:
+            press = Revise(step)
+    return SurveyPress(window_id, press)

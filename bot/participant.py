@@ -1,0 +1,206 @@
+"""Handlers for participants: open the link, answer step by step, submit anonymously."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, Update
+from telegram.ext import ContextTypes
+
+from bot import screens, texts
+from bot.callback_data import BeginSurvey, SubmitBallot, SurveyPress
+from bot.replies import answer, reply, show
+from bot.screens import Screen
+from bot.services import Services
+from conversations.engine import Draft
+from conversations.errors import (
+    AlreadySubmitted,
+    Incomplete,
+    NoChoiceMade,
+    NotExpectingText,
+    StaleStep,
+    SuggestionTooLong,
+    SurveyError,
+    TooManyChoices,
+    UnknownOption,
+    WindowClosed,
+)
+from conversations.questionnaire import QuestionKind
+from storage.models import Window
+
+logger = logging.getLogger(__name__)
+
+ParticipantAction = BeginSurvey | SurveyPress | SubmitBallot
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a press is answered: a notice on the phone and, maybe, a new screen."""
+
+    notice: str | None = None
+    alert: bool = False
+    screen: Screen | None = None
+
+
+def _refusal(error: SurveyError) -> Outcome:  # noqa: PLR0911 - one answer per error kind
+    match error:
+        case StaleStep():
+            return Outcome(texts.ANSWER_STALE)
+        case TooManyChoices(limit=limit):
+            return Outcome(texts.ANSWER_TOO_MANY.format(limit=limit), alert=True)
+        case NoChoiceMade():
+            return Outcome(texts.ANSWER_NONE_CHOSEN, alert=True)
+        case Incomplete(question_index=index):
+            return Outcome(texts.ANSWER_INCOMPLETE.format(number=index + 1), alert=True)
+        case AlreadySubmitted():
+            return Outcome(texts.ANSWER_ALREADY, alert=True)
+        case WindowClosed():
+            return Outcome(texts.ANSWER_ENDED, alert=True)
+        case UnknownOption():
+            return Outcome(texts.ANSWER_UNKNOWN)
+    return Outcome(texts.ANSWER_UNKNOWN)
+
+
+class ParticipantHandlers:
+    """The participant side of the bot; every method is a thin handler."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.survey = services.survey
+        self.repository = services.repository
+
+    async def on_link(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle /start <token>: welcome, resume, or say why not."""
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None:
+            return
+        token = context.args[0] if context.args else ""
+        window = await self.repository.window_by_token(token)
+        if window is None:
+            await message.reply_text(texts.LINK_INVALID)
+            return
+        unit = texts.unit(window.unit)
+        if not window.is_open:
+            await message.reply_text(texts.ENDED_FOR_PARTICIPANT.format(unit=unit))
+            return
+        key = self.services.key(window.id, user.id)
+        if await self.repository.has_participated(key):
+            await message.reply_text(texts.ALREADY_TAKEN_PART.format(unit=unit))
+            return
+        draft = await self.repository.draft(key)
+        if draft is None:
+            screen = screens.welcome(
+                self.survey, window.id, window.unit, self.services.settings.survey_min_group
+            )
+        else:
+            current = screens.step(self.survey, window.id, window.unit, draft)
+            screen = Screen(f"{texts.RESUMED}\n\n{current.text}", current.rows)
+        await reply(message, screen)
+
+    async def on_press(self, query: CallbackQuery, action: ParticipantAction) -> None:
+        """Handle a press on the survey message: decide, persist, answer, then redraw."""
+        window = await self.repository.window(action.window_id)
+        if window is None:
+            await answer(query, texts.ANSWER_UNKNOWN)
+            return
+        if not window.is_open:
+            await answer(query, texts.ANSWER_ENDED, alert=True)
+            await show(query, Screen(texts.ENDED_FOR_PARTICIPANT.format(unit=texts.unit(window.unit))))
+            return
+        key = self.services.key(window.id, query.from_user.id)
+        async with self.services.locks.hold(key):
+            try:
+                outcome = await self._decide(window, key, action)
+            except SurveyError as error:
+                outcome = _refusal(error)
+        await answer(query, outcome.notice, alert=outcome.alert)
+        if outcome.screen is not None:
+            await show(query, outcome.screen)
+
+    async def _decide(self, window: Window, key: bytes, action: ParticipantAction) -> Outcome:
+        if await self.repository.has_participated(key):
+            raise AlreadySubmitted
+        draft = await self.repository.draft(key)
+        if isinstance(action, BeginSurvey):
+            if draft is None:
+                draft = self.survey.start()
+                await self.repository.save_draft(key, window.id, draft)
+            return Outcome(screen=screens.step(self.survey, window.id, window.unit, draft))
+        if draft is None:
+            return Outcome(texts.ANSWER_NO_DRAFT, alert=True)
+        if isinstance(action, SubmitBallot):
+            ballot = self.survey.ballot(draft)
+            await self.repository.submit(key, window.id, ballot)
+            thanks = Screen(texts.THANKS.format(unit=texts.unit(window.unit)))
+            return Outcome(texts.ANSWER_SUBMITTED, screen=thanks)
+        updated = self.survey.apply(draft, action.press)
+        if updated == draft:
+            return Outcome(texts.ANSWER_SAVED)
+        await self.repository.save_draft(key, window.id, updated)
+        return Outcome(screen=screens.step(self.survey, window.id, window.unit, updated))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Take a text message as the suggestion of the draft on the free-text step."""
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        found = await self._drafts_of(user.id)
+        on_text_step = [
+            (window, key)
+            for window, key, draft in found
+            if (question := self.survey.current_question(draft)) is not None
+            and question.kind is QuestionKind.TEXT
+        ]
+        if not on_text_step:
+            await message.reply_text(texts.USE_BUTTONS if found else texts.NO_SURVEY)
+            return
+        window, key = on_text_step[0]
+        async with self.services.locks.hold(key):
+            try:
+                draft = await self.repository.draft(key)
+                if draft is None:
+                    raise NotExpectingText
+                updated = self.survey.write(draft, message.text)
+                await self.repository.save_draft(key, window.id, updated)
+            except SuggestionTooLong as error:
+                await message.reply_text(
+                    texts.ANSWER_TEXT_TOO_LONG.format(limit=error.limit, length=error.length)
+                )
+                return
+            except NotExpectingText:
+                await message.reply_text(texts.USE_BUTTONS)
+                return
+            except WindowClosed:
+                await message.reply_text(texts.ANSWER_ENDED)
+                return
+        await reply(message, screens.step(self.survey, window.id, window.unit, updated))
+
+    async def on_cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle /cancel: discard every unfinished form of this person."""
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None:
+            return
+        discarded = False
+        for _window, key, _draft in await self._drafts_of(user.id):
+            async with self.services.locks.hold(key):
+                discarded = await self.repository.delete_draft(key) or discarded
+        await message.reply_text(texts.CANCELLED if discarded else texts.NOTHING_TO_CANCEL)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer stickers, photos and the like with a hint to use the buttons."""
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(texts.USE_BUTTONS)
+
+    async def _drafts_of(self, user_id: int) -> list[tuple[Window, bytes, Draft]]:
+        """Find this person's drafts by computing their key for each open window."""
+        windows = {window.id: window for window in await self.repository.open_windows()}
+        keys = {self.services.key(window_id, user_id): window_id for window_id in windows}
+        return [
+            (windows[window_id], key, draft)
+            for window_id, key, draft in await self.repository.drafts(keys)
+        ]

@@ -1,0 +1,45 @@
+"""Sending and editing messages, with the Bot API's harmless errors handled in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message
+from telegram.error import BadRequest
+
+from bot.screens import Screen
+
+logger = logging.getLogger(__name__)
+
+
+async def reply(message: Message, screen: Screen) -> Message:
+    """Send the screen as a new message in the chat of `message`."""
+    return await message.reply_text(screen.text, reply_markup=screen.markup())
+
+
+async def show(query: CallbackQuery, screen: Screen) -> None:
+    """Edit the pressed message into the screen; send a fresh one if it is gone."""
+    try:
+        await query.edit_message_text(screen.text, reply_markup=screen.markup())
+    except BadRequest as error:
+        description = str(error).lower()
+        if "not modified" in description:
+            return  # a doubled press already showed this
+        if "not found" in description or "can't be edited" in description:
+            if query.message is not None:
+                await query.get_bot().send_message(
+                    query.message.chat.id, screen.text, reply_markup=screen.markup()
+                )
+            return
+        raise
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a button press (stops the phone's spinner); an expired query is not an error."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as error:
+        if "query is too old" in str(error).lower() or "query id is invalid" in str(error).lower():
+            logger.info("A button press expired before it was answered")
+            return
+        raise

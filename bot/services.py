@@ -1,0 +1,79 @@
+"""What the handlers depend on, passed explicitly rather than through bot_data."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import Settings
+from conversations.anonymity import participant_key
+from conversations.engine import Survey
+from storage.repository import Repository
+
+_SECRET_BYTES = 32
+
+
+class KeyedLocks:
+    """One asyncio lock per key, dropped when nobody holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[bytes, asyncio.Lock] = {}
+        self._users: Counter[bytes] = Counter()
+
+    @asynccontextmanager
+    async def hold(self, key: bytes) -> AsyncIterator[None]:
+        """Hold the lock for `key` (presses of one person are handled one at a time)."""
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key]
+                del self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+def load_secret(settings: Settings) -> bytes:
+    """Return the participant-key secret: SURVEY_SECRET, else a key file made on first start."""
+    if settings.survey_secret is not None:
+        return settings.survey_secret.get_secret_value().encode()
+    path: Path = settings.secret_path
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_bytes(_SECRET_BYTES)
+    # Created owner-only: whoever reads it can test whether a given person took part.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(secret)
+    return secret
+
+
+@dataclass
+class Services:
+    """The settings, the repository and the survey engine, shared by all handlers."""
+
+    settings: Settings
+    repository: Repository
+    survey: Survey
+    secret: bytes
+    locks: KeyedLocks = field(default_factory=KeyedLocks)
+
+    def key(self, window_id: int, user_id: int) -> bytes:
+        """Return the participant key of this person for this window."""
+        return participant_key(self.secret, window_id, user_id)
+
+    def is_leader(self, user_id: int) -> bool:
+        """Return True for the group leaders named in SURVEY_LEADERS."""
+        return user_id in self.settings.survey_leaders

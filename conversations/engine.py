@@ -1,0 +1,207 @@
+"""The survey step engine: pure functions from (draft, press) to the next draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import Field
+
+from conversations.errors import (
+    Incomplete,
+    NoChoiceMade,
+    NotExpectingText,
+    StaleStep,
+    SuggestionTooLong,
+    TooManyChoices,
+    UnknownOption,
+)
+from conversations.questionnaire import Frozen, Question, QuestionKind, Questionnaire
+
+Answers = dict[str, tuple[str, ...]]
+
+
+class Draft(Frozen):
+    """A respondent's progress: the step they are on and what they answered so far.
+
+    Steps 0 … size-1 are the questions; step `size` is the review before submitting.
+    """
+
+    step: int = Field(default=0, ge=0)
+    answers: Answers = Field(default_factory=dict)
+    suggestion: str | None = None
+    revising: bool = False
+
+
+class Ballot(Frozen):
+    """What is stored of a submitted form: the answers and the suggestion, nothing else."""
+
+    answers: Answers
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choose:
+    """Pick the one option of a single-choice step."""
+
+    step: int
+    option_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Toggle:
+    """Select (or unselect) one option of a choose-up-to-N step; idempotent."""
+
+    step: int
+    option_id: str
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FinishChoices:
+    """Leave a choose-up-to-N step with the current selection."""
+
+    step: int
+
+
+@dataclass(frozen=True, slots=True)
+class SkipText:
+    """Leave the free-text step without a suggestion (clears one given earlier)."""
+
+    step: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeepText:
+    """Leave the free-text step keeping the suggestion already given."""
+
+    step: int
+
+
+@dataclass(frozen=True, slots=True)
+class Back:
+    """Return to the previous step."""
+
+    step: int
+
+
+@dataclass(frozen=True, slots=True)
+class Revise:
+    """From the review, go to one question to change its answer."""
+
+    question_index: int
+
+
+Press = Choose | Toggle | FinishChoices | SkipText | KeepText | Back | Revise
+
+
+class Survey:
+    """Apply presses and text to drafts of one questionnaire."""
+
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.questionnaire = questionnaire
+        self.review_step = questionnaire.size
+
+    def start(self) -> Draft:
+        """Return a fresh draft on the first question."""
+        return Draft()
+
+    def current_question(self, draft: Draft) -> Question | None:
+        """Return the question the draft is on, or None on the review step."""
+        if draft.step >= self.review_step:
+            return None
+        return self.questionnaire.questions[draft.step]
+
+    def apply(self, draft: Draft, press: Press) -> Draft:
+        """Return the draft after a button press; raise a SurveyError to refuse it."""
+        if isinstance(press, Revise):
+            return self._revise(draft, press.question_index)
+        if press.step != draft.step:
+            raise StaleStep
+        if isinstance(press, Back):
+            if draft.step == 0:
+                raise StaleStep
+            return draft.model_copy(update={"step": draft.step - 1})
+        question = self.current_question(draft)
+        if question is None:
+            raise StaleStep
+        match press:
+            case Choose(option_id=option_id):
+                return self._choose(draft, question, option_id)
+            case Toggle(option_id=option_id, selected=selected):
+                return self._toggle(draft, question, option_id, selected=selected)
+            case FinishChoices():
+                return self._finish_choices(draft, question)
+            case SkipText():
+                return self._leave_text(draft, question, keep=False)
+            case KeepText():
+                return self._leave_text(draft, question, keep=True)
+
+    def write(self, draft: Draft, text: str) -> Draft:
+        """Return the draft with the free-text answer set; refuse text off that step."""
+        question = self.current_question(draft)
+        if question is None or question.kind is not QuestionKind.TEXT:
+            raise NotExpectingText
+        cleaned = text.strip()
+        if len(cleaned) > question.max_length:
+            raise SuggestionTooLong(question.max_length, len(cleaned))
+        return self._advance(draft.model_copy(update={"suggestion": cleaned or None}))
+
+    def ballot(self, draft: Draft) -> Ballot:
+        """Return the ballot a complete draft makes; raise Incomplete otherwise."""
+        if draft.step != self.review_step:
+            raise StaleStep
+        answers: Answers = {}
+        for index, question in enumerate(self.questionnaire.questions):
+            if question.kind is QuestionKind.TEXT:
+                continue
+            chosen = draft.answers.get(question.id, ())
+            valid = all(question.option(option_id) for option_id in chosen)
+            if not valid or len(chosen) > question.max_choices or (question.required and not chosen):
+                raise Incomplete(index)
+            if chosen:
+                answers[question.id] = chosen
+        return Ballot(answers=answers, suggestion=draft.suggestion)
+
+    def _advance(self, draft: Draft) -> Draft:
+        if draft.revising:
+            return draft.model_copy(update={"step": self.review_step, "revising": False})
+        return draft.model_copy(update={"step": draft.step + 1})
+
+    def _revise(self, draft: Draft, question_index: int) -> Draft:
+        if draft.step != self.review_step or not 0 <= question_index < self.review_step:
+            raise StaleStep
+        return draft.model_copy(update={"step": question_index, "revising": True})
+
+    def _choose(self, draft: Draft, question: Question, option_id: str) -> Draft:
+        if question.kind is not QuestionKind.SINGLE or question.option(option_id) is None:
+            raise UnknownOption
+        answers = {**draft.answers, question.id: (option_id,)}
+        return self._advance(draft.model_copy(update={"answers": answers}))
+
+    def _toggle(self, draft: Draft, question: Question, option_id: str, *, selected: bool) -> Draft:
+        if question.kind is not QuestionKind.MULTI or question.option(option_id) is None:
+            raise UnknownOption
+        chosen = draft.answers.get(question.id, ())
+        if selected == (option_id in chosen):
+            return draft  # a doubled press: already in the asked-for state
+        if selected and len(chosen) >= question.max_choices:
+            raise TooManyChoices(question.max_choices)
+        wanted = set(chosen) ^ {option_id}
+        # keep the form's option order, whatever order the presses came in
+        ordered = tuple(option.id for option in question.options if option.id in wanted)
+        return draft.model_copy(update={"answers": {**draft.answers, question.id: ordered}})
+
+    def _finish_choices(self, draft: Draft, question: Question) -> Draft:
+        if question.kind is not QuestionKind.MULTI:
+            raise UnknownOption
+        if not draft.answers.get(question.id):
+            raise NoChoiceMade
+        return self._advance(draft)
+
+    def _leave_text(self, draft: Draft, question: Question, *, keep: bool) -> Draft:
+        if question.kind is not QuestionKind.TEXT:
+            raise UnknownOption
+        if keep and draft.suggestion is None:
+            raise StaleStep
+        suggestion = draft.suggestion if keep else None
+        return self._advance(draft.model_copy(update={"suggestion": suggestion}))

@@ -1,0 +1,310 @@
+"""The emulator's HTTP side: `POST /bot<token>/<method>` as python-telegram-bot speaks it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from emulator.world import (
+    ANSWER_TEXT_LIMIT,
+    CAPTION_LIMIT,
+    JSON,
+    TEXT_LIMIT,
+    ApiError,
+    BotMessage,
+    Call,
+    World,
+    bad_request,
+    parse_buttons,
+    render,
+)
+
+DEFAULT_TOKEN = "123456:TEST-token-for-the-local-emulator"  # noqa: S105 - not a secret
+Method = Callable[[JSON], Awaitable[Any]]
+
+
+class BotApiEmulator:
+    """A Bot API server on loopback, plus what a test needs to act as Telegram users."""
+
+    def __init__(self, token: str = DEFAULT_TOKEN, username: str = "survey_test_bot") -> None:
+        self.token = token
+        self.username = username
+        self.bot_id = int(token.split(":", 1)[0])
+        self.world = World()
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self._methods: dict[str, Method] = {
+            "getMe": self._get_me,
+            "deleteWebhook": self._true,
+            "setMyCommands": self._set_my_commands,
+            "getUpdates": self._get_updates,
+            "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
+            "editMessageText": self._edit_message_text,
+            "editMessageReplyMarkup": self._edit_reply_markup,
+            "answerCallbackQuery": self._answer_callback_query,
+            "deleteMessage": self._delete_message,
+            "close": self._true,
+        }
+        # Tests may inject failures: method -> list of errors to raise on the next calls.
+        self.failures: dict[str, list[ApiError]] = {}
+
+    @property
+    def base_url(self) -> str:
+        """Return the base URL to configure as TELEGRAM_BASE_URL."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def start(self, port: int = 0) -> None:
+        """Listen on 127.0.0.1 (port 0 picks a free one)."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        server = site._server  # noqa: SLF001 - aiohttp exposes the bound port only here
+        assert server is not None  # noqa: S101
+        self.port = server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Stop listening."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"]
+        params = await _params(request)
+        call = Call(method, params, time.monotonic())
+        handler = self._methods.get(method)
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            queued = self.failures.get(method)
+            if queued:
+                raise queued.pop(0)
+            result = await handler(params)
+        except ApiError as error:
+            call.error = error
+            await self._record(call)
+            return web.json_response(error.payload(), status=error.code)
+        if method != "getUpdates":
+            await self._record(call)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.world.calls.append(call)
+            self._changed.notify_all()
+
+    # Bot API methods
+
+    async def _true(self, params: JSON) -> bool:
+        return True
+
+    async def _get_me(self, params: JSON) -> JSON:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "测评机器人",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    async def _set_my_commands(self, params: JSON) -> bool:
+        scope = json.loads(params.get("scope") or '{"type": "default"}')
+        key = scope["type"] + (f":{scope['chat_id']}" if "chat_id" in scope else "")
+        self.world.commands[key] = json.loads(params["commands"])
+        return True
+
+    async def _get_updates(self, params: JSON) -> list[JSON]:
+        offset = int(params.get("offset", 0) or 0)
+        limit = int(params.get("limit", 100) or 100)
+        timeout = float(params.get("timeout", 0) or 0)
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            updates = self.world.take_updates(offset, limit)
+            self._changed.notify_all()
+            while not updates and (remaining := deadline - time.monotonic()) > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                updates = self.world.take_updates(offset, limit)
+        return updates
+
+    def _chat_id(self, params: JSON) -> int:
+        try:
+            return int(params["chat_id"])
+        except (KeyError, ValueError) as error:
+            raise bad_request("chat not found") from error
+
+    def _new_message(self, params: JSON, field_name: str, limit: int) -> BotMessage:
+        chat_id = self._chat_id(params)
+        raw, visible = render(params, field_name, limit)
+        if field_name == "text" and not visible.strip():
+            raise bad_request("message text is empty")
+        return BotMessage(
+            chat_id=chat_id,
+            message_id=self.world.next_message_id(chat_id),
+            text=visible,
+            html=raw,
+            buttons=parse_buttons(params.get("reply_markup")),
+        )
+
+    async def _send_message(self, params: JSON) -> JSON:
+        message = self._new_message(params, "text", TEXT_LIMIT)
+        return self._message_json(self.world.store(message))
+
+    async def _send_photo(self, params: JSON) -> JSON:
+        message = self._new_message(params, "caption", CAPTION_LIMIT)
+        photo = params.get("photo")
+        if not isinstance(photo, bytes) or not photo:
+            raise bad_request("there is no photo in the request")
+        message.photo = photo
+        return self._message_json(self.world.store(message))
+
+    async def _send_document(self, params: JSON) -> JSON:
+        message = self._new_message(params, "caption", CAPTION_LIMIT)
+        document = params.get("document")
+        if not isinstance(document, bytes) or not document:
+            raise bad_request("there is no document in the request")
+        message.document = document
+        message.document_name = params.get("document_filename")
+        return self._message_json(self.world.store(message))
+
+    def _existing(self, params: JSON) -> BotMessage:
+        key = (self._chat_id(params), int(params.get("message_id", 0)))
+        message = self.world.messages.get(key)
+        if message is None:
+            raise bad_request("message to edit not found")
+        return message
+
+    async def _edit_message_text(self, params: JSON) -> JSON:
+        message = self._existing(params)
+        raw, visible = render(params, "text", TEXT_LIMIT)
+        buttons = parse_buttons(params.get("reply_markup"))
+        if raw == message.html and buttons == message.buttons:
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        message.html, message.text, message.buttons = raw, visible, buttons
+        message.edits += 1
+        return self._message_json(message)
+
+    async def _edit_reply_markup(self, params: JSON) -> JSON:
+        message = self._existing(params)
+        buttons = parse_buttons(params.get("reply_markup"))
+        if buttons == message.buttons:
+            raise bad_request("message is not modified")
+        message.buttons = buttons
+        message.edits += 1
+        return self._message_json(message)
+
+    async def _answer_callback_query(self, params: JSON) -> bool:
+        query_id = str(params.get("callback_query_id"))
+        if query_id not in self.world.open_queries:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        if len(str(params.get("text", ""))) > ANSWER_TEXT_LIMIT:
+            raise bad_request("MESSAGE_TOO_LONG")
+        self.world.open_queries.discard(query_id)
+        self.world.answers[query_id] = params
+        return True
+
+    async def _delete_message(self, params: JSON) -> bool:
+        key = (self._chat_id(params), int(params.get("message_id", 0)))
+        message = self.world.messages.pop(key, None)
+        if message is None:
+            raise bad_request("message to delete not found")
+        self.world.chat_messages[key[0]].remove(message)
+        return True
+
+    def _message_json(self, message: BotMessage) -> JSON:
+        body: JSON = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": {"id": message.chat_id, "type": "private"},
+            "from": self._bot_user(),
+        }
+        if message.photo is not None:
+            body["photo"] = [
+                {"file_id": f"photo-{message.message_id}", "file_unique_id": "p", "width": 1, "height": 1}
+            ]
+            body["caption"] = message.text
+        elif message.document is not None:
+            body["document"] = {"file_id": f"doc-{message.message_id}", "file_unique_id": "d"}
+            body["caption"] = message.text
+        else:
+            body["text"] = message.text
+        if message.buttons:
+            body["reply_markup"] = {
+                "inline_keyboard": [
+                    [{"text": b.text, "callback_data": b.callback_data} for b in row]
+                    for row in message.buttons
+                ]
+            }
+        return body
+
+    def _bot_user(self) -> JSON:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "测评机器人", "username": self.username}
+
+    # What tests do as Telegram users
+
+    async def push(self, kind: str, body: JSON) -> int:
+        """Queue an update and wake a waiting getUpdates."""
+        async with self._changed:
+            update_id = self.world.push_update(kind, body)
+            self._changed.notify_all()
+        return update_id
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until `predicate()` holds; it is re-checked after every call the bot makes."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+
+    async def settle(self, quiet: float = 0.15, timeout: float = 10.0) -> None:
+        """Wait until the bot has fetched every update and made no call for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            calls = len(self.world.calls)
+            fetched = not self.world.pending or self.world.confirmed_offset > self.world.pending[-1]["update_id"]
+            await asyncio.sleep(quiet)
+            if fetched and len(self.world.calls) == calls and self._all_answered():
+                return
+        msg = "the bot did not settle"
+        raise TimeoutError(msg)
+
+    def _all_answered(self) -> bool:
+        return not self.world.open_queries
+
+    def calls(self, method: str) -> list[Call]:
+        """Return the calls of one method, oldest first."""
+        return [call for call in self.world.calls if call.method == method]
+
+
+async def _params(request: web.Request) -> JSON:
+    """Read form-encoded or multipart parameters; file fields become bytes."""
+    params: JSON = dict(request.query)
+    if request.can_read_body:
+        form = await request.post()
+        for name, value in form.items():
+            if isinstance(value, web.FileField):
+                params[name] = value.file.read()
+                params[f"{name}_filename"] = value.filename
+            else:
+                params[name] = value
+    return params

@@ -1,0 +1,1 @@
+"""Persistence: one async repository over SQLite."""

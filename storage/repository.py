@@ -1,0 +1,307 @@
+"""The one repository: every read and write of survey data, over one aiosqlite connection."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import aiosqlite
+
+from conversations.engine import Ballot, Draft
+from conversations.errors import AlreadySubmitted, WindowClosed
+from storage.models import Window, WindowSummary
+from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+logger = logging.getLogger(__name__)
+
+_WINDOW_COLUMNS = "id, token, unit, leader_id, is_open, opened_at, closed_at"
+
+
+class DatabaseRefused(Exception):
+    """The file at the database path is not one this program can use."""
+
+
+def _window(row: sqlite3.Row | tuple[object, ...]) -> Window:
+    id_, token, unit, leader_id, is_open, opened_at, closed_at = row
+    return Window.model_validate(
+        {
+            "id": id_,
+            "token": token,
+            "unit": unit,
+            "leader_id": leader_id,
+            "is_open": bool(is_open),
+            "opened_at": opened_at,
+            "closed_at": closed_at,
+        }
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Repository:
+    """Async access to windows, ballots, participations and drafts."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: aiosqlite.Connection | None = None
+        # One connection serves every coroutine: the lock keeps each transaction whole.
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        """Open (creating or migrating) the database; raise DatabaseRefused for a foreign file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            await self._prepare(connection)
+        except sqlite3.DatabaseError as error:
+            await connection.close()
+            msg = f"{self.path} is not a usable survey database ({error})"
+            raise DatabaseRefused(msg) from error
+        except DatabaseRefused:
+            await connection.close()
+            raise
+        self._connection = connection
+
+    async def close(self) -> None:
+        """Checkpoint the log into the main file and close the connection."""
+        if self._connection is None:
+            return
+        async with self._lock:
+            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self._connection.close()
+            self._connection = None
+
+    async def _prepare(self, connection: aiosqlite.Connection) -> None:
+        application_id = await _scalar(connection, "PRAGMA application_id")
+        version = await _scalar(connection, "PRAGMA user_version")
+        tables = await _scalar(connection, "SELECT count(*) FROM sqlite_schema")
+        if application_id != APPLICATION_ID and (application_id != 0 or tables):
+            msg = f"{self.path} is not a survey database (it holds other data)"
+            raise DatabaseRefused(msg)
+        if version > SCHEMA_VERSION:
+            msg = f"{self.path} has schema version {version}, newer than this program's {SCHEMA_VERSION}"
+            raise DatabaseRefused(msg)
+        await connection.execute("PRAGMA journal_mode = WAL")
+        # FULL: a ballot acknowledged to a participant survives a power cut.
+        await connection.execute("PRAGMA synchronous = FULL")
+        await connection.execute("PRAGMA secure_delete = ON")
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await connection.execute("PRAGMA busy_timeout = 5000")
+        for step in range(version, SCHEMA_VERSION):
+            logger.info("Migrating the database to schema version %d", step + 1)
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(MIGRATIONS[step]):
+                    await connection.execute(statement)
+                await connection.execute(f"PRAGMA user_version = {step + 1}")
+                await connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                await connection.execute("COMMIT")
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+
+    @property
+    def _db(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            msg = "the repository is not open"
+            raise RuntimeError(msg)
+        return self._connection
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            db = self._db
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    async def _fetchall(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
+        async with self._lock, self._db.execute(sql, parameters) as cursor:
+            return list(await cursor.fetchall())
+
+    # windows
+
+    async def open_window(self, leader_id: int, unit: str) -> Window:
+        """Open a window for the unit, or return the leader's window for it that is still open."""
+        async with self._transaction() as db:
+            async with db.execute(
+                f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE leader_id = ? AND unit = ? AND is_open = 1",
+                (leader_id, unit),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                return _window(row)
+            token = secrets.token_urlsafe(16)  # 128 random bits
+            async with db.execute(
+                f"INSERT INTO windows (token, unit, leader_id, is_open, opened_at) VALUES (?, ?, ?, 1, ?) "
+                f"RETURNING {_WINDOW_COLUMNS}",
+                (token, unit, leader_id, _now()),
+            ) as cursor:
+                created = await cursor.fetchone()
+        assert created is not None  # noqa: S101 - RETURNING yields the inserted row
+        return _window(created)
+
+    async def window(self, window_id: int) -> Window | None:
+        """Return the window with this id, or None."""
+        rows = await self._fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE id = ?", (window_id,))
+        return _window(rows[0]) if rows else None
+
+    async def window_by_token(self, token: str) -> Window | None:
+        """Return the window a deep-link token opens, or None."""
+        rows = await self._fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE token = ?", (token,))
+        return _window(rows[0]) if rows else None
+
+    async def open_windows(self) -> list[Window]:
+        """Return every open window."""
+        rows = await self._fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE is_open = 1 ORDER BY id")
+        return [_window(row) for row in rows]
+
+    async def windows_of(self, leader_id: int) -> list[WindowSummary]:
+        """Return the leader's windows, newest first, each with its ballot count."""
+        rows = await self._fetchall(
+            f"SELECT {_WINDOW_COLUMNS}, "
+            "(SELECT count(*) FROM ballots b WHERE b.window_id = w.id) "
+            "FROM windows w WHERE leader_id = ? ORDER BY is_open DESC, id DESC",
+            (leader_id,),
+        )
+        return [WindowSummary(window=_window(row[:7]), ballots=row[7]) for row in rows]
+
+    async def close_window(self, window_id: int) -> bool:
+        """Close the window for good; return False if it was already closed."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE windows SET is_open = 0, closed_at = ? WHERE id = ? AND is_open = 1",
+                (_now(), window_id),
+            )
+            closed = cursor.rowcount == 1
+            if closed:
+                # Unfinished forms can never be submitted now: forget them.
+                await db.execute("DELETE FROM drafts WHERE window_id = ?", (window_id,))
+        if closed:
+            await self.checkpoint()
+        return closed
+
+    async def checkpoint(self) -> None:
+        """Move the write-ahead log into the main file, so its frame order tells nothing."""
+        async with self._lock:
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # participants
+
+    async def has_participated(self, key: bytes) -> bool:
+        """Return True if this participant key has submitted a ballot."""
+        rows = await self._fetchall("SELECT 1 FROM participations WHERE key = ?", (key,))
+        return bool(rows)
+
+    async def draft(self, key: bytes) -> Draft | None:
+        """Return the participant's unfinished form, or None."""
+        rows = await self._fetchall("SELECT state FROM drafts WHERE key = ?", (key,))
+        return Draft.model_validate_json(rows[0][0]) if rows else None
+
+    async def drafts(self, keys: dict[bytes, int]) -> list[tuple[int, bytes, Draft]]:
+        """Return (window id, key, draft) for each of these keys that has a draft."""
+        if not keys:
+            return []
+        marks = ", ".join("?" for _ in keys)
+        rows = await self._fetchall(
+            f"SELECT window_id, key, state FROM drafts WHERE key IN ({marks}) ORDER BY window_id",
+            list(keys),
+        )
+        return [(row[0], row[1], Draft.model_validate_json(row[2])) for row in rows]
+
+    async def save_draft(self, key: bytes, window_id: int, draft: Draft) -> None:
+        """Store the participant's progress; refuse if the window has closed meanwhile."""
+        async with self._transaction() as db:
+            await _require_open(db, window_id)
+            await db.execute(
+                "INSERT INTO drafts (key, window_id, state) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET state = excluded.state",
+                (key, window_id, draft.model_dump_json()),
+            )
+
+    async def delete_draft(self, key: bytes) -> bool:
+        """Discard an unfinished form; return False if there was none."""
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM drafts WHERE key = ?", (key,))
+            return cursor.rowcount == 1
+
+    async def submit(self, key: bytes, window_id: int, ballot: Ballot) -> None:
+        """Store the ballot, register the participation and drop the draft, all or nothing."""
+        async with self._transaction() as db:
+            await _require_open(db, window_id)
+            try:
+                await db.execute(
+                    "INSERT INTO participations (key, window_id) VALUES (?, ?)", (key, window_id)
+                )
+            except sqlite3.IntegrityError as error:
+                raise AlreadySubmitted from error
+            await db.execute(
+                "INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, ?, ?, ?)",
+                (
+                    secrets.token_bytes(16),
+                    window_id,
+                    json.dumps(ballot.answers, ensure_ascii=False, sort_keys=True),
+                    ballot.suggestion,
+                ),
+            )
+            await db.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    # ballots
+
+    async def ballots(self, window_id: int) -> list[Ballot]:
+        """Return the window's ballots (in the meaningless order of their random ids)."""
+        rows = await self._fetchall(
+            "SELECT answers, suggestion FROM ballots WHERE window_id = ?", (window_id,)
+        )
+        return [Ballot(answers=json.loads(row[0]), suggestion=row[1]) for row in rows]
+
+    async def ballot_count(self, window_id: int) -> int:
+        """Return how many ballots the window has received."""
+        rows = await self._fetchall("SELECT count(*) FROM ballots WHERE window_id = ?", (window_id,))
+        return int(rows[0][0])
+
+
+async def _scalar(connection: aiosqlite.Connection, sql: str) -> int:
+    async with connection.execute(sql) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _require_open(db: aiosqlite.Connection, window_id: int) -> None:
+    async with db.execute("SELECT is_open FROM windows WHERE id = ?", (window_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None or not row[0]:
+        raise WindowClosed
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (our scripts hold no ';' inside literals)."""
+    code = "\n".join(line for line in script.splitlines() if not line.strip().startswith("--"))
+    return [part.strip() for part in code.split(";") if part.strip()]

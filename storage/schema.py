@@ -1,0 +1,47 @@
+"""The database schema and its migrations, one SQL script per version."""
+
+from __future__ import annotations
+
+# Written into the SQLite header so that a foreign database file is recognised and refused.
+APPLICATION_ID = 0x4D43_5042  # "MCPB"
+
+# MIGRATIONS[n] takes a database from user_version n to n + 1.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE windows (
+        id        INTEGER PRIMARY KEY,
+        token     TEXT    NOT NULL UNIQUE,
+        unit      TEXT    NOT NULL,
+        leader_id INTEGER NOT NULL,
+        is_open   INTEGER NOT NULL CHECK (is_open IN (0, 1)),
+        opened_at TEXT    NOT NULL,
+        closed_at TEXT
+    );
+    CREATE UNIQUE INDEX windows_one_open_per_unit ON windows (leader_id, unit) WHERE is_open = 1;
+
+    -- A ballot holds its window, its answers and the suggestion: no person, no time, no order.
+    -- The random primary key of a WITHOUT ROWID table keeps rows in an order that means nothing.
+    CREATE TABLE ballots (
+        id         BLOB    PRIMARY KEY,
+        window_id  INTEGER NOT NULL REFERENCES windows (id),
+        answers    TEXT    NOT NULL,
+        suggestion TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX ballots_by_window ON ballots (window_id);
+
+    -- Who has taken part, as HMAC(window, user) only; never joined with ballots.
+    CREATE TABLE participations (
+        key       BLOB    PRIMARY KEY,
+        window_id INTEGER NOT NULL REFERENCES windows (id)
+    ) WITHOUT ROWID;
+
+    -- Unfinished forms, keyed like participations; deleted when submitted or cancelled.
+    CREATE TABLE drafts (
+        key       BLOB    PRIMARY KEY,
+        window_id INTEGER NOT NULL REFERENCES windows (id),
+        state     TEXT    NOT NULL
+    ) WITHOUT ROWID;
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
