@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import re
 
 from telegram import CallbackQuery, Message, Update
@@ -148,6 +149,7 @@ class LeaderHandlers:
         if len(ballots) < self.services.settings.survey_min_group:
             return
         suggestions = [b.suggestion for b in ballots if b.suggestion]
+        random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what
         for text in suggestion_messages(window.unit, suggestions):
             await query.get_bot().send_message(query.message.chat.id, text)
 

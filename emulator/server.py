@@ -54,6 +54,7 @@ class BotApiEmulator:
             "deleteMessage": self._delete_message,
             "close": self._true,
         }
+        self._interrupts = 0
         # Tests may inject failures: method -> list of errors to raise on the next calls.
         self.failures: dict[str, list[ApiError]] = {}
 
@@ -138,9 +139,10 @@ class BotApiEmulator:
         timeout = float(params.get("timeout", 0) or 0)
         deadline = time.monotonic() + timeout
         async with self._changed:
+            interrupts = self._interrupts
             updates = self.world.take_updates(offset, limit)
             self._changed.notify_all()
-            while not updates and (remaining := deadline - time.monotonic()) > 0:
+            while not updates and interrupts == self._interrupts and (remaining := deadline - time.monotonic()) > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), remaining)
                 updates = self.world.take_updates(offset, limit)
@@ -270,6 +272,12 @@ class BotApiEmulator:
             update_id = self.world.push_update(kind, body)
             self._changed.notify_all()
         return update_id
+
+    async def interrupt_polling(self) -> None:
+        """End the long polls now waiting, as if their timeout had passed (for a quick stop)."""
+        async with self._changed:
+            self._interrupts += 1
+            self._changed.notify_all()
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         """Wait until `predicate()` holds; it is re-checked after every call the bot makes."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,8 +22,9 @@ OTHER_LEADER_ID = 9002
 class RunningBot:
     """The real Application, started and stopped the way run_polling does it."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, emulator: BotApiEmulator) -> None:
         self.settings = settings
+        self.emulator = emulator
         self.application: Application | None = None  # type: ignore[type-arg]
 
     async def start(self) -> None:
@@ -45,7 +47,10 @@ class RunningBot:
             return
         self.application = None
         assert application.updater is not None
-        await application.updater.stop()
+        stopping = asyncio.ensure_future(application.updater.stop())
+        await asyncio.sleep(0)
+        await self.emulator.interrupt_polling()
+        await stopping
         await application.stop()
         await application.shutdown()
         if application.post_shutdown is not None:
@@ -78,8 +83,8 @@ def settings(tmp_path: Path, emulator: BotApiEmulator) -> Settings:
 
 
 @pytest.fixture
-async def bot(settings: Settings) -> AsyncIterator[RunningBot]:
-    running = RunningBot(settings)
+async def bot(settings: Settings, emulator: BotApiEmulator) -> AsyncIterator[RunningBot]:
+    running = RunningBot(settings, emulator)
     await running.start()
     yield running
     await running.stop()

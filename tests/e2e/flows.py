@@ -1,0 +1,104 @@
+"""Helpers that walk the survey the way a person on a phone does."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from conversations.annex2 import ANNEX2
+from conversations.questionnaire import QuestionKind
+from emulator import BotMessage
+from emulator.people import Person
+
+LINK = re.compile(r"start=([A-Za-z0-9_-]+)")
+TALLY_LINE = re.compile(r"^\s+(.+?)　(\d+)（[\d.]+%）$", re.MULTILINE)
+
+
+@dataclass
+class FormAnswers:
+    """What one participant ticks: option labels per question id, and a suggestion."""
+
+    picks: dict[str, list[str]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+
+def varied_answers(seed: int) -> FormAnswers:
+    """Return a different, valid set of answers for each seed."""
+    answers = FormAnswers(suggestion=f"建议{seed}：加强<b>公开</b>" if seed % 2 == 0 else None)
+    for index, question in enumerate(ANNEX2.questions):
+        labels = [option.label for option in question.options]
+        if question.kind is QuestionKind.SINGLE:
+            answers.picks[question.id] = [labels[(seed + index) % len(labels)]]
+        elif question.kind is QuestionKind.MULTI:
+            count = 1 + seed % question.max_choices
+            answers.picks[question.id] = [labels[(seed + k) % len(labels)] for k in range(count)]
+    return answers
+
+
+def expected_counts(all_answers: list[FormAnswers]) -> list[tuple[str, int]]:
+    """Return (label, count) per option of every choice question, in the form's order."""
+    expected = []
+    for question in ANNEX2.questions:
+        if question.kind is QuestionKind.TEXT:
+            continue
+        counted = Counter(label for a in all_answers for label in a.picks[question.id])
+        expected += [(option.label, counted[option.label]) for option in question.options]
+    return expected
+
+
+def shown_counts(tally_text: str) -> list[tuple[str, int]]:
+    """Return (label, count) for every option line of a tally message, top to bottom."""
+    return [(label, int(count)) for label, count in TALLY_LINE.findall(tally_text)]
+
+
+def link_token(message: BotMessage) -> str:
+    """Return the deep-link token in the leader's /open reply."""
+    found = LINK.search(message.text)
+    assert found is not None, message.text
+    return found.group(1)
+
+
+async def open_unit(leader: Person, unit: str) -> str:
+    """Have the leader open a unit; return the link's token."""
+    reply = await leader.send(f"/open {unit}")
+    assert reply is not None
+    return link_token(reply)
+
+
+async def begin(person: Person, token: str) -> BotMessage:
+    """Open the link and press 开始; return the survey message."""
+    welcome = await person.send(f"/start {token}")
+    assert welcome is not None
+    await person.press(welcome, "开始")
+    return welcome
+
+
+async def answer_step(person: Person, survey: BotMessage, index: int, answers: FormAnswers) -> BotMessage:
+    """Answer question `index` on the survey message; return the message that carries on."""
+    question = ANNEX2.questions[index]
+    assert f"第 {index + 1}/16 题" in survey.text, survey.text
+    if question.kind is QuestionKind.SINGLE:
+        await person.press(survey, answers.picks[question.id][0])
+    elif question.kind is QuestionKind.MULTI:
+        for label in answers.picks[question.id]:
+            await person.press(survey, label)
+        await person.press(survey, "完成")
+    elif answers.suggestion is None:
+        await person.press(survey, "跳过")
+    else:
+        review = await person.send(answers.suggestion)
+        assert review is not None
+        return review
+    return survey
+
+
+async def complete(person: Person, token: str, answers: FormAnswers) -> BotMessage:
+    """Fill in and submit the whole form; return the message showing the thank-you."""
+    survey = await begin(person, token)
+    for index in range(ANNEX2.size):
+        survey = await answer_step(person, survey, index, answers)
+    assert "请核对您的答卷" in survey.text, survey.text
+    reply = await person.press(survey, "提交")
+    assert reply.get("text") == "答卷已提交，感谢参与！"
+    return survey
