@@ -12,14 +12,14 @@ from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from storage.repository import DatabaseRefused
 
-MISSING_TOKEN = (
+BOTFATHER_HELP = (
     "No bot token: TELEGRAM_BOT_TOKEN is not set. Talk to @BotFather in Telegram "
     "(https://t.me/BotFather), send /newbot, choose a name and a username ending in 'bot', "
     "and copy the token it gives you (it looks like 123456789:AA...). Then either export it, "
     "TELEGRAM_BOT_TOKEN=<token>, or put the line TELEGRAM_BOT_TOKEN=<token> in a file "
     "named .env in this folder, and start the bot again."
 )
-INVALID_TOKEN = (
+BOTFATHER_RETRY = (
     "Telegram refused the bot token in TELEGRAM_BOT_TOKEN. Check that it was copied whole "
     "from @BotFather (or ask @BotFather for a new one with /token) and start the bot again."
 )
@@ -27,9 +27,7 @@ INVALID_TOKEN = (
 
 def configure_logging() -> None:
     """Log to stderr; keep httpx quiet, since at INFO it logs request URLs with the token."""
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
-    )
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
@@ -37,10 +35,10 @@ def configure_logging() -> None:
 def load_settings() -> Settings | None:
     """Return the settings, or print why they are unusable and return None."""
     try:
-        return Settings()  # type: ignore[call-arg]  # pydantic-settings fills it from the environment
+        return Settings()  # pydantic-settings fills it from the environment
     except ValidationError as error:
         if any(e["loc"] == ("telegram_bot_token",) for e in error.errors()):
-            print(MISSING_TOKEN, file=sys.stderr)
+            print(BOTFATHER_HELP, file=sys.stderr)
         else:
             print(f"The configuration is not valid:\n{_describe(error)}", file=sys.stderr)
         return None
@@ -64,7 +62,7 @@ def main() -> int:
         application = build_application(settings)
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
-        print(INVALID_TOKEN, file=sys.stderr)
+        print(BOTFATHER_RETRY, file=sys.stderr)
         return 2
     except DatabaseRefused as error:
         print(f"Refusing to start: {error}", file=sys.stderr)

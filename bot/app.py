@@ -111,7 +111,9 @@ def register_handlers(application: Application, router: Router) -> None:  # type
         CommandHandler("units", leaders.on_units, filters=private),
         CallbackQueryHandler(router.on_callback),
         # Unknown commands and plain text: the text may be the free-text answer.
-        MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, participants.on_text),
+        MessageHandler(
+            private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, participants.on_text
+        ),
         MessageHandler(private & filters.UpdateType.MESSAGE, participants.on_other),
     ]
     application.add_handlers(handlers)
@@ -160,8 +162,9 @@ def build_application(settings: Settings, *, rate_limiter: bool = True) -> Appli
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application = builder.build()
+    # The rate limiter queues sends and edits within Telegram's flood limits and retries 429s.
+    application: Application = (  # type: ignore[type-arg]
+        builder.rate_limiter(AIORateLimiter(max_retries=3)).build() if rate_limiter else builder.build()
+    )
     register_handlers(application, Router(services))
     return application

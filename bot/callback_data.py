@@ -7,6 +7,7 @@ message, a doubled tap or a forged string can be recognised and refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from conversations.engine import (
@@ -73,9 +74,7 @@ class CancelClose:
     window_id: int
 
 
-Action = (
-    BeginSurvey | SurveyPress | SubmitBallot | ShowTally | AskClose | ConfirmClose | CancelClose
-)
+Action = BeginSurvey | SurveyPress | SubmitBallot | ShowTally | AskClose | ConfirmClose | CancelClose
 
 _NUMBER = r"(0|[1-9][0-9]{0,17})"
 _OPTION = r"([a-z0-9_]{1,24})"
@@ -141,7 +140,26 @@ def _encode_press(w: int, press: Press) -> str:  # noqa: PLR0911 - one return pe
             return f"r:{w}:{q}"
 
 
-def decode(data: str | None) -> Action | None:  # noqa: PLR0911 - one return per action kind
+_WINDOW_ACTIONS: dict[str, Callable[[int], Action]] = {
+    "g": BeginSurvey,
+    "s": SubmitBallot,
+    "lt": ShowTally,
+    "lc": AskClose,
+    "ly": ConfirmClose,
+    "ln": CancelClose,
+}
+_PRESSES: dict[str, Callable[[int, tuple[str, ...]], Press]] = {
+    "a": lambda step, rest: Choose(step, rest[0]),
+    "t": lambda step, rest: Toggle(step, rest[0], selected=rest[1] == "1"),
+    "d": lambda step, _: FinishChoices(step),
+    "k": lambda step, _: KeepText(step),
+    "x": lambda step, _: SkipText(step),
+    "b": lambda step, _: Back(step),
+    "r": lambda step, _: Revise(step),
+}
+
+
+def decode(data: str | None) -> Action | None:
     """Return the action the callback data stands for, or None if it does not decode."""
     if not data:
         return None
@@ -150,37 +168,8 @@ def decode(data: str | None) -> Action | None:  # noqa: PLR0911 - one return per
     match = pattern.match(data) if pattern else None
     if match is None:
         return None
-    fields = match.groups()
-    window_id = int(fields[0])
-    numbers = [int(f) for f in fields[1:2] if f.isdigit()]
-    match prefix:
-        case "g":
-            return BeginSurvey(window_id)
-        case "s":
-            return SubmitBallot(window_id)
-        case "lt":
-            return ShowTally(window_id)
-        case "lc":
-            return AskClose(window_id)
-        case "ly":
-            return ConfirmClose(window_id)
-        case "ln":
-            return CancelClose(window_id)
-    step = numbers[0]
-    press: Press
-    match prefix:
-        case "a":
-            press = Choose(step, fields[2])
-        case "t":
-            press = Toggle(step, fields[2], selected=fields[3] == "1")
-        case "d":
-            press = FinishChoices(step)
-        case "k":
-            press = KeepText(step)
-        case "x":
-            press = SkipText(step)
-        case "b":
-            press = Back(step)
-        case _:
-            press = Revise(step)
-    return SurveyPress(window_id, press)
+    window_id, *rest = match.groups()
+    if prefix in _WINDOW_ACTIONS:
+        return _WINDOW_ACTIONS[prefix](int(window_id))
+    step, *details = rest
+    return SurveyPress(int(window_id), _PRESSES[prefix](int(step), tuple(details)))

@@ -161,7 +161,9 @@ class LeaderHandlers:
         )
         if not window.is_open:
             return Screen(text)
-        return Screen(text, ((Button("🔄 刷新", ShowTally(window.id)), Button("结束测评", AskClose(window.id))),))
+        return Screen(
+            text, ((Button("🔄 刷新", ShowTally(window.id)), Button("结束测评", AskClose(window.id))),)
+        )
 
     async def _confirm_screen(self, window: Window) -> Screen:
         unit = texts.unit(window.unit)

@@ -201,6 +201,5 @@ class ParticipantHandlers:
         windows = {window.id: window for window in await self.repository.open_windows()}
         keys = {self.services.key(window_id, user_id): window_id for window_id in windows}
         return [
-            (windows[window_id], key, draft)
-            for window_id, key, draft in await self.repository.drafts(keys)
+            (windows[window_id], key, draft) for window_id, key, draft in await self.repository.drafts(keys)
         ]

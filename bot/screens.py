@@ -54,9 +54,7 @@ class Screen:
 
 def welcome(survey: Survey, window_id: int, unit: str, min_group: int) -> Screen:
     """Return the first screen a participant sees after opening the link."""
-    text = texts.WELCOME.format(
-        unit=texts.unit(unit), count=survey.questionnaire.size, min_group=min_group
-    )
+    text = texts.WELCOME.format(unit=texts.unit(unit), count=survey.questionnaire.size, min_group=min_group)
     return Screen(text, ((Button(texts.BEGIN, BeginSurvey(window_id)),),))
 
 
@@ -105,9 +103,7 @@ def _single(
     return Screen(header + texts.PICK_ONE, rows + ((back,) if back else ()))
 
 
-def _multi(
-    window_id: int, header: str, question: Question, draft: Draft, back: tuple[Button, ...]
-) -> Screen:
+def _multi(window_id: int, header: str, question: Question, draft: Draft, back: tuple[Button, ...]) -> Screen:
     chosen = draft.answers.get(question.id, ())
     rows = tuple(
         (
@@ -126,9 +122,7 @@ def _multi(
     return Screen(text, (*rows, (*back, done)))
 
 
-def _text(
-    window_id: int, header: str, question: Question, draft: Draft, back: tuple[Button, ...]
-) -> Screen:
+def _text(window_id: int, header: str, question: Question, draft: Draft, back: tuple[Button, ...]) -> Screen:
     text = header + texts.TEXT_PROMPT.format(limit=question.max_length)
     if draft.suggestion is None:
         buttons = (*back, Button(texts.SKIP_TEXT, SurveyPress(window_id, SkipText(draft.step))))

@@ -33,11 +33,7 @@ TEXT_PROMPT = "请直接发送文字（不超过 {limit} 字），没有可点�
 TEXT_GIVEN = "已填写：\n{text}\n\n如需修改，直接发送新的文字即可。"
 REVIEW_TITLE = "<b>请核对您的答卷</b>（点题号可修改，确认无误后点“提交”）"
 REVIEW_NONE = "（未填写）"
-THANKS = (
-    "<b>{unit}</b>\n"
-    "感谢参加民主测评！您的答卷已匿名提交。\n"
-    "为保护匿名，此处不再显示您的答案。"
-)
+THANKS = "<b>{unit}</b>\n感谢参加民主测评！您的答卷已匿名提交。\n为保护匿名，此处不再显示您的答案。"
 ENDED_FOR_PARTICIPANT = "<b>{unit}</b>\n本次民主测评已结束，不再接收答卷。"
 ALREADY_TAKEN_PART = "您已参加过 <b>{unit}</b> 的民主测评，每人只能提交一次。感谢参与！"
 LINK_INVALID = "链接无效。请扫描检查考核组展示的二维码，或向组长索取链接。"
@@ -58,7 +54,9 @@ ANSWER_SUBMITTED = "答卷已提交，感谢参与！"
 ANSWER_ALREADY = "您已提交过答卷，每人只能提交一次。"
 ANSWER_NO_DRAFT = "没有找到您的作答进度，请重新打开测评链接。"
 ANSWER_INCOMPLETE = "第 {number} 题尚未作答，请补充后再提交。"
-ANSWER_TEXT_TOO_LONG = "意见建议不能超过 {limit} 字（您发送了 {length} 字），请精简后重新发送。未保存本条内容。"
+ANSWER_TEXT_TOO_LONG = (
+    "意见建议不能超过 {limit} 字（您发送了 {length} 字），请精简后重新发送。未保存本条内容。"
+)
 ANSWER_NOT_ALLOWED = "您无权执行此操作。"
 ANSWER_STORAGE_ERROR = "暂时无法保存，请稍后再试，已作答的内容不会丢失。"
 
@@ -77,7 +75,9 @@ NO_SUCH_UNIT = "没有找到您名下名为“{unit}”的测评单位。用 /un
 PICK_UNIT_TALLY = "请选择要查看统计的单位："
 PICK_UNIT_CLOSE = "请选择要结束测评的单位："
 NOTHING_OPEN = "您没有正在进行的测评。"
-CONFIRM_CLOSE = "确认结束 <b>{unit}</b> 的民主测评？结束后不再接收答卷，且不能重新开启。\n已收到答卷：{ballots} 份"
+CONFIRM_CLOSE = (
+    "确认结束 <b>{unit}</b> 的民主测评？结束后不再接收答卷，且不能重新开启。\n已收到答卷：{ballots} 份"
+)
 CONFIRM_CLOSE_BUTTON = "确认关闭"
 CANCEL_CLOSE_BUTTON = "取消"
 CLOSE_KEPT = "已取消，<b>{unit}</b> 的测评继续进行。"

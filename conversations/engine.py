@@ -111,7 +111,7 @@ class Survey:
             return None
         return self.questionnaire.questions[draft.step]
 
-    def apply(self, draft: Draft, press: Press) -> Draft:
+    def apply(self, draft: Draft, press: Press) -> Draft:  # noqa: PLR0911 - one return per press kind
         """Return the draft after a button press; raise a SurveyError to refuse it."""
         if isinstance(press, Revise):
             return self._revise(draft, press.question_index)

@@ -53,4 +53,4 @@ class WindowClosed(SurveyError):
 
 
 class AlreadySubmitted(SurveyError):
-    """This person has already submitted a ballot for the window."""
+    """The person has already submitted a ballot for the window."""

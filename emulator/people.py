@@ -64,7 +64,7 @@ class Person:
             "text": text,
         }
         if text.startswith("/"):
-            command = text.split()[0]
+            command = text.split(maxsplit=1)[0]
             body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return body
 

@@ -25,7 +25,7 @@ from emulator.world import (
     render,
 )
 
-DEFAULT_TOKEN = "123456:TEST-token-for-the-local-emulator"  # noqa: S105 - not a secret
+DEFAULT_TOKEN = "123456:TEST-token-for-the-local-emulator"
 Method = Callable[[JSON], Awaitable[Any]]
 
 
@@ -72,9 +72,7 @@ class BotApiEmulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        server = site._server  # noqa: SLF001 - aiohttp exposes the bound port only here
-        assert server is not None  # noqa: S101
-        self.port = server.sockets[0].getsockname()[1]
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         """Stop listening."""
@@ -142,7 +140,11 @@ class BotApiEmulator:
             interrupts = self._interrupts
             updates = self.world.take_updates(offset, limit)
             self._changed.notify_all()
-            while not updates and interrupts == self._interrupts and (remaining := deadline - time.monotonic()) > 0:
+            while (
+                not updates
+                and interrupts == self._interrupts
+                and (remaining := deadline - time.monotonic()) > 0
+            ):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), remaining)
                 updates = self.world.take_updates(offset, limit)
@@ -289,7 +291,9 @@ class BotApiEmulator:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             calls = len(self.world.calls)
-            fetched = not self.world.pending or self.world.confirmed_offset > self.world.pending[-1]["update_id"]
+            fetched = (
+                not self.world.pending or self.world.confirmed_offset > self.world.pending[-1]["update_id"]
+            )
             await asyncio.sleep(quiet)
             if fetched and len(self.world.calls) == calls and self._all_answered():
                 return

@@ -34,9 +34,7 @@ class RunningBot:
         if application.post_init is not None:
             await application.post_init(application)
         assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0, timeout=2, allowed_updates=ALLOWED_UPDATES
-        )
+        await application.updater.start_polling(poll_interval=0, timeout=2, allowed_updates=ALLOWED_UPDATES)
         await application.start()
         self.application = application
 
@@ -73,7 +71,7 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 @pytest.fixture
 def settings(tmp_path: Path, emulator: BotApiEmulator) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         telegram_bot_token=SecretStr(emulator.token),
         telegram_base_url=emulator.base_url,
         survey_db=tmp_path / "survey.db",

@@ -22,7 +22,8 @@ async def test_open_replies_with_link_and_qr_code(bot: RunningBot, leader: Perso
     """/open answers with a QR code image whose caption holds the deep link."""
     reply = await leader.send("/open   县财政局  ")
     assert reply is not None
-    assert reply.photo is not None and reply.photo.startswith(b"\x89PNG")
+    assert reply.photo is not None
+    assert reply.photo.startswith(b"\x89PNG")
     assert "县财政局 的民主测评已开始" in reply.text
     assert "https://t.me/survey_test_bot?start=" in reply.text
 
@@ -94,7 +95,9 @@ async def test_a_fourth_pick_is_refused(bot: RunningBot, emulator: BotApiEmulato
     assert f"✅ {labels[3]}" in survey.labels()
 
 
-async def test_done_needs_at_least_one_pick(bot: RunningBot, emulator: BotApiEmulator, leader: Person) -> None:
+async def test_done_needs_at_least_one_pick(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
     """完成 with nothing selected is refused and the step stays."""
     token = await open_unit(leader, "县教育局")
     person = Person(emulator, 301)
@@ -125,12 +128,14 @@ async def test_restart_mid_survey_resumes_where_it_was(
     # reopening the link also resumes, in a fresh message
     resumed = await person.send(f"/start {token}")
     assert resumed is not None
-    assert "欢迎回来" in resumed.text and "第 10/16 题" in resumed.text
+    assert "欢迎回来" in resumed.text
+    assert "第 10/16 题" in resumed.text
     for index in range(9, ANNEX2.size):
         resumed = await answer_step(person, resumed, index, answers)
     await person.press(resumed, "提交")
     tally = await leader.send("/tally")
-    assert tally is not None and "已收到答卷：1 份" in tally.text
+    assert tally is not None
+    assert "已收到答卷：1 份" in tally.text
 
 
 async def test_close_sends_final_tally_and_refuses_latecomers(
@@ -147,7 +152,8 @@ async def test_close_sends_final_tally_and_refuses_latecomers(
 
     confirm = await leader.send("/close")
     assert confirm is not None
-    assert "确认结束" in confirm.text and "已收到答卷：3 份" in confirm.text
+    assert "确认结束" in confirm.text
+    assert "已收到答卷：3 份" in confirm.text
     await leader.press(confirm, "确认关闭")
     assert "最终结果" in confirm.text
     assert shown_counts(confirm.text) == expected_counts(all_answers)
@@ -157,13 +163,17 @@ async def test_close_sends_final_tally_and_refuses_latecomers(
     assert "建议2：加强<b>公开</b>" in suggestions.text
 
     ended = await halfway.press(survey, ANNEX2.questions[1].options[0].label)
-    assert ended["show_alert"] == "true" and "已结束" in ended["text"]
-    assert "已结束" in survey.text and not survey.buttons
+    assert ended["show_alert"] == "true"
+    assert "已结束" in ended["text"]
+    assert "已结束" in survey.text
+    assert not survey.buttons
 
     late = await Person(emulator, 600).send(f"/start {token}")
-    assert late is not None and "已结束" in late.text
+    assert late is not None
+    assert "已结束" in late.text
     units = await leader.send("/units")
-    assert units is not None and "已结束 县卫健委：3 份" in units.text
+    assert units is not None
+    assert "已结束 县卫健委：3 份" in units.text
 
 
 async def test_non_leaders_are_refused(
@@ -178,12 +188,14 @@ async def test_non_leaders_are_refused(
         assert reply.text == "此命令仅供检查考核组组长使用。"
     await other_leader.send("/open 县审计局")
     reply = await other_leader.send("/tally 县财政局")
-    assert reply is not None and "没有找到" in reply.text
+    assert reply is not None
+    assert "没有找到" in reply.text
     assert "已收到" not in reply.text
     forged = await other_leader.press_data(leader.messages[0], "ly:1")
     assert forged["text"] == "您无权执行此操作。"
     units = await leader.send("/units")
-    assert units is not None and "进行中 县财政局" in units.text
+    assert units is not None
+    assert "进行中 县财政局" in units.text
 
 
 async def test_double_taps_and_forged_presses_change_nothing(
@@ -236,14 +248,18 @@ async def test_suggestion_text_limits_and_cancel(
     for index in range(ANNEX2.size - 1):
         survey = await answer_step(person, survey, index, answers)
     refused = await person.send("长" * 1001)
-    assert refused is not None and "不能超过 1000 字" in refused.text and "1001" in refused.text
+    assert refused is not None
+    assert "不能超过 1000 字" in refused.text
+    assert "1001" in refused.text
     assert "第 16/16 题" in survey.text
     cancelled = await person.send("/cancel")
-    assert cancelled is not None and "已放弃" in cancelled.text
+    assert cancelled is not None
+    assert "已放弃" in cancelled.text
     answered = await person.press(survey, "跳过")
     assert "没有找到您的作答进度" in answered["text"]
     again = await person.send(f"/start {token}")
-    assert again is not None and "开始" in again.labels()
+    assert again is not None
+    assert "开始" in again.labels()
 
 
 async def test_second_link_open_after_submitting(
@@ -254,6 +270,8 @@ async def test_second_link_open_after_submitting(
     person = Person(emulator, 1100)
     await complete(person, token, varied_answers(5))
     again = await person.send(f"/start {token}")
-    assert again is not None and "您已参加过" in again.text
+    assert again is not None
+    assert "您已参加过" in again.text
     invalid = await person.send("/start notavalidtoken")
-    assert invalid is not None and invalid.text.startswith("链接无效")
+    assert invalid is not None
+    assert invalid.text.startswith("链接无效")
