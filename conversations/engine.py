@@ -163,9 +163,19 @@ class Survey:
         return Ballot(answers=answers, suggestion=draft.suggestion)
 
     def _advance(self, draft: Draft) -> Draft:
-        if draft.revising:
+        if not draft.revising:
+            return draft.model_copy(update={"step": draft.step + 1})
+        # Back to the review, unless revising left a required answer empty: go there first.
+        missing = self._first_missing(draft)
+        if missing is None:
             return draft.model_copy(update={"step": self.review_step, "revising": False})
-        return draft.model_copy(update={"step": draft.step + 1})
+        return draft.model_copy(update={"step": missing})
+
+    def _first_missing(self, draft: Draft) -> int | None:
+        for index, question in enumerate(self.questionnaire.questions):
+            if question.required and not draft.answers.get(question.id):
+                return index
+        return None
 
     def _revise(self, draft: Draft, question_index: int) -> Draft:
         if draft.step != self.review_step or not 0 <= question_index < self.review_step:

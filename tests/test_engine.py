@@ -1,0 +1,228 @@
+"""The step engine, pure: every item of the form, the up-to-three rule, back, review, submit."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conversations.annex2 import ANNEX2
+from conversations.engine import (
+    Back,
+    Choose,
+    Draft,
+    FinishChoices,
+    KeepText,
+    Press,
+    Revise,
+    SkipText,
+    Survey,
+    Toggle,
+)
+from conversations.errors import (
+    Incomplete,
+    NoChoiceMade,
+    NotExpectingText,
+    StaleStep,
+    SuggestionTooLong,
+    SurveyError,
+    TooManyChoices,
+    UnknownOption,
+)
+from conversations.questionnaire import Question, QuestionKind
+
+SURVEY = Survey(ANNEX2)
+SINGLES = [(i, q) for i, q in enumerate(ANNEX2.questions) if q.kind is QuestionKind.SINGLE]
+MULTIS = [(i, q) for i, q in enumerate(ANNEX2.questions) if q.kind is QuestionKind.MULTI]
+TEXT_STEP = next(i for i, q in enumerate(ANNEX2.questions) if q.kind is QuestionKind.TEXT)
+
+
+def at(step: int, answers: dict[str, tuple[str, ...]] | None = None) -> Draft:
+    return Draft(step=step, answers=answers or {})
+
+
+def completed() -> Draft:
+    """A draft on the review step with the first option of everything chosen."""
+    draft = SURVEY.start()
+    for question in ANNEX2.questions:
+        if question.kind is QuestionKind.SINGLE:
+            draft = SURVEY.apply(draft, Choose(draft.step, question.options[0].id))
+        elif question.kind is QuestionKind.MULTI:
+            draft = SURVEY.apply(draft, Toggle(draft.step, question.options[0].id, selected=True))
+            draft = SURVEY.apply(draft, FinishChoices(draft.step))
+        else:
+            draft = SURVEY.write(draft, "多公开")
+    return draft
+
+
+@pytest.mark.parametrize(("step", "question"), SINGLES, ids=[q.id for _, q in SINGLES])
+def test_every_single_choice_option_records_and_advances(step: int, question: Question) -> None:
+    """Choosing any option of a single-choice item stores it and moves to the next step."""
+    for option in question.options:
+        draft = SURVEY.apply(at(step), Choose(step, option.id))
+        assert draft.answers[question.id] == (option.id,)
+        assert draft.step == step + 1
+
+
+@pytest.mark.parametrize(("step", "question"), SINGLES, ids=[q.id for _, q in SINGLES])
+def test_choosing_again_replaces_the_answer(step: int, question: Question) -> None:
+    """Going back and choosing another option keeps only the new one."""
+    first = SURVEY.apply(at(step), Choose(step, question.options[0].id))
+    again = SURVEY.apply(SURVEY.apply(first, Back(step + 1)), Choose(step, question.options[1].id))
+    assert again.answers[question.id] == (question.options[1].id,)
+
+
+@pytest.mark.parametrize(("step", "question"), MULTIS, ids=[q.id for _, q in MULTIS])
+def test_up_to_three_is_enforced(step: int, question: Question) -> None:
+    """Three selections are allowed; a fourth raises TooManyChoices and changes nothing."""
+    draft = at(step)
+    for option in question.options[:3]:
+        draft = SURVEY.apply(draft, Toggle(step, option.id, selected=True))
+    assert draft.answers[question.id] == tuple(o.id for o in question.options[:3])
+    with pytest.raises(TooManyChoices) as refused:
+        SURVEY.apply(draft, Toggle(step, question.options[3].id, selected=True))
+    assert refused.value.limit == 3
+    assert draft.step == step
+
+
+@pytest.mark.parametrize(("step", "question"), MULTIS, ids=[q.id for _, q in MULTIS])
+def test_toggles_are_idempotent_and_keep_form_order(step: int, question: Question) -> None:
+    """A doubled 'select' is a no-op; selections are stored in the form's order."""
+    last, first = question.options[4].id, question.options[0].id
+    draft = SURVEY.apply(at(step), Toggle(step, last, selected=True))
+    assert SURVEY.apply(draft, Toggle(step, last, selected=True)) == draft
+    draft = SURVEY.apply(draft, Toggle(step, first, selected=True))
+    assert draft.answers[question.id] == (first, last)
+    draft = SURVEY.apply(draft, Toggle(step, last, selected=False))
+    assert draft.answers[question.id] == (first,)
+
+
+@pytest.mark.parametrize(("step", "question"), MULTIS, ids=[q.id for _, q in MULTIS])
+def test_done_needs_one_selection(step: int, question: Question) -> None:
+    """完成 with nothing selected is refused; with one it advances."""
+    with pytest.raises(NoChoiceMade):
+        SURVEY.apply(at(step), FinishChoices(step))
+    draft = SURVEY.apply(at(step), Toggle(step, question.options[2].id, selected=True))
+    assert SURVEY.apply(draft, FinishChoices(step)).step == step + 1
+
+
+def test_presses_for_another_step_are_stale() -> None:
+    """A button drawn for step 3 does nothing once the draft is on step 4 (a double tap)."""
+    with pytest.raises(StaleStep):
+        SURVEY.apply(at(4), Choose(3, "a"))
+    with pytest.raises(StaleStep):
+        SURVEY.apply(at(0), Back(0))
+    with pytest.raises(StaleStep):
+        SURVEY.apply(at(4), Revise(2))  # revising is only offered on the review
+
+
+@pytest.mark.parametrize(
+    "press",
+    [Choose(0, "nope"), Toggle(0, "leader", selected=True), FinishChoices(0), SkipText(0)],
+)
+def test_presses_that_do_not_fit_the_question_are_refused(press: Press) -> None:
+    """An option or action the current question does not have raises UnknownOption."""
+    with pytest.raises(UnknownOption):
+        SURVEY.apply(at(0), press)
+
+
+def test_text_step_takes_text_or_skip() -> None:
+    """The suggestion is trimmed, limited to 1,000 characters, and may be skipped."""
+    draft = at(TEXT_STEP)
+    assert SURVEY.write(draft, "  建议  ").suggestion == "建议"
+    assert SURVEY.write(draft, "x" * 1000).suggestion == "x" * 1000
+    with pytest.raises(SuggestionTooLong) as refused:
+        SURVEY.write(draft, "x" * 1001)
+    assert (refused.value.limit, refused.value.length) == (1000, 1001)
+    skipped = SURVEY.apply(SURVEY.write(draft, "建议"), Back(TEXT_STEP + 1))
+    assert SURVEY.apply(skipped, SkipText(TEXT_STEP)).suggestion is None
+    kept = SURVEY.apply(skipped, KeepText(TEXT_STEP))
+    assert kept.suggestion == "建议"
+    assert kept.step == SURVEY.review_step
+    with pytest.raises(NotExpectingText):
+        SURVEY.write(at(0), "hello")
+
+
+def test_revise_from_review_returns_to_review() -> None:
+    """Changing one answer from the review goes back to the review, not on through the form."""
+    draft = completed()
+    assert draft.step == SURVEY.review_step
+    editing = SURVEY.apply(draft, Revise(0))
+    assert editing.step == 0
+    back = SURVEY.apply(editing, Choose(0, "served"))
+    assert back.step == SURVEY.review_step
+    assert back.answers["category"] == ("served",)
+    assert not back.revising
+
+
+def test_revising_cannot_leave_an_answer_empty() -> None:
+    """Unselecting everything while revising, then leaving by 上一题, leads back to that item."""
+    draft = completed()
+    risks = next(i for i, q in enumerate(ANNEX2.questions) if q.id == "risks")
+    draft = SURVEY.apply(draft, Revise(risks))
+    chosen = draft.answers["risks"][0]
+    draft = SURVEY.apply(draft, Toggle(risks, chosen, selected=False))
+    draft = SURVEY.apply(draft, Back(risks))
+    draft = SURVEY.apply(draft, Toggle(risks - 1, "e", selected=True))
+    draft = SURVEY.apply(draft, FinishChoices(risks - 1))
+    assert draft.step == risks
+    draft = SURVEY.apply(draft, Toggle(risks, "b", selected=True))
+    draft = SURVEY.apply(draft, FinishChoices(risks))
+    assert draft.step == SURVEY.review_step
+    assert SURVEY.ballot(draft).answers["risks"] == ("b",)
+
+
+def test_ballot_holds_answers_and_suggestion_only() -> None:
+    """A complete draft makes a ballot of its answers and suggestion."""
+    ballot = SURVEY.ballot(completed())
+    assert set(ballot.answers) == {q.id for q in ANNEX2.questions if q.kind is not QuestionKind.TEXT}
+    assert ballot.suggestion == "多公开"
+    assert set(ballot.model_dump()) == {"answers", "suggestion"}
+
+
+def test_incomplete_or_tampered_drafts_cannot_be_submitted() -> None:
+    """A missing answer, or more than three picks, raises Incomplete naming the question."""
+    draft = completed()
+    missing = draft.model_copy(update={"answers": {k: v for k, v in draft.answers.items() if k != "rules"}})
+    with pytest.raises(Incomplete) as refused:
+        SURVEY.ballot(missing)
+    assert ANNEX2.questions[refused.value.question_index].id == "rules"
+    greedy = draft.model_copy(update={"answers": {**draft.answers, "risks": ("a", "b", "c", "d")}})
+    with pytest.raises(Incomplete):
+        SURVEY.ballot(greedy)
+    with pytest.raises(StaleStep):
+        SURVEY.ballot(at(3))
+
+
+def _presses(step: int) -> st.SearchStrategy[Press]:
+    option_ids = st.sampled_from(["a", "b", "c", "d", "e", "leader", "served", "zz"])
+    steps = st.integers(min_value=max(0, step - 1), max_value=step + 1)
+    return st.one_of(
+        st.builds(Choose, steps, option_ids),
+        st.builds(Toggle, steps, option_ids, selected=st.booleans()),
+        st.builds(FinishChoices, steps),
+        st.builds(SkipText, steps),
+        st.builds(KeepText, steps),
+        st.builds(Back, steps),
+        st.builds(Revise, st.integers(min_value=-1, max_value=17)),
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_any_sequence_of_presses_keeps_the_draft_valid(data: st.DataObject) -> None:
+    """Whatever is pressed, in whatever order, no draft ever breaks the form's rules."""
+    draft = SURVEY.start()
+    for _ in range(60):
+        press = data.draw(_presses(draft.step))
+        try:
+            draft = SURVEY.apply(draft, press)
+        except SurveyError:
+            continue
+        assert 0 <= draft.step <= SURVEY.review_step
+        for question in ANNEX2.questions:
+            chosen = draft.answers.get(question.id, ())
+            assert len(chosen) <= question.max_choices
+            assert all(question.option(option_id) for option_id in chosen)
+    if draft.step == SURVEY.review_step:
+        SURVEY.ballot(draft)  # a draft that reached the review is always complete

@@ -1,0 +1,161 @@
+"""The repository on real SQLite files: schema, durability, one ballot per person, anonymity."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from conversations.anonymity import participant_key
+from conversations.engine import Ballot, Draft
+from conversations.errors import AlreadySubmitted, WindowClosed
+from storage.repository import DatabaseRefused, Repository
+from storage.schema import SCHEMA_VERSION
+
+SECRET = b"s" * 32
+BALLOT = Ballot(answers={"category": ("leader",), "improve": ("a", "c")}, suggestion="多公开")
+
+
+@pytest.fixture
+async def repository(tmp_path: Path) -> AsyncIterator[Repository]:
+    async with Repository(tmp_path / "survey.db") as repository:
+        yield repository
+
+
+def _sql(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+async def test_a_new_database_is_created_versioned_and_in_wal_mode(tmp_path: Path) -> None:
+    """First start creates the file at the current schema version, WAL and secure_delete on."""
+    path = tmp_path / "sub" / "survey.db"
+    async with Repository(path) as repository:
+        rows = await repository._fetchall("PRAGMA secure_delete")
+        assert rows[0][0] == 1
+        rows = await repository._fetchall("PRAGMA synchronous")
+        assert rows[0][0] == 2  # FULL
+    assert _sql(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert _sql(path, "PRAGMA journal_mode") == [("wal",)]
+
+
+async def test_open_window_returns_the_open_one_again(repository: Repository) -> None:
+    """A second open for the same leader and unit returns the same window and token."""
+    first = await repository.open_window(1, "县财政局")
+    again = await repository.open_window(1, "县财政局")
+    other_leader = await repository.open_window(2, "县财政局")
+    assert again == first
+    assert other_leader.id != first.id
+    assert len(first.token) >= 16  # 128 random bits, url-safe
+    assert await repository.window_by_token(first.token) == first
+    assert await repository.window_by_token("nope") is None
+
+
+async def test_submit_stores_once_and_drops_the_draft(repository: Repository) -> None:
+    """Submitting inserts the ballot, registers the person and deletes the draft together."""
+    window = await repository.open_window(1, "县财政局")
+    key = participant_key(SECRET, window.id, 42)
+    await repository.save_draft(key, window.id, Draft(step=16))
+    await repository.submit(key, window.id, BALLOT)
+    assert await repository.draft(key) is None
+    assert await repository.has_participated(key)
+    assert await repository.ballots(window.id) == [BALLOT]
+    with pytest.raises(AlreadySubmitted):
+        await repository.submit(key, window.id, BALLOT)
+    assert await repository.ballot_count(window.id) == 1
+
+
+async def test_concurrent_submits_by_one_person_make_one_ballot(repository: Repository) -> None:
+    """Ten submits at once from the same person leave exactly one ballot."""
+    window = await repository.open_window(1, "县财政局")
+    key = participant_key(SECRET, window.id, 42)
+    results = await asyncio.gather(
+        *(repository.submit(key, window.id, BALLOT) for _ in range(10)), return_exceptions=True
+    )
+    assert sum(result is None for result in results) == 1
+    assert all(isinstance(r, AlreadySubmitted) for r in results if r is not None)
+    assert await repository.ballot_count(window.id) == 1
+
+
+async def test_a_closed_window_takes_no_drafts_or_ballots(repository: Repository) -> None:
+    """After close, saving or submitting raises WindowClosed and open drafts are gone."""
+    window = await repository.open_window(1, "县财政局")
+    key = participant_key(SECRET, window.id, 7)
+    await repository.save_draft(key, window.id, Draft(step=3))
+    assert await repository.close_window(window.id)
+    assert not await repository.close_window(window.id)
+    assert await repository.draft(key) is None
+    with pytest.raises(WindowClosed):
+        await repository.save_draft(key, window.id, Draft(step=4))
+    with pytest.raises(WindowClosed):
+        await repository.submit(key, window.id, BALLOT)
+    closed = await repository.window(window.id)
+    assert closed is not None
+    assert not closed.is_open
+    assert closed.closed_at is not None
+
+
+async def test_data_survives_reopening(tmp_path: Path) -> None:
+    """What was acknowledged is there after the process restarts."""
+    path = tmp_path / "survey.db"
+    async with Repository(path) as repository:
+        window = await repository.open_window(1, "县财政局")
+        key = participant_key(SECRET, window.id, 5)
+        await repository.save_draft(key, window.id, Draft(step=5, answers={"category": ("middle",)}))
+        await repository.submit(participant_key(SECRET, window.id, 6), window.id, BALLOT)
+    async with Repository(path) as repository:
+        assert await repository.draft(key) == Draft(step=5, answers={"category": ("middle",)})
+        assert await repository.ballots(window.id) == [BALLOT]
+        summaries = await repository.windows_of(1)
+        assert [(s.window.unit, s.ballots) for s in summaries] == [("县财政局", 1)]
+
+
+async def test_ballots_hold_no_person_time_or_order(tmp_path: Path) -> None:
+    """The ballot table has only window, answers and suggestion, keyed by random ids."""
+    path = tmp_path / "survey.db"
+    async with Repository(path) as repository:
+        window = await repository.open_window(1, "县财政局")
+        for user_id in range(30):
+            ballot = Ballot(answers={"category": ("leader",)}, suggestion=f"第{user_id}")
+            await repository.submit(participant_key(SECRET, window.id, user_id), window.id, ballot)
+    columns = [row[1] for row in _sql(path, "PRAGMA table_info(ballots)")]
+    assert columns == ["id", "window_id", "answers", "suggestion"]
+    assert _sql(path, "SELECT count(*) FROM pragma_table_list WHERE name = 'ballots' AND wr = 1") == [(1,)]
+    stored = [row[0] for row in _sql(path, "SELECT suggestion FROM ballots")]
+    submitted = [f"第{user_id}" for user_id in range(30)]
+    assert sorted(stored) == sorted(submitted)
+    assert stored != submitted  # the stored order is the random ids', not the submission order
+    keys = {row[0] for row in _sql(path, "SELECT key FROM participations")}
+    assert all(isinstance(key, bytes) and len(key) == 32 for key in keys)
+    everything = path.read_bytes()
+    for user_id in (7, 29):
+        assert participant_key(SECRET, window.id, user_id) in keys
+        assert f"{window.id}:{user_id}".encode() not in everything
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        "CREATE TABLE notes (x)",  # someone else's database
+        "PRAGMA user_version = 99",  # a future version of ours
+    ],
+)
+async def test_foreign_or_newer_databases_are_refused(tmp_path: Path, setup: str) -> None:
+    """A database that is not ours, or from a newer release, is refused with a clear error."""
+    path = tmp_path / "survey.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute(setup)
+    with pytest.raises(DatabaseRefused):
+        await Repository(path).open()
+
+
+async def test_a_corrupt_file_is_refused(tmp_path: Path) -> None:
+    """A file that is not SQLite at all is refused, not overwritten."""
+    path = tmp_path / "survey.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DatabaseRefused, match="not"):
+        await Repository(path).open()
+    assert path.read_bytes().startswith(b"this is not a database")
