@@ -42,7 +42,7 @@ def at(step: int, answers: dict[str, tuple[str, ...]] | None = None) -> Draft:
 
 
 def completed() -> Draft:
-    """A draft on the review step with the first option of everything chosen."""
+    """Return a draft on the review step with the first option of everything chosen."""
     draft = SURVEY.start()
     for question in ANNEX2.questions:
         if question.kind is QuestionKind.SINGLE:

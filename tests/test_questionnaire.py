@@ -104,7 +104,9 @@ def test_max_choices_must_fit_the_options(max_choices: int) -> None:
 def test_text_questions_have_no_options_and_empty_labels_are_refused() -> None:
     """A free-text item with options, or an option without a label, does not load."""
     with pytest.raises(ValidationError):
-        Question(id="t", kind=QuestionKind.TEXT, section="s", prompt="p", options=(Option(id="a", label="A"),))
+        Question(
+            id="t", kind=QuestionKind.TEXT, section="s", prompt="p", options=(Option(id="a", label="A"),)
+        )
     with pytest.raises(ValidationError):
         Option(id="a", label="")
     with pytest.raises(ValidationError):
