@@ -124,7 +124,7 @@ async def test_ballots_hold_no_person_time_or_order(tmp_path: Path) -> None:
     columns = [row[1] for row in _sql(path, "PRAGMA table_info(ballots)")]
     assert columns == ["id", "window_id", "answers", "suggestion"]
     assert _sql(path, "SELECT count(*) FROM pragma_table_list WHERE name = 'ballots' AND wr = 1") == [(1,)]
-    stored = [row[0] for row in _sql(path, "SELECT suggestion FROM ballots")]
+    stored = [str(row[0]) for row in _sql(path, "SELECT suggestion FROM ballots")]
     submitted = [f"第{user_id}" for user_id in range(30)]
     assert sorted(stored) == sorted(submitted)
     assert stored != submitted  # the stored order is the random ids', not the submission order
