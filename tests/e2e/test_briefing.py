@@ -275,3 +275,39 @@ async def test_second_link_open_after_submitting(
     invalid = await person.send("/start notavalidtoken")
     assert invalid is not None
     assert invalid.text.startswith("链接无效")
+
+
+async def test_several_open_units_offer_a_picker(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """With two open units, /tally and /close without a name offer buttons to pick one."""
+    await open_unit(leader, "县财政局")
+    await open_unit(leader, "县审计局")
+    picker = await leader.send("/tally")
+    assert picker is not None
+    assert picker.labels() == ["县审计局", "县财政局"]
+    await leader.press(picker, "县财政局")
+    assert "县财政局 民主测评统计（进行中）" in picker.text
+    closer = await leader.send("/close")
+    assert closer is not None
+    assert closer.labels() == ["县审计局", "县财政局"]
+    await leader.press(closer, "县审计局")
+    assert "确认结束 县审计局" in closer.text
+    await leader.press(closer, "取消")
+    assert "继续进行" in closer.text
+
+
+async def test_unit_names_are_trimmed_limited_and_shown_literally(bot: RunningBot, leader: Person) -> None:
+    """Markup in a unit name is shown as typed; empty and over-long names are refused."""
+    reply = await leader.send("/open <b>县&局</b>")
+    assert reply is not None
+    assert "<b>县&局</b> 的民主测评已开始" in reply.text
+    empty = await leader.send("/open    ")
+    assert empty is not None
+    assert empty.text.startswith("用法")
+    too_long = await leader.send("/open " + "局" * 65)
+    assert too_long is not None
+    assert "不能超过 64 个字" in too_long.text
+    fits = await leader.send("/open " + "局" * 64)
+    assert fits is not None
+    assert fits.photo is not None
