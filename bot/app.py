@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeChat,
-    BotCommandScopeDefault,
-    LinkPreviewOptions,
-    Update,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -25,16 +19,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot.access import Role
+from bot.admin import AdminHandlers
 from bot.callback_data import BeginSurvey, SubmitBallot, SurveyPress, decode
 from bot.config import Settings
 from bot.leader import LeaderHandlers
+from bot.menus import set_default_menu, set_menu
 from bot.participant import ParticipantHandlers
 from bot.replies import answer
-from bot.services import Services, load_secret
+from bot.services import Services
+from bot.texts import HELP_ADMIN_SEPARATOR, texts_for
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
-from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +42,8 @@ class Router:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.participants = ParticipantHandlers(services)
+        self.admins = AdminHandlers(services)
+        self.participants = ParticipantHandlers(services, self.admins.accept_invite)
         self.leaders = LeaderHandlers(services)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -56,7 +53,7 @@ class Router:
             return
         action = decode(query.data)
         if action is None:
-            await answer(query, texts.ANSWER_UNKNOWN)
+            await answer(query, texts_for(query.from_user.language_code).ANSWER_UNKNOWN)
         elif isinstance(action, BeginSurvey | SurveyPress | SubmitBallot):
             await self.participants.on_press(query, action)
         else:
@@ -68,27 +65,34 @@ class Router:
         user = update.effective_user
         if message is None or user is None:
             return
-        text = texts.HELP_PARTICIPANT
-        if self.services.is_leader(user.id):
-            text += "\n\n" + texts.HELP_LEADER
-        await message.reply_text(text)
+        t = texts_for(user.language_code)
+        role = await self.services.access.role(user.id)
+        parts = [t.HELP_PARTICIPANT]
+        if role >= Role.LEADER:
+            parts.append(t.HELP_LEADER)
+        if role is Role.ADMIN:
+            parts.append(t.HELP_ADMIN)
+        await message.reply_text(HELP_ADMIN_SEPARATOR.join(parts))
 
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Refuse survey use in groups: answers typed there are not anonymous."""
         message = update.effective_message
         if message is not None:
-            await message.reply_text(texts.GROUP_CHAT)
+            user = update.effective_user
+            await message.reply_text(texts_for(user.language_code if user else None).GROUP_CHAT)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (never the update: it names a person) and apologise."""
         logger.error("A handler failed", exc_info=context.error)
         if not isinstance(update, Update):
             return
+        user = update.effective_user
+        t = texts_for(user.language_code if user else None)
         try:
             if update.callback_query is not None:
-                await update.callback_query.answer(texts.ERROR_GENERIC, show_alert=True)
+                await update.callback_query.answer(t.ERROR_GENERIC, show_alert=True)
             elif update.effective_message is not None:
-                await update.effective_message.reply_text(texts.ERROR_GENERIC)
+                await update.effective_message.reply_text(t.ERROR_GENERIC)
         except TelegramError:
             logger.warning("Could not tell the user about the failure")
 
@@ -109,6 +113,11 @@ def register_handlers(application: Application, router: Router) -> None:  # type
         CommandHandler("tally", leaders.on_tally, filters=private),
         CommandHandler("close", leaders.on_close, filters=private),
         CommandHandler("units", leaders.on_units, filters=private),
+        CommandHandler("chart", leaders.on_chart, filters=private),
+        CommandHandler("export", leaders.on_export, filters=private),
+        CommandHandler("invite", router.admins.on_invite, filters=private),
+        CommandHandler("leaders", router.admins.on_leaders, filters=private),
+        CommandHandler("revoke", router.admins.on_revoke, filters=private),
         CallbackQueryHandler(router.on_callback),
         # Unknown commands and plain text: the text may be the free-text answer.
         MessageHandler(
@@ -121,34 +130,30 @@ def register_handlers(application: Application, router: Router) -> None:  # type
 
 
 async def set_command_menus(application: Application, services: Services) -> None:  # type: ignore[type-arg]
-    """Show participants their commands, and leaders theirs."""
+    """Show participants their commands, and leaders and admins theirs."""
     bot = application.bot
-    participant = [BotCommand(c, d) for c, d in texts.COMMANDS_PARTICIPANT.items()]
-    leader = [BotCommand(c, d) for c, d in texts.COMMANDS_LEADER.items()]
-    await bot.set_my_commands(participant, scope=BotCommandScopeDefault())
-    for leader_id in sorted(services.settings.survey_leaders):
-        try:
-            await bot.set_my_commands(leader, scope=BotCommandScopeChat(leader_id))
-        except TelegramError as error:
-            # A leader who has never opened the bot has no chat yet.
-            logger.warning("Could not set a leader's command menu: %s", error)
+    await set_default_menu(bot)
+    settings = services.settings
+    invited = {leader.user_id for leader in await services.repository.leaders()}
+    for user_id in sorted(settings.survey_leaders | invited - settings.survey_admins):
+        await set_menu(bot, user_id, Role.LEADER)
+    for user_id in sorted(settings.survey_admins):
+        await set_menu(bot, user_id, Role.ADMIN)
 
 
 def build_application(settings: Settings, *, rate_limiter: bool = True) -> Application:  # type: ignore[type-arg]
     """Build the bot: storage opened on start, closed on stop, handlers registered."""
-    services = Services(
-        settings=settings,
-        repository=Repository(settings.survey_db),
-        survey=Survey(ANNEX2),
-        secret=load_secret(settings),
-    )
+    services = Services.create(settings, Survey(ANNEX2))
+    router = Router(services)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await services.repository.open()
+        services.live.attach(application.bot, router.leaders.tally_screen)
         await set_command_menus(application, services)
         logger.info("The bot is running as @%s", application.bot.username)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        await services.live.stop()
         await services.repository.close()
 
     builder = (
@@ -166,5 +171,5 @@ def build_application(settings: Settings, *, rate_limiter: bool = True) -> Appli
     application: Application = (  # type: ignore[type-arg]
         builder.rate_limiter(AIORateLimiter(max_retries=3)).build() if rate_limiter else builder.build()
     )
-    register_handlers(application, Router(services))
+    register_handlers(application, router)
     return application

@@ -74,7 +74,31 @@ class CancelClose:
     window_id: int
 
 
-Action = BeginSurvey | SurveyPress | SubmitBallot | ShowTally | AskClose | ConfirmClose | CancelClose
+@dataclass(frozen=True, slots=True)
+class SendChart:
+    """A leader picks a unit for its charts."""
+
+    window_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SendExport:
+    """A leader picks a unit to export."""
+
+    window_id: int
+
+
+Action = (
+    BeginSurvey
+    | SurveyPress
+    | SubmitBallot
+    | ShowTally
+    | AskClose
+    | ConfirmClose
+    | CancelClose
+    | SendChart
+    | SendExport
+)
 
 _NUMBER = r"(0|[1-9][0-9]{0,17})"
 _OPTION = r"([a-z0-9_]{1,24})"
@@ -92,6 +116,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "lc": re.compile(rf"^lc:{_NUMBER}$"),
     "ly": re.compile(rf"^ly:{_NUMBER}$"),
     "ln": re.compile(rf"^ln:{_NUMBER}$"),
+    "lg": re.compile(rf"^lg:{_NUMBER}$"),
+    "le": re.compile(rf"^le:{_NUMBER}$"),
 }
 
 
@@ -118,6 +144,10 @@ def _encode(action: Action) -> str:  # noqa: PLR0911 - one return per action kin
             return f"ly:{w}"
         case CancelClose(window_id=w):
             return f"ln:{w}"
+        case SendChart(window_id=w):
+            return f"lg:{w}"
+        case SendExport(window_id=w):
+            return f"le:{w}"
         case SurveyPress(window_id=w, press=press):
             return _encode_press(w, press)
 
@@ -147,6 +177,8 @@ _WINDOW_ACTIONS: dict[str, Callable[[int], Action]] = {
     "lc": AskClose,
     "ly": ConfirmClose,
     "ln": CancelClose,
+    "lg": SendChart,
+    "le": SendExport,
 }
 _PRESSES: dict[str, Callable[[int, tuple[str, ...]], Press]] = {
     "a": lambda step, rest: Choose(step, rest[0]),

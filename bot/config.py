@@ -22,10 +22,13 @@ class Settings(BaseSettings):
     telegram_base_url: str = DEFAULT_BASE_URL
     survey_db: Path = Path("survey.db")
     survey_leaders: Annotated[frozenset[int], NoDecode] = frozenset()
+    survey_admins: Annotated[frozenset[int], NoDecode] = frozenset()
     survey_min_group: int = Field(default=3, ge=1, le=1000)
     survey_secret: SecretStr | None = None
+    # Seconds between edits of one live tally message (Telegram throttles frequent edits).
+    survey_live_interval: float = Field(default=10.0, ge=0, le=3600)
 
-    @field_validator("survey_leaders", mode="before")
+    @field_validator("survey_leaders", "survey_admins", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
         """Parse '123, 456' strictly: a malformed list must not grant anybody anything."""

@@ -1,206 +1,346 @@
-"""Handlers for group leaders: open a unit's window, watch the tally, close it."""
+"""Handlers for group leaders (and admins): open a unit, watch the live tally, close, take reports."""
 
 from __future__ import annotations
 
 import logging
 import random
 import re
+from dataclasses import dataclass
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
-from bot.callback_data import AskClose, CancelClose, ConfirmClose, ShowTally
+from bot.access import Role
+from bot.callback_data import AskClose, CancelClose, ConfirmClose, SendChart, SendExport, ShowTally
 from bot.qr import qr_png
 from bot.replies import answer, reply, show
+from bot.results import Snapshot
 from bot.screens import Button, Screen
 from bot.services import Services
 from bot.tally_view import suggestion_messages, tally_text
-from conversations.tally import compute_tally
-from storage.models import Window
+from bot.texts import Texts, texts_for
+from storage.models import LiveView, Window, WindowSummary
 
 logger = logging.getLogger(__name__)
 
 UNIT_MAX_LENGTH = 64
+EXPECTED_MAX = 10_000
 _SPACES = re.compile(r"\s+")
 _PICKER_LIMIT = 20
 
-LeaderAction = ShowTally | AskClose | ConfirmClose | CancelClose
+LeaderAction = ShowTally | AskClose | ConfirmClose | CancelClose | SendChart | SendExport
 
 
-def unit_argument(message: Message) -> str:
+def command_argument(message: Message) -> str:
     """Return the text after the command, trimmed and with runs of spaces folded."""
     parts = (message.text or "").split(maxsplit=1)
     return _SPACES.sub(" ", parts[1]).strip() if len(parts) > 1 else ""
 
 
+def split_expected(argument: str) -> tuple[str, int | None]:
+    """Split '县财政局 25' into the unit and the expected headcount (a trailing whole number)."""
+    head, _, tail = argument.rpartition(" ")
+    if head and tail.isascii() and tail.isdigit() and 1 <= int(tail) <= EXPECTED_MAX:
+        return head, int(tail)
+    return argument, None
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who sent a leader command, in which role and language."""
+
+    message: Message
+    user_id: int
+    name: str
+    role: Role
+    t: Texts
+
+
 class LeaderHandlers:
-    """The group leader side of the bot."""
+    """The group leader side of the bot; admins may do all of it for every unit."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
         self.repository = services.repository
+        self.results = services.results
 
-    async def _leader_message(self, update: Update) -> tuple[Message, int] | None:
-        """Return the message and leader id, or refuse a non-leader without saying more."""
+    async def _caller(self, update: Update) -> Caller | None:
+        """Return the caller, or refuse a non-leader with a reply that names no unit."""
         message = update.effective_message
         user = update.effective_user
         if message is None or user is None:
             return None
-        if not self.services.is_leader(user.id):
-            await message.reply_text(texts.NOT_A_LEADER)
+        t = texts_for(user.language_code)
+        role = await self.services.access.role(user.id)
+        if role < Role.LEADER:
+            await message.reply_text(t.NOT_A_LEADER)
             return None
-        return message, user.id
+        return Caller(message, user.id, user.full_name, role, t)
+
+    async def _windows(self, caller: Caller) -> list[WindowSummary]:
+        if caller.role is Role.ADMIN:
+            return await self.repository.all_windows()
+        return await self.repository.windows_of(caller.user_id)
 
     async def on_open(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handle /open <unit>: open (or re-show) the unit's window with its link and QR code."""
-        found = await self._leader_message(update)
-        if found is None:
+        """Handle /open <unit> [expected]: open (or re-show) the unit's window, link and QR code."""
+        caller = await self._caller(update)
+        if caller is None:
             return
-        message, leader_id = found
-        unit = unit_argument(message)
+        t = caller.t
+        unit, expected = split_expected(command_argument(caller.message))
         if not unit:
-            await message.reply_text(texts.OPEN_USAGE)
+            await caller.message.reply_text(t.OPEN_USAGE)
             return
         if len(unit) > UNIT_MAX_LENGTH:
-            await message.reply_text(texts.UNIT_TOO_LONG.format(limit=UNIT_MAX_LENGTH))
+            await caller.message.reply_text(t.UNIT_TOO_LONG.format(limit=UNIT_MAX_LENGTH))
             return
-        before = {s.window.id for s in await self.repository.windows_of(leader_id) if s.window.is_open}
-        window = await self.repository.open_window(leader_id, unit)
+        window, created = await self.repository.open_window(
+            caller.user_id,
+            unit,
+            min_group=self.services.settings.survey_min_group,
+            expected=expected,
+            leader_name=caller.name,
+        )
         link = create_deep_linked_url(context.bot.username, window.token)
-        caption = texts.OPENED.format(unit=texts.unit(window.unit), link=link)
-        if window.id in before:
-            caption = texts.ALREADY_OPEN + caption
-        logger.info("A survey window was opened (window %d)", window.id)
-        await message.reply_photo(qr_png(link), caption=caption)
+        expected_text = t.EXPECTED.format(expected=window.expected) if window.expected else ""
+        caption = t.OPENED.format(unit=texts.unit(window.unit), link=link, expected=expected_text)
+        if not created:
+            caption = t.ALREADY_OPEN + caption
+        else:
+            logger.info("A survey window was opened (window %d)", window.id)
+        await caller.message.reply_photo(qr_png(link), caption=caption)
 
     async def on_tally(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handle /tally [unit]: the tally, or buttons to pick a unit."""
-        found = await self._leader_message(update)
-        if found is None:
+        """Handle /tally [unit]: post a live tally message, or buttons to pick a unit."""
+        caller = await self._caller(update)
+        if caller is None:
             return
-        message, leader_id = found
-        window = await self._pick(message, leader_id, only_open=False, prompt=texts.PICK_UNIT_TALLY)
+        window = await self._pick(caller, only_open=False, prompt=caller.t.PICK_UNIT_TALLY, action=ShowTally)
         if window is not None:
-            await reply(message, await self._tally_screen(window))
+            await self._post_live(caller.message, caller.t, window)
 
     async def on_close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /close [unit]: ask to confirm closing the unit's window."""
-        found = await self._leader_message(update)
-        if found is None:
+        caller = await self._caller(update)
+        if caller is None:
             return
-        message, leader_id = found
-        window = await self._pick(message, leader_id, only_open=True, prompt=texts.PICK_UNIT_CLOSE)
+        window = await self._pick(caller, only_open=True, prompt=caller.t.PICK_UNIT_CLOSE, action=AskClose)
         if window is not None:
-            await reply(message, await self._confirm_screen(window))
+            await reply(caller.message, await self._confirm_screen(caller.t, window))
+
+    async def on_chart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle /chart [unit]: the unit's bar charts as a picture."""
+        caller = await self._caller(update)
+        if caller is None:
+            return
+        window = await self._pick(caller, only_open=False, prompt=caller.t.PICK_UNIT_CHART, action=SendChart)
+        if window is not None:
+            await self._send_chart(caller.message, caller.t, await self.results.snapshot(window))
+
+    async def on_export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle /export [unit]: the XLSX workbook and the CSV of the ballots."""
+        caller = await self._caller(update)
+        if caller is None:
+            return
+        window = await self._pick(
+            caller, only_open=False, prompt=caller.t.PICK_UNIT_EXPORT, action=SendExport
+        )
+        if window is not None:
+            await self._send_exports(caller.message, caller.t, await self.results.snapshot(window))
 
     async def on_units(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handle /units: the leader's units with status and ballot counts."""
-        found = await self._leader_message(update)
-        if found is None:
+        """Handle /units: the caller's units (an admin's: all, by leader) with status and ballots."""
+        caller = await self._caller(update)
+        if caller is None:
             return
-        message, leader_id = found
-        summaries = await self.repository.windows_of(leader_id)
+        t = caller.t
+        summaries = await self._windows(caller)
         if not summaries:
-            await message.reply_text(texts.NO_WINDOWS)
+            await caller.message.reply_text(t.NO_WINDOWS)
             return
-        lines = [texts.UNITS_TITLE]
+        lines = [t.UNITS_TITLE_ALL if caller.role is Role.ADMIN else t.UNITS_TITLE]
+        leader = None
         for summary in summaries:
-            status = texts.STATUS_OPEN if summary.window.is_open else texts.STATUS_CLOSED
+            window = summary.window
+            if caller.role is Role.ADMIN and window.leader_id != leader:
+                leader = window.leader_id
+                name = texts.unit(window.leader_name or "—")
+                lines += ["", t.LEADER_HEADING.format(name=name, id=window.leader_id)]
+            status = t.STATUS_OPEN if window.is_open else t.STATUS_CLOSED
             lines.append(
-                texts.UNIT_LINE.format(
-                    status=status, unit=texts.unit(summary.window.unit), ballots=summary.ballots
-                )
+                t.UNIT_LINE.format(status=status, unit=texts.unit(window.unit), ballots=summary.ballots)
             )
-        await message.reply_text("\n".join(lines))
+        await caller.message.reply_text("\n".join(lines))
 
     async def on_press(self, query: CallbackQuery, action: LeaderAction) -> None:
         """Handle a leader's button: checked against the window's owner every time."""
+        t = texts_for(query.from_user.language_code)
         window = await self.repository.window(action.window_id)
-        if window is None or window.leader_id != query.from_user.id:
-            await answer(query, texts.ANSWER_NOT_ALLOWED, alert=True)
+        if window is None or not await self.services.access.can_manage(query.from_user.id, window):
+            await answer(query, t.ANSWER_NOT_ALLOWED, alert=True)
             return
-        unit = texts.unit(window.unit)
+        message = query.message if isinstance(query.message, Message) else None
         match action:
             case ShowTally():
-                await answer(query)
-                await show(query, await self._tally_screen(window))
+                await self._refresh(query, t, window)
             case AskClose():
                 await answer(query)
-                await show(query, await self._confirm_screen(window))
+                await show(query, await self._confirm_screen(t, window))
             case CancelClose():
                 await answer(query)
-                await show(query, Screen(texts.CLOSE_KEPT.format(unit=unit)))
+                await show(query, Screen(t.CLOSE_KEPT.format(unit=texts.unit(window.unit))))
             case ConfirmClose():
-                closed = await self.repository.close_window(window.id)
-                if closed:
-                    logger.info("A survey window was closed (window %d)", window.id)
-                await answer(query, None if closed else texts.ANSWER_ENDED)
-                await self._send_final(query, window)
+                await self._close(query, t, window)
+            case SendChart():
+                await answer(query)
+                if message is not None:
+                    await self._send_chart(message, t, await self.results.snapshot(window))
+            case SendExport():
+                await answer(query)
+                if message is not None:
+                    await self._send_exports(message, t, await self.results.snapshot(window))
 
-    async def _send_final(self, query: CallbackQuery, window: Window) -> None:
-        closed = await self.repository.window(window.id)
-        assert closed is not None  # noqa: S101 - windows are never deleted
-        await show(query, await self._tally_screen(closed))
-        if query.message is None:
-            return
-        ballots = await self.repository.ballots(window.id)
-        if len(ballots) < self.services.settings.survey_min_group:
-            return
-        suggestions = [b.suggestion for b in ballots if b.suggestion]
-        random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what
-        for text in suggestion_messages(window.unit, suggestions):
-            await query.get_bot().send_message(query.message.chat.id, text)
-
-    async def _tally_screen(self, window: Window) -> Screen:
-        ballots = await self.repository.ballots(window.id)
-        tally = compute_tally(self.services.survey.questionnaire, ballots)
-        text = tally_text(
-            window.unit, tally, is_open=window.is_open, min_group=self.services.settings.survey_min_group
-        )
+    async def tally_screen(self, t: Texts, window: Window) -> Screen:
+        """Return the tally screen of a window; open windows get refresh and close buttons."""
+        snapshot = await self.results.snapshot(window)
+        text = tally_text(t, window, snapshot.tally)
         if not window.is_open:
             return Screen(text)
-        return Screen(
-            text, ((Button("🔄 刷新", ShowTally(window.id)), Button("结束测评", AskClose(window.id))),)
+        buttons = (
+            Button(t.REFRESH_BUTTON, ShowTally(window.id)),
+            Button(t.CLOSE_BUTTON, AskClose(window.id)),
+        )
+        return Screen(text, (buttons,))
+
+    async def _post_live(self, message: Message, t: Texts, window: Window) -> None:
+        sent = await reply(message, await self.tally_screen(t, window))
+        if window.is_open:
+            view = LiveView(
+                chat_id=sent.chat.id, message_id=sent.message_id, window_id=window.id, language=t.language
+            )
+            await self.services.live.track(view)
+
+    async def _refresh(self, query: CallbackQuery, t: Texts, window: Window) -> None:
+        """Redraw the pressed tally message now; it becomes the live one for that chat."""
+        changed = await show(query, await self.tally_screen(t, window))
+        await answer(query, t.ANSWER_REFRESHED if changed else t.ANSWER_UP_TO_DATE)
+        message = query.message
+        if isinstance(message, Message) and window.is_open:
+            view = LiveView(
+                chat_id=message.chat.id,
+                message_id=message.message_id,
+                window_id=window.id,
+                language=t.language,
+            )
+            await self.services.live.track(view)
+
+    async def _close(self, query: CallbackQuery, t: Texts, window: Window) -> None:
+        """Close for good, then deliver the final tally, suggestions, chart and workbook."""
+        closed = await self.repository.close_window(window.id)
+        await answer(query, None if closed else t.ANSWER_ENDED)
+        if closed:
+            logger.info("A survey window was closed (window %d)", window.id)
+        final = await self.repository.window(window.id)
+        assert final is not None  # noqa: S101 - windows are never deleted
+        await show(query, await self.tally_screen(t, final))
+        await self.services.live.finish(final)
+        message = query.message
+        if not isinstance(message, Message) or not closed:
+            return
+        snapshot = await self.results.snapshot(final)
+        if snapshot.tally.counted:
+            suggestions = list(snapshot.tally.suggestions)
+            random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what
+            for text in suggestion_messages(t, final.unit, suggestions):
+                await message.reply_text(text)
+        await self._send_chart(message, t, snapshot)
+        await self._send_exports(message, t, snapshot)
+
+    async def _send_chart(self, message: Message, t: Texts, snapshot: Snapshot) -> None:
+        window = snapshot.window
+        if not snapshot.tally.counted:
+            await message.reply_text(t.CHART_TOO_FEW.format(min_group=window.min_group))
+            return
+        state = t.STATE_OPEN if window.is_open else t.STATE_CLOSED
+        # The chart speaks the form's language, Chinese, whatever the interface language.
+        title = f"{window.unit} 民主测评（{'进行中' if window.is_open else '最终结果'}）"
+        png = await self.results.chart(snapshot, title)
+        if png is None:
+            await message.reply_text(t.CHART_UNAVAILABLE)
+            return
+        await message.reply_photo(
+            png, caption=t.CHART_CAPTION.format(unit=texts.unit(window.unit), state=state)
         )
 
-    async def _confirm_screen(self, window: Window) -> Screen:
+    async def _send_exports(self, message: Message, t: Texts, snapshot: Snapshot) -> None:
+        window = snapshot.window
+        exports = await self.results.exports(snapshot)
+        state = t.STATE_OPEN if window.is_open else t.STATE_CLOSED
+        caption = t.EXPORT_CAPTION.format(
+            unit=texts.unit(window.unit),
+            state=state,
+            suggestions="" if window.is_open else t.EXPORT_SUGGESTIONS,
+        )
+        stem = f"民主测评_{safe_filename(window.unit)}"
+        await message.reply_document(exports.xlsx, filename=f"{stem}.xlsx", caption=caption)
+        await message.reply_document(exports.csv, filename=f"{stem}_答卷.csv")
+
+    async def _confirm_screen(self, t: Texts, window: Window) -> Screen:
         unit = texts.unit(window.unit)
         if not window.is_open:
-            return Screen(texts.ALREADY_CLOSED.format(unit=unit))
+            return Screen(t.ALREADY_CLOSED.format(unit=unit))
         count = await self.repository.ballot_count(window.id)
-        return Screen(
-            texts.CONFIRM_CLOSE.format(unit=unit, ballots=count),
-            (
-                (
-                    Button(texts.CONFIRM_CLOSE_BUTTON, ConfirmClose(window.id)),
-                    Button(texts.CANCEL_CLOSE_BUTTON, CancelClose(window.id)),
-                ),
-            ),
+        buttons = (
+            Button(t.CONFIRM_CLOSE_BUTTON, ConfirmClose(window.id)),
+            Button(t.CANCEL_CLOSE_BUTTON, CancelClose(window.id)),
         )
+        return Screen(t.CONFIRM_CLOSE.format(unit=unit, ballots=count), (buttons,))
 
-    async def _pick(self, message: Message, leader_id: int, *, only_open: bool, prompt: str) -> Window | None:
+    async def _pick(
+        self,
+        caller: Caller,
+        *,
+        only_open: bool,
+        prompt: str,
+        action: type[ShowTally | AskClose | SendChart | SendExport],
+    ) -> Window | None:
         """Return the window the command means, or reply with what to do and return None."""
-        summaries = await self.repository.windows_of(leader_id)
+        t = caller.t
+        summaries = await self._windows(caller)
         if not summaries:
-            await message.reply_text(texts.NO_WINDOWS)
+            await caller.message.reply_text(t.NO_WINDOWS)
             return None
         windows = [s.window for s in summaries]
-        unit = unit_argument(message)
+        unit = command_argument(caller.message)
         if unit:
             named = [w for w in windows if w.unit == unit and (w.is_open or not only_open)]
+            named.sort(key=lambda w: (not w.is_open, -w.id))  # open first, then the newest
             if not named:
-                await message.reply_text(texts.NO_SUCH_UNIT.format(unit=texts.unit(unit)))
+                await caller.message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(unit)))
                 return None
-            return named[0]  # open first, then the newest
+            if len(named) == 1 or caller.role is not Role.ADMIN:
+                return named[0]
+            windows = named  # an admin may see one unit name opened by several leaders
         candidates = [w for w in windows if w.is_open] or ([] if only_open else windows)
         if not candidates:
-            await message.reply_text(texts.NOTHING_OPEN)
+            await caller.message.reply_text(t.NOTHING_OPEN)
             return None
         if len(candidates) == 1:
             return candidates[0]
-        action = AskClose if only_open else ShowTally
-        rows = tuple((Button(w.unit, action(w.id)),) for w in candidates[:_PICKER_LIMIT])
-        await reply(message, Screen(prompt, rows))
+        rows = tuple((Button(_picker_label(w, caller), action(w.id)),) for w in candidates[:_PICKER_LIMIT])
+        await reply(caller.message, Screen(prompt, rows))
         return None
+
+
+def _picker_label(window: Window, caller: Caller) -> str:
+    if caller.role is Role.ADMIN and window.leader_id != caller.user_id:
+        return f"{window.unit} · {window.leader_name or window.leader_id}"
+    return window.unit
+
+
+def safe_filename(name: str) -> str:
+    """Return a unit name usable in a file name."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_")[:40] or "unit"

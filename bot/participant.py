@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import screens, texts
@@ -13,6 +14,7 @@ from bot.callback_data import BeginSurvey, SubmitBallot, SurveyPress
 from bot.replies import answer, reply, show
 from bot.screens import Screen
 from bot.services import Services
+from bot.texts import Texts, texts_for
 from conversations.engine import Draft
 from conversations.errors import (
     AlreadySubmitted,
@@ -32,6 +34,7 @@ from storage.models import Window
 logger = logging.getLogger(__name__)
 
 ParticipantAction = BeginSurvey | SurveyPress | SubmitBallot
+InviteAcceptor = Callable[[Message, int, str, str], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,32 +46,33 @@ class Outcome:
     screen: Screen | None = None
 
 
-def _refusal(error: SurveyError) -> Outcome:  # noqa: PLR0911 - one answer per error kind
+def _refusal(t: Texts, error: SurveyError) -> Outcome:  # noqa: PLR0911 - one answer per error kind
     match error:
         case StaleStep():
-            return Outcome(texts.ANSWER_STALE)
+            return Outcome(t.ANSWER_STALE)
         case TooManyChoices(limit=limit):
-            return Outcome(texts.ANSWER_TOO_MANY.format(limit=limit), alert=True)
+            return Outcome(t.ANSWER_TOO_MANY.format(limit=limit), alert=True)
         case NoChoiceMade():
-            return Outcome(texts.ANSWER_NONE_CHOSEN, alert=True)
+            return Outcome(t.ANSWER_NONE_CHOSEN, alert=True)
         case Incomplete(question_index=index):
-            return Outcome(texts.ANSWER_INCOMPLETE.format(number=index + 1), alert=True)
+            return Outcome(t.ANSWER_INCOMPLETE.format(number=index + 1), alert=True)
         case AlreadySubmitted():
-            return Outcome(texts.ANSWER_ALREADY, alert=True)
+            return Outcome(t.ANSWER_ALREADY, alert=True)
         case WindowClosed():
-            return Outcome(texts.ANSWER_ENDED, alert=True)
+            return Outcome(t.ANSWER_ENDED, alert=True)
         case UnknownOption():
-            return Outcome(texts.ANSWER_UNKNOWN)
-    return Outcome(texts.ANSWER_UNKNOWN)
+            return Outcome(t.ANSWER_UNKNOWN)
+    return Outcome(t.ANSWER_UNKNOWN)
 
 
 class ParticipantHandlers:
     """The participant side of the bot; every method is a thin handler."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, invites: InviteAcceptor) -> None:
         self.services = services
         self.survey = services.survey
         self.repository = services.repository
+        self.invites = invites
 
     async def on_link(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /start <token>: welcome, resume, or say why not."""
@@ -76,50 +80,51 @@ class ParticipantHandlers:
         user = update.effective_user
         if message is None or user is None:
             return
+        t = texts_for(user.language_code)
         token = context.args[0] if context.args else ""
         window = await self.repository.window_by_token(token)
         if window is None:
-            await message.reply_text(texts.LINK_INVALID)
+            if not await self.invites(message, user.id, user.full_name, token):
+                await message.reply_text(t.LINK_INVALID)
             return
         unit = texts.unit(window.unit)
         if not window.is_open:
-            await message.reply_text(texts.ENDED_FOR_PARTICIPANT.format(unit=unit))
+            await message.reply_text(t.ENDED_FOR_PARTICIPANT.format(unit=unit))
             return
         key = self.services.key(window.id, user.id)
         if await self.repository.has_participated(key):
-            await message.reply_text(texts.ALREADY_TAKEN_PART.format(unit=unit))
+            await message.reply_text(t.ALREADY_TAKEN_PART.format(unit=unit))
             return
         draft = await self.repository.draft(key)
         if draft is None:
-            screen = screens.welcome(
-                self.survey, window.id, window.unit, self.services.settings.survey_min_group
-            )
+            screen = screens.welcome(t, self.survey, window.id, window.unit, window.min_group)
         else:
-            current = screens.step(self.survey, window.id, window.unit, draft)
-            screen = Screen(f"{texts.RESUMED}\n\n{current.text}", current.rows)
+            current = screens.step(t, self.survey, window.id, window.unit, draft)
+            screen = Screen(f"{t.RESUMED}\n\n{current.text}", current.rows)
         await reply(message, screen)
 
     async def on_press(self, query: CallbackQuery, action: ParticipantAction) -> None:
         """Handle a press on the survey message: decide, persist, answer, then redraw."""
+        t = texts_for(query.from_user.language_code)
         window = await self.repository.window(action.window_id)
         if window is None:
-            await answer(query, texts.ANSWER_UNKNOWN)
+            await answer(query, t.ANSWER_UNKNOWN)
             return
         if not window.is_open:
-            await answer(query, texts.ANSWER_ENDED, alert=True)
-            await show(query, Screen(texts.ENDED_FOR_PARTICIPANT.format(unit=texts.unit(window.unit))))
+            await answer(query, t.ANSWER_ENDED, alert=True)
+            await show(query, Screen(t.ENDED_FOR_PARTICIPANT.format(unit=texts.unit(window.unit))))
             return
         key = self.services.key(window.id, query.from_user.id)
         async with self.services.locks.hold(key):
             try:
-                outcome = await self._decide(window, key, action)
+                outcome = await self._decide(t, window, key, action)
             except SurveyError as error:
-                outcome = _refusal(error)
+                outcome = _refusal(t, error)
         await answer(query, outcome.notice, alert=outcome.alert)
         if outcome.screen is not None:
             await show(query, outcome.screen)
 
-    async def _decide(self, window: Window, key: bytes, action: ParticipantAction) -> Outcome:
+    async def _decide(self, t: Texts, window: Window, key: bytes, action: ParticipantAction) -> Outcome:
         if await self.repository.has_participated(key):
             raise AlreadySubmitted
         draft = await self.repository.draft(key)
@@ -127,19 +132,20 @@ class ParticipantHandlers:
             if draft is None:
                 draft = self.survey.start()
                 await self.repository.save_draft(key, window.id, draft)
-            return Outcome(screen=screens.step(self.survey, window.id, window.unit, draft))
+            return Outcome(screen=screens.step(t, self.survey, window.id, window.unit, draft))
         if draft is None:
-            return Outcome(texts.ANSWER_NO_DRAFT, alert=True)
+            return Outcome(t.ANSWER_NO_DRAFT, alert=True)
         if isinstance(action, SubmitBallot):
             ballot = self.survey.ballot(draft)
-            await self.repository.submit(key, window.id, ballot)
-            thanks = Screen(texts.THANKS.format(unit=texts.unit(window.unit)))
-            return Outcome(texts.ANSWER_SUBMITTED, screen=thanks)
+            count = await self.repository.submit(key, window.id, ballot)
+            self.services.live.ballot_added(window, count)
+            thanks = Screen(t.THANKS.format(unit=texts.unit(window.unit)))
+            return Outcome(t.ANSWER_SUBMITTED, screen=thanks)
         updated = self.survey.apply(draft, action.press)
         if updated == draft:
-            return Outcome(texts.ANSWER_SAVED)
+            return Outcome(t.ANSWER_SAVED)
         await self.repository.save_draft(key, window.id, updated)
-        return Outcome(screen=screens.step(self.survey, window.id, window.unit, updated))
+        return Outcome(screen=screens.step(t, self.survey, window.id, window.unit, updated))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Take a text message as the suggestion of the draft on the free-text step."""
@@ -147,6 +153,7 @@ class ParticipantHandlers:
         user = update.effective_user
         if message is None or user is None or message.text is None:
             return
+        t = texts_for(user.language_code)
         found = await self._drafts_of(user.id)
         on_text_step = [
             (window, key)
@@ -155,7 +162,7 @@ class ParticipantHandlers:
             and question.kind is QuestionKind.TEXT
         ]
         if not on_text_step:
-            await message.reply_text(texts.USE_BUTTONS if found else texts.NO_SURVEY)
+            await message.reply_text(t.USE_BUTTONS if found else t.NO_SURVEY)
             return
         window, key = on_text_step[0]
         async with self.services.locks.hold(key):
@@ -167,16 +174,16 @@ class ParticipantHandlers:
                 await self.repository.save_draft(key, window.id, updated)
             except SuggestionTooLong as error:
                 await message.reply_text(
-                    texts.ANSWER_TEXT_TOO_LONG.format(limit=error.limit, length=error.length)
+                    t.ANSWER_TEXT_TOO_LONG.format(limit=error.limit, length=error.length)
                 )
                 return
             except NotExpectingText:
-                await message.reply_text(texts.USE_BUTTONS)
+                await message.reply_text(t.USE_BUTTONS)
                 return
             except WindowClosed:
-                await message.reply_text(texts.ANSWER_ENDED)
+                await message.reply_text(t.ANSWER_ENDED)
                 return
-        await reply(message, screens.step(self.survey, window.id, window.unit, updated))
+        await reply(message, screens.step(t, self.survey, window.id, window.unit, updated))
 
     async def on_cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /cancel: discard every unfinished form of this person."""
@@ -184,17 +191,19 @@ class ParticipantHandlers:
         user = update.effective_user
         if message is None or user is None:
             return
+        t = texts_for(user.language_code)
         discarded = False
         for _window, key, _draft in await self._drafts_of(user.id):
             async with self.services.locks.hold(key):
                 discarded = await self.repository.delete_draft(key) or discarded
-        await message.reply_text(texts.CANCELLED if discarded else texts.NOTHING_TO_CANCEL)
+        await message.reply_text(t.CANCELLED if discarded else t.NOTHING_TO_CANCEL)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer stickers, photos and the like with a hint to use the buttons."""
         message = update.effective_message
         if message is not None:
-            await message.reply_text(texts.USE_BUTTONS)
+            user = update.effective_user
+            await message.reply_text(texts_for(user.language_code if user else None).USE_BUTTONS)
 
     async def _drafts_of(self, user_id: int) -> list[tuple[Window, bytes, Draft]]:
         """Find this person's drafts by computing their key for each open window."""

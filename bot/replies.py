@@ -17,21 +17,22 @@ async def reply(message: Message, screen: Screen) -> Message:
     return await message.reply_text(screen.text, reply_markup=screen.markup())
 
 
-async def show(query: CallbackQuery, screen: Screen) -> None:
-    """Edit the pressed message into the screen; send a fresh one if it is gone."""
+async def show(query: CallbackQuery, screen: Screen) -> bool:
+    """Edit the pressed message into the screen (a fresh one if it is gone); False if unchanged."""
     try:
         await query.edit_message_text(screen.text, reply_markup=screen.markup())
     except BadRequest as error:
         description = str(error).lower()
         if "not modified" in description:
-            return  # a doubled press already showed this
+            return False  # a doubled press already showed this
         if "not found" in description or "can't be edited" in description:
             if query.message is not None:
                 await query.get_bot().send_message(
                     query.message.chat.id, screen.text, reply_markup=screen.markup()
                 )
-            return
+            return True
         raise
+    return True
 
 
 async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.callback_data import Action, BeginSurvey, SubmitBallot, SurveyPress, encode
+from bot.texts import Texts
 from conversations.engine import (
     Back,
     Choose,
@@ -52,32 +53,45 @@ class Screen:
         )
 
 
-def welcome(survey: Survey, window_id: int, unit: str, min_group: int) -> Screen:
+def welcome(t: Texts, survey: Survey, window_id: int, unit: str, min_group: int) -> Screen:
     """Return the first screen a participant sees after opening the link."""
-    text = texts.WELCOME.format(unit=texts.unit(unit), count=survey.questionnaire.size, min_group=min_group)
-    return Screen(text, ((Button(texts.BEGIN, BeginSurvey(window_id)),),))
+    text = t.WELCOME.format(unit=texts.unit(unit), count=survey.questionnaire.size, min_group=min_group)
+    return Screen(text, ((Button(t.BEGIN, BeginSurvey(window_id)),),))
 
 
-def step(survey: Survey, window_id: int, unit: str, draft: Draft) -> Screen:
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """What every question screen is drawn from."""
+
+    t: Texts
+    window_id: int
+    header: str
+    question: Question
+    draft: Draft
+    back: tuple[Button, ...]
+
+
+def step(t: Texts, survey: Survey, window_id: int, unit: str, draft: Draft) -> Screen:
     """Return the screen for the step the draft is on."""
     question = survey.current_question(draft)
     if question is None:
-        return _review(survey, window_id, unit, draft)
+        return _review(t, survey, window_id, unit, draft)
     header = (
-        f"<b>{texts.unit(unit)}</b> · {texts.BRAND}　"
-        f"{texts.PROGRESS.format(step=draft.step + 1, total=survey.questionnaire.size)}\n\n"
+        f"<b>{texts.unit(unit)}</b> · {t.BRAND}　"
+        f"{t.PROGRESS.format(step=draft.step + 1, total=survey.questionnaire.size)}\n\n"
         f"{_title(question)}\n\n"
     )
     back: tuple[Button, ...] = ()
     if draft.step > 0:
-        back = (Button(texts.BACK, SurveyPress(window_id, Back(draft.step))),)
+        back = (Button(t.BACK, SurveyPress(window_id, Back(draft.step))),)
+    context = _Step(t, window_id, header, question, draft, back)
     match question.kind:
         case QuestionKind.SINGLE:
-            return _single(window_id, header, question, draft, back)
+            return _single(context)
         case QuestionKind.MULTI:
-            return _multi(window_id, header, question, draft, back)
+            return _multi(context)
         case QuestionKind.TEXT:
-            return _text(window_id, header, question, draft, back)
+            return _text(context)
 
 
 def _title(question: Question) -> str:
@@ -87,70 +101,67 @@ def _title(question: Question) -> str:
     return f"{escape(question.section)}\n<b>{escape(question.prompt)}</b>"
 
 
-def _single(
-    window_id: int, header: str, question: Question, draft: Draft, back: tuple[Button, ...]
-) -> Screen:
-    chosen = draft.answers.get(question.id, ())
+def _single(c: _Step) -> Screen:
+    chosen = c.draft.answers.get(c.question.id, ())
     rows = tuple(
         (
             Button(
                 f"● {option.label}" if option.id in chosen else option.label,
-                SurveyPress(window_id, Choose(draft.step, option.id)),
+                SurveyPress(c.window_id, Choose(c.draft.step, option.id)),
             ),
         )
-        for option in question.options
+        for option in c.question.options
     )
-    return Screen(header + texts.PICK_ONE, rows + ((back,) if back else ()))
+    return Screen(c.header + c.t.PICK_ONE, rows + ((c.back,) if c.back else ()))
 
 
-def _multi(window_id: int, header: str, question: Question, draft: Draft, back: tuple[Button, ...]) -> Screen:
-    chosen = draft.answers.get(question.id, ())
+def _multi(c: _Step) -> Screen:
+    chosen = c.draft.answers.get(c.question.id, ())
     rows = tuple(
         (
             Button(
                 f"✅ {option.label}" if option.id in chosen else option.label,
-                SurveyPress(window_id, Toggle(draft.step, option.id, selected=option.id not in chosen)),
+                SurveyPress(c.window_id, Toggle(c.draft.step, option.id, selected=option.id not in chosen)),
             ),
         )
-        for option in question.options
+        for option in c.question.options
     )
     done = Button(
-        f"{texts.DONE_CHOICES} ({len(chosen)}/{question.max_choices})",
-        SurveyPress(window_id, FinishChoices(draft.step)),
+        f"{c.t.DONE_CHOICES} ({len(chosen)}/{c.question.max_choices})",
+        SurveyPress(c.window_id, FinishChoices(c.draft.step)),
     )
-    text = header + texts.PICK_UP_TO.format(limit=question.max_choices, chosen=len(chosen))
-    return Screen(text, (*rows, (*back, done)))
+    text = c.header + c.t.PICK_UP_TO.format(limit=c.question.max_choices, chosen=len(chosen))
+    return Screen(text, (*rows, (*c.back, done)))
 
 
-def _text(window_id: int, header: str, question: Question, draft: Draft, back: tuple[Button, ...]) -> Screen:
-    text = header + texts.TEXT_PROMPT.format(limit=question.max_length)
-    if draft.suggestion is None:
-        buttons = (*back, Button(texts.SKIP_TEXT, SurveyPress(window_id, SkipText(draft.step))))
-        return Screen(text, (buttons,))
-    text += "\n\n" + texts.TEXT_GIVEN.format(text=escape(draft.suggestion))
-    keep = Button(texts.KEEP_TEXT, SurveyPress(window_id, KeepText(draft.step)))
-    clear = Button(texts.CLEAR_TEXT, SurveyPress(window_id, SkipText(draft.step)))
-    return Screen(text, ((keep,), (*back, clear)))
+def _text(c: _Step) -> Screen:
+    text = c.header + c.t.TEXT_PROMPT.format(limit=c.question.max_length)
+    skip = SurveyPress(c.window_id, SkipText(c.draft.step))
+    if c.draft.suggestion is None:
+        return Screen(text, ((*c.back, Button(c.t.SKIP_TEXT, skip)),))
+    text += "\n\n" + c.t.TEXT_GIVEN.format(text=escape(c.draft.suggestion))
+    keep = Button(c.t.KEEP_TEXT, SurveyPress(c.window_id, KeepText(c.draft.step)))
+    return Screen(text, ((keep,), (*c.back, Button(c.t.CLEAR_TEXT, skip))))
 
 
-def answer_summary(survey: Survey, draft: Draft) -> list[str]:
+def answer_summary(t: Texts, survey: Survey, draft: Draft) -> list[str]:
     """Return one numbered line per question with the answer given."""
     lines = []
     for index, question in enumerate(survey.questionnaire.questions):
         if question.kind is QuestionKind.TEXT:
-            value = escape(draft.suggestion) if draft.suggestion else texts.REVIEW_NONE
+            value = escape(draft.suggestion) if draft.suggestion else t.REVIEW_NONE
         else:
             labels = [
                 option.label for option in question.options if option.id in draft.answers.get(question.id, ())
             ]
-            value = "；".join(escape(label) for label in labels) or texts.REVIEW_NONE
+            value = "；".join(escape(label) for label in labels) or t.REVIEW_NONE
         lines.append(f"{index + 1}. {escape(question.prompt)}：{value}")
     return lines
 
 
-def _review(survey: Survey, window_id: int, unit: str, draft: Draft) -> Screen:
+def _review(t: Texts, survey: Survey, window_id: int, unit: str, draft: Draft) -> Screen:
     text = "\n".join(
-        [f"<b>{texts.unit(unit)}</b> · {texts.BRAND}", texts.REVIEW_TITLE, "", *answer_summary(survey, draft)]
+        [f"<b>{texts.unit(unit)}</b> · {t.BRAND}", t.REVIEW_TITLE, "", *answer_summary(t, survey, draft)]
     )
     numbers = [
         Button(str(index + 1), SurveyPress(window_id, Revise(index)))
@@ -160,7 +171,7 @@ def _review(survey: Survey, window_id: int, unit: str, draft: Draft) -> Screen:
         tuple(numbers[i : i + _REVISE_PER_ROW]) for i in range(0, len(numbers), _REVISE_PER_ROW)
     )
     last = (
-        Button(texts.BACK, SurveyPress(window_id, Back(draft.step))),
-        Button(texts.SUBMIT, SubmitBallot(window_id)),
+        Button(t.BACK, SurveyPress(window_id, Back(draft.step))),
+        Button(t.SUBMIT, SubmitBallot(window_id)),
     )
     return Screen(text, (*revise_rows, last))

@@ -11,7 +11,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.access import Access
 from bot.config import Settings
+from bot.live import LiveTallies
+from bot.results import Results
 from conversations.anonymity import participant_key
 from conversations.engine import Survey
 from storage.repository import Repository
@@ -62,18 +65,31 @@ def load_secret(settings: Settings) -> bytes:
 
 @dataclass
 class Services:
-    """The settings, the repository and the survey engine, shared by all handlers."""
+    """The settings, storage, survey engine and the services built on them, shared by handlers."""
 
     settings: Settings
     repository: Repository
     survey: Survey
     secret: bytes
+    access: Access
+    results: Results
+    live: LiveTallies
     locks: KeyedLocks = field(default_factory=KeyedLocks)
+
+    @classmethod
+    def create(cls, settings: Settings, survey: Survey) -> Services:
+        """Wire the services for these settings (nothing is opened yet)."""
+        repository = Repository(settings.survey_db)
+        return cls(
+            settings=settings,
+            repository=repository,
+            survey=survey,
+            secret=load_secret(settings),
+            access=Access(settings, repository),
+            results=Results(repository, survey),
+            live=LiveTallies(repository, settings.survey_live_interval),
+        )
 
     def key(self, window_id: int, user_id: int) -> bytes:
         """Return the participant key of this person for this window."""
         return participant_key(self.secret, window_id, user_id)
-
-    def is_leader(self, user_id: int) -> bool:
-        """Return True for the group leaders named in SURVEY_LEADERS."""
-        return user_id in self.settings.survey_leaders

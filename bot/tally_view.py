@@ -1,53 +1,131 @@
-"""The tally as leaders read it: one HTML message per unit, suggestions apart."""
+"""The tally as leaders read it on a phone: one HTML message with bars in monospace blocks."""
 
 from __future__ import annotations
 
 from html import escape
 
 from bot import texts
+from bot.texts import Texts
 from conversations.questionnaire import QuestionKind
-from conversations.tally import Tally
+from conversations.tally import OptionCount, QuestionTally, Tally
+from storage.models import Window
 
 MESSAGE_LIMIT = 4096
+BAR_CELLS = 10
+_EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-def tally_text(unit: str, tally: Tally, *, is_open: bool, min_group: int) -> str:
-    """Return the tally message; below `min_group` ballots only the count is shown."""
-    title = texts.TALLY_TITLE_OPEN if is_open else texts.TALLY_TITLE_CLOSED
-    lines = [title.format(unit=texts.unit(unit)), texts.TALLY_RECEIVED.format(ballots=tally.ballots)]
-    if tally.ballots < min_group:
-        lines += ["", texts.TALLY_HIDDEN.format(min_group=min_group)]
+def bar(share: float, cells: int = BAR_CELLS) -> str:
+    """Return a bar of `cells` character cells filled to `share` (0 … 1), in eighths."""
+    eighths = round(max(0.0, min(1.0, share)) * cells * 8)
+    full, part = divmod(eighths, 8)
+    text = "█" * full + (_EIGHTHS[part] if part else "")
+    return text.ljust(cells)
+
+
+def percent(rate: float | None) -> str:
+    """Return a rate as a percentage with one decimal, or a dash."""
+    return "—" if rate is None else f"{100 * rate:.1f}%"
+
+
+def _rows(counts: tuple[OptionCount, ...], ballots: int) -> str:
+    width = max(len(str(c.count)) for c in counts)
+    lines = [
+        f"{c.count:>{width}} {c.percent(ballots):3.0f}% {bar(c.count / ballots if ballots else 0)} "
+        f"{escape(c.option.label)}"
+        for c in counts
+    ]
+    return "<pre>" + "\n".join(lines) + "</pre>"
+
+
+def _question_block(t: Texts, item: QuestionTally, ballots: int) -> list[str]:
+    question = item.question
+    lines = []
+    if question.kind is QuestionKind.MULTI:
+        lines.append(t.TALLY_RANKED)
+        lines.append(_rows(item.ranked(), ballots))
+        return lines
+    if question.prompt not in question.section:
+        heading = escape(question.prompt)
+        if question.rated:
+            heading += " · " + t.TALLY_ITEM_RATE.format(rate=percent(item.favourable_rate))
+        lines.append(heading)
+    lines.append(_rows(item.counts, ballots))
+    return lines
+
+
+def headline(t: Texts, window: Window, tally: Tally) -> list[str]:
+    """Return the title, the ballots received (against the headcount) and what is counted."""
+    title = t.TALLY_TITLE_OPEN if window.is_open else t.TALLY_TITLE_CLOSED
+    received = (
+        t.TALLY_RECEIVED_OF.format(ballots=tally.received, expected=window.expected)
+        if window.expected
+        else t.TALLY_RECEIVED.format(ballots=tally.received)
+    )
+    lines = [title.format(unit=texts.unit(window.unit)), received]
+    if not tally.counted:
+        lines.append(t.TALLY_HIDDEN.format(min_group=tally.min_group))
+    elif tally.counted < tally.received:
+        lines.append(t.TALLY_BATCHED.format(counted=tally.counted, min_group=tally.min_group))
+    return lines
+
+
+def breakdown_line(t: Texts, tally: Tally) -> str:
+    """Return the favourable rate per respondent category, small groups shown as '<k'."""
+    cells = []
+    for row in tally.breakdown:
+        if not row.ballots:
+            continue
+        value = (
+            percent(row.favourable_rate)
+            if row.shown
+            else t.TALLY_SMALL_CELL.format(min_group=tally.min_group)
+        )
+        cells.append(f"{escape(row.category.label)} {value}")
+    return t.TALLY_BY_CATEGORY + " " + " · ".join(cells)
+
+
+def tally_text(t: Texts, window: Window, tally: Tally) -> str:
+    """Return the tally message: headline, overall rate, categories, then every item."""
+    lines = headline(t, window, tally)
+    if not tally.counted:
         return "\n".join(lines)
+    lines.append(t.TALLY_FAVOURABLE.format(rate=percent(tally.favourable_rate)))
+    lines.append(breakdown_line(t, tally))
     section = None
     for item in tally.questions:
-        question = item.question
-        if question.section != section:
-            section = question.section
+        if item.question.section != section:
+            section = item.question.section
             lines += ["", f"<b>{escape(section)}</b>"]
-            if question.kind is QuestionKind.MULTI:
-                lines.append(texts.TALLY_MULTI_NOTE)
-        if question.kind is QuestionKind.SINGLE and question.prompt != question.section:
-            lines.append(f"<u>{escape(question.prompt)}</u>")
-        for count in item.counts:
-            lines.append(
-                f"  {escape(count.option.label)}　{count.count}（{count.percent(tally.ballots):.1f}%）"
-            )
+        lines += _question_block(t, item, tally.counted)
     return "\n".join(lines)
 
 
-def suggestion_messages(unit: str, suggestions: list[str]) -> list[str]:
+def suggestion_messages(t: Texts, unit: str, suggestions: list[str]) -> list[str]:
     """Return the suggestions as numbered HTML messages, each within Telegram's limit."""
-    title = texts.SUGGESTIONS_TITLE.format(unit=texts.unit(unit), count=len(suggestions))
+    title = t.SUGGESTIONS_TITLE.format(unit=texts.unit(unit), count=len(suggestions))
     if not suggestions:
-        return [f"{title}\n{texts.NO_SUGGESTIONS}"]
+        return [f"{title}\n{t.NO_SUGGESTIONS}"]
     messages: list[str] = []
     current = title
     for number, suggestion in enumerate(suggestions, start=1):
-        entry = f"\n\n{number}. {escape(suggestion)}"
-        if len(current) + len(entry) > MESSAGE_LIMIT:
-            messages.append(current)
-            current = entry.lstrip("\n")
-        else:
-            current += entry
+        for piece in _pieces(f"{number}. {escape(suggestion)}"):
+            if len(current) + len(piece) + 2 > MESSAGE_LIMIT:
+                messages.append(current)
+                current = piece
+            else:
+                current += "\n\n" + piece
     messages.append(current)
     return messages
+
+
+def _pieces(entry: str, size: int = MESSAGE_LIMIT - 100) -> list[str]:
+    """Split an entry longer than a message at character boundaries outside HTML entities."""
+    pieces = []
+    while len(entry) > size:
+        cut = entry.rfind("&", 0, size)
+        cut = cut if cut > size - 8 else size  # never split '&lt;' and friends
+        pieces.append(entry[:cut])
+        entry = entry[cut:]
+    pieces.append(entry)
+    return pieces

@@ -1,122 +1,391 @@
-"""Every string the interface shows, in one catalogue (the form's own wording lives in annex2)."""
+"""Every string the interface shows, in one catalogue: Chinese by default, English on request.
+
+The form's own wording (questions and options) is not here: it stays Chinese, verbatim, in
+conversations/annex2.py.
+"""
 
 from __future__ import annotations
 
 from html import escape
+from typing import ClassVar
 
-BRAND = "民主测评"
 
-# participants
-WELCOME = (
-    "<b>{unit}</b>\n"
-    "建立廉政风险防范机制工作测评表（民主测评）\n\n"
-    "共 {count} 题，用按钮作答，约需 3 分钟。作答中可随时点“上一题”修改，提交前还能逐题检查。\n\n"
-    "🔒 <b>匿名说明</b>\n"
-    "• 答卷只保存所选选项和意见建议，不保存您的账号、姓名、提交时间或提交顺序。\n"
-    "• 为防止重复提交，系统只保存一个由您的账号和本次测评经加密运算得到、无法还原的标记，"
-    "这个标记与答卷分开存放，互不关联。\n"
-    "• 未提交的作答进度仅用于断点续答，提交或放弃后即删除。\n"
-    "• 组长只能看到汇总统计，答卷少于 {min_group} 份时不显示各选项的统计。"
-)
-BEGIN = "开始"
-RESUMED = "欢迎回来，从上次的进度继续作答。"
-BACK = "⬅ 上一题"
-DONE_CHOICES = "完成 ✔"
-SKIP_TEXT = "跳过"
-KEEP_TEXT = "保留并继续"
-CLEAR_TEXT = "不填写，跳过"
-SUBMIT = "✅ 提交"
-PROGRESS = "第 {step}/{total} 题"
-PICK_ONE = "请选择一项："
-PICK_UP_TO = "请选择 1 至 {limit} 项，选好后点“完成”。已选 {chosen}/{limit}"
-TEXT_PROMPT = "请直接发送文字（不超过 {limit} 字），没有可点“跳过”。"
-TEXT_GIVEN = "已填写：\n{text}\n\n如需修改，直接发送新的文字即可。"
-REVIEW_TITLE = "<b>请核对您的答卷</b>（点题号可修改，确认无误后点“提交”）"
-REVIEW_NONE = "（未填写）"
-THANKS = "<b>{unit}</b>\n感谢参加民主测评！您的答卷已匿名提交。\n为保护匿名，此处不再显示您的答案。"
-ENDED_FOR_PARTICIPANT = "<b>{unit}</b>\n本次民主测评已结束，不再接收答卷。"
-ALREADY_TAKEN_PART = "您已参加过 <b>{unit}</b> 的民主测评，每人只能提交一次。感谢参与！"
-LINK_INVALID = "链接无效。请扫描检查考核组展示的二维码，或向组长索取链接。"
-NO_SURVEY = "如需参加民主测评，请扫描检查考核组展示的二维码，或打开组长提供的链接。"
-CANCELLED = "已放弃未提交的答卷，已填写的内容已删除。如需重新作答，请再次打开测评链接。"
-NOTHING_TO_CANCEL = "当前没有未提交的答卷。"
-USE_BUTTONS = "请用测评消息下方的按钮作答。"
-GROUP_CHAT = "为保护匿名，民主测评只能在与本机器人的私聊中进行。请点开机器人头像，在私聊中打开测评链接。"
+class Texts:
+    """The Chinese interface (the default)."""
 
-# answers to button presses (at most 200 characters each)
-ANSWER_SAVED = "已记录"
-ANSWER_STALE = "此按钮已失效，请在最新的测评消息中继续作答。"
-ANSWER_TOO_MANY = "最多只能选 {limit} 项。如需改选，请先取消一项。"
-ANSWER_NONE_CHOSEN = "请至少选择一项。"
-ANSWER_UNKNOWN = "无法识别的按钮，未作任何更改。"
-ANSWER_ENDED = "本次民主测评已结束，不再接收答卷。"
-ANSWER_SUBMITTED = "答卷已提交，感谢参与！"
-ANSWER_ALREADY = "您已提交过答卷，每人只能提交一次。"
-ANSWER_NO_DRAFT = "没有找到您的作答进度，请重新打开测评链接。"
-ANSWER_INCOMPLETE = "第 {number} 题尚未作答，请补充后再提交。"
-ANSWER_TEXT_TOO_LONG = (
-    "意见建议不能超过 {limit} 字（您发送了 {length} 字），请精简后重新发送。未保存本条内容。"
-)
-ANSWER_NOT_ALLOWED = "您无权执行此操作。"
-ANSWER_STORAGE_ERROR = "暂时无法保存，请稍后再试，已作答的内容不会丢失。"
+    language: ClassVar[str] = "zh"
 
-# group leaders
-NOT_A_LEADER = "此命令仅供检查考核组组长使用。"
-OPEN_USAGE = "用法：/open 单位名称\n例如：/open 县财政局"
-UNIT_TOO_LONG = "单位名称不能超过 {limit} 个字。"
-OPENED = (
-    "<b>{unit}</b> 的民主测评已开始。\n\n"
-    "请在会场屏幕上展示此二维码，参评人员扫码后用手机作答：\n{link}\n\n"
-    "查看统计：/tally　结束测评：/close"
-)
-ALREADY_OPEN = "（此单位的测评已在进行中，以下为原链接。）\n\n"
-NO_WINDOWS = "您还没有开启任何测评。用 /open 单位名称 开始。"
-NO_SUCH_UNIT = "没有找到您名下名为“{unit}”的测评单位。用 /units 查看全部单位。"
-PICK_UNIT_TALLY = "请选择要查看统计的单位："
-PICK_UNIT_CLOSE = "请选择要结束测评的单位："
-NOTHING_OPEN = "您没有正在进行的测评。"
-CONFIRM_CLOSE = (
-    "确认结束 <b>{unit}</b> 的民主测评？结束后不再接收答卷，且不能重新开启。\n已收到答卷：{ballots} 份"
-)
-CONFIRM_CLOSE_BUTTON = "确认关闭"
-CANCEL_CLOSE_BUTTON = "取消"
-CLOSE_KEPT = "已取消，<b>{unit}</b> 的测评继续进行。"
-ALREADY_CLOSED = "<b>{unit}</b> 的测评已经结束。"
-UNITS_TITLE = "<b>您的测评单位</b>"
-UNIT_LINE = "{status} {unit}：{ballots} 份"
-STATUS_OPEN = "🟢 进行中"
-STATUS_CLOSED = "⚪ 已结束"
-TALLY_TITLE_OPEN = "<b>{unit}</b> 民主测评统计（进行中）"
-TALLY_TITLE_CLOSED = "<b>{unit}</b> 民主测评统计（最终结果）"
-TALLY_RECEIVED = "已收到答卷：<b>{ballots}</b> 份"
-TALLY_HIDDEN = "答卷少于 {min_group} 份，为保护匿名，暂不显示各选项统计。"
-TALLY_MULTI_NOTE = "（限选三项，百分比为选择该项的答卷占比）"
-SUGGESTIONS_TITLE = "<b>{unit}</b> 其它意见建议（{count} 条，顺序随机）"
-NO_SUGGESTIONS = "（无）"
+    BRAND = "民主测评"
 
-# everyone
-HELP_PARTICIPANT = (
-    "这是廉政风险防范机制工作民主测评机器人。\n"
-    "参评人员：请扫描会场展示的二维码或打开组长提供的链接，按提示用按钮作答，答卷匿名。\n"
-    "/cancel 放弃未提交的答卷"
-)
-HELP_LEADER = (
-    "组长命令：\n"
-    "/open 单位名称 — 开启测评，生成链接和二维码\n"
-    "/tally [单位] — 查看统计\n"
-    "/close [单位] — 结束测评并发送最终统计\n"
-    "/units — 我的测评单位"
-)
-COMMANDS_PARTICIPANT = {"start": "开始 / 说明", "cancel": "放弃未提交的答卷", "help": "帮助"}
-COMMANDS_LEADER = {
-    "open": "开启单位测评：/open 单位名称",
-    "tally": "查看统计",
-    "close": "结束测评",
-    "units": "我的测评单位",
-    "help": "帮助",
-    "cancel": "放弃未提交的答卷",
-}
-ERROR_GENERIC = "抱歉，出了点问题，请稍后再试。已保存的作答不会丢失。"
+    # participants
+    WELCOME = (
+        "<b>{unit}</b>\n"
+        "建立廉政风险防范机制工作测评表（民主测评）\n\n"
+        "共 {count} 题，用按钮作答，约需 3 分钟。作答中可随时点“上一题”修改，提交前还能逐题检查。\n\n"
+        "🔒 <b>匿名说明</b>\n"
+        "• 答卷只保存所选选项和意见建议，不保存您的账号、姓名、提交时间或提交顺序。\n"
+        "• 为防止重复提交，系统只保存一个由您的账号和本次测评经加密运算得到、无法还原的标记，"
+        "这个标记与答卷分开存放，互不关联。\n"
+        "• 未提交的作答进度仅用于断点续答，提交或放弃后即删除。\n"
+        "• 组长只能看到汇总统计：每满 {min_group} 份答卷才更新一次，人数少于 {min_group} 人的群体不单独统计。"
+    )
+    BEGIN = "开始"
+    RESUMED = "欢迎回来，从上次的进度继续作答。"
+    BACK = "⬅ 上一题"
+    DONE_CHOICES = "完成 ✔"
+    SKIP_TEXT = "跳过"
+    KEEP_TEXT = "保留并继续"
+    CLEAR_TEXT = "不填写，跳过"
+    SUBMIT = "✅ 提交"
+    PROGRESS = "第 {step}/{total} 题"
+    PICK_ONE = "请选择一项："
+    PICK_UP_TO = "请选择 1 至 {limit} 项，选好后点“完成”。已选 {chosen}/{limit}"
+    TEXT_PROMPT = "请直接发送文字（不超过 {limit} 字），没有可点“跳过”。"
+    TEXT_GIVEN = "已填写：\n{text}\n\n如需修改，直接发送新的文字即可。"
+    REVIEW_TITLE = "<b>请核对您的答卷</b>（点题号可修改，确认无误后点“提交”）"
+    REVIEW_NONE = "（未填写）"
+    THANKS = "<b>{unit}</b>\n感谢参加民主测评！您的答卷已匿名提交。\n为保护匿名，此处不再显示您的答案。"
+    ENDED_FOR_PARTICIPANT = "<b>{unit}</b>\n本次民主测评已结束，不再接收答卷。"
+    ALREADY_TAKEN_PART = "您已参加过 <b>{unit}</b> 的民主测评，每人只能提交一次。感谢参与！"
+    LINK_INVALID = "链接无效。请扫描检查考核组展示的二维码，或向组长索取链接。"
+    NO_SURVEY = "如需参加民主测评，请扫描检查考核组展示的二维码，或打开组长提供的链接。"
+    CANCELLED = "已放弃未提交的答卷，已填写的内容已删除。如需重新作答，请再次打开测评链接。"
+    NOTHING_TO_CANCEL = "当前没有未提交的答卷。"
+    USE_BUTTONS = "请用测评消息下方的按钮作答。"
+    GROUP_CHAT = "为保护匿名，民主测评只能在与本机器人的私聊中进行。请点开机器人头像，在私聊中打开测评链接。"
+
+    # answers to button presses (plain text, at most 200 characters)
+    ANSWER_SAVED = "已记录"
+    ANSWER_STALE = "此按钮已失效，请在最新的测评消息中继续作答。"
+    ANSWER_TOO_MANY = "最多只能选 {limit} 项。如需改选，请先取消一项。"
+    ANSWER_NONE_CHOSEN = "请至少选择一项。"
+    ANSWER_UNKNOWN = "无法识别的按钮，未作任何更改。"
+    ANSWER_ENDED = "本次民主测评已结束，不再接收答卷。"
+    ANSWER_SUBMITTED = "答卷已提交，感谢参与！"
+    ANSWER_ALREADY = "您已提交过答卷，每人只能提交一次。"
+    ANSWER_NO_DRAFT = "没有找到您的作答进度，请重新打开测评链接。"
+    ANSWER_INCOMPLETE = "第 {number} 题尚未作答，请补充后再提交。"
+    ANSWER_TEXT_TOO_LONG = (
+        "意见建议不能超过 {limit} 字（您发送了 {length} 字），请精简后重新发送。未保存本条内容。"
+    )
+    ANSWER_NOT_ALLOWED = "您无权执行此操作。"
+    ANSWER_UP_TO_DATE = "已是最新统计。"
+    ANSWER_REFRESHED = "已刷新。"
+
+    # group leaders
+    NOT_A_LEADER = "此命令仅供检查考核组组长使用。"
+    NOT_AN_ADMIN = "此命令仅供县廉效办管理员使用。"
+    OPEN_USAGE = "用法：/open 单位名称 [预计人数]\n例如：/open 县财政局 25"
+    UNIT_TOO_LONG = "单位名称不能超过 {limit} 个字。"
+    OPENED = (
+        "<b>{unit}</b> 的民主测评已开始。{expected}\n\n"
+        "请在会场屏幕上展示此二维码，参评人员扫码后用手机作答：\n{link}\n\n"
+        "实时统计：/tally　结束测评：/close"
+    )
+    EXPECTED = "预计 {expected} 人参加。"
+    ALREADY_OPEN = "（此单位的测评已在进行中，以下为原链接。）\n\n"
+    NO_WINDOWS = "您还没有开启任何测评。用 /open 单位名称 开始。"
+    NO_SUCH_UNIT = "没有找到您名下名为“{unit}”的测评单位。用 /units 查看全部单位。"
+    PICK_UNIT_TALLY = "请选择要查看统计的单位："
+    PICK_UNIT_CLOSE = "请选择要结束测评的单位："
+    PICK_UNIT_CHART = "请选择要生成图表的单位："
+    PICK_UNIT_EXPORT = "请选择要导出的单位："
+    NOTHING_OPEN = "您没有正在进行的测评。"
+    CONFIRM_CLOSE = (
+        "确认结束 <b>{unit}</b> 的民主测评？结束后不再接收答卷，且不能重新开启。\n已收到答卷：{ballots} 份"
+    )
+    CONFIRM_CLOSE_BUTTON = "确认关闭"
+    CANCEL_CLOSE_BUTTON = "取消"
+    REFRESH_BUTTON = "🔄 刷新"
+    CLOSE_BUTTON = "结束测评"
+    CLOSE_KEPT = "已取消，<b>{unit}</b> 的测评继续进行。"
+    ALREADY_CLOSED = "<b>{unit}</b> 的测评已经结束。"
+    UNITS_TITLE = "<b>您的测评单位</b>"
+    UNITS_TITLE_ALL = "<b>全部测评单位</b>（按组长）"
+    UNIT_LINE = "{status} {unit}：{ballots} 份"
+    LEADER_HEADING = "👤 {name}（{id}）"
+    STATUS_OPEN = "🟢 进行中"
+    STATUS_CLOSED = "⚪ 已结束"
+    CHART_CAPTION = "<b>{unit}</b> 民主测评图表（{state}）"
+    CHART_UNAVAILABLE = "本机未安装中文字体，暂不能生成图表，请参阅文字统计。"
+    CHART_TOO_FEW = "答卷少于 {min_group} 份，暂不生成图表。"
+    EXPORT_CAPTION = "<b>{unit}</b> 民主测评结果（{state}）：汇总、答卷{suggestions}，另附 CSV 答卷。"
+    EXPORT_SUGGESTIONS = "、意见建议"
+    STATE_OPEN = "进行中"
+    STATE_CLOSED = "最终结果"
+
+    # the tally
+    TALLY_TITLE_OPEN = "<b>{unit}</b> 民主测评统计（进行中）"
+    TALLY_TITLE_CLOSED = "<b>{unit}</b> 民主测评统计（最终结果）"
+    TALLY_RECEIVED = "已收到答卷：<b>{ballots}</b> 份"
+    TALLY_RECEIVED_OF = "已收到答卷：<b>{ballots}/{expected}</b> 份"
+    TALLY_BATCHED = "以下统计含前 {counted} 份答卷（每满 {min_group} 份更新一次，结束后显示全部）。"
+    TALLY_HIDDEN = "答卷少于 {min_group} 份，为保护匿名，暂不显示各选项统计。"
+    TALLY_FAVOURABLE = "民主测评满意率：<b>{rate}</b>"
+    TALLY_BY_CATEGORY = "按参评对象："
+    TALLY_SMALL_CELL = "&lt;{min_group}人"
+    TALLY_ITEM_RATE = "满意率 {rate}"
+    TALLY_RANKED = "按选择人数排序："
+    SUGGESTIONS_TITLE = "<b>{unit}</b> 其它意见建议（{count} 条，顺序随机）"
+    NO_SUGGESTIONS = "（无）"
+
+    # admins
+    INVITE_CREATED = (
+        "组长邀请链接（仅限一人使用，{hours} 小时内有效）：\n{link}\n\n打开此链接的人将成为检查考核组组长。"
+    )
+    INVITE_ACCEPTED = "您已成为检查考核组组长。\n\n"
+    INVITE_SPENT = "此邀请链接已被使用或已过期，请向县廉效办索取新链接。"
+    LEADERS_TITLE = "<b>检查考核组组长</b>"
+    LEADER_CONFIGURED = "• {id}（配置文件）"
+    LEADER_INVITED = "• {name}（{id}），{date} 由邀请加入"
+    NO_LEADERS = "（尚无组长）"
+    REVOKE_USAGE = "用法：/revoke 用户ID（用 /leaders 查看）"
+    REVOKED = "已撤销 {id} 的组长身份。其已开启的测评单位仍保留。"
+    REVOKE_CONFIGURED = "{id} 是在 SURVEY_LEADERS 中配置的组长，请修改配置后重启。"
+    REVOKE_UNKNOWN = "{id} 不是经邀请加入的组长。"
+
+    # everyone
+    HELP_PARTICIPANT = (
+        "这是廉政风险防范机制工作民主测评机器人。\n"
+        "参评人员：请扫描会场展示的二维码或打开组长提供的链接，按提示用按钮作答，答卷匿名。\n"
+        "/cancel 放弃未提交的答卷"
+    )
+    HELP_LEADER = (
+        "组长命令：\n"
+        "/open 单位名称 [预计人数] — 开启测评，生成链接和二维码\n"
+        "/tally [单位] — 实时统计（自动更新）\n"
+        "/close [单位] — 结束测评，发送最终统计、图表和表格\n"
+        "/chart [单位] — 统计图表\n"
+        "/export [单位] — 导出 Excel 和 CSV\n"
+        "/units — 我的测评单位"
+    )
+    HELP_ADMIN = "管理员命令：\n/invite — 生成组长邀请链接\n/leaders — 组长名单\n/revoke 用户ID — 撤销组长"
+    COMMANDS_PARTICIPANT: ClassVar[dict[str, str]] = {
+        "start": "开始 / 说明",
+        "cancel": "放弃未提交的答卷",
+        "help": "帮助",
+    }
+    COMMANDS_LEADER: ClassVar[dict[str, str]] = {
+        "open": "开启单位测评：/open 单位名称 [预计人数]",
+        "tally": "实时统计",
+        "close": "结束测评",
+        "chart": "统计图表",
+        "export": "导出 Excel / CSV",
+        "units": "我的测评单位",
+        "help": "帮助",
+        "cancel": "放弃未提交的答卷",
+    }
+    COMMANDS_ADMIN: ClassVar[dict[str, str]] = {
+        "units": "全部测评单位",
+        "tally": "统计",
+        "chart": "统计图表",
+        "export": "导出 Excel / CSV",
+        "invite": "生成组长邀请链接",
+        "leaders": "组长名单",
+        "revoke": "撤销组长：/revoke 用户ID",
+        "help": "帮助",
+    }
+    ERROR_GENERIC = "抱歉，出了点问题，请稍后再试。已保存的作答不会丢失。"
+    STORAGE_FAILED = "抱歉，暂时无法保存（服务器存储故障），请稍后再试。已保存的作答不会丢失。"
+
+
+class EnglishTexts(Texts):
+    """The English interface, for users whose Telegram speaks English."""
+
+    language: ClassVar[str] = "en"
+
+    BRAND = "Evaluation"
+    WELCOME = (
+        "<b>{unit}</b>\n"
+        "建立廉政风险防范机制工作测评表 (democratic evaluation)\n\n"
+        "{count} questions, answered with buttons; about 3 minutes. ⬅ goes back at any time, and you "
+        "can check every answer before submitting. The form itself is in Chinese.\n\n"
+        "🔒 <b>Anonymity</b>\n"
+        "• Your ballot stores only the options you chose and your suggestion: not your account, name, "
+        "the time or the order of submission.\n"
+        "• To prevent double submission the bot keeps only an irreversible keyed hash of your account "
+        "and this survey, stored apart from the ballots and never linked to them.\n"
+        "• Unfinished progress is kept only so you can resume, and deleted when you submit or cancel.\n"
+        "• The group leader sees only totals, updated once every {min_group} ballots; groups of fewer "
+        "than {min_group} people are never shown separately."
+    )
+    BEGIN = "Start"
+    RESUMED = "Welcome back: carrying on where you left off."
+    BACK = "⬅ Back"
+    DONE_CHOICES = "Done ✔"
+    SKIP_TEXT = "Skip"
+    KEEP_TEXT = "Keep and continue"
+    CLEAR_TEXT = "Leave empty, skip"
+    SUBMIT = "✅ Submit"
+    PROGRESS = "question {step}/{total}"
+    PICK_ONE = "Choose one:"
+    PICK_UP_TO = "Choose 1 to {limit}, then press Done. Selected {chosen}/{limit}"
+    TEXT_PROMPT = "Send your suggestion as a text message (at most {limit} characters), or press Skip."
+    TEXT_GIVEN = "Your text:\n{text}\n\nTo change it, just send a new message."
+    REVIEW_TITLE = "<b>Please check your answers</b> (tap a number to change one, then Submit)"
+    REVIEW_NONE = "(none)"
+    THANKS = (
+        "<b>{unit}</b>\nThank you! Your ballot was submitted anonymously.\n"
+        "To protect anonymity your answers are no longer shown here."
+    )
+    ENDED_FOR_PARTICIPANT = "<b>{unit}</b>\nThis evaluation has ended and takes no more ballots."
+    ALREADY_TAKEN_PART = "You have already taken part in the evaluation of <b>{unit}</b>. Thank you!"
+    LINK_INVALID = "This link is not valid. Scan the QR code shown in the room or ask the group leader."
+    NO_SURVEY = "To take part, scan the QR code shown in the room or open the link from the group leader."
+    CANCELLED = "Your unfinished ballot was discarded. Open the link again to start over."
+    NOTHING_TO_CANCEL = "You have no unfinished ballot."
+    USE_BUTTONS = "Please answer with the buttons under the survey message."
+    GROUP_CHAT = "To keep answers anonymous the evaluation only runs in a private chat with this bot."
+    ANSWER_SAVED = "Saved"
+    ANSWER_STALE = "This button is out of date: carry on in the newest survey message."
+    ANSWER_TOO_MANY = "At most {limit} choices. Unselect one first to change."
+    ANSWER_NONE_CHOSEN = "Choose at least one."
+    ANSWER_UNKNOWN = "Unknown button; nothing was changed."
+    ANSWER_ENDED = "This evaluation has ended and takes no more ballots."
+    ANSWER_SUBMITTED = "Submitted. Thank you!"
+    ANSWER_ALREADY = "You have already submitted; one ballot per person."
+    ANSWER_NO_DRAFT = "No progress found: please open the survey link again."
+    ANSWER_INCOMPLETE = "Question {number} is unanswered."
+    ANSWER_TEXT_TOO_LONG = (
+        "Suggestions are limited to {limit} characters (yours has {length}). Nothing was saved; "
+        "please shorten it and send it again."
+    )
+    ANSWER_NOT_ALLOWED = "You are not allowed to do that."
+    ANSWER_UP_TO_DATE = "Already up to date."
+    ANSWER_REFRESHED = "Refreshed."
+    NOT_A_LEADER = "This command is for inspection group leaders."
+    NOT_AN_ADMIN = "This command is for the county office's administrators."
+    OPEN_USAGE = "Usage: /open unit name [expected headcount]\nFor example: /open 县财政局 25"
+    UNIT_TOO_LONG = "Unit names are limited to {limit} characters."
+    OPENED = (
+        "The evaluation of <b>{unit}</b> is open.{expected}\n\n"
+        "Show this QR code on the room's screen; people scan it and answer on their phones:\n{link}\n\n"
+        "Live tally: /tally　Close: /close"
+    )
+    EXPECTED = " {expected} people expected."
+    ALREADY_OPEN = "(This unit is already open; here is its link again.)\n\n"
+    NO_WINDOWS = "You have not opened any unit yet. Start with /open unit name."
+    NO_SUCH_UNIT = "You have no unit called “{unit}”. /units lists them."
+    PICK_UNIT_TALLY = "Which unit's tally?"
+    PICK_UNIT_CLOSE = "Which unit do you want to close?"
+    PICK_UNIT_CHART = "Which unit's charts?"
+    PICK_UNIT_EXPORT = "Which unit do you want to export?"
+    NOTHING_OPEN = "You have no open unit."
+    CONFIRM_CLOSE = (
+        "Close the evaluation of <b>{unit}</b>? It will take no more ballots and cannot be reopened.\n"
+        "Ballots received: {ballots}"
+    )
+    CONFIRM_CLOSE_BUTTON = "确认关闭 (close)"
+    CANCEL_CLOSE_BUTTON = "Cancel"
+    REFRESH_BUTTON = "🔄 Refresh"
+    CLOSE_BUTTON = "Close"
+    CLOSE_KEPT = "Cancelled: <b>{unit}</b> stays open."
+    ALREADY_CLOSED = "<b>{unit}</b> is already closed."
+    UNITS_TITLE = "<b>Your units</b>"
+    UNITS_TITLE_ALL = "<b>All units</b> (by leader)"
+    UNIT_LINE = "{status} {unit}: {ballots} ballots"
+    STATUS_OPEN = "🟢 open"
+    STATUS_CLOSED = "⚪ closed"
+    CHART_CAPTION = "<b>{unit}</b> charts ({state})"
+    CHART_UNAVAILABLE = "No Chinese font is installed here, so no chart can be drawn; see the text tally."
+    CHART_TOO_FEW = "Fewer than {min_group} ballots: no chart yet."
+    EXPORT_CAPTION = "<b>{unit}</b> results ({state}): summary, ballots{suggestions}; the ballots as CSV too."
+    EXPORT_SUGGESTIONS = ", suggestions"
+    STATE_OPEN = "open"
+    STATE_CLOSED = "final"
+    TALLY_TITLE_OPEN = "<b>{unit}</b> tally (open)"
+    TALLY_TITLE_CLOSED = "<b>{unit}</b> tally (final)"
+    TALLY_RECEIVED = "Ballots received: <b>{ballots}</b>"
+    TALLY_RECEIVED_OF = "Ballots received: <b>{ballots}/{expected}</b>"
+    TALLY_BATCHED = (
+        "Figures below cover the first {counted} ballots (updated every {min_group}; all after close)."
+    )
+    TALLY_HIDDEN = "Fewer than {min_group} ballots: option counts stay hidden to protect anonymity."
+    TALLY_FAVOURABLE = "Favourable rate (满意率): <b>{rate}</b>"
+    TALLY_BY_CATEGORY = "By respondent category:"
+    TALLY_SMALL_CELL = "&lt;{min_group}"
+    TALLY_ITEM_RATE = "favourable {rate}"
+    TALLY_RANKED = "Most chosen first:"
+    SUGGESTIONS_TITLE = "<b>{unit}</b> suggestions ({count}, in random order)"
+    NO_SUGGESTIONS = "(none)"
+    INVITE_CREATED = (
+        "Leader invite (one person, valid for {hours} hours):\n{link}\n\n"
+        "Whoever opens it becomes an inspection group leader."
+    )
+    INVITE_ACCEPTED = "You are now an inspection group leader.\n\n"
+    INVITE_SPENT = "This invite has been used or has expired; ask the county office for a new one."
+    LEADERS_TITLE = "<b>Group leaders</b>"
+    LEADER_CONFIGURED = "• {id} (configured)"
+    LEADER_INVITED = "• {name} ({id}), invited {date}"
+    NO_LEADERS = "(none yet)"
+    REVOKE_USAGE = "Usage: /revoke user id (see /leaders)"
+    REVOKED = "{id} is no longer a leader. Units they opened are kept."
+    REVOKE_CONFIGURED = "{id} is configured in SURVEY_LEADERS: change the configuration and restart."
+    REVOKE_UNKNOWN = "{id} is not an invited leader."
+    HELP_PARTICIPANT = (
+        "This bot runs the democratic evaluation of integrity-risk prevention work.\n"
+        "Scan the QR code shown in the room, or open the link from the group leader, and answer with "
+        "the buttons. Ballots are anonymous.\n/cancel discards an unfinished ballot"
+    )
+    HELP_LEADER = (
+        "Leader commands:\n"
+        "/open unit [expected] — open a unit, with link and QR code\n"
+        "/tally [unit] — live tally\n"
+        "/close [unit] — close; final tally, charts and workbook\n"
+        "/chart [unit] — charts\n"
+        "/export [unit] — Excel and CSV\n"
+        "/units — my units"
+    )
+    HELP_ADMIN = (
+        "Admin commands:\n/invite — leader invite link\n/leaders — list leaders\n/revoke id — remove a leader"
+    )
+    COMMANDS_PARTICIPANT: ClassVar[dict[str, str]] = {
+        "start": "Start / about",
+        "cancel": "Discard an unfinished ballot",
+        "help": "Help",
+    }
+    COMMANDS_LEADER: ClassVar[dict[str, str]] = {
+        "open": "Open a unit: /open name [expected]",
+        "tally": "Live tally",
+        "close": "Close a unit",
+        "chart": "Charts",
+        "export": "Excel / CSV export",
+        "units": "My units",
+        "help": "Help",
+        "cancel": "Discard an unfinished ballot",
+    }
+    COMMANDS_ADMIN: ClassVar[dict[str, str]] = {
+        "units": "All units",
+        "tally": "Tally",
+        "chart": "Charts",
+        "export": "Excel / CSV export",
+        "invite": "Leader invite link",
+        "leaders": "List leaders",
+        "revoke": "Remove a leader: /revoke id",
+        "help": "Help",
+    }
+    ERROR_GENERIC = "Sorry, something went wrong; please try again. Saved answers are not lost."
+    STORAGE_FAILED = (
+        "Sorry, the server cannot save right now; please try again later. Saved answers are kept."
+    )
+
+
+HELP_ADMIN_SEPARATOR = "\n\n"
+
+ZH = Texts()
+EN = EnglishTexts()
+
+
+def texts_for(language_code: str | None) -> Texts:
+    """Return the English catalogue for English-speaking users, else the Chinese one."""
+    if language_code and language_code.lower().startswith("en"):
+        return EN
+    return ZH
+
+
+def by_language(language: str) -> Texts:
+    """Return the catalogue stored under a language tag ('zh' or 'en')."""
+    return EN if language == EN.language else ZH
 
 
 def unit(name: str) -> str:

@@ -19,6 +19,14 @@ class QuestionKind(StrEnum):
     TEXT = "text"
 
 
+class Polarity(StrEnum):
+    """Whether ticking an option speaks well of the unit (for favourable rates)."""
+
+    FAVOURABLE = "favourable"
+    NEUTRAL = "neutral"
+    UNFAVOURABLE = "unfavourable"
+
+
 class Frozen(BaseModel):
     """Immutable model base: the form never changes while the bot runs."""
 
@@ -30,6 +38,7 @@ class Option(Frozen):
 
     id: str
     label: str = Field(min_length=1)
+    polarity: Polarity | None = None
 
     @model_validator(mode="after")
     def _check_id(self) -> Self:
@@ -77,7 +86,19 @@ class Question(Frozen):
         if not 1 <= self.max_choices <= len(self.options):
             msg = f"question {self.id}: max_choices must be between 1 and the option count"
             raise ValueError(msg)
+        rated = [option.polarity is not None for option in self.options]
+        if any(rated) and not (all(rated) and self.kind is QuestionKind.SINGLE):
+            msg = f"question {self.id}: polarity goes on every option of a single choice, or none"
+            raise ValueError(msg)
+        if all(rated) and not any(o.polarity is Polarity.FAVOURABLE for o in self.options):
+            msg = f"question {self.id}: a rated question needs a favourable option"
+            raise ValueError(msg)
         return self
+
+    @property
+    def rated(self) -> bool:
+        """Return True if the question counts towards the favourable rate."""
+        return bool(self.options) and all(option.polarity is not None for option in self.options)
 
     def option(self, option_id: str) -> Option | None:
         """Return the option with this id, or None."""

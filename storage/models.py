@@ -19,6 +19,9 @@ class Window(BaseModel):
     is_open: bool
     opened_at: datetime
     closed_at: datetime | None = None
+    min_group: int = 3
+    expected: int | None = None
+    leader_name: str = ""
 
 
 class WindowSummary(BaseModel):
@@ -28,3 +31,25 @@ class WindowSummary(BaseModel):
 
     window: Window
     ballots: int
+
+
+class LiveView(BaseModel):
+    """A tally message the bot keeps current."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chat_id: int
+    message_id: int
+    window_id: int
+    language: str
+
+
+class Leader(BaseModel):
+    """A leader made by an admin's invite."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    name: str
+    invited_by: int
+    added_at: datetime

@@ -9,7 +9,7 @@ import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -18,12 +18,17 @@ import aiosqlite
 
 from conversations.engine import Ballot, Draft
 from conversations.errors import AlreadySubmitted, WindowClosed
-from storage.models import Window, WindowSummary
+from conversations.tally import BatchedBallot
+from storage.models import Leader, LiveView, Window, WindowSummary
 from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
 
-_WINDOW_COLUMNS = "id, token, unit, leader_id, is_open, opened_at, closed_at"
+_WINDOW_COLUMNS = (
+    "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name"
+)
+_WINDOW_FIELDS = _WINDOW_COLUMNS.split(", ")
+_INVITE_LIFETIME = timedelta(hours=24)
 
 
 class DatabaseRefused(Exception):
@@ -31,18 +36,7 @@ class DatabaseRefused(Exception):
 
 
 def _window(row: sqlite3.Row | tuple[object, ...]) -> Window:
-    id_, token, unit, leader_id, is_open, opened_at, closed_at = row
-    return Window.model_validate(
-        {
-            "id": id_,
-            "token": token,
-            "unit": unit,
-            "leader_id": leader_id,
-            "is_open": bool(is_open),
-            "opened_at": opened_at,
-            "closed_at": closed_at,
-        }
-    )
+    return Window.model_validate(dict(zip(_WINDOW_FIELDS, row, strict=True)))
 
 
 def _now() -> str:
@@ -148,25 +142,37 @@ class Repository:
 
     # windows
 
-    async def open_window(self, leader_id: int, unit: str) -> Window:
-        """Open a window for the unit, or return the leader's window for it that is still open."""
+    async def open_window(
+        self, leader_id: int, unit: str, *, min_group: int, expected: int | None = None, leader_name: str = ""
+    ) -> tuple[Window, bool]:
+        """Open a window for the unit, or return the leader's open one; True if it is new.
+
+        Opening an open unit again with an expected headcount updates the headcount.
+        """
         async with self._transaction() as db:
             async with db.execute(
-                f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE leader_id = ? AND unit = ? AND is_open = 1",
-                (leader_id, unit),
+                "SELECT id FROM windows WHERE leader_id = ? AND unit = ? AND is_open = 1", (leader_id, unit)
             ) as cursor:
                 row = await cursor.fetchone()
             if row is not None:
-                return _window(row)
-            token = secrets.token_urlsafe(16)  # 128 random bits
+                if expected is not None:
+                    await db.execute("UPDATE windows SET expected = ? WHERE id = ?", (expected, row[0]))
+                window_id, created = int(row[0]), False
+            else:
+                token = secrets.token_urlsafe(16)  # 128 random bits
+                cursor = await db.execute(
+                    "INSERT INTO windows (token, unit, leader_id, is_open, opened_at, min_group, expected, "
+                    "leader_name) VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
+                    (token, unit, leader_id, _now(), min_group, expected, leader_name),
+                )
+                assert cursor.lastrowid is not None  # noqa: S101 - an INSERT has a row id
+                window_id, created = cursor.lastrowid, True
             async with db.execute(
-                f"INSERT INTO windows (token, unit, leader_id, is_open, opened_at) VALUES (?, ?, ?, 1, ?) "
-                f"RETURNING {_WINDOW_COLUMNS}",
-                (token, unit, leader_id, _now()),
+                f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE id = ?", (window_id,)
             ) as cursor:
-                created = await cursor.fetchone()
-        assert created is not None  # noqa: S101 - RETURNING yields the inserted row
-        return _window(created)
+                found = await cursor.fetchone()
+        assert found is not None  # noqa: S101 - just written
+        return _window(found), created
 
     async def window(self, window_id: int) -> Window | None:
         """Return the window with this id, or None."""
@@ -191,7 +197,16 @@ class Repository:
             "FROM windows w WHERE leader_id = ? ORDER BY is_open DESC, id DESC",
             (leader_id,),
         )
-        return [WindowSummary(window=_window(row[:7]), ballots=row[7]) for row in rows]
+        return [WindowSummary(window=_window(row[:-1]), ballots=row[-1]) for row in rows]
+
+    async def all_windows(self) -> list[WindowSummary]:
+        """Return every window, grouped by leader, each with its ballot count."""
+        rows = await self._fetchall(
+            f"SELECT {_WINDOW_COLUMNS}, "
+            "(SELECT count(*) FROM ballots b WHERE b.window_id = w.id) "
+            "FROM windows w ORDER BY leader_id, is_open DESC, id DESC"
+        )
+        return [WindowSummary(window=_window(row[:-1]), ballots=row[-1]) for row in rows]
 
     async def close_window(self, window_id: int) -> bool:
         """Close the window for good; return False if it was already closed."""
@@ -204,6 +219,8 @@ class Repository:
             if closed:
                 # Unfinished forms can never be submitted now: forget them.
                 await db.execute("DELETE FROM drafts WHERE window_id = ?", (window_id,))
+                # Batches only served the live view; erase even that coarse arrival order.
+                await db.execute("UPDATE ballots SET batch = 0 WHERE window_id = ?", (window_id,))
         if closed:
             await self.checkpoint()
         return closed
@@ -252,8 +269,11 @@ class Repository:
             cursor = await db.execute("DELETE FROM drafts WHERE key = ?", (key,))
             return cursor.rowcount == 1
 
-    async def submit(self, key: bytes, window_id: int, ballot: Ballot) -> None:
-        """Store the ballot, register the participation and drop the draft, all or nothing."""
+    async def submit(self, key: bytes, window_id: int, ballot: Ballot) -> int:
+        """Store the ballot, register the participation and drop the draft, all or nothing.
+
+        Return how many ballots the window holds now.
+        """
         async with self._transaction() as db:
             await _require_open(db, window_id)
             try:
@@ -262,25 +282,116 @@ class Repository:
                 )
             except sqlite3.IntegrityError as error:
                 raise AlreadySubmitted from error
+            async with db.execute(
+                "SELECT (SELECT count(*) FROM ballots WHERE window_id = w.id), min_group "
+                "FROM windows w WHERE id = ?",
+                (window_id,),
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None  # noqa: S101 - the window was just checked
+            before, min_group = int(row[0]), max(1, int(row[1]))
             await db.execute(
-                "INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, ?, ?, ?)",
+                "INSERT INTO ballots (id, window_id, answers, suggestion, batch) VALUES (?, ?, ?, ?, ?)",
                 (
                     secrets.token_bytes(16),
                     window_id,
                     json.dumps(ballot.answers, ensure_ascii=False, sort_keys=True),
                     ballot.suggestion,
+                    before // min_group,
                 ),
             )
             await db.execute("DELETE FROM drafts WHERE key = ?", (key,))
+        return before + 1
 
     # ballots
 
-    async def ballots(self, window_id: int) -> list[Ballot]:
+    async def ballots(self, window_id: int) -> list[BatchedBallot]:
         """Return the window's ballots (in the meaningless order of their random ids)."""
         rows = await self._fetchall(
-            "SELECT answers, suggestion FROM ballots WHERE window_id = ?", (window_id,)
+            "SELECT answers, suggestion, batch FROM ballots WHERE window_id = ?", (window_id,)
         )
-        return [Ballot(answers=json.loads(row[0]), suggestion=row[1]) for row in rows]
+        return [
+            BatchedBallot(ballot=Ballot(answers=json.loads(row[0]), suggestion=row[1]), batch=row[2])
+            for row in rows
+        ]
+
+    # live tally messages
+
+    async def add_live_view(self, view: LiveView) -> None:
+        """Keep this message current; it replaces older live views of the window in that chat."""
+        async with self._transaction() as db:
+            await db.execute(
+                "DELETE FROM live_views WHERE chat_id = ? AND window_id = ?", (view.chat_id, view.window_id)
+            )
+            await db.execute(
+                "INSERT INTO live_views (chat_id, message_id, window_id, language) VALUES (?, ?, ?, ?)",
+                (view.chat_id, view.message_id, view.window_id, view.language),
+            )
+
+    async def live_views(self, window_id: int) -> list[LiveView]:
+        """Return the messages showing this window's live tally."""
+        rows = await self._fetchall(
+            "SELECT chat_id, message_id, window_id, language FROM live_views WHERE window_id = ?",
+            (window_id,),
+        )
+        return [LiveView(chat_id=r[0], message_id=r[1], window_id=r[2], language=r[3]) for r in rows]
+
+    async def drop_live_views(self, window_id: int) -> None:
+        """Stop keeping the window's tally messages current (after its final edit)."""
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM live_views WHERE window_id = ?", (window_id,))
+
+    # leaders and invites
+
+    async def create_invite(self, created_by: int) -> tuple[str, datetime]:
+        """Make a single-use invite token that expires in 24 hours."""
+        token = secrets.token_urlsafe(16)
+        expires = datetime.now(UTC) + _INVITE_LIFETIME
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO invites (token, created_by, expires_at) VALUES (?, ?, ?)",
+                (token, created_by, expires.isoformat(timespec="seconds")),
+            )
+        return token, expires
+
+    async def redeem_invite(self, token: str, user_id: int, name: str) -> bool | None:
+        """Make the user a leader with this invite; None if no such invite, False if spent or expired."""
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT created_by, expires_at, used_by FROM invites WHERE token = ?", (token,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            created_by, expires_at, used_by = row
+            if used_by is not None or datetime.fromisoformat(expires_at) <= datetime.now(UTC):
+                return False
+            await db.execute(
+                "UPDATE invites SET used_by = ?, used_at = ? WHERE token = ?", (user_id, _now(), token)
+            )
+            await db.execute(
+                "INSERT INTO leaders (user_id, name, invited_by, added_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name",
+                (user_id, name, created_by, _now()),
+            )
+        return True
+
+    async def leaders(self) -> list[Leader]:
+        """Return the leaders made by invites."""
+        rows = await self._fetchall(
+            "SELECT user_id, name, invited_by, added_at FROM leaders ORDER BY added_at"
+        )
+        return [Leader(user_id=r[0], name=r[1], invited_by=r[2], added_at=r[3]) for r in rows]
+
+    async def is_invited_leader(self, user_id: int) -> bool:
+        """Return True if an invite made this user a leader."""
+        return bool(await self._fetchall("SELECT 1 FROM leaders WHERE user_id = ?", (user_id,)))
+
+    async def revoke_leader(self, user_id: int) -> bool:
+        """Remove an invited leader; return False if there was none."""
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM leaders WHERE user_id = ?", (user_id,))
+            return cursor.rowcount == 1
 
     async def ballot_count(self, window_id: int) -> int:
         """Return how many ballots the window has received."""

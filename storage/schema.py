@@ -42,6 +42,41 @@ MIGRATIONS: tuple[str, ...] = (
         state     TEXT    NOT NULL
     ) WITHOUT ROWID;
     """,
+    """
+    -- Each window keeps the batch size it was opened with, and an optional expected headcount.
+    ALTER TABLE windows ADD COLUMN min_group INTEGER NOT NULL DEFAULT 3;
+    ALTER TABLE windows ADD COLUMN expected INTEGER;
+    ALTER TABLE windows ADD COLUMN leader_name TEXT NOT NULL DEFAULT '';
+
+    -- The batch a ballot arrived in: floor(ballots before it / min_group). Reset to 0 on close.
+    ALTER TABLE ballots ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
+
+    -- Tally messages the bot keeps current (a leader's chat and message).
+    CREATE TABLE live_views (
+        chat_id    INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        window_id  INTEGER NOT NULL REFERENCES windows (id),
+        language   TEXT    NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE INDEX live_views_by_window ON live_views (window_id);
+
+    -- Leaders made by an admin's invite (those in SURVEY_LEADERS are not stored).
+    CREATE TABLE leaders (
+        user_id    INTEGER PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        invited_by INTEGER NOT NULL,
+        added_at   TEXT    NOT NULL
+    );
+
+    CREATE TABLE invites (
+        token      TEXT    PRIMARY KEY,
+        created_by INTEGER NOT NULL,
+        expires_at TEXT    NOT NULL,
+        used_by    INTEGER,
+        used_at    TEXT
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

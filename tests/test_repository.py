@@ -44,25 +44,27 @@ async def test_a_new_database_is_created_versioned_and_in_wal_mode(tmp_path: Pat
 
 async def test_open_window_returns_the_open_one_again(repository: Repository) -> None:
     """A second open for the same leader and unit returns the same window and token."""
-    first = await repository.open_window(1, "县财政局")
-    again = await repository.open_window(1, "县财政局")
-    other_leader = await repository.open_window(2, "县财政局")
-    assert again == first
+    first, created = await repository.open_window(1, "县财政局", min_group=3)
+    again, created_again = await repository.open_window(1, "县财政局", min_group=3, expected=25)
+    other_leader, _ = await repository.open_window(2, "县财政局", min_group=3)
+    assert created
+    assert not created_again
+    assert again == first.model_copy(update={"expected": 25})
     assert other_leader.id != first.id
     assert len(first.token) >= 16  # 128 random bits, url-safe
-    assert await repository.window_by_token(first.token) == first
+    assert await repository.window_by_token(first.token) == again
     assert await repository.window_by_token("nope") is None
 
 
 async def test_submit_stores_once_and_drops_the_draft(repository: Repository) -> None:
     """Submitting inserts the ballot, registers the person and deletes the draft together."""
-    window = await repository.open_window(1, "县财政局")
+    window, _ = await repository.open_window(1, "县财政局", min_group=3)
     key = participant_key(SECRET, window.id, 42)
     await repository.save_draft(key, window.id, Draft(step=16))
     await repository.submit(key, window.id, BALLOT)
     assert await repository.draft(key) is None
     assert await repository.has_participated(key)
-    assert await repository.ballots(window.id) == [BALLOT]
+    assert [b.ballot for b in await repository.ballots(window.id)] == [BALLOT]
     with pytest.raises(AlreadySubmitted):
         await repository.submit(key, window.id, BALLOT)
     assert await repository.ballot_count(window.id) == 1
@@ -70,19 +72,19 @@ async def test_submit_stores_once_and_drops_the_draft(repository: Repository) ->
 
 async def test_concurrent_submits_by_one_person_make_one_ballot(repository: Repository) -> None:
     """Ten submits at once from the same person leave exactly one ballot."""
-    window = await repository.open_window(1, "县财政局")
+    window, _ = await repository.open_window(1, "县财政局", min_group=3)
     key = participant_key(SECRET, window.id, 42)
     results = await asyncio.gather(
         *(repository.submit(key, window.id, BALLOT) for _ in range(10)), return_exceptions=True
     )
-    assert sum(result is None for result in results) == 1
-    assert all(isinstance(r, AlreadySubmitted) for r in results if r is not None)
+    assert sum(result == 1 for result in results) == 1  # the one that counted the first ballot
+    assert sum(isinstance(r, AlreadySubmitted) for r in results) == 9
     assert await repository.ballot_count(window.id) == 1
 
 
 async def test_a_closed_window_takes_no_drafts_or_ballots(repository: Repository) -> None:
     """After close, saving or submitting raises WindowClosed and open drafts are gone."""
-    window = await repository.open_window(1, "县财政局")
+    window, _ = await repository.open_window(1, "县财政局", min_group=3)
     key = participant_key(SECRET, window.id, 7)
     await repository.save_draft(key, window.id, Draft(step=3))
     assert await repository.close_window(window.id)
@@ -102,34 +104,38 @@ async def test_data_survives_reopening(tmp_path: Path) -> None:
     """What was acknowledged is there after the process restarts."""
     path = tmp_path / "survey.db"
     async with Repository(path) as repository:
-        window = await repository.open_window(1, "县财政局")
+        window, _ = await repository.open_window(1, "县财政局", min_group=3)
         key = participant_key(SECRET, window.id, 5)
         await repository.save_draft(key, window.id, Draft(step=5, answers={"category": ("middle",)}))
         await repository.submit(participant_key(SECRET, window.id, 6), window.id, BALLOT)
     async with Repository(path) as repository:
         assert await repository.draft(key) == Draft(step=5, answers={"category": ("middle",)})
-        assert await repository.ballots(window.id) == [BALLOT]
+        assert [b.ballot for b in await repository.ballots(window.id)] == [BALLOT]
         summaries = await repository.windows_of(1)
         assert [(s.window.unit, s.ballots) for s in summaries] == [("县财政局", 1)]
 
 
 async def test_ballots_hold_no_person_time_or_order(tmp_path: Path) -> None:
-    """The ballot table has only window, answers and suggestion, keyed by random ids."""
+    """The ballot table has only window, answers, suggestion and batch, keyed by random ids."""
     path = tmp_path / "survey.db"
     async with Repository(path) as repository:
-        window = await repository.open_window(1, "县财政局")
+        window, _ = await repository.open_window(1, "县财政局", min_group=3)
         for user_id in range(30):
             ballot = Ballot(answers={"category": ("leader",)}, suggestion=f"第{user_id}")
             await repository.submit(participant_key(SECRET, window.id, user_id), window.id, ballot)
+        assert sorted({b.batch for b in await repository.ballots(window.id)}) == list(range(10))
+        await repository.close_window(window.id)
     columns = [row[1] for row in _sql(path, "PRAGMA table_info(ballots)")]
-    assert columns == ["id", "window_id", "answers", "suggestion"]
+    assert columns == ["id", "window_id", "answers", "suggestion", "batch"]
+    # closing erased even the coarse arrival order the batches held
+    assert _sql(path, "SELECT DISTINCT batch FROM ballots") == [(0,)]
     assert _sql(path, "SELECT count(*) FROM pragma_table_list WHERE name = 'ballots' AND wr = 1") == [(1,)]
     stored = [str(row[0]) for row in _sql(path, "SELECT suggestion FROM ballots")]
     submitted = [f"第{user_id}" for user_id in range(30)]
     assert sorted(stored) == sorted(submitted)
     assert stored != submitted  # the stored order is the random ids', not the submission order
-    keys = {row[0] for row in _sql(path, "SELECT key FROM participations")}
-    assert all(isinstance(key, bytes) and len(key) == 32 for key in keys)
+    keys = {row[0] for row in _sql(path, "SELECT key FROM participations") if isinstance(row[0], bytes)}
+    assert all(len(key) == 32 for key in keys)
     everything = path.read_bytes()
     for user_id in (7, 29):
         assert participant_key(SECRET, window.id, user_id) in keys

@@ -12,7 +12,8 @@ from emulator import BotMessage
 from emulator.people import Person
 
 LINK = re.compile(r"start=([A-Za-z0-9_-]+)")
-TALLY_LINE = re.compile(r"^\s+(.+?)　(\d+)（[\d.]+%）$", re.MULTILINE)
+# "10  83% ████████▎  职责权力梳理全面准确": count, share, a 10-cell bar, the option
+TALLY_LINE = re.compile(r"^ *(\d+) +\d+% .{10} (.+)$", re.MULTILINE)
 
 
 @dataclass
@@ -37,19 +38,26 @@ def varied_answers(seed: int) -> FormAnswers:
 
 
 def expected_counts(all_answers: list[FormAnswers]) -> list[tuple[str, int]]:
-    """Return (label, count) per option of every choice question, in the form's order."""
+    """Return (label, count) per option of every choice question, as the tally lists them.
+
+    Single-choice items keep the form's order; choose-up-to-three items are ranked, most chosen
+    first, the form's order breaking ties.
+    """
     expected = []
     for question in ANNEX2.questions:
         if question.kind is QuestionKind.TEXT:
             continue
         counted = Counter(label for a in all_answers for label in a.picks[question.id])
-        expected += [(option.label, counted[option.label]) for option in question.options]
+        rows = [(option.label, counted[option.label]) for option in question.options]
+        if question.kind is QuestionKind.MULTI:
+            rows.sort(key=lambda row: -row[1])
+        expected += rows
     return expected
 
 
 def shown_counts(tally_text: str) -> list[tuple[str, int]]:
     """Return (label, count) for every option line of a tally message, top to bottom."""
-    return [(label, int(count)) for label, count in TALLY_LINE.findall(tally_text)]
+    return [(label, int(count)) for count, label in TALLY_LINE.findall(tally_text)]
 
 
 def link_token(message: BotMessage) -> str:

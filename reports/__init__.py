@@ -1,0 +1,1 @@
+"""Report rendering apart from Telegram: charts (PNG), workbooks (XLSX) and CSV."""
