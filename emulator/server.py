@@ -44,6 +44,7 @@ class BotApiEmulator:
             "getMe": self._get_me,
             "deleteWebhook": self._true,
             "setMyCommands": self._set_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
@@ -128,7 +129,17 @@ class BotApiEmulator:
     async def _set_my_commands(self, params: JSON) -> bool:
         scope = json.loads(params.get("scope") or '{"type": "default"}')
         key = scope["type"] + (f":{scope['chat_id']}" if "chat_id" in scope else "")
+        if params.get("language_code"):
+            key += f"/{params['language_code']}"
         self.world.commands[key] = json.loads(params["commands"])
+        return True
+
+    async def _delete_my_commands(self, params: JSON) -> bool:
+        scope = json.loads(params.get("scope") or '{"type": "default"}')
+        key = scope["type"] + (f":{scope['chat_id']}" if "chat_id" in scope else "")
+        self.world.commands.pop(
+            key + (f"/{params['language_code']}" if params.get("language_code") else ""), None
+        )
         return True
 
     async def _get_updates(self, params: JSON) -> list[JSON]:

@@ -17,6 +17,8 @@ from emulator.people import Person
 
 LEADER_ID = 9001
 OTHER_LEADER_ID = 9002
+ADMIN_ID = 9100
+LIVE_INTERVAL = 0.3
 
 
 class RunningBot:
@@ -76,7 +78,9 @@ def settings(tmp_path: Path, emulator: BotApiEmulator) -> Settings:
         telegram_base_url=emulator.base_url,
         survey_db=tmp_path / "survey.db",
         survey_leaders=frozenset({LEADER_ID, OTHER_LEADER_ID}),
+        survey_admins=frozenset({ADMIN_ID}),
         survey_min_group=3,
+        survey_live_interval=LIVE_INTERVAL,
     )
 
 
@@ -96,3 +100,8 @@ def leader(emulator: BotApiEmulator) -> Person:
 @pytest.fixture
 def other_leader(emulator: BotApiEmulator) -> Person:
     return Person(emulator, OTHER_LEADER_ID, first_name="另一组长")
+
+
+@pytest.fixture
+def admin(emulator: BotApiEmulator) -> Person:
+    return Person(emulator, ADMIN_ID, first_name="县廉效办")

@@ -1,0 +1,179 @@
+"""The leader's console end to end: live tally, close with reports, invites, roles, languages."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import openpyxl
+
+from emulator import BotApiEmulator
+from emulator.people import Person
+from tests.e2e.conftest import ADMIN_ID, LEADER_ID, LIVE_INTERVAL, RunningBot
+from tests.e2e.flows import complete, expected_counts, link_token, open_unit, shown_counts, varied_answers
+
+
+async def test_live_message_moves_only_when_a_batch_is_complete(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """The live tally is edited after the 3rd and 6th ballots, never after the 1st, 2nd, 4th or 5th."""
+    token = await open_unit(leader, "县财政局 25")
+    live = await leader.send("/tally")
+    assert live is not None
+    assert "已收到答卷：0/25 份" in live.text
+    answers = [varied_answers(seed) for seed in range(6)]
+    for number in range(2):
+        await complete(Person(emulator, 100 + number), token, answers[number])
+        await asyncio.sleep(LIVE_INTERVAL * 2)
+        await emulator.settle()
+        assert live.edits == 0, f"moved after ballot {number + 1}"
+    await complete(Person(emulator, 102), token, answers[2])
+    await emulator.wait_for(lambda: live.edits == 1)
+    assert "已收到答卷：3/25 份" in live.text
+    assert shown_counts(live.text) == expected_counts(answers[:3])
+    for number in (3, 4):
+        await complete(Person(emulator, 100 + number), token, answers[number])
+    await asyncio.sleep(LIVE_INTERVAL * 2)
+    await emulator.settle()
+    assert live.edits == 1
+    await complete(Person(emulator, 105), token, answers[5])
+    await emulator.wait_for(lambda: live.edits == 2)
+    assert shown_counts(live.text) == expected_counts(answers)
+    refreshed = await leader.press(live, "刷新")
+    assert refreshed["text"] == "已是最新统计。"
+
+
+async def test_close_delivers_tally_chart_and_workbook(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """确认关闭 → the final tally, the suggestions, the chart and the workbook, with no other command."""
+    token = await open_unit(leader, "县审计局")
+    live = await leader.send("/tally")
+    assert live is not None
+    all_answers = [varied_answers(seed) for seed in range(4)]
+    for number, answers in enumerate(all_answers):
+        await complete(Person(emulator, 200 + number), token, answers)
+    before = len(leader.messages)
+    await leader.press(live, "结束测评")
+    assert "确认结束" in live.text
+    await leader.press(live, "确认关闭")
+    await emulator.wait_for(lambda: len(leader.messages) >= before + 4)
+    assert "最终结果" in live.text
+    assert not live.buttons
+    assert shown_counts(live.text) == expected_counts(all_answers)  # all 4, not only the first batch
+    suggestions, chart, xlsx, csv = leader.messages[before : before + 4]
+    assert "其它意见建议（2 条，顺序随机）" in suggestions.text
+    assert chart.photo is not None
+    assert chart.photo.startswith(b"\x89PNG")
+    assert "图表" in chart.text
+    assert xlsx.document_name == "民主测评_县审计局.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.document or b""))
+    assert book.sheetnames == ["汇总", "答卷", "意见建议"]
+    assert book["答卷"].max_row == 5
+    assert csv.document is not None
+    assert csv.document.startswith(b"\xef\xbb\xbf")
+
+
+async def test_chart_and_export_on_request(bot: RunningBot, emulator: BotApiEmulator, leader: Person) -> None:
+    """/chart and /export work while open; below the minimum group the chart is declined."""
+    token = await open_unit(leader, "县教育局")
+    declined = await leader.send("/chart")
+    assert declined is not None
+    assert "少于 3 份" in declined.text
+    for number in range(3):
+        await complete(Person(emulator, 300 + number), token, varied_answers(number))
+    chart = await leader.send("/chart 县教育局")
+    assert chart is not None
+    assert chart.photo is not None
+    export = await leader.send("/export")
+    assert export is not None
+    assert export.document_name == "民主测评_县教育局.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(export.document or b""))
+    assert book.sheetnames == ["汇总", "答卷"]  # no suggestions before close
+
+
+async def test_an_invite_makes_a_leader_exactly_once(
+    bot: RunningBot, emulator: BotApiEmulator, admin: Person, leader: Person
+) -> None:
+    """/invite gives a single-use link; the first opener becomes a leader, the second is told it is spent."""
+    invite = await admin.send("/invite")
+    assert invite is not None
+    assert "24 小时" in invite.text
+    token = link_token(invite)
+    newcomer = Person(emulator, 4242, first_name="新组长")
+    welcome = await newcomer.send(f"/start {token}")
+    assert welcome is not None
+    assert "您已成为检查考核组组长" in welcome.text
+    assert "open" in [c["command"] for c in emulator.world.commands["chat:4242"]]
+    late = await Person(emulator, 4343).send(f"/start {token}")
+    assert late is not None
+    assert "已被使用或已过期" in late.text
+    opened = await newcomer.send("/open 县林业局")
+    assert opened is not None
+    assert opened.photo is not None
+    refused = await (Person(emulator, 4343)).send("/open 县林业局")
+    assert refused is not None
+    assert refused.text == "此命令仅供检查考核组组长使用。"
+    listing = await admin.send("/leaders")
+    assert listing is not None
+    assert "新组长（4242）" in listing.text
+    assert f"{LEADER_ID}（配置文件）" in listing.text
+    revoked = await admin.send("/revoke 4242")
+    assert revoked is not None
+    assert "已撤销 4242" in revoked.text
+    after = await newcomer.send("/tally")
+    assert after is not None
+    assert after.text == "此命令仅供检查考核组组长使用。"
+    configured = await admin.send(f"/revoke {LEADER_ID}")
+    assert configured is not None
+    assert "SURVEY_LEADERS" in configured.text
+    not_admin = await leader.send("/invite")
+    assert not_admin is not None
+    assert not_admin.text == "此命令仅供县廉效办管理员使用。"
+
+
+async def test_leaders_see_only_their_units_and_admins_see_all(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person, other_leader: Person, admin: Person
+) -> None:
+    """Another leader cannot tally or press on a unit; the admin lists every unit by leader."""
+    await open_unit(leader, "县财政局")
+    await open_unit(other_leader, "县审计局")
+    mine = await other_leader.send("/units")
+    assert mine is not None
+    assert "县审计局" in mine.text
+    assert "县财政局" not in mine.text
+    forged = await other_leader.press_data(mine, "lt:1")
+    assert forged["text"] == "您无权执行此操作。"
+    everything = await admin.send("/units")
+    assert everything is not None
+    assert "全部测评单位" in everything.text
+    assert f"组长（{LEADER_ID}）" in everything.text
+    assert "县财政局" in everything.text
+    assert "县审计局" in everything.text
+    picker = await admin.send("/tally")
+    assert picker is not None
+    assert len(picker.labels()) == 2
+    await admin.press(picker, "县财政局")
+    assert "县财政局 民主测评统计" in picker.text
+    assert "invite" in [c["command"] for c in emulator.world.commands[f"chat:{ADMIN_ID}"]]
+
+
+async def test_english_speaking_users_get_an_english_interface(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """language_code 'en': the interface is English, the form's wording stays Chinese."""
+    token = await open_unit(leader, "县财政局")
+    person = Person(emulator, 500, language_code="en-GB")
+    survey = await person.send(f"/start {token}")
+    assert survey is not None
+    assert "Anonymity" in survey.text
+    await person.press(survey, "Start")
+    assert "question 1/16" in survey.text
+    assert "参评对象" in survey.text
+    assert "班子成员" in survey.labels()
+    english_leader = Person(emulator, LEADER_ID, language_code="en")
+    units = await english_leader.send("/units")
+    assert units is not None
+    assert "Your units" in units.text
+    assert "0 ballots" in units.text
+    assert "Start / about" in [c["description"] for c in emulator.world.commands["default/en"]]

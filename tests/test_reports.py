@@ -1,0 +1,143 @@
+"""Charts that render Chinese, workbooks and CSV files a county office can file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import warnings
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conversations.annex2 import ANNEX2
+from conversations.engine import Ballot
+from conversations.tally import compute_tally
+from reports import fonts
+from reports.charts import chart_strings, render_chart
+from reports.sheets import UnitReport, ballot_rows, ballots_csv, neutralise, workbook
+
+BALLOTS = [
+    Ballot(
+        answers={q.id: (q.options[i % len(q.options)].id,) for q in ANNEX2.questions if q.options},
+        suggestion=s,
+    )
+    for i, s in enumerate(['=HYPERLINK("x")', None, "+1", "建议公开", None, "@cmd"])
+]
+TALLY = compute_tally(ANNEX2, BALLOTS, min_group=3)
+
+
+def test_the_installed_font_covers_every_character_a_chart_draws() -> None:
+    """No tofu: the chosen font has a glyph for every character of every label and title."""
+    font = fonts.cjk_font()
+    assert font is not None, "the README's install command brings Noto Sans CJK SC (mplfonts)"
+    assert fonts.missing_glyphs(font, chart_strings(TALLY, "县财政局 民主测评（最终结果）")) == set()
+
+
+def test_a_font_without_chinese_is_recognised(tmp_path: Path) -> None:
+    """The coverage check tells a Latin-only font from a Chinese one."""
+    from matplotlib import get_data_path  # noqa: PLC0415
+
+    dejavu = Path(get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    assert "民" in fonts.missing_glyphs(dejavu, ["民主测评"])
+    assert fonts.missing_glyphs(dejavu, ["Tally 42%"]) == set()
+
+
+def test_chart_renders_without_missing_glyph_warnings() -> None:
+    """The chart is a PNG, drawn without a single missing-glyph warning."""
+    font = fonts.cjk_font()
+    assert font is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = render_chart(TALLY, "县财政局 民主测评（最终结果）", font)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) > 20_000
+
+
+def test_without_a_chinese_font_charts_are_off_and_said_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No font found: cjk_font() is None and the log says so once."""
+    fonts.cjk_font.cache_clear()
+    monkeypatch.setattr(fonts, "packaged_font", lambda: None)
+    monkeypatch.setattr(fonts, "system_fonts", list)
+    with caplog.at_level(logging.WARNING, logger="reports.fonts"):
+        assert fonts.cjk_font() is None
+        assert fonts.cjk_font() is None
+    assert [r.message for r in caplog.records].count(
+        "No Chinese font found: charts are off, reports are sent as text only"
+    ) == 1
+    fonts.cjk_font.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+A1", "'+A1"), ("-2", "'-2"), ("@SUM", "'@SUM"), ("\tx", "'\tx"), ("县局", "县局")],
+)
+def test_formulas_are_neutralised(value: str, expected: str) -> None:
+    """Text starting like a formula gets a leading apostrophe; other text is untouched."""
+    assert neutralise(value) == expected
+
+
+def _report(*, is_open: bool) -> UnitReport:
+    return UnitReport(
+        questionnaire=ANNEX2,
+        unit="=县财政局",
+        is_open=is_open,
+        tally=TALLY,
+        ballots=BALLOTS,
+        suggestions=None if is_open else list(TALLY.suggestions),
+        exported_at=datetime(2026, 11, 26, 9, 30, tzinfo=UTC),
+    )
+
+
+def test_workbook_sheets_charts_and_contents() -> None:
+    """汇总 with native bar charts, 答卷 one row per ballot in option texts, 意见建议 after close."""
+    data = workbook(_report(is_open=False))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["汇总", "答卷", "意见建议"]
+    summary = list(book["汇总"].iter_rows(values_only=True))
+    assert summary[0][0] == "'=县财政局 民主测评汇总"
+    assert ("已收到答卷", 6, None, None, None) in summary
+    assert ("参评对象", "班子成员", 2, pytest.approx(2 / 6), "") in summary
+    charts = [
+        name for name in zipfile.ZipFile(io.BytesIO(data)).namelist() if name.startswith("xl/charts/chart")
+    ]
+    assert len(charts) == 15  # one per choice question
+    answers = list(book["答卷"].iter_rows(values_only=True))
+    assert answers[0][:3] == ("序号", "参评对象", "岗位职权梳理情况")
+    assert len(answers) == 7
+    assert sorted(row[0] for row in answers[1:]) == [1, 2, 3, 4, 5, 6]
+    assert {row[2] for row in answers[1:]} == {"职责权力梳理全面准确", "职责权力没有全面梳理"}
+    notes = [row[1] for row in book["意见建议"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(notes) == sorted(['\'=HYPERLINK("x")', "'+1", "建议公开", "'@cmd"])
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row)  # not one formula
+
+
+def test_workbook_while_open_has_no_suggestions() -> None:
+    """Before close there is no 意见建议 sheet."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook(_report(is_open=True))))
+    assert book.sheetnames == ["汇总", "答卷"]
+
+
+def test_small_categories_are_hidden_in_ballot_rows() -> None:
+    """A respondent category held by fewer than k ballots is not shown in the per-ballot rows."""
+    header, rows = ballot_rows(ANNEX2, BALLOTS, min_group=3)
+    categories = {row[1] for row in rows}
+    assert header[1] == "参评对象"
+    assert categories == {"（不足3人，不显示）"}  # 6 ballots over 4 categories: none reaches 3
+    _, rows = ballot_rows(ANNEX2, BALLOTS, min_group=2)
+    assert {row[1] for row in rows} >= {"班子成员", "中层干部"}
+
+
+def test_csv_has_a_bom_and_neutralised_cells() -> None:
+    """UTF-8 with BOM, one row per ballot, formula-like text neutralised."""
+    data = ballots_csv(["序号", "参评对象"], [["1", "=cmd|' /C calc'!A0"], ["2", "班子成员"]])
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["序号", "参评对象"], ["1", "'=cmd|' /C calc'!A0"], ["2", "班子成员"]]

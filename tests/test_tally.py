@@ -1,0 +1,145 @@
+"""Tallies that cannot unmask anyone: batch release, small cells, favourable rates, ranking."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conversations.annex2 import ANNEX2
+from conversations.engine import Ballot
+from conversations.questionnaire import QuestionKind
+from conversations.tally import BatchedBallot, compute_tally, released
+
+RATED = [q for q in ANNEX2.questions if q.rated]
+
+
+def ballot(
+    category: str, option: str = "a", risks: tuple[str, ...] = ("a",), suggestion: str | None = None
+) -> Ballot:
+    """Return a ballot with one option for every rated item: 'a' (best), 'z' (each item's last, worst)."""
+    answers: dict[str, tuple[str, ...]] = {
+        q.id: (q.options[-1].id if option == "z" else option,) for q in RATED
+    }
+    answers["category"] = (category,)
+    answers["improve"] = ("b",)
+    answers["risks"] = risks
+    return Ballot(answers=answers, suggestion=suggestion)
+
+
+def arrived(ballots: list[Ballot], k: int) -> list[BatchedBallot]:
+    """Give ballots the batch numbers the repository assigns: floor(index / k)."""
+    return [BatchedBallot(ballot=b, batch=i // k) for i, b in enumerate(ballots)]
+
+
+@pytest.mark.parametrize(
+    ("received", "counted"), [(0, 0), (1, 0), (2, 0), (3, 3), (4, 3), (5, 3), (6, 6), (7, 6)]
+)
+def test_only_complete_batches_are_released_while_open(received: int, counted: int) -> None:
+    """With k = 3, the live view covers ⌊N/3⌋·3 ballots."""
+    stored = arrived([ballot("leader")] * received, 3)
+    assert len(released(stored, min_group=3, is_open=True)) == counted
+
+
+def test_closing_releases_everything_but_not_below_the_minimum() -> None:
+    """After close all ballots count; a unit with fewer than k ballots still shows none."""
+    assert len(released(arrived([ballot("leader")] * 7, 3), min_group=3, is_open=False)) == 7
+    assert released(arrived([ballot("leader")] * 2, 3), min_group=3, is_open=False) == []
+
+
+@given(
+    k=st.integers(min_value=2, max_value=6),
+    options=st.lists(st.sampled_from(["a", "b"]), min_size=1, max_size=40),
+)
+def test_no_sequence_of_live_views_reveals_a_single_ballot(k: int, options: list[str]) -> None:
+    """Between any two live views the counted set changes by whole batches of k, never by one.
+
+    So the difference between what a leader sees before and after someone submits always mixes
+    at least k ballots.
+    """
+    ballots = [ballot("leader", option) for option in options]
+    views = []
+    for received in range(len(ballots) + 1):
+        shown = released(arrived(ballots[:received], k), min_group=k, is_open=True)
+        views.append(compute_tally(ANNEX2, shown, received=received, min_group=k))
+    for before, after in itertools.pairwise(views):
+        change = after.counted - before.counted
+        assert change in (0, k)
+        for item_before, item_after in zip(before.questions, after.questions, strict=True):
+            moved = sum(
+                abs(a.count - b.count) for a, b in zip(item_after.counts, item_before.counts, strict=True)
+            )
+            if change == 0:
+                assert moved == 0
+
+
+def test_favourable_rates_against_a_hand_computed_example() -> None:
+    """Two ballots with the best option everywhere, two with the worst.
+
+    Per item: 2 favourable of 4 answers → 50 %. Overall: 24 of 48 → 50 %. A fifth, best
+    everywhere: 3 of 5 per item, 36 of 60 overall.
+    """
+    ballots = [ballot("leader"), ballot("leader"), ballot("middle", "z"), ballot("middle", "z")]
+    tally = compute_tally(ANNEX2, ballots, min_group=2)
+    assert [tally.question(q.id).favourable_rate for q in RATED] == [0.5] * 12
+    assert tally.favourable_rate == pytest.approx(0.5)
+    one_more = compute_tally(ANNEX2, [*ballots, ballot("leader")], min_group=2)
+    assert one_more.favourable_rate == pytest.approx(36 / 60)
+
+
+def test_neutral_counts_in_the_denominator_only() -> None:
+    """预警措施作用一般 is neutral: it lowers the rate without counting as unfavourable."""
+    tally = compute_tally(ANNEX2, [ballot("leader"), ballot("leader", "b")], min_group=1)
+    warning = tally.question("warning")
+    assert warning.counts[1].option.label == "预警措施作用一般"
+    assert warning.favourable_rate == 0.5
+
+
+def test_choose_up_to_three_items_are_ranked() -> None:
+    """The most chosen option comes first; ties keep the form's order."""
+    ballots = [
+        ballot("leader", risks=("c", "e")),
+        ballot("leader", risks=("e",)),
+        ballot("leader", risks=("a",)),
+    ]
+    risks = compute_tally(ANNEX2, ballots).question("risks")
+    assert [(c.option.id, c.count) for c in risks.ranked()] == [
+        ("e", 2),
+        ("a", 1),
+        ("c", 1),
+        ("b", 0),
+        ("d", 0),
+    ]
+    assert risks.question.kind is QuestionKind.MULTI
+
+
+def test_small_categories_are_suppressed_with_their_complement() -> None:
+    """A category with fewer than k ballots is hidden, and so is the next smallest.
+
+    Otherwise the overall rate minus the shown categories would give the small one away.
+    """
+    ballots = [ballot("leader")] * 5 + [ballot("middle", "z")] * 4 + [ballot("served", "z")]
+    rows = {row.category.id: row for row in compute_tally(ANNEX2, ballots, min_group=3).breakdown}
+    assert rows["leader"].shown
+    assert rows["leader"].favourable_rate == 1.0
+    assert not rows["served"].shown
+    assert not rows["middle"].shown  # the complement: served alone holds fewer than 3
+    assert rows["member"].ballots == 0
+
+
+def test_large_enough_categories_are_all_shown() -> None:
+    """With every present category at k or more, every cell is shown."""
+    ballots = [ballot("leader")] * 3 + [ballot("served", "z")] * 3
+    rows = {row.category.id: row for row in compute_tally(ANNEX2, ballots, min_group=3).breakdown}
+    assert rows["leader"].shown
+    assert rows["served"].shown
+    assert rows["served"].favourable_rate == 0.0
+    assert rows["served"].item_rates == (0.0,) * 12
+
+
+def test_suggestions_are_kept_apart_from_answers() -> None:
+    """Suggestions are listed on their own; empty ones are dropped."""
+    tally = compute_tally(ANNEX2, [ballot("leader", suggestion="多公开"), ballot("leader")])
+    assert tally.suggestions == ("多公开",)

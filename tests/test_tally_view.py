@@ -1,0 +1,75 @@
+"""The tally message: readable on a phone, within Telegram's limits, and literal about user text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.tally_view import MESSAGE_LIMIT, bar, suggestion_messages, tally_text
+from bot.texts import EN, ZH
+from conversations.annex2 import ANNEX2
+from conversations.engine import Ballot
+from conversations.tally import compute_tally
+from emulator.html_text import visible_text
+from storage.models import Window
+
+LONGEST = Ballot(
+    answers={q.id: tuple(o.id for o in q.options[: q.max_choices]) for q in ANNEX2.questions if q.options}
+)
+
+
+def window(**changes: object) -> Window:
+    base = Window(
+        id=1, token="t", unit="<县&局>", leader_id=1, is_open=True, opened_at=datetime.now(UTC), min_group=3
+    )
+    return base.model_copy(update=changes)
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"), [(0, " " * 10), (1, "█" * 10), (0.5, "█████     "), (0.55, "█████▌    ")]
+)
+def test_bars_fill_ten_cells_in_eighths(share: float, expected: str) -> None:
+    """A bar is always ten cells wide, so the labels after it line up."""
+    assert bar(share) == expected
+
+
+@pytest.mark.parametrize("t", [ZH, EN], ids=["zh", "en"])
+def test_a_full_tally_fits_one_message_and_parses(t: object) -> None:
+    """Even with every option chosen by 1,000 people the message is valid HTML under 4,096 characters."""
+    tally = compute_tally(ANNEX2, [LONGEST] * 1000, received=1001, min_group=3)
+    text = tally_text(t, window(expected=1200), tally)  # type: ignore[arg-type]
+    visible = visible_text(text)
+    assert len(visible) <= MESSAGE_LIMIT
+    assert "<县&局>" in visible
+    assert "1001/1200" in visible
+
+
+def test_below_the_minimum_only_the_count_is_shown() -> None:
+    """Two ballots: the number received, and no option figures."""
+    tally = compute_tally(ANNEX2, [], received=2, min_group=3)
+    visible = visible_text(tally_text(ZH, window(), tally))
+    assert "已收到答卷：2 份" in visible
+    assert "暂不显示" in visible
+    assert "%" not in visible
+
+
+def test_small_categories_read_less_than_k() -> None:
+    """The category line shows '<3人' for groups under three."""
+    ballots = [LONGEST] * 4
+    tally = compute_tally(ANNEX2, ballots, min_group=5)
+    visible = visible_text(tally_text(ZH, window(min_group=5), tally))
+    assert "班子成员 <5人" in visible
+
+
+def test_suggestions_are_escaped_numbered_and_split_to_fit() -> None:
+    """Long suggestions full of markup split across messages, each valid and within the limit."""
+    suggestions = ["<b>" * 250, "a&b", *["很长的建议" * 200] * 5]
+    messages = suggestion_messages(ZH, "县局", suggestions)
+    assert len(messages) > 1
+    visible = [visible_text(m) for m in messages]
+    assert all(len(m) <= MESSAGE_LIMIT for m in visible)
+    joined = "\n".join(visible)
+    assert "1. " + "<b>" * 250 in joined.replace("\n\n", "")
+    assert "2. a&b" in joined
+    assert "7. " in joined
