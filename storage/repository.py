@@ -20,7 +20,7 @@ from conversations.engine import Ballot, Draft
 from conversations.errors import AlreadySubmitted, WindowClosed
 from conversations.tally import BatchedBallot
 from storage.models import Leader, LiveView, Window, WindowSummary
-from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, statements
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class Repository:
             logger.info("Migrating the database to schema version %d", step + 1)
             await connection.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _statements(MIGRATIONS[step]):
+                for statement in statements(MIGRATIONS[step]):
                     await connection.execute(statement)
                 await connection.execute(f"PRAGMA user_version = {step + 1}")
                 await connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -410,9 +410,3 @@ async def _require_open(db: aiosqlite.Connection, window_id: int) -> None:
         row = await cursor.fetchone()
     if row is None or not row[0]:
         raise WindowClosed
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration script into statements (our scripts hold no ';' inside literals)."""
-    code = "\n".join(line for line in script.splitlines() if not line.strip().startswith("--"))
-    return [part.strip() for part in code.split(";") if part.strip()]
