@@ -96,7 +96,7 @@ def step(t: Texts, survey: Survey, window_id: int, unit: str, draft: Draft) -> S
 
 def _title(question: Question) -> str:
     """Return the section heading and, where it adds something, the item in bold."""
-    if question.prompt in question.section:
+    if question.repeats_section:
         return f"<b>{escape(question.section)}</b>"
     return f"{escape(question.section)}\n<b>{escape(question.prompt)}</b>"
 

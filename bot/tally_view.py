@@ -45,7 +45,7 @@ def _question_block(t: Texts, item: QuestionTally, ballots: int) -> list[str]:
         lines.append(t.TALLY_RANKED)
         lines.append(_rows(item.ranked(), ballots))
         return lines
-    if question.prompt not in question.section:
+    if not question.repeats_section:
         heading = escape(question.prompt)
         if question.rated:
             heading += " · " + t.TALLY_ITEM_RATE.format(rate=percent(item.favourable_rate))

@@ -96,6 +96,11 @@ class Question(Frozen):
         return self
 
     @property
+    def repeats_section(self) -> bool:
+        """Return True when the prompt only repeats its section heading (no item title of its own)."""
+        return self.section.endswith(self.prompt)
+
+    @property
     def rated(self) -> bool:
         """Return True if the question counts towards the favourable rate."""
         return bool(self.options) and all(option.polarity is not None for option in self.options)

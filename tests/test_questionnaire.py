@@ -117,3 +117,13 @@ def test_the_form_cannot_be_changed_at_run_time() -> None:
     """The definition is frozen."""
     with pytest.raises(ValidationError):
         ANNEX2.questions[0].prompt = "changed"  # type: ignore[misc]
+
+
+def test_item_titles_are_shown_unless_they_repeat_the_section() -> None:
+    """风险点排查情况 is an item of its own even though its section mentions it."""
+    titled = [q.id for q in ANNEX2.questions if not q.repeats_section]
+    assert "points" in titled
+    assert "duties" in titled
+    assert "category" not in titled
+    assert "improve" not in titled
+    assert len(titled) == 12  # exactly the 12 single-choice items
