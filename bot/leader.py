@@ -21,6 +21,7 @@ from bot.screens import Button, Screen
 from bot.services import Services
 from bot.tally_view import suggestion_messages, tally_text
 from bot.texts import Texts, texts_for
+from conversations.tally import Tally
 from storage.models import LiveView, Window, WindowSummary
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class LeaderHandlers:
             return
         window = await self._pick(caller, only_open=False, prompt=caller.t.PICK_UNIT_CHART, action=SendChart)
         if window is not None:
-            await self._send_chart(caller.message, caller.t, await self.results.snapshot(window))
+            await self._send_chart(caller.message, caller.t, window, await self.results.tally(window))
 
     async def on_export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /export [unit]: the XLSX workbook and the CSV of the ballots."""
@@ -197,7 +198,7 @@ class LeaderHandlers:
             case SendChart():
                 await answer(query)
                 if message is not None:
-                    await self._send_chart(message, t, await self.results.snapshot(window))
+                    await self._send_chart(message, t, window, await self.results.tally(window))
             case SendExport():
                 await answer(query)
                 if message is not None:
@@ -205,8 +206,7 @@ class LeaderHandlers:
 
     async def tally_screen(self, t: Texts, window: Window) -> Screen:
         """Return the tally screen of a window; open windows get refresh and close buttons."""
-        snapshot = await self.results.snapshot(window)
-        text = tally_text(t, window, snapshot.tally)
+        text = tally_text(t, window, await self.results.tally(window))
         if not window.is_open:
             return Screen(text)
         buttons = (
@@ -256,18 +256,17 @@ class LeaderHandlers:
             random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what
             for text in suggestion_messages(t, final.unit, suggestions):
                 await message.reply_text(text)
-        await self._send_chart(message, t, snapshot)
+        await self._send_chart(message, t, final, snapshot.tally)
         await self._send_exports(message, t, snapshot)
 
-    async def _send_chart(self, message: Message, t: Texts, snapshot: Snapshot) -> None:
-        window = snapshot.window
-        if not snapshot.tally.counted:
+    async def _send_chart(self, message: Message, t: Texts, window: Window, tally: Tally) -> None:
+        if not tally.counted:
             await message.reply_text(t.CHART_TOO_FEW.format(min_group=window.min_group))
             return
         state = t.STATE_OPEN if window.is_open else t.STATE_CLOSED
         # The chart speaks the form's language, Chinese, whatever the interface language.
         title = f"{window.unit} 民主测评（{'进行中' if window.is_open else '最终结果'}）"
-        png = await self.results.chart(snapshot, title)
+        png = await self.results.chart(tally, title)
         if png is None:
             await message.reply_text(t.CHART_UNAVAILABLE)
             return

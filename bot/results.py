@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from conversations.engine import Ballot, Survey
-from conversations.tally import Tally, compute_tally, released
+from conversations.tally import Tally, released, released_count, tally_from_counts
 from reports.charts import render_chart
 from reports.fonts import cjk_font
 from reports.sheets import UnitReport, ballot_rows, ballots_csv, workbook
@@ -39,20 +39,34 @@ class Results:
         self.repository = repository
         self.questionnaire = survey.questionnaire
 
+    async def tally(self, window: Window) -> Tally:
+        """Return what may be shown of the window now, from the running counters."""
+        received = await self.repository.ballot_count(window.id)
+        counted = released_count(received, min_group=window.min_group, is_open=window.is_open)
+        counts = await self.repository.tally_counts(window.id, sealed_only=window.is_open) if counted else {}
+        suggestions = await self.repository.suggestions(window.id) if counted and not window.is_open else []
+        return tally_from_counts(
+            self.questionnaire,
+            counts,
+            counted=counted,
+            received=received,
+            min_group=window.min_group,
+            suggestions=tuple(suggestions),
+        )
+
     async def snapshot(self, window: Window) -> Snapshot:
-        """Return what may be shown of the window now."""
+        """Return the tally with the released ballots themselves (for exports and charts)."""
         stored = await self.repository.ballots(window.id)
         shown = released(stored, min_group=window.min_group, is_open=window.is_open)
-        tally = compute_tally(self.questionnaire, shown, received=len(stored), min_group=window.min_group)
-        return Snapshot(window=window, ballots=shown, tally=tally)
+        return Snapshot(window=window, ballots=shown, tally=await self.tally(window))
 
-    async def chart(self, snapshot: Snapshot, title: str) -> bytes | None:
+    async def chart(self, tally: Tally, title: str) -> bytes | None:
         """Return the chart PNG, or None without a Chinese font or without counted ballots."""
         font = cjk_font()
-        if font is None or not snapshot.tally.counted:
+        if font is None or not tally.counted:
             return None
         # matplotlib takes a few hundred milliseconds: keep the event loop free meanwhile.
-        return await asyncio.to_thread(render_chart, snapshot.tally, title, font)
+        return await asyncio.to_thread(render_chart, tally, title, font)
 
     async def exports(self, snapshot: Snapshot) -> Exports:
         """Return the XLSX workbook and the CSV of the ballots; suggestions only once closed."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from conversations.engine import Ballot
 from conversations.questionnaire import Frozen, Option, Polarity, Question, QuestionKind, Questionnaire
@@ -29,6 +29,28 @@ def released(ballots: Sequence[BatchedBallot], *, min_group: int, is_open: bool)
         return [item.ballot for item in ballots]
     complete_batches = len(ballots) // min_group
     return [item.ballot for item in ballots if item.batch < complete_batches]
+
+
+def released_count(received: int, *, min_group: int, is_open: bool) -> int:
+    """Return how many ballots `released` lets through: ⌊N/k⌋·k while open, N after close."""
+    if received < min_group:
+        return 0
+    return received - received % min_group if is_open else received
+
+
+ANSWERED = "*"  # the pseudo-option that counts the ballots answering a question
+Cell = tuple[str, str, str]  # (respondent category, question id, option id or ANSWERED)
+
+
+def ballot_cells(ballot: Ballot, category_id: str = "category") -> list[Cell]:
+    """Return the counter cells one ballot adds to: each chosen option, and 'answered', per question."""
+    category = next(iter(ballot.answers.get(category_id, ())), "")
+    cells: list[Cell] = []
+    for question_id, chosen in ballot.answers.items():
+        if chosen:
+            cells.append((category, question_id, ANSWERED))
+            cells += [(category, question_id, option_id) for option_id in chosen]
+    return cells
 
 
 class OptionCount(Frozen):
@@ -107,31 +129,56 @@ def compute_tally(
     category_id: str = "category",
 ) -> Tally:
     """Count every option over the (already released) ballots, with a category breakdown."""
-    questions = _count(questionnaire, ballots)
-    return Tally(
-        received=len(ballots) if received is None else received,
+    counts: Counter[Cell] = Counter()
+    for ballot in ballots:
+        counts.update(ballot_cells(ballot, category_id))
+    return tally_from_counts(
+        questionnaire,
+        counts,
         counted=len(ballots),
+        received=len(ballots) if received is None else received,
         min_group=min_group,
-        questions=questions,
         suggestions=tuple(b.suggestion for b in ballots if b.suggestion),
-        breakdown=_breakdown(questionnaire, ballots, min_group, category_id),
+        category_id=category_id,
     )
 
 
-def _count(questionnaire: Questionnaire, ballots: Sequence[Ballot]) -> tuple[QuestionTally, ...]:
-    counters: dict[str, Counter[str]] = {q.id: Counter() for q in questionnaire.questions}
-    answered: Counter[str] = Counter()
-    for ballot in ballots:
-        for question_id, chosen in ballot.answers.items():
-            counter = counters.get(question_id)
-            if counter is not None and chosen:
-                counter.update(chosen)
-                answered[question_id] += 1
+def tally_from_counts(  # noqa: PLR0913 - keyword-only, each one a figure of the tally
+    questionnaire: Questionnaire,
+    counts: Mapping[Cell, int],
+    *,
+    counted: int,
+    received: int,
+    min_group: int,
+    suggestions: tuple[str, ...] = (),
+    category_id: str = "category",
+) -> Tally:
+    """Build the tally from per-category counters (kept by the repository as ballots arrive)."""
+    totals: Counter[tuple[str, str]] = Counter()
+    by_category: dict[str, Counter[tuple[str, str]]] = {}
+    for (category, question_id, option_id), count in counts.items():
+        totals[(question_id, option_id)] += count
+        by_category.setdefault(category, Counter())[(question_id, option_id)] += count
+    return Tally(
+        received=received,
+        counted=counted,
+        min_group=min_group,
+        questions=_questions(questionnaire, totals),
+        suggestions=suggestions,
+        breakdown=_breakdown(questionnaire, by_category, min_group, category_id),
+    )
+
+
+def _questions(
+    questionnaire: Questionnaire, totals: Mapping[tuple[str, str], int]
+) -> tuple[QuestionTally, ...]:
     return tuple(
         QuestionTally(
             question=question,
-            counts=tuple(OptionCount(option=o, count=counters[question.id][o.id]) for o in question.options),
-            answered=answered[question.id],
+            counts=tuple(
+                OptionCount(option=o, count=totals.get((question.id, o.id), 0)) for o in question.options
+            ),
+            answered=totals.get((question.id, ANSWERED), 0),
         )
         for question in questionnaire.questions
         if question.kind is not QuestionKind.TEXT
@@ -139,30 +186,27 @@ def _count(questionnaire: Questionnaire, ballots: Sequence[Ballot]) -> tuple[Que
 
 
 def _breakdown(
-    questionnaire: Questionnaire, ballots: Sequence[Ballot], min_group: int, category_id: str
+    questionnaire: Questionnaire,
+    by_category: Mapping[str, Mapping[tuple[str, str], int]],
+    min_group: int,
+    category_id: str,
 ) -> tuple[CategoryRow, ...]:
     category = questionnaire.question(category_id)
     if category is None:
         return ()
-    groups: dict[str, list[Ballot]] = {o.id: [] for o in category.options}
-    for ballot in ballots:
-        for option_id in ballot.answers.get(category_id, ()):
-            groups.setdefault(option_id, []).append(ballot)
-    hidden = _suppressed({o.id: len(groups[o.id]) for o in category.options}, min_group)
+    sizes = {o.id: by_category.get(o.id, {}).get((category_id, ANSWERED), 0) for o in category.options}
+    hidden = _suppressed(sizes, min_group)
     rows = []
     for option in category.options:
-        members = groups[option.id]
         shown = option.id not in hidden
-        tally = _count(questionnaire, members) if shown and members else ()
-        rates = tuple(q.favourable_rate for q in tally if q.question.rated)
-        rated = [q for q in tally if q.question.rated]
-        answered = sum(q.answered for q in rated)
+        rated = [q for q in _questions(questionnaire, by_category.get(option.id, {})) if q.question.rated]
+        answered = sum(q.answered for q in rated) if shown else 0
         rows.append(
             CategoryRow(
                 category=option,
-                ballots=len(members),
+                ballots=sizes[option.id],
                 shown=shown,
-                item_rates=rates,
+                item_rates=tuple(q.favourable_rate for q in rated) if shown and sizes[option.id] else (),
                 favourable_rate=sum(q.favourable for q in rated) / answered if answered else None,
             )
         )

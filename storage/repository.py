@@ -18,7 +18,7 @@ import aiosqlite
 
 from conversations.engine import Ballot, Draft
 from conversations.errors import AlreadySubmitted, WindowClosed
-from conversations.tally import BatchedBallot
+from conversations.tally import BatchedBallot, Cell, ballot_cells
 from storage.models import Leader, LiveView, Window, WindowSummary
 from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, statements
 
@@ -221,6 +221,7 @@ class Repository:
                 await db.execute("DELETE FROM drafts WHERE window_id = ?", (window_id,))
                 # Batches only served the live view; erase even that coarse arrival order.
                 await db.execute("UPDATE ballots SET batch = 0 WHERE window_id = ?", (window_id,))
+                await _seal(db, window_id)
         if closed:
             await self.checkpoint()
         return closed
@@ -300,6 +301,13 @@ class Repository:
                     before // min_group,
                 ),
             )
+            await db.executemany(
+                "INSERT INTO tally_counts (window_id, sealed, category, question, option, count) "
+                "VALUES (?, 0, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
+                [(window_id, *cell) for cell in ballot_cells(ballot)],
+            )
+            if (before + 1) % min_group == 0:
+                await _seal(db, window_id)  # a batch is complete: the live view may show it
             await db.execute("DELETE FROM drafts WHERE key = ?", (key,))
         return before + 1
 
@@ -310,10 +318,32 @@ class Repository:
         rows = await self._fetchall(
             "SELECT answers, suggestion, batch FROM ballots WHERE window_id = ?", (window_id,)
         )
+        # Our own rows, written from validated ballots: construct without validating again.
         return [
-            BatchedBallot(ballot=Ballot(answers=json.loads(row[0]), suggestion=row[1]), batch=row[2])
+            BatchedBallot.model_construct(
+                ballot=Ballot.model_construct(
+                    answers={q: tuple(o) for q, o in json.loads(row[0]).items()}, suggestion=row[1]
+                ),
+                batch=row[2],
+            )
             for row in rows
         ]
+
+    async def tally_counts(self, window_id: int, *, sealed_only: bool) -> dict[Cell, int]:
+        """Return the window's counters: complete batches only, or every ballot."""
+        rows = await self._fetchall(
+            "SELECT category, question, option, sum(count) FROM tally_counts "
+            "WHERE window_id = ? AND sealed >= ? GROUP BY category, question, option",
+            (window_id, int(sealed_only)),
+        )
+        return {(row[0], row[1], row[2]): int(row[3]) for row in rows}
+
+    async def suggestions(self, window_id: int) -> list[str]:
+        """Return the window's suggestions, without the answers they came with."""
+        rows = await self._fetchall(
+            "SELECT suggestion FROM ballots WHERE window_id = ? AND suggestion IS NOT NULL", (window_id,)
+        )
+        return [row[0] for row in rows]
 
     # live tally messages
 
@@ -403,6 +433,18 @@ async def _scalar(connection: aiosqlite.Connection, sql: str) -> int:
     async with connection.execute(sql) as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row else 0
+
+
+async def _seal(db: aiosqlite.Connection, window_id: int) -> None:
+    """Move the counters of the batch being filled into the sealed ones."""
+    await db.execute(
+        "INSERT INTO tally_counts (window_id, sealed, category, question, option, count) "
+        "SELECT window_id, 1, category, question, option, count FROM tally_counts "
+        "WHERE window_id = ? AND sealed = 0 "
+        "ON CONFLICT DO UPDATE SET count = count + excluded.count",
+        (window_id,),
+    )
+    await db.execute("DELETE FROM tally_counts WHERE window_id = ? AND sealed = 0", (window_id,))
 
 
 async def _require_open(db: aiosqlite.Connection, window_id: int) -> None:

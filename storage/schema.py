@@ -77,6 +77,45 @@ MIGRATIONS: tuple[str, ...] = (
         used_at    TEXT
     );
     """,
+    """
+    -- Running counters per window, so a tally costs the same at 100 ballots as at 100,000.
+    -- sealed = 1: complete batches (what a live view may show); 0: the batch being filled.
+    -- category is the ballot's 参评对象 option; option '*' counts ballots answering the question.
+    CREATE TABLE tally_counts (
+        window_id INTEGER NOT NULL REFERENCES windows (id),
+        sealed    INTEGER NOT NULL CHECK (sealed IN (0, 1)),
+        category  TEXT    NOT NULL,
+        question  TEXT    NOT NULL,
+        option    TEXT    NOT NULL,
+        count     INTEGER NOT NULL,
+        PRIMARY KEY (window_id, sealed, category, question, option)
+    ) WITHOUT ROWID;
+
+    -- Fill the counters from the ballots already stored.
+    CREATE TEMP TABLE released_batches AS
+        SELECT w.id AS window_id,
+               CASE WHEN w.is_open = 0 THEN 1 << 62
+                    ELSE (SELECT count(*) FROM ballots b WHERE b.window_id = w.id) / max(w.min_group, 1)
+               END AS batches
+        FROM windows w;
+
+    INSERT INTO tally_counts (window_id, sealed, category, question, option, count)
+        SELECT b.window_id, b.batch < r.batches,
+               coalesce(json_extract(b.answers, '$.category[0]'), ''), q.key, o.value, count(*)
+        FROM ballots b
+        JOIN released_batches r ON r.window_id = b.window_id, json_each(b.answers) q, json_each(q.value) o
+        GROUP BY 1, 2, 3, 4, 5;
+
+    INSERT INTO tally_counts (window_id, sealed, category, question, option, count)
+        SELECT b.window_id, b.batch < r.batches,
+               coalesce(json_extract(b.answers, '$.category[0]'), ''), q.key, '*', count(*)
+        FROM ballots b
+        JOIN released_batches r ON r.window_id = b.window_id, json_each(b.answers) q
+        WHERE json_array_length(q.value) > 0
+        GROUP BY 1, 2, 3, 4;
+
+    DROP TABLE released_batches;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from bot.results import Results
+from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
-from conversations.engine import Ballot, Draft
+from conversations.engine import Ballot, Draft, Survey
 from conversations.errors import AlreadySubmitted, WindowClosed
+from conversations.tally import compute_tally, released
+from emulator.respondents import random_ballot
 from storage.repository import DatabaseRefused, Repository
 from storage.schema import SCHEMA_VERSION
 
@@ -165,3 +172,34 @@ async def test_a_corrupt_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseRefused, match="not"):
         await Repository(path).open()
     assert path.read_bytes().startswith(b"this is not a database")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    size=st.integers(min_value=0, max_value=14), k=st.integers(min_value=1, max_value=4), seed=st.integers()
+)
+async def test_running_counters_match_a_recount_of_the_released_ballots(
+    tmp_path_factory: pytest.TempPathFactory, size: int, k: int, seed: int
+) -> None:
+    """The counters kept at submit give the same tally as counting the released ballots again."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data
+    path = tmp_path_factory.mktemp("counters") / "survey.db"
+    async with Repository(path) as repository:
+        window, _ = await repository.open_window(1, "县财政局", min_group=k)
+        results = Results(repository, Survey(ANNEX2))
+        for number in range(size):
+            await repository.submit(participant_key(SECRET, window.id, number), window.id, random_ballot(rng))
+        for is_open in (True, False):
+            if not is_open:
+                await repository.close_window(window.id)
+            current = await repository.window(window.id)
+            assert current is not None
+            stored = await repository.ballots(window.id)
+            shown = released(stored, min_group=k, is_open=is_open)
+            recount = compute_tally(ANNEX2, shown, received=size, min_group=k)
+            kept = await results.tally(current)
+            assert kept.questions == recount.questions
+            assert kept.breakdown == recount.breakdown
+            assert (kept.counted, kept.received) == (recount.counted, recount.received)
+            if not is_open:  # suggestions are read only once closed
+                assert sorted(kept.suggestions) == sorted(recount.suggestions)
