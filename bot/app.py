@@ -141,7 +141,7 @@ async def set_command_menus(application: Application, services: Services) -> Non
         await set_menu(bot, user_id, Role.ADMIN)
 
 
-def build_application(settings: Settings, *, rate_limiter: bool = True) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Build the bot: storage opened on start, closed on stop, handlers registered."""
     services = Services.create(settings, Survey(ANNEX2))
     router = Router(services)
@@ -169,7 +169,9 @@ def build_application(settings: Settings, *, rate_limiter: bool = True) -> Appli
     )
     # The rate limiter queues sends and edits within Telegram's flood limits and retries 429s.
     application: Application = (  # type: ignore[type-arg]
-        builder.rate_limiter(AIORateLimiter(max_retries=3)).build() if rate_limiter else builder.build()
+        builder.rate_limiter(AIORateLimiter(max_retries=3)).build()
+        if settings.survey_rate_limiter
+        else builder.build()
     )
     register_handlers(application, router)
     return application

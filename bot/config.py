@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     survey_secret: SecretStr | None = None
     # Seconds between edits of one live tally message (Telegram throttles frequent edits).
     survey_live_interval: float = Field(default=10.0, ge=0, le=3600)
+    # Queue sends and edits within Telegram's flood limits (off only for benchmarks).
+    survey_rate_limiter: bool = True
 
     @field_validator("survey_leaders", "survey_admins", mode="before")
     @classmethod

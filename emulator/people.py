@@ -74,7 +74,7 @@ class Person:
         await self.emulator.push("message", self.message_json(text))
         if not wait:
             return None
-        await self.emulator.wait_for(lambda: len(self.messages) > before)
+        await self.emulator.wait_chat(self.user_id, lambda: len(self.messages) > before)
         return self.messages[before]
 
     async def press(self, message: BotMessage, label: str, *, settle: bool = True) -> JSON:
@@ -87,7 +87,6 @@ class Person:
         """Send a callback query with any data (forged ones too); return the bot's answer."""
         world = self.emulator.world
         query_id = f"q{next(world.query_ids)}"
-        world.open_queries.add(query_id)
         body = {
             "id": query_id,
             "from": self.user_json(),
@@ -101,8 +100,8 @@ class Person:
                 "text": message.text,
             },
         }
-        await self.emulator.push("callback_query", body)
-        await self.emulator.wait_for(lambda: query_id in world.answers)
+        await self.emulator.push_query(body)
+        answer = await self.emulator.answered(query_id)
         if settle:
             await self.emulator.settle(quiet=0.03)
-        return world.answers[query_id]
+        return answer

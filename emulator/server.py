@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,13 +28,34 @@ from emulator.world import (
 
 DEFAULT_TOKEN = "123456:TEST-token-for-the-local-emulator"
 Method = Callable[[JSON], Awaitable[Any]]
+# What Telegram's flood control counts: messages sent or edited.
+RATE_LIMITED = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "sendMediaGroup",
+    }
+)
 
 
 class BotApiEmulator:
     """A Bot API server on loopback, plus what a test needs to act as Telegram users."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN, username: str = "survey_test_bot") -> None:
+    def __init__(
+        self, token: str = DEFAULT_TOKEN, username: str = "survey_test_bot", flood_limit: int | None = None
+    ) -> None:
         self.token = token
+        # At most this many sends and edits per second over all chats, else 429 with retry_after.
+        self.flood_limit = flood_limit
+        self._recent: deque[float] = deque()
+        self.rejected: list[Call] = []
+        self.pushed_at: dict[str, float] = {}
+        self.latencies: list[float] = []
+        self._answer_waiters: dict[str, asyncio.Future[None]] = {}
+        self._chat_waiters: dict[int, list[asyncio.Future[None]]] = {}
         self.username = username
         self.bot_id = int(token.split(":", 1)[0])
         self.world = World()
@@ -56,6 +78,7 @@ class BotApiEmulator:
             "close": self._true,
         }
         self._interrupts = 0
+        self.polling = asyncio.Event()  # set once a bot has called getUpdates
         # Tests may inject failures: method -> list of errors to raise on the next calls.
         self.failures: dict[str, list[ApiError]] = {}
 
@@ -96,14 +119,34 @@ class BotApiEmulator:
             queued = self.failures.get(method)
             if queued:
                 raise queued.pop(0)
+            if method in RATE_LIMITED:
+                self._flood_control(call.at)
             result = await handler(params)
         except ApiError as error:
             call.error = error
+            if error.code == 429:  # noqa: PLR2004 - Too Many Requests
+                self.rejected.append(call)
             await self._record(call)
             return web.json_response(error.payload(), status=error.code)
         if method != "getUpdates":
             await self._record(call)
         return web.json_response({"ok": True, "result": result})
+
+    def _flood_control(self, now: float) -> None:
+        """Refuse a send or edit beyond the per-second budget, as Telegram does."""
+        if not self.flood_limit:
+            return
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.flood_limit:
+            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._recent.append(now)
+
+    def _touch(self, chat_id: int) -> None:
+        """Wake whoever waits on a change in this chat."""
+        for waiter in self._chat_waiters.pop(chat_id, []):
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def _record(self, call: Call) -> None:
         async with self._changed:
@@ -146,6 +189,7 @@ class BotApiEmulator:
         offset = int(params.get("offset", 0) or 0)
         limit = int(params.get("limit", 100) or 100)
         timeout = float(params.get("timeout", 0) or 0)
+        self.polling.set()
         deadline = time.monotonic() + timeout
         async with self._changed:
             interrupts = self._interrupts
@@ -180,9 +224,13 @@ class BotApiEmulator:
             buttons=parse_buttons(params.get("reply_markup")),
         )
 
+    def _keep(self, message: BotMessage) -> JSON:
+        self.world.store(message)
+        self._touch(message.chat_id)
+        return self._message_json(message)
+
     async def _send_message(self, params: JSON) -> JSON:
-        message = self._new_message(params, "text", TEXT_LIMIT)
-        return self._message_json(self.world.store(message))
+        return self._keep(self._new_message(params, "text", TEXT_LIMIT))
 
     async def _send_photo(self, params: JSON) -> JSON:
         message = self._new_message(params, "caption", CAPTION_LIMIT)
@@ -190,7 +238,7 @@ class BotApiEmulator:
         if not isinstance(photo, bytes) or not photo:
             raise bad_request("there is no photo in the request")
         message.photo = photo
-        return self._message_json(self.world.store(message))
+        return self._keep(message)
 
     async def _send_document(self, params: JSON) -> JSON:
         message = self._new_message(params, "caption", CAPTION_LIMIT)
@@ -199,7 +247,7 @@ class BotApiEmulator:
             raise bad_request("there is no document in the request")
         message.document = document
         message.document_name = params.get("document_filename")
-        return self._message_json(self.world.store(message))
+        return self._keep(message)
 
     def _existing(self, params: JSON) -> BotMessage:
         key = (self._chat_id(params), int(params.get("message_id", 0)))
@@ -219,6 +267,7 @@ class BotApiEmulator:
             )
         message.html, message.text, message.buttons = raw, visible, buttons
         message.edits += 1
+        self._touch(message.chat_id)
         return self._message_json(message)
 
     async def _edit_reply_markup(self, params: JSON) -> JSON:
@@ -228,6 +277,7 @@ class BotApiEmulator:
             raise bad_request("message is not modified")
         message.buttons = buttons
         message.edits += 1
+        self._touch(message.chat_id)
         return self._message_json(message)
 
     async def _answer_callback_query(self, params: JSON) -> bool:
@@ -238,6 +288,12 @@ class BotApiEmulator:
             raise bad_request("MESSAGE_TOO_LONG")
         self.world.open_queries.discard(query_id)
         self.world.answers[query_id] = params
+        pushed = self.pushed_at.pop(query_id, None)
+        if pushed is not None:
+            self.latencies.append(time.monotonic() - pushed)
+        waiter = self._answer_waiters.pop(query_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
         return True
 
     async def _delete_message(self, params: JSON) -> bool:
@@ -246,6 +302,7 @@ class BotApiEmulator:
         if message is None:
             raise bad_request("message to delete not found")
         self.world.chat_messages[key[0]].remove(message)
+        self._touch(key[0])
         return True
 
     def _message_json(self, message: BotMessage) -> JSON:
@@ -285,6 +342,33 @@ class BotApiEmulator:
             update_id = self.world.push_update(kind, body)
             self._changed.notify_all()
         return update_id
+
+    async def push_query(self, body: JSON) -> None:
+        """Queue a callback query, noting when it became available (for latency figures)."""
+        query_id = str(body["id"])
+        self.world.open_queries.add(query_id)
+        self.pushed_at[query_id] = time.monotonic()
+        await self.push("callback_query", body)
+
+    async def answered(self, query_id: str, timeout: float = 60.0) -> JSON:
+        """Wait until the bot answers this callback query; return its answer."""
+        if query_id not in self.world.answers:
+            waiter = self._answer_waiters.setdefault(query_id, asyncio.get_running_loop().create_future())
+            await asyncio.wait_for(asyncio.shield(waiter), timeout)
+        return self.world.answers[query_id]
+
+    async def wait_chat(self, chat_id: int, predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+        """Wait until `predicate()` holds, re-checking only when this chat changes."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                msg = f"chat {chat_id}: condition not met within {timeout} s"
+                raise TimeoutError(msg)
+            waiter = asyncio.get_running_loop().create_future()
+            self._chat_waiters.setdefault(chat_id, []).append(waiter)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(waiter, remaining)
 
     async def interrupt_polling(self) -> None:
         """End the long polls now waiting, as if their timeout had passed (for a quick stop)."""

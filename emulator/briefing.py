@@ -1,0 +1,402 @@
+"""A simulated briefing: the real bot, a leader and N participants, all on this machine.
+
+    python -m emulator.briefing --participants 30
+
+It starts the local Bot API emulator, starts the real bot as its own process pointed at it
+(TELEGRAM_BASE_URL), has a leader open a unit and post the live tally, lets the participants
+answer the whole form concurrently with random answers, has the leader close, prints the final
+report and saves the chart and workbook into the output folder. It is also the load benchmark:
+
+    python -m emulator.briefing --participants 500 --think 0 --floor       # throughput
+    python -m emulator.briefing --participants 300 --think 2-4 --no-rate-limiter   # latency
+    python -m emulator.briefing --participants 500 --think 0 --flood-limit 30      # a burst, rate limiter on
+    python -m emulator.briefing --participants 1000 --stop-at 8            # memory with 1,000 drafts
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from conversations.annex2 import ANNEX2
+from conversations.questionnaire import QuestionKind
+from emulator.people import Person
+from emulator.respondents import random_answers, random_suggestion
+from emulator.server import RATE_LIMITED, BotApiEmulator
+from emulator.world import BotMessage
+
+ROOT = Path(__file__).resolve().parents[1]
+LEADER_ID = 1
+FIRST_PARTICIPANT = 100_000
+FLOOR_PRESSES = 22  # about what one participant presses in the survey
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to simulate."""
+
+    participants: int
+    think: tuple[float, float]
+    units: int
+    rate_limiter: bool
+    flood_limit: int
+    out: Path
+    seed: int
+    stop_at: int | None
+    floor: bool
+
+
+@dataclass
+class Figures:
+    """What one run measured."""
+
+    app: str
+    participants: int
+    presses: int
+    seconds: float
+    presses_per_second: float
+    latency_p50_ms: float
+    latency_p95_ms: float
+    latency_p99_ms: float
+    latency_max_ms: float
+    rate_limited_per_press: float
+    answers_per_press: float
+    flood_rejections: int
+    unanswered: int
+    peak_rss_mb: float
+    rss_mb: float
+    bot_cpu_share: float
+    driver_cpu_share: float
+    db_bytes_per_1000_ballots: float | None = None
+
+
+class BotProcess:
+    """A bot started as its own process, like `python -m bot`."""
+
+    def __init__(self, module: str, env: dict[str, str], log: Path) -> None:
+        self.module = module
+        self.env = env
+        self.log = log
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        """Start the process, its output going to the log file."""
+        with self.log.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", self.module, env=self.env, cwd=ROOT, stdout=log, stderr=log
+            )
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the process has used so far (user + system)."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def memory_mb(self) -> tuple[float, float]:
+        """Return (peak resident, resident) memory in MB, from /proc."""
+        assert self.process is not None
+        fields = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            fields[name] = value.strip()
+        return int(fields["VmHWM"].split()[0]) / 1024, int(fields["VmRSS"].split()[0]) / 1024
+
+    async def stop(self, emulator: BotApiEmulator) -> int:
+        """Stop with SIGTERM (a clean shutdown) and return the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        await asyncio.sleep(0.2)
+        await emulator.interrupt_polling()
+        return await asyncio.wait_for(self.process.wait(), 60)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Participant:
+    """One simulated phone."""
+
+    def __init__(
+        self, emulator: BotApiEmulator, person: Person, rng: random.Random, think: tuple[float, float]
+    ):
+        self.emulator = emulator
+        self.person = person
+        self.rng = rng
+        self.think = think
+        self.presses = 0
+        self.sent = 0
+
+    async def pause(self) -> None:
+        """Think before the next press, as a person reading the question would."""
+        low, high = self.think
+        if high > 0:
+            await asyncio.sleep(self.rng.uniform(low, high))
+
+    async def press(self, message: BotMessage, label: str) -> None:
+        """Press a button and wait until the answer and the redrawn message arrive."""
+        await self.pause()
+        edits, count = message.edits, len(self.person.messages)
+        data = message.button(label).callback_data
+        assert data is not None
+        await self.person.press_data(message, data, settle=False)
+        self.presses += 1
+        await self.emulator.wait_chat(
+            self.person.user_id, lambda: message.edits > edits or len(self.person.messages) > count
+        )
+
+    async def send(self, text: str) -> BotMessage:
+        """Send a text message and wait for the bot's reply."""
+        await self.pause()
+        self.sent += 1
+        reply = await self.person.send(text)
+        assert reply is not None
+        return reply
+
+    async def survey(self, token: str, stop_at: int | None) -> bool:
+        """Answer the whole form (or stop at a question, leaving a draft); True once submitted."""
+        message = await self.send(f"/start {token}")
+        await self.press(message, "开始")
+        answers, suggestion = random_answers(self.rng), random_suggestion(self.rng)
+        for index, question in enumerate(ANNEX2.questions):
+            if stop_at is not None and index >= stop_at:
+                return False
+            labels = [o.label for o in question.options if o.id in answers.get(question.id, ())]
+            if question.kind is QuestionKind.SINGLE:
+                await self.press(message, labels[0])
+            elif question.kind is QuestionKind.MULTI:
+                for label in labels:
+                    await self.press(message, label)
+                await self.press(message, "完成")
+            elif suggestion:
+                message = await self.send(suggestion)
+            else:
+                await self.press(message, "跳过")
+        await self.press(message, "提交")
+        return "感谢参加民主测评" in message.text
+
+    async def floor(self) -> bool:
+        """Press the floor app's button as often as a participant presses in the survey."""
+        message = await self.send("/start")
+        for number in range(1, FLOOR_PRESSES + 1):
+            await self.press(message, f"next {number}")
+        return message.text == f"press {FLOOR_PRESSES}"
+
+
+def _environment(emulator: BotApiEmulator, options: Options, folder: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SURVEY_"))}
+    return {
+        **clean,
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_BASE_URL": emulator.base_url,
+        "SURVEY_DB": str(folder / "survey.db"),
+        "SURVEY_LEADERS": str(LEADER_ID),
+        "SURVEY_RATE_LIMITER": "true" if options.rate_limiter else "false",
+    }
+
+
+async def _measure(
+    app: str,
+    emulator: BotApiEmulator,
+    bot: BotProcess,
+    crowd: list[Participant],
+    run: list[asyncio.Task[bool]],
+) -> tuple[Figures, list[bool]]:
+    """Wait for the crowd and turn the emulator's records into figures."""
+    first_call = len(emulator.world.calls)
+    emulator.latencies.clear()
+    started, bot_cpu, driver_cpu = time.monotonic(), bot.cpu_seconds(), time.process_time()
+    done = list(await asyncio.gather(*run))
+    seconds = time.monotonic() - started
+    bot_cpu, driver_cpu = bot.cpu_seconds() - bot_cpu, time.process_time() - driver_cpu
+    calls = emulator.world.calls[first_call:]
+    presses = sum(p.presses for p in crowd)
+    # Each text message (/start, a suggestion) is answered by one sendMessage: not a press's cost.
+    replies = sum(p.sent for p in crowd)
+    rate_limited = sum(1 for c in calls if c.method in RATE_LIMITED and c.error is None) - replies
+    answers = sum(1 for c in calls if c.method == "answerCallbackQuery" and c.error is None)
+    latencies = [1000 * value for value in emulator.latencies]
+    peak, rss = bot.memory_mb()
+    figures = Figures(
+        app=app,
+        participants=len(crowd),
+        presses=presses,
+        seconds=round(seconds, 2),
+        presses_per_second=round(presses / seconds, 1) if seconds else 0.0,
+        latency_p50_ms=round(statistics.median(latencies), 1) if latencies else 0.0,
+        latency_p95_ms=round(_percentile(latencies, 0.95), 1),
+        latency_p99_ms=round(_percentile(latencies, 0.99), 1),
+        latency_max_ms=round(max(latencies, default=0.0), 1),
+        rate_limited_per_press=round(rate_limited / presses, 3) if presses else 0.0,
+        answers_per_press=round(answers / presses, 3) if presses else 0.0,
+        flood_rejections=len(emulator.rejected),
+        unanswered=len(emulator.world.open_queries),
+        peak_rss_mb=round(peak, 1),
+        rss_mb=round(rss, 1),
+        bot_cpu_share=round(bot_cpu / seconds, 2) if seconds else 0.0,
+        driver_cpu_share=round(driver_cpu / seconds, 2) if seconds else 0.0,
+    )
+    return figures, done
+
+
+def _crowd(emulator: BotApiEmulator, options: Options) -> list[Participant]:
+    return [
+        Participant(
+            emulator,
+            Person(emulator, FIRST_PARTICIPANT + number),
+            random.Random(options.seed * 1_000_003 + number),  # noqa: S311 - simulated answers
+            options.think,
+        )
+        for number in range(options.participants)
+    ]
+
+
+async def run_floor(options: Options) -> Figures:
+    """Measure the minimal python-telegram-bot app under the same crowd."""
+    emulator = BotApiEmulator(flood_limit=options.flood_limit or None)
+    await emulator.start()
+    folder = options.out / "floor"
+    folder.mkdir(parents=True, exist_ok=True)
+    bot = BotProcess("emulator.floor", _environment(emulator, options, folder), folder / "floor.log")
+    await bot.start()
+    try:
+        await asyncio.wait_for(emulator.polling.wait(), 60)
+        crowd = _crowd(emulator, options)
+        figures, done = await _measure(
+            "floor", emulator, bot, crowd, [asyncio.create_task(p.floor()) for p in crowd]
+        )
+        assert all(done), "some floor participants did not finish"
+    finally:
+        await bot.stop(emulator)
+        await emulator.stop()
+    return figures
+
+
+async def run_survey(options: Options) -> Figures:
+    """Run the whole briefing with the real bot; print the final report and save the files."""
+    emulator = BotApiEmulator(flood_limit=options.flood_limit or None)
+    await emulator.start()
+    folder = options.out
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("survey.db*"):
+        stale.unlink()
+    bot = BotProcess("bot", _environment(emulator, options, folder), folder / "bot.log")
+    await bot.start()
+    try:
+        await asyncio.wait_for(emulator.polling.wait(), 60)
+        leader = Person(emulator, LEADER_ID, first_name="组长")
+        units = [f"单位{number + 1}" for number in range(options.units)]
+        tokens = []
+        for unit in units:
+            opened = await leader.send(f"/open {unit} {max(1, options.participants // options.units)}")
+            assert opened is not None and "start=" in opened.text, opened
+            tokens.append(opened.text.split("start=")[1].split()[0])
+            await leader.send(f"/tally {unit}")  # a live tally message, kept current during the run
+        crowd = _crowd(emulator, options)
+        run = [
+            asyncio.create_task(p.survey(tokens[number % len(tokens)], options.stop_at))
+            for number, p in enumerate(crowd)
+        ]
+        figures, done = await _measure("survey", emulator, bot, crowd, run)
+        if options.stop_at is None:
+            assert all(done), "some participants did not see the thank-you screen"
+            ballots = sum(done)
+            for unit in units:
+                await _close(emulator, leader, unit, folder)
+            sizes = sum(f.stat().st_size for f in folder.glob("survey.db*"))
+            figures.db_bytes_per_1000_ballots = round(1000 * sizes / ballots) if ballots else None
+    finally:
+        code = await bot.stop(emulator)
+        await emulator.stop()
+    if code != 0:
+        print(f"warning: the bot exited with code {code}; see {folder / 'bot.log'}", file=sys.stderr)
+    return figures
+
+
+async def _close(emulator: BotApiEmulator, leader: Person, unit: str, folder: Path) -> None:
+    """Close a unit as a leader does, print its final report and save its chart and workbook."""
+    confirm = await leader.send(f"/close {unit}")
+    assert confirm is not None
+    before = len(leader.messages)
+    await leader.press(confirm, "确认关闭", settle=False)
+    await emulator.wait_chat(
+        leader.user_id, lambda: sum(1 for m in leader.messages[before:] if m.document) >= 2
+    )
+    print(f"\n===== {unit} =====\n{confirm.text}\n")
+    for message in leader.messages[before:]:
+        if message.photo:
+            (folder / f"{unit}_chart.png").write_bytes(message.photo)
+        elif message.document and message.document_name:
+            (folder / f"{unit}_{message.document_name}").write_bytes(message.document)
+        else:
+            print(message.text, "\n")
+
+
+def _think(value: str) -> tuple[float, float]:
+    low, _, high = value.partition("-")
+    return float(low), float(high or low)
+
+
+def parse(argv: list[str] | None = None) -> Options:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--participants", type=int, default=30)
+    parser.add_argument(
+        "--think", type=_think, default=(0.2, 0.6), help="seconds between presses, e.g. 0 or 2-4"
+    )
+    parser.add_argument("--units", type=int, default=1, help="survey windows open at once")
+    parser.add_argument("--no-rate-limiter", dest="rate_limiter", action="store_false")
+    parser.add_argument(
+        "--flood-limit", type=int, default=0, help="emulator's sends+edits per second (0: none)"
+    )
+    parser.add_argument("--out", type=Path, default=Path("briefing-output"))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--stop-at", type=int, default=None, help="participants stop before this question")
+    parser.add_argument("--floor", action="store_true", help="also measure the framework floor")
+    arguments = parser.parse_args(argv)
+    return Options(**vars(arguments))
+
+
+def _table(rows: list[Figures]) -> str:
+    names = list(asdict(rows[0]))
+    lines = [f"{'':<28}" + "".join(f"{r.app:>14}" for r in rows)]
+    lines += [f"{name:<28}" + "".join(f"{getattr(r, name)!s:>14}" for r in rows) for name in names[1:]]
+    return "\n".join(lines)
+
+
+async def main_async(options: Options) -> list[Figures]:
+    """Run the floor (if asked) and the survey; print and save the figures."""
+    results = []
+    if options.floor:
+        results.append(await run_floor(options))
+    results.append(await run_survey(options))
+    print(_table(results))
+    if options.floor:
+        ratio = results[1].presses_per_second / results[0].presses_per_second
+        print(f"\nthroughput, survey / floor: {ratio:.2f}")
+    (options.out / "figures.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
+    return results
+
+
+def main() -> None:
+    """Entry point of `python -m emulator.briefing`."""
+    asyncio.run(main_async(parse()))
+
+
+if __name__ == "__main__":
+    main()
