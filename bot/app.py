@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -23,6 +24,7 @@ from bot.access import Role
 from bot.admin import AdminHandlers
 from bot.callback_data import BeginSurvey, SubmitBallot, SurveyPress, decode
 from bot.config import Settings
+from bot.flood import PressGate
 from bot.leader import LeaderHandlers
 from bot.menus import set_default_menu, set_menu
 from bot.participant import ParticipantHandlers
@@ -45,19 +47,27 @@ class Router:
         self.admins = AdminHandlers(services)
         self.participants = ParticipantHandlers(services, self.admins.accept_invite)
         self.leaders = LeaderHandlers(services)
+        self.presses = PressGate()
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Route a button press by its decoded callback data; refuse what does not decode."""
         query = update.callback_query
         if query is None:
             return
-        action = decode(query.data)
-        if action is None:
-            await answer(query, texts_for(query.from_user.language_code).ANSWER_UNKNOWN)
-        elif isinstance(action, BeginSurvey | SurveyPress | SubmitBallot):
-            await self.participants.on_press(query, action)
-        else:
-            await self.leaders.on_press(query, action)
+        user_id = query.from_user.id
+        if not self.presses.enter(user_id):
+            await answer(query, texts_for(query.from_user.language_code).ANSWER_SLOW_DOWN)
+            return
+        try:
+            action = decode(query.data)
+            if action is None:
+                await answer(query, texts_for(query.from_user.language_code).ANSWER_UNKNOWN)
+            elif isinstance(action, BeginSurvey | SurveyPress | SubmitBallot):
+                await self.participants.on_press(query, action)
+            else:
+                await self.leaders.on_press(query, action)
+        finally:
+            self.presses.leave(user_id)
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /start without a link, and /help."""
@@ -83,16 +93,22 @@ class Router:
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (never the update: it names a person) and apologise."""
-        logger.error("A handler failed", exc_info=context.error)
+        storage = isinstance(context.error, sqlite3.Error)
+        if storage:
+            # Disk full, a read-only file, a locked database: say so plainly; nothing was half-written.
+            logger.error("The database refused the operation: %s", context.error)
+        else:
+            logger.error("A handler failed", exc_info=context.error)
         if not isinstance(update, Update):
             return
         user = update.effective_user
         t = texts_for(user.language_code if user else None)
+        apology = t.STORAGE_FAILED if storage else t.ERROR_GENERIC
         try:
             if update.callback_query is not None:
-                await update.callback_query.answer(t.ERROR_GENERIC, show_alert=True)
+                await update.callback_query.answer(apology, show_alert=True)
             elif update.effective_message is not None:
-                await update.effective_message.reply_text(t.ERROR_GENERIC)
+                await update.effective_message.reply_text(apology)
         except TelegramError:
             logger.warning("Could not tell the user about the failure")
 

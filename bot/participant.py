@@ -92,10 +92,10 @@ class ParticipantHandlers:
             await message.reply_text(t.ENDED_FOR_PARTICIPANT.format(unit=unit))
             return
         key = self.services.key(window.id, user.id)
-        if await self.repository.has_participated(key):
+        submitted, draft = await self.repository.participant(key)
+        if submitted:
             await message.reply_text(t.ALREADY_TAKEN_PART.format(unit=unit))
             return
-        draft = await self.repository.draft(key)
         if draft is None:
             screen = screens.welcome(t, self.survey, window.id, window.unit, window.min_group)
         else:
@@ -125,27 +125,37 @@ class ParticipantHandlers:
             await show(query, outcome.screen)
 
     async def _decide(self, t: Texts, window: Window, key: bytes, action: ParticipantAction) -> Outcome:
-        if await self.repository.has_participated(key):
+        submitted, draft = await self.repository.participant(key)
+        if submitted:
             raise AlreadySubmitted
-        draft = await self.repository.draft(key)
         if isinstance(action, BeginSurvey):
             if draft is None:
                 draft = self.survey.start()
                 await self.repository.save_draft(key, window.id, draft)
-            return Outcome(screen=screens.step(t, self.survey, window.id, window.unit, draft))
+            return Outcome(screen=self._screen(t, window, draft))
         if draft is None:
             return Outcome(t.ANSWER_NO_DRAFT, alert=True)
-        if isinstance(action, SubmitBallot):
-            ballot = self.survey.ballot(draft)
-            count = await self.repository.submit(key, window.id, ballot)
-            self.services.live.ballot_added(window, count)
-            thanks = Screen(t.THANKS.format(unit=texts.unit(window.unit)))
-            return Outcome(t.ANSWER_SUBMITTED, screen=thanks)
-        updated = self.survey.apply(draft, action.press)
+        try:
+            if isinstance(action, SubmitBallot):
+                return await self._submit(t, window, key, draft)
+            updated = self.survey.apply(draft, action.press)
+        except StaleStep:
+            # An old button (a double tap, or a redraw that never arrived): show where they are.
+            return Outcome(t.ANSWER_STALE, screen=self._screen(t, window, draft))
         if updated == draft:
             return Outcome(t.ANSWER_SAVED)
         await self.repository.save_draft(key, window.id, updated)
-        return Outcome(screen=screens.step(t, self.survey, window.id, window.unit, updated))
+        return Outcome(screen=self._screen(t, window, updated))
+
+    async def _submit(self, t: Texts, window: Window, key: bytes, draft: Draft) -> Outcome:
+        """Store the ballot (one transaction with the register and the draft) and thank."""
+        ballot = self.survey.ballot(draft)
+        count = await self.repository.submit(key, window.id, ballot)
+        self.services.live.ballot_added(window, count)
+        return Outcome(t.ANSWER_SUBMITTED, screen=Screen(t.THANKS.format(unit=texts.unit(window.unit))))
+
+    def _screen(self, t: Texts, window: Window, draft: Draft) -> Screen:
+        return screens.step(t, self.survey, window.id, window.unit, draft)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Take a text message as the suggestion of the draft on the free-text step."""

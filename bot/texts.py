@@ -70,6 +70,7 @@ class Texts:
     )
     ANSWER_NOT_ALLOWED = "您无权执行此操作。"
     ANSWER_UP_TO_DATE = "已是最新统计。"
+    ANSWER_SLOW_DOWN = "点得太快了，请稍候再点。"
     ANSWER_REFRESHED = "已刷新。"
 
     # group leaders
@@ -252,6 +253,7 @@ class EnglishTexts(Texts):
     )
     ANSWER_NOT_ALLOWED = "You are not allowed to do that."
     ANSWER_UP_TO_DATE = "Already up to date."
+    ANSWER_SLOW_DOWN = "Too fast: please wait a moment."
     ANSWER_REFRESHED = "Refreshed."
     NOT_A_LEADER = "This command is for inspection group leaders."
     NOT_AN_ADMIN = "This command is for the county office's administrators."

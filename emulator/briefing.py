@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LEADER_ID = 1
 FIRST_PARTICIPANT = 100_000
 FLOOR_PRESSES = 22  # about what one participant presses in the survey
+FINAL_DOCUMENTS = 2  # the workbook and the CSV close the leader's final report
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class Participant:
 
     def __init__(
         self, emulator: BotApiEmulator, person: Person, rng: random.Random, think: tuple[float, float]
-    ):
+    ) -> None:
         self.emulator = emulator
         self.person = person
         self.rng = rng
@@ -257,7 +258,7 @@ def _crowd(emulator: BotApiEmulator, options: Options) -> list[Participant]:
         Participant(
             emulator,
             Person(emulator, FIRST_PARTICIPANT + number),
-            random.Random(options.seed * 1_000_003 + number),  # noqa: S311 - simulated answers
+            random.Random(options.seed * 1_000_003 + number),
             options.think,
         )
         for number in range(options.participants)
@@ -302,7 +303,8 @@ async def run_survey(options: Options) -> Figures:
         tokens = []
         for unit in units:
             opened = await leader.send(f"/open {unit} {max(1, options.participants // options.units)}")
-            assert opened is not None and "start=" in opened.text, opened
+            assert opened is not None
+            assert "start=" in opened.text, opened.text
             tokens.append(opened.text.split("start=")[1].split()[0])
             await leader.send(f"/tally {unit}")  # a live tally message, kept current during the run
         crowd = _crowd(emulator, options)
@@ -333,7 +335,7 @@ async def _close(emulator: BotApiEmulator, leader: Person, unit: str, folder: Pa
     before = len(leader.messages)
     await leader.press(confirm, "确认关闭", settle=False)
     await emulator.wait_chat(
-        leader.user_id, lambda: sum(1 for m in leader.messages[before:] if m.document) >= 2
+        leader.user_id, lambda: sum(1 for m in leader.messages[before:] if m.document) >= FINAL_DOCUMENTS
     )
     print(f"\n===== {unit} =====\n{confirm.text}\n")
     for message in leader.messages[before:]:

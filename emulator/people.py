@@ -80,7 +80,7 @@ class Person:
     async def press(self, message: BotMessage, label: str, *, settle: bool = True) -> JSON:
         """Press the button labelled `label` on `message`; return how the bot answered."""
         data = message.button(label).callback_data
-        assert data is not None  # noqa: S101 - our keyboards only carry callback buttons
+        assert data is not None
         return await self.press_data(message, data, settle=settle)
 
     async def press_data(self, message: BotMessage, data: str, *, settle: bool = True) -> JSON:

@@ -51,6 +51,8 @@ class Repository:
         self._connection: aiosqlite.Connection | None = None
         # One connection serves every coroutine: the lock keeps each transaction whole.
         self._lock = asyncio.Lock()
+        # Windows change only through this repository (open, close): every press reads one.
+        self._windows: dict[int, Window] = {}
 
     async def __aenter__(self) -> Self:
         await self.open()
@@ -155,6 +157,7 @@ class Repository:
             ) as cursor:
                 row = await cursor.fetchone()
             if row is not None:
+                self._windows.pop(int(row[0]), None)
                 if expected is not None:
                     await db.execute("UPDATE windows SET expected = ? WHERE id = ?", (expected, row[0]))
                 window_id, created = int(row[0]), False
@@ -176,13 +179,20 @@ class Repository:
 
     async def window(self, window_id: int) -> Window | None:
         """Return the window with this id, or None."""
+        cached = self._windows.get(window_id)
+        if cached is not None:
+            return cached
         rows = await self._fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE id = ?", (window_id,))
-        return _window(rows[0]) if rows else None
+        return self._remember(_window(rows[0])) if rows else None
 
     async def window_by_token(self, token: str) -> Window | None:
         """Return the window a deep-link token opens, or None."""
         rows = await self._fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE token = ?", (token,))
-        return _window(rows[0]) if rows else None
+        return self._remember(_window(rows[0])) if rows else None
+
+    def _remember(self, window: Window) -> Window:
+        self._windows[window.id] = window
+        return window
 
     async def open_windows(self) -> list[Window]:
         """Return every open window."""
@@ -210,6 +220,7 @@ class Repository:
 
     async def close_window(self, window_id: int) -> bool:
         """Close the window for good; return False if it was already closed."""
+        self._windows.pop(window_id, None)
         async with self._transaction() as db:
             cursor = await db.execute(
                 "UPDATE windows SET is_open = 0, closed_at = ? WHERE id = ? AND is_open = 1",
@@ -222,6 +233,7 @@ class Repository:
                 # Batches only served the live view; erase even that coarse arrival order.
                 await db.execute("UPDATE ballots SET batch = 0 WHERE window_id = ?", (window_id,))
                 await _seal(db, window_id)
+        self._windows.pop(window_id, None)
         if closed:
             await self.checkpoint()
         return closed
@@ -237,6 +249,16 @@ class Repository:
         """Return True if this participant key has submitted a ballot."""
         rows = await self._fetchall("SELECT 1 FROM participations WHERE key = ?", (key,))
         return bool(rows)
+
+    async def participant(self, key: bytes) -> tuple[bool, Draft | None]:
+        """Return whether this key has submitted, and its draft: both in one query (every press)."""
+        rows = await self._fetchall(
+            "SELECT EXISTS (SELECT 1 FROM participations WHERE key = ?), "
+            "(SELECT state FROM drafts WHERE key = ?)",
+            (key, key),
+        )
+        submitted, state = rows[0]
+        return bool(submitted), Draft.model_validate_json(state) if state is not None else None
 
     async def draft(self, key: bytes) -> Draft | None:
         """Return the participant's unfinished form, or None."""
@@ -256,13 +278,16 @@ class Repository:
 
     async def save_draft(self, key: bytes, window_id: int, draft: Draft) -> None:
         """Store the participant's progress; refuse if the window has closed meanwhile."""
-        async with self._transaction() as db:
-            await _require_open(db, window_id)
-            await db.execute(
-                "INSERT INTO drafts (key, window_id, state) VALUES (?, ?, ?) "
+        # One statement, so one round trip and atomic on its own: written only while open.
+        async with self._lock:
+            cursor = await self._db.execute(
+                "INSERT INTO drafts (key, window_id, state) "
+                "SELECT ?, id, ? FROM windows WHERE id = ? AND is_open = 1 "
                 "ON CONFLICT (key) DO UPDATE SET state = excluded.state",
-                (key, window_id, draft.model_dump_json()),
+                (key, draft.model_dump_json(), window_id),
             )
+            if cursor.rowcount != 1:
+                raise WindowClosed
 
     async def delete_draft(self, key: bytes) -> bool:
         """Discard an unfinished form; return False if there was none."""
