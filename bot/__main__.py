@@ -1,15 +1,21 @@
-"""`python -m bot`: check the configuration, then poll Telegram until stopped."""
+"""`python -m bot`: check the configuration, then poll Telegram until stopped.
+
+`python -m bot backup FILE` copies the database (and its key file) while the bot runs.
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 from telegram.error import InvalidToken
 
 from bot.app import ALLOWED_UPDATES, build_application
-from bot.config import Settings
+from bot.config import Settings, StorageSettings
+from storage.backup import BackupFailed, backup
 from storage.repository import DatabaseRefused
 
 BOTFATHER_HELP = (
@@ -52,8 +58,20 @@ def _describe(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    """Run the bot; return the process exit code."""
+def run_backup(target: str) -> int:
+    """Copy the database named by SURVEY_DB to `target`; return the exit code."""
+    settings = StorageSettings()
+    try:
+        written = backup(settings.survey_db, Path(target), settings.secret_path)
+    except (BackupFailed, sqlite3.Error) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 1
+    print("Backed up to " + " and ".join(str(path) for path in written))
+    return 0
+
+
+def run_bot() -> int:
+    """Poll until stopped; return the exit code (2 for a configuration Telegram or SQLite refuses)."""
     settings = load_settings()
     if settings is None:
         return 2
@@ -68,6 +86,17 @@ def main() -> int:
         print(f"Refusing to start: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the bot, or a backup with `backup FILE`; return the process exit code."""
+    arguments = sys.argv[1:] if argv is None else argv
+    if not arguments:
+        return run_bot()
+    if arguments[0] == "backup" and len(arguments) == 2:  # noqa: PLR2004 - "backup FILE"
+        return run_backup(arguments[1])
+    print("usage: python -m bot [backup FILE]", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -22,13 +22,23 @@ from telegram.ext import (
 
 from bot.access import Role
 from bot.admin import AdminHandlers
-from bot.callback_data import BeginSurvey, SubmitBallot, SurveyPress, decode
+from bot.callback_data import (
+    BeginSurvey,
+    ConfirmFinalise,
+    FinaliseScore,
+    ScorePress,
+    ShowScore,
+    SubmitBallot,
+    SurveyPress,
+    decode,
+)
 from bot.config import Settings
 from bot.flood import PressGate
 from bot.leader import LeaderHandlers
 from bot.menus import set_default_menu, set_menu
 from bot.participant import ParticipantHandlers
 from bot.replies import answer
+from bot.scoring import ScoringHandlers
 from bot.services import Services
 from bot.texts import HELP_ADMIN_SEPARATOR, texts_for
 from conversations.annex2 import ANNEX2
@@ -47,6 +57,7 @@ class Router:
         self.admins = AdminHandlers(services)
         self.participants = ParticipantHandlers(services, self.admins.accept_invite)
         self.leaders = LeaderHandlers(services)
+        self.scoring = ScoringHandlers(services)
         self.presses = PressGate()
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,6 +75,8 @@ class Router:
                 await answer(query, texts_for(query.from_user.language_code).ANSWER_UNKNOWN)
             elif isinstance(action, BeginSurvey | SurveyPress | SubmitBallot):
                 await self.participants.on_press(query, action)
+            elif isinstance(action, ScorePress | FinaliseScore | ShowScore | ConfirmFinalise):
+                await self.scoring.on_press(query, action)
             else:
                 await self.leaders.on_press(query, action)
         finally:
@@ -131,6 +144,9 @@ def register_handlers(application: Application, router: Router) -> None:  # type
         CommandHandler("units", leaders.on_units, filters=private),
         CommandHandler("chart", leaders.on_chart, filters=private),
         CommandHandler("export", leaders.on_export, filters=private),
+        CommandHandler("score", router.scoring.on_score, filters=private),
+        CommandHandler("report", router.scoring.on_report, filters=private),
+        CommandHandler("summary", router.scoring.on_summary, filters=private),
         CommandHandler("invite", router.admins.on_invite, filters=private),
         CommandHandler("leaders", router.admins.on_leaders, filters=private),
         CommandHandler("revoke", router.admins.on_revoke, filters=private),
@@ -140,6 +156,7 @@ def register_handlers(application: Application, router: Router) -> None:  # type
             private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, participants.on_text
         ),
         MessageHandler(private & filters.UpdateType.MESSAGE, participants.on_other),
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, participants.on_edited),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(router.on_error)
@@ -159,6 +176,11 @@ async def set_command_menus(application: Application, services: Services) -> Non
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Build the bot: storage opened on start, closed on stop, handlers registered."""
+    return build(settings)[0]
+
+
+def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[type-arg]
+    """Build the bot and return it with its services (tests look into the repository)."""
     services = Services.create(settings, Survey(ANNEX2))
     router = Router(services)
 
@@ -190,4 +212,4 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         else builder.build()
     )
     register_handlers(application, router)
-    return application
+    return application, services

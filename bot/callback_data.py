@@ -22,6 +22,7 @@ from conversations.engine import (
 )
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
+_SCORE = "S"  # score-sheet presses: the survey's press encoding behind this prefix
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,41 @@ class SendExport:
     window_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ScorePress:
+    """A press on a leader's Annex 1 score sheet (the same presses as the survey's)."""
+
+    window_id: int
+    press: Press
+
+
+@dataclass(frozen=True, slots=True)
+class FinaliseScore:
+    """定稿 on the score sheet's review: the bot asks to confirm."""
+
+    window_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowScore:
+    """Redraw the score sheet where it stands (取消 on the finalise question)."""
+
+    window_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmFinalise:
+    """The leader confirms finalising the score sheet."""
+
+    window_id: int
+
+
 Action = (
     BeginSurvey
+    | ScorePress
+    | FinaliseScore
+    | ShowScore
+    | ConfirmFinalise
     | SurveyPress
     | SubmitBallot
     | ShowTally
@@ -118,6 +152,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ln": re.compile(rf"^ln:{_NUMBER}$"),
     "lg": re.compile(rf"^lg:{_NUMBER}$"),
     "le": re.compile(rf"^le:{_NUMBER}$"),
+    "sf": re.compile(rf"^sf:{_NUMBER}$"),
+    "sy": re.compile(rf"^sy:{_NUMBER}$"),
+    "ss": re.compile(rf"^ss:{_NUMBER}$"),
 }
 
 
@@ -130,26 +167,14 @@ def encode(action: Action) -> str:
     return data
 
 
-def _encode(action: Action) -> str:  # noqa: PLR0911 - one return per action kind
+def _encode(action: Action) -> str:
     match action:
-        case BeginSurvey(window_id=w):
-            return f"g:{w}"
-        case SubmitBallot(window_id=w):
-            return f"s:{w}"
-        case ShowTally(window_id=w):
-            return f"lt:{w}"
-        case AskClose(window_id=w):
-            return f"lc:{w}"
-        case ConfirmClose(window_id=w):
-            return f"ly:{w}"
-        case CancelClose(window_id=w):
-            return f"ln:{w}"
-        case SendChart(window_id=w):
-            return f"lg:{w}"
-        case SendExport(window_id=w):
-            return f"le:{w}"
         case SurveyPress(window_id=w, press=press):
             return _encode_press(w, press)
+        case ScorePress(window_id=w, press=press):
+            return _SCORE + _encode_press(w, press)
+        case _:
+            return f"{_PREFIXES[type(action)]}:{action.window_id}"
 
 
 def _encode_press(w: int, press: Press) -> str:  # noqa: PLR0911 - one return per press kind
@@ -170,7 +195,20 @@ def _encode_press(w: int, press: Press) -> str:  # noqa: PLR0911 - one return pe
             return f"r:{w}:{q}"
 
 
-_WINDOW_ACTIONS: dict[str, Callable[[int], Action]] = {
+WindowAction = (
+    BeginSurvey
+    | SubmitBallot
+    | ShowTally
+    | AskClose
+    | ConfirmClose
+    | CancelClose
+    | SendChart
+    | SendExport
+    | FinaliseScore
+    | ConfirmFinalise
+    | ShowScore
+)
+_WINDOW_ACTIONS: dict[str, type[WindowAction]] = {
     "g": BeginSurvey,
     "s": SubmitBallot,
     "lt": ShowTally,
@@ -179,6 +217,9 @@ _WINDOW_ACTIONS: dict[str, Callable[[int], Action]] = {
     "ln": CancelClose,
     "lg": SendChart,
     "le": SendExport,
+    "sf": FinaliseScore,
+    "sy": ConfirmFinalise,
+    "ss": ShowScore,
 }
 _PRESSES: dict[str, Callable[[int, tuple[str, ...]], Press]] = {
     "a": lambda step, rest: Choose(step, rest[0]),
@@ -191,8 +232,14 @@ _PRESSES: dict[str, Callable[[int, tuple[str, ...]], Press]] = {
 }
 
 
+_PREFIXES: dict[type[WindowAction], str] = {kind: prefix for prefix, kind in _WINDOW_ACTIONS.items()}
+
+
 def decode(data: str | None) -> Action | None:
     """Return the action the callback data stands for, or None if it does not decode."""
+    if data and data.startswith(_SCORE):
+        inner = decode(data.removeprefix(_SCORE))
+        return ScorePress(inner.window_id, inner.press) if isinstance(inner, SurveyPress) else None
     if not data:
         return None
     prefix = data.split(":", 1)[0]

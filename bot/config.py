@@ -13,14 +13,24 @@ DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 _USER_ID = re.compile(r"^[1-9][0-9]{0,15}$")
 
 
-class Settings(BaseSettings):
-    """Everything the bot is configured with; see the README's configuration table."""
+class StorageSettings(BaseSettings):
+    """Where the data lives: all that `python -m bot backup` needs."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
+    survey_db: Path = Path("survey.db")
+
+    @property
+    def secret_path(self) -> Path:
+        """Return where the participant-key secret is kept when SURVEY_SECRET is unset."""
+        return self.survey_db.with_name(self.survey_db.name + ".key")
+
+
+class Settings(StorageSettings):
+    """Everything the bot is configured with; see the README's configuration table."""
+
     telegram_bot_token: SecretStr = Field(min_length=1)
     telegram_base_url: str = DEFAULT_BASE_URL
-    survey_db: Path = Path("survey.db")
     survey_leaders: Annotated[frozenset[int], NoDecode] = frozenset()
     survey_admins: Annotated[frozenset[int], NoDecode] = frozenset()
     survey_min_group: int = Field(default=3, ge=1, le=1000)
@@ -54,8 +64,3 @@ class Settings(BaseSettings):
             msg = "must start with http:// or https://"
             raise ValueError(msg)
         return value
-
-    @property
-    def secret_path(self) -> Path:
-        """Return where the participant-key secret is kept when SURVEY_SECRET is unset."""
-        return self.survey_db.with_name(self.survey_db.name + ".key")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from telegram import CallbackQuery, Message, Update
@@ -35,9 +36,21 @@ LeaderAction = ShowTally | AskClose | ConfirmClose | CancelClose | SendChart | S
 
 
 def command_argument(message: Message) -> str:
-    """Return the text after the command, trimmed and with runs of spaces folded."""
+    """Return the text after the command: invisible characters dropped, spaces folded, trimmed.
+
+    Control and format characters (including right-to-left marks and zero-width joiners)
+    would make two unit names that look alike differ, or reorder how a name is shown.
+    """
     parts = (message.text or "").split(maxsplit=1)
-    return _SPACES.sub(" ", parts[1]).strip() if len(parts) > 1 else ""
+    if len(parts) < 2:  # noqa: PLR2004 - the command and its argument
+        return ""
+    visible = "".join(ch if unicodedata.category(ch) not in {"Cc", "Cf"} else " " for ch in parts[1])
+    return _SPACES.sub(" ", visible).strip()
+
+
+def shorten(text: str, limit: int = UNIT_MAX_LENGTH) -> str:
+    """Return text cut to `limit` characters, for echoing what someone typed."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def split_expected(argument: str) -> tuple[str, int | None]:
@@ -318,7 +331,7 @@ class LeaderHandlers:
             named = [w for w in windows if w.unit == unit and (w.is_open or not only_open)]
             named.sort(key=lambda w: (not w.is_open, -w.id))  # open first, then the newest
             if not named:
-                await caller.message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(unit)))
+                await caller.message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
                 return None
             if len(named) == 1 or caller.role is not Role.ADMIN:
                 return named[0]

@@ -215,6 +215,13 @@ class ParticipantHandlers:
             user = update.effective_user
             await message.reply_text(texts_for(user.language_code if user else None).USE_BUTTONS)
 
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Say that editing a sent message changes nothing: a new message does."""
+        message = update.effective_message
+        user = update.effective_user
+        if message is not None and user is not None:
+            await message.reply_text(texts_for(user.language_code).EDITED_IGNORED)
+
     async def _drafts_of(self, user_id: int) -> list[tuple[Window, bytes, Draft]]:
         """Find this person's drafts by computing their key for each open window."""
         windows = {window.id: window for window in await self.repository.open_windows()}

@@ -52,6 +52,7 @@ class Texts:
     CANCELLED = "已放弃未提交的答卷，已填写的内容已删除。如需重新作答，请再次打开测评链接。"
     NOTHING_TO_CANCEL = "当前没有未提交的答卷。"
     USE_BUTTONS = "请用测评消息下方的按钮作答。"
+    EDITED_IGNORED = "修改已发送的消息不会改变已保存的内容。如需修改意见建议，请在该题重新发送一条消息。"
     GROUP_CHAT = "为保护匿名，民主测评只能在与本机器人的私聊中进行。请点开机器人头像，在私聊中打开测评链接。"
 
     # answers to button presses (plain text, at most 200 characters)
@@ -145,6 +146,43 @@ class Texts:
     REVOKE_CONFIGURED = "{id} 是在 SURVEY_LEADERS 中配置的组长，请修改配置后重启。"
     REVOKE_UNKNOWN = "{id} 不是经邀请加入的组长。"
 
+    # the Annex 1 score sheet, the unit report and the county summary
+    SCORE_BRAND = "检查评分（附件1）"
+    SCORE_PROGRESS = "第 {step}/{total} 项"
+    SCORE_SUBTOTAL = "{section}：本部分 {points}/{max} 分 · 合计 {total} 分"
+    SCORE_ITEM = "<b>{prompt}</b>（满分 {max} 分）"
+    SCORE_PICK = "请选择得分："
+    SCORE_REVIEW = "<b>{unit}</b> 检查评分（附件1）"
+    SCORE_REVIEW_HINT = "点项目序号可修改；确认无误后点“定稿”。定稿后不能再改。"
+    SCORE_SECTION_LINE = "{title}：<b>{points}</b>/{max}"
+    SCORE_ITEM_LINE = "  {number}. {points}/{max}"
+    SCORE_TOTAL = "合计：<b>{total}</b>/100　等级：<b>{grade}</b>"
+    SCORE_TOTAL_OPEN = "合计：<b>{total}</b>/100（尚有 {missing} 项未评分）"
+    SCORE_FINALISE = "📝 定稿"
+    SCORE_CONFIRM = "确认定稿 <b>{unit}</b> 的检查评分？合计 {total} 分，等级 {grade}。定稿后不能再修改。"
+    SCORE_CONFIRM_BUTTON = "确认定稿"
+    SCORE_FINALISED = "已于 {at} 由 {name} 定稿。"
+    SCORE_ALREADY_FINAL = "此评分表已定稿，不能再修改。"
+    SCORE_INCOMPLETE = "还有 {missing} 项未评分，不能定稿。"
+    SCORE_NOT_YOURS = "只有开启该单位测评的组长可以评分。"
+    SCORE_USAGE = "用法：/score 单位名称"
+    REPORT_TITLE = "<b>{unit}</b> 检查考核结果（供结果反馈）"
+    REPORT_SCORE_NONE = "检查评分：尚未开始（/score {unit}）"
+    REPORT_SCORE_DRAFT = "检查评分（未定稿）：{total}/100，尚有 {missing} 项未评分"
+    REPORT_SCORE = "检查评分：<b>{total}</b>/100，等级 <b>{grade}</b>{state}"
+    REPORT_SCORE_STATE_DRAFT = "（未定稿）"
+    REPORT_SURVEY = "民主测评：收到答卷 {received} 份，满意率 <b>{rate}</b>{state}"
+    REPORT_SURVEY_OPEN = "（测评进行中，按已满批次统计）"
+    REPORT_TOP_IMPROVE = "最需改进（前三）：{items}"
+    REPORT_TOP_RISKS = "最突出风险（前三）：{items}"
+    REPORT_SUGGESTIONS = "意见建议：{count} 条（见表格）"
+    REPORT_SUGGESTIONS_LATER = "意见建议：测评结束后提供"
+    SUMMARY_TITLE = "<b>全县检查考核汇总</b>（{count} 个单位）"
+    SUMMARY_LINE = "{unit}｜{leader}｜{ballots} 份｜满意率 {rate}｜{score}"
+    SUMMARY_BANDS = "等级分布：{bands}"
+    SUMMARY_NO_SCORE = "未评分"
+    SUMMARY_CAPTION = "全县汇总表（可按任一列排序筛选）"
+
     # everyone
     HELP_PARTICIPANT = (
         "这是廉政风险防范机制工作民主测评机器人。\n"
@@ -158,9 +196,14 @@ class Texts:
         "/close [单位] — 结束测评，发送最终统计、图表和表格\n"
         "/chart [单位] — 统计图表\n"
         "/export [单位] — 导出 Excel 和 CSV\n"
+        "/score 单位 — 检查评分（附件1）\n"
+        "/report 单位 — 单位检查考核结果\n"
         "/units — 我的测评单位"
     )
-    HELP_ADMIN = "管理员命令：\n/invite — 生成组长邀请链接\n/leaders — 组长名单\n/revoke 用户ID — 撤销组长"
+    HELP_ADMIN = (
+        "管理员命令：\n/summary — 全县汇总\n/invite — 生成组长邀请链接\n"
+        "/leaders — 组长名单\n/revoke 用户ID — 撤销组长"
+    )
     COMMANDS_PARTICIPANT: ClassVar[dict[str, str]] = {
         "start": "开始 / 说明",
         "cancel": "放弃未提交的答卷",
@@ -172,11 +215,14 @@ class Texts:
         "close": "结束测评",
         "chart": "统计图表",
         "export": "导出 Excel / CSV",
+        "score": "检查评分（附件1）：/score 单位",
+        "report": "单位检查考核结果：/report 单位",
         "units": "我的测评单位",
         "help": "帮助",
         "cancel": "放弃未提交的答卷",
     }
     COMMANDS_ADMIN: ClassVar[dict[str, str]] = {
+        "summary": "全县汇总",
         "units": "全部测评单位",
         "tally": "统计",
         "chart": "统计图表",
@@ -236,6 +282,9 @@ class EnglishTexts(Texts):
     CANCELLED = "Your unfinished ballot was discarded. Open the link again to start over."
     NOTHING_TO_CANCEL = "You have no unfinished ballot."
     USE_BUTTONS = "Please answer with the buttons under the survey message."
+    EDITED_IGNORED = (
+        "Editing a sent message changes nothing saved. To change your suggestion, send a new message."
+    )
     GROUP_CHAT = "To keep answers anonymous the evaluation only runs in a private chat with this bot."
     ANSWER_SAVED = "Saved"
     ANSWER_STALE = "This button is out of date: carry on in the newest survey message."
@@ -324,6 +373,44 @@ class EnglishTexts(Texts):
     REVOKED = "{id} is no longer a leader. Units they opened are kept."
     REVOKE_CONFIGURED = "{id} is configured in SURVEY_LEADERS: change the configuration and restart."
     REVOKE_UNKNOWN = "{id} is not an invited leader."
+    SCORE_BRAND = "Score sheet (Annex 1)"
+    SCORE_PROGRESS = "item {step}/{total}"
+    SCORE_SUBTOTAL = "{section}: this section {points}/{max} · total {total}"
+    SCORE_ITEM = "<b>{prompt}</b> (max {max})"
+    SCORE_PICK = "Choose the points:"
+    SCORE_REVIEW = "<b>{unit}</b> score sheet (Annex 1)"
+    SCORE_REVIEW_HINT = "Tap an item number to change it; then Finalise. A finalised sheet cannot change."
+    SCORE_SECTION_LINE = "{title}: <b>{points}</b>/{max}"
+    SCORE_ITEM_LINE = "  {number}. {points}/{max}"
+    SCORE_TOTAL = "Total: <b>{total}</b>/100　Grade: <b>{grade}</b>"
+    SCORE_TOTAL_OPEN = "Total: <b>{total}</b>/100 ({missing} items not scored yet)"
+    SCORE_FINALISE = "📝 Finalise"
+    SCORE_CONFIRM = (
+        "Finalise the score sheet of <b>{unit}</b>? Total {total}, grade {grade}. "
+        "It cannot change afterwards."
+    )
+    SCORE_CONFIRM_BUTTON = "确认定稿 (finalise)"
+    SCORE_FINALISED = "Finalised on {at} by {name}."
+    SCORE_ALREADY_FINAL = "This score sheet is finalised and cannot change."
+    SCORE_INCOMPLETE = "{missing} items are not scored yet; the sheet cannot be finalised."
+    SCORE_NOT_YOURS = "Only the leader who opened the unit can score it."
+    SCORE_USAGE = "Usage: /score unit name"
+    REPORT_TITLE = "<b>{unit}</b> inspection results (for the feedback meeting)"
+    REPORT_SCORE_NONE = "Score sheet: not started (/score {unit})"
+    REPORT_SCORE_DRAFT = "Score sheet (draft): {total}/100, {missing} items not scored yet"
+    REPORT_SCORE = "Score sheet: <b>{total}</b>/100, grade <b>{grade}</b>{state}"
+    REPORT_SCORE_STATE_DRAFT = " (draft)"
+    REPORT_SURVEY = "Evaluation: {received} ballots, favourable rate <b>{rate}</b>{state}"
+    REPORT_SURVEY_OPEN = " (still open: complete batches only)"
+    REPORT_TOP_IMPROVE = "Most in need of improvement (top three): {items}"
+    REPORT_TOP_RISKS = "Most prominent risks (top three): {items}"
+    REPORT_SUGGESTIONS = "Suggestions: {count} (in the workbook)"
+    REPORT_SUGGESTIONS_LATER = "Suggestions: available once the evaluation is closed"
+    SUMMARY_TITLE = "<b>County summary</b> ({count} units)"
+    SUMMARY_LINE = "{unit} | {leader} | {ballots} ballots | favourable {rate} | {score}"
+    SUMMARY_BANDS = "Grades: {bands}"
+    SUMMARY_NO_SCORE = "not scored"
+    SUMMARY_CAPTION = "County summary (sort or filter by any column)"
     HELP_PARTICIPANT = (
         "This bot runs the democratic evaluation of integrity-risk prevention work.\n"
         "Scan the QR code shown in the room, or open the link from the group leader, and answer with "
@@ -336,6 +423,8 @@ class EnglishTexts(Texts):
         "/close [unit] — close; final tally, charts and workbook\n"
         "/chart [unit] — charts\n"
         "/export [unit] — Excel and CSV\n"
+        "/score unit — the Annex 1 score sheet\n"
+        "/report unit — the unit's results\n"
         "/units — my units"
     )
     HELP_ADMIN = (
@@ -352,11 +441,14 @@ class EnglishTexts(Texts):
         "close": "Close a unit",
         "chart": "Charts",
         "export": "Excel / CSV export",
+        "score": "Annex 1 score sheet: /score unit",
+        "report": "A unit's results: /report unit",
         "units": "My units",
         "help": "Help",
         "cancel": "Discard an unfinished ballot",
     }
     COMMANDS_ADMIN: ClassVar[dict[str, str]] = {
+        "summary": "County summary",
         "units": "All units",
         "tally": "Tally",
         "chart": "Charts",

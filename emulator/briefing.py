@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from conversations.annex2 import ANNEX2
+from conversations.engine import Answers
 from conversations.questionnaire import QuestionKind
 from emulator.people import Person
 from emulator.respondents import random_answers, random_suggestion
@@ -139,6 +140,7 @@ class Participant:
         self.think = think
         self.presses = 0
         self.sent = 0
+        self.answers: Answers = {}
 
     async def pause(self) -> None:
         """Think before the next press, as a person reading the question would."""
@@ -171,6 +173,7 @@ class Participant:
         message = await self.send(f"/start {token}")
         await self.press(message, "开始")
         answers, suggestion = random_answers(self.rng), random_suggestion(self.rng)
+        self.answers = answers
         for index, question in enumerate(ANNEX2.questions):
             if stop_at is not None and index >= stop_at:
                 return False

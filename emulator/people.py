@@ -68,6 +68,15 @@ class Person:
             body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return body
 
+    async def send_update(self, kind: str, body: JSON) -> BotMessage:
+        """Send any update (a sticker, an edited message, a group message); return the reply."""
+        before = len(self.messages)
+        chat_id = body["chat"]["id"]
+        await self.emulator.push(kind, body)
+        replies = self.emulator.world.chat_messages
+        await self.emulator.wait_chat(chat_id, lambda: len(replies.get(chat_id, [])) > before)
+        return replies[chat_id][before]
+
     async def send(self, text: str, *, wait: bool = True) -> BotMessage | None:
         """Send a text message; with `wait`, return the bot's next new message in the chat."""
         before = len(self.messages)
@@ -83,7 +92,9 @@ class Person:
         assert data is not None
         return await self.press_data(message, data, settle=settle)
 
-    async def press_data(self, message: BotMessage, data: str, *, settle: bool = True) -> JSON:
+    async def press_data(
+        self, message: BotMessage, data: str, *, settle: bool = True, timeout: float = 60.0
+    ) -> JSON:
         """Send a callback query with any data (forged ones too); return the bot's answer."""
         world = self.emulator.world
         query_id = f"q{next(world.query_ids)}"
@@ -101,7 +112,7 @@ class Person:
             },
         }
         await self.emulator.push_query(body)
-        answer = await self.emulator.answered(query_id)
+        answer = await self.emulator.answered(query_id, timeout)
         if settle:
             await self.emulator.settle(quiet=0.03)
         return answer

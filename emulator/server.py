@@ -41,6 +41,10 @@ RATE_LIMITED = frozenset(
 )
 
 
+# Put in `failures` to drop the connection instead of answering.
+DROP = ApiError(0, "connection dropped")
+
+
 class BotApiEmulator:
     """A Bot API server on loopback, plus what a test needs to act as Telegram users."""
 
@@ -118,7 +122,14 @@ class BotApiEmulator:
                 raise ApiError(404, "Not Found: method not found")
             queued = self.failures.get(method)
             if queued:
-                raise queued.pop(0)
+                failure = queued.pop(0)
+                if failure is DROP:
+                    call.error = failure
+                    await self._record(call)
+                    if request.transport is not None:
+                        request.transport.close()  # the connection dies without an answer
+                    return web.Response(status=500)
+                raise failure
             if method in RATE_LIMITED:
                 self._flood_control(call.at)
             result = await handler(params)

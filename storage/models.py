@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from conversations.engine import Draft
+
 
 class Window(BaseModel):
     """A unit's survey window, opened by one group leader."""
@@ -53,3 +55,21 @@ class Leader(BaseModel):
     name: str
     invited_by: int
     added_at: datetime
+
+
+class ScoreSheet(BaseModel):
+    """A window's Annex 1 score sheet: the points so far, and who finalised it when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    window_id: int
+    draft: Draft
+    updated_at: datetime
+    finalised_by: int | None = None
+    finalised_name: str | None = None
+    finalised_at: datetime | None = None
+
+    @property
+    def finalised(self) -> bool:
+        """Return True once the sheet is an official record that can no longer change."""
+        return self.finalised_at is not None

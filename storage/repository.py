@@ -19,7 +19,7 @@ import aiosqlite
 from conversations.engine import Ballot, Draft
 from conversations.errors import AlreadySubmitted, WindowClosed
 from conversations.tally import BatchedBallot, Cell, ballot_cells
-from storage.models import Leader, LiveView, Window, WindowSummary
+from storage.models import Leader, LiveView, ScoreSheet, Window, WindowSummary
 from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, statements
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,10 @@ _INVITE_LIFETIME = timedelta(hours=24)
 
 class DatabaseRefused(Exception):
     """The file at the database path is not one this program can use."""
+
+
+class SheetFinalised(Exception):
+    """The score sheet is finalised: an official record that no longer changes."""
 
 
 def _window(row: sqlite3.Row | tuple[object, ...]) -> Window:
@@ -395,6 +399,49 @@ class Repository:
         """Stop keeping the window's tally messages current (after its final edit)."""
         async with self._transaction() as db:
             await db.execute("DELETE FROM live_views WHERE window_id = ?", (window_id,))
+
+    # Annex 1 score sheets
+
+    async def score_sheet(self, window_id: int) -> ScoreSheet | None:
+        """Return the window's score sheet, or None if scoring has not started."""
+        rows = await self._fetchall(
+            "SELECT window_id, state, updated_at, finalised_by, finalised_name, finalised_at "
+            "FROM score_sheets WHERE window_id = ?",
+            (window_id,),
+        )
+        if not rows:
+            return None
+        window, state, updated, by, name, at = rows[0]
+        return ScoreSheet(
+            window_id=window,
+            draft=Draft.model_validate_json(state),
+            updated_at=updated,
+            finalised_by=by,
+            finalised_name=name,
+            finalised_at=at,
+        )
+
+    async def save_score(self, window_id: int, draft: Draft) -> None:
+        """Store the sheet as it stands; raise SheetFinalised once it is finalised."""
+        async with self._lock:
+            cursor = await self._db.execute(
+                "INSERT INTO score_sheets (window_id, state, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (window_id) DO UPDATE SET state = excluded.state, "
+                "updated_at = excluded.updated_at WHERE finalised_at IS NULL",
+                (window_id, draft.model_dump_json(), _now()),
+            )
+            if cursor.rowcount != 1:
+                raise SheetFinalised
+
+    async def finalise_score(self, window_id: int, user_id: int, name: str) -> bool:
+        """Record who finalised the sheet and when; False if it already was."""
+        async with self._lock:
+            cursor = await self._db.execute(
+                "UPDATE score_sheets SET finalised_by = ?, finalised_name = ?, finalised_at = ? "
+                "WHERE window_id = ? AND finalised_at IS NULL",
+                (user_id, name, _now(), window_id),
+            )
+            return cursor.rowcount == 1
 
     # leaders and invites
 

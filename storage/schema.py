@@ -116,6 +116,17 @@ MIGRATIONS: tuple[str, ...] = (
 
     DROP TABLE released_batches;
     """,
+    """
+    -- The group's Annex 1 score sheet per window: an official record, so it names who finalised it.
+    CREATE TABLE score_sheets (
+        window_id      INTEGER PRIMARY KEY REFERENCES windows (id),
+        state          TEXT    NOT NULL,
+        updated_at     TEXT    NOT NULL,
+        finalised_by   INTEGER,
+        finalised_name TEXT,
+        finalised_at   TEXT
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,11 +13,13 @@ import pytest
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, build
 from bot.config import Settings
+from bot.services import Services
 from emulator import BotApiEmulator
 from emulator.people import Person
 
+ROOT = Path(__file__).resolve().parents[2]
 LEADER_ID = 9001
 OTHER_LEADER_ID = 9002
 ADMIN_ID = 9100
@@ -28,10 +33,11 @@ class RunningBot:
         self.settings = settings
         self.emulator = emulator
         self.application: Application | None = None  # type: ignore[type-arg]
+        self._services: Services | None = None
 
     async def start(self) -> None:
         """Build the application and start polling the emulator."""
-        application = build_application(self.settings)
+        application, self._services = build(self.settings)
         await application.initialize()
         if application.post_init is not None:
             await application.post_init(application)
@@ -55,6 +61,12 @@ class RunningBot:
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+    @property
+    def services(self) -> Services:
+        """Return the running bot's services (for tests that reach into storage)."""
+        assert self._services is not None
+        return self._services
 
     async def restart(self) -> None:
         """Stop the bot and start a fresh application on the same database."""
@@ -105,3 +117,48 @@ def other_leader(emulator: BotApiEmulator) -> Person:
 @pytest.fixture
 def admin(emulator: BotApiEmulator) -> Person:
     return Person(emulator, ADMIN_ID, first_name="县廉效办")
+
+
+class BotProcess:
+    """The bot started the way the README starts it, logging to a file."""
+
+    def __init__(self, emulator: BotApiEmulator, folder: Path) -> None:
+        self.emulator = emulator
+        self.folder = folder
+        self.log = folder / "bot.log"
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SURVEY_"))}
+        self.env = {
+            **clean,
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": emulator.token,
+            "TELEGRAM_BASE_URL": emulator.base_url,
+            "SURVEY_DB": str(folder / "survey.db"),
+            "SURVEY_LEADERS": str(LEADER_ID),
+        }
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        """Start `python -m bot`."""
+        with self.log.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", cwd=self.folder, env=self.env, stdout=log, stderr=log
+            )
+
+    async def signal(self, number: int) -> int:
+        """Send a signal and return the exit code."""
+        assert self.process is not None
+        self.process.send_signal(number)
+        await asyncio.sleep(0.2)
+        await self.emulator.interrupt_polling()  # end the long poll instead of waiting it out
+        code = await asyncio.wait_for(self.process.wait(), 30)
+        self.process = None
+        return code
+
+
+@pytest.fixture
+async def bot_process(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    process = BotProcess(emulator, tmp_path)
+    await process.start()
+    yield process
+    if process.process is not None:
+        await process.signal(signal.SIGKILL)

@@ -1,0 +1,126 @@
+"""Screens of the Annex 1 score sheet: one item per step with running subtotals, then a review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from bot import texts
+from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowScore
+from bot.screens import Button, Screen
+from bot.texts import Texts
+from conversations.annex1 import ScoreForm
+from conversations.engine import Back, Choose, Draft, Revise, Survey
+from conversations.scoring import points, score
+from storage.models import ScoreSheet
+
+_POINTS_PER_ROW = 5
+_REVISE_PER_ROW = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreView:
+    """Draws one unit's score sheet in one language."""
+
+    t: Texts
+    form: ScoreForm
+    engine: Survey
+    unit: str
+    window_id: int
+
+    def step(self, draft: Draft) -> Screen:
+        """Return the screen for the draft's item, or the review once every item is passed."""
+        question = self.engine.current_question(draft)
+        if question is None:
+            return self.review(draft)
+        t, item = self.t, self.form.items[draft.step]
+        result = score(self.form, draft)
+        section = self.form.section_of(item.id)
+        subtotal = next(s for s in result.sections if s.section.id == section.id)
+        progress = t.SCORE_PROGRESS.format(step=draft.step + 1, total=len(self.form.items))
+        text = "\n".join(
+            [
+                f"<b>{texts.unit(self.unit)}</b> · {t.SCORE_BRAND}　{progress}",
+                "",
+                t.SCORE_SUBTOTAL.format(
+                    section=escape(section.title),
+                    points=subtotal.points,
+                    max=section.max_points,
+                    total=result.total,
+                ),
+                t.SCORE_ITEM.format(prompt=escape(question.prompt), max=item.max_points),
+                "",
+                t.SCORE_PICK,
+            ]
+        )
+        given = points(draft.answers, item.id)
+        buttons = [
+            Button(
+                f"● {p}" if p == given else str(p), ScorePress(self.window_id, Choose(draft.step, f"p{p}"))
+            )
+            for p in range(item.max_points + 1)
+        ]
+        rows = [tuple(buttons[i : i + _POINTS_PER_ROW]) for i in range(0, len(buttons), _POINTS_PER_ROW)]
+        if draft.step > 0:
+            rows.append((Button(t.BACK, ScorePress(self.window_id, Back(draft.step))),))
+        return Screen(text, tuple(rows))
+
+    def lines(self, draft: Draft) -> list[str]:
+        """Return each section's subtotal with its items' points, then the total and grade."""
+        t, result = self.t, score(self.form, draft)
+        lines = []
+        for section_score in result.sections:
+            section = section_score.section
+            lines.append(
+                t.SCORE_SECTION_LINE.format(
+                    title=escape(section.title), points=section_score.points, max=section.max_points
+                )
+            )
+            for item in section.items:
+                given = points(draft.answers, item.id)
+                shown = "—" if given is None else given
+                lines.append(t.SCORE_ITEM_LINE.format(number=item.number, points=shown, max=item.max_points))
+        missing = sum(points(draft.answers, item.id) is None for item in self.form.items)
+        if result.grade is None:
+            lines.append(t.SCORE_TOTAL_OPEN.format(total=result.total, missing=missing))
+        else:
+            lines.append(t.SCORE_TOTAL.format(total=result.total, grade=result.grade))
+        return lines
+
+    def review(self, draft: Draft) -> Screen:
+        """Return the review: everything scored so far, a number per item to revise, and 定稿."""
+        t = self.t
+        text = "\n".join(
+            [t.SCORE_REVIEW.format(unit=texts.unit(self.unit)), t.SCORE_REVIEW_HINT, "", *self.lines(draft)]
+        )
+        numbers = [
+            Button(str(i + 1), ScorePress(self.window_id, Revise(i))) for i in range(len(self.form.items))
+        ]
+        rows = [tuple(numbers[i : i + _REVISE_PER_ROW]) for i in range(0, len(numbers), _REVISE_PER_ROW)]
+        rows.append(
+            (
+                Button(t.BACK, ScorePress(self.window_id, Back(draft.step))),
+                Button(t.SCORE_FINALISE, FinaliseScore(self.window_id)),
+            )
+        )
+        return Screen(text, tuple(rows))
+
+    def confirm(self, draft: Draft) -> Screen:
+        """Ask to confirm finalising; 取消 goes back to the review."""
+        result = score(self.form, draft)
+        text = self.t.SCORE_CONFIRM.format(unit=texts.unit(self.unit), total=result.total, grade=result.grade)
+        buttons = (
+            Button(self.t.SCORE_CONFIRM_BUTTON, ConfirmFinalise(self.window_id)),
+            Button(self.t.CANCEL_CLOSE_BUTTON, ShowScore(self.window_id)),
+        )
+        return Screen(text, (buttons,))
+
+    def final(self, sheet: ScoreSheet) -> Screen:
+        """Return the finalised sheet, read-only, with who finalised it and when."""
+        at = sheet.finalised_at.strftime("%Y-%m-%d %H:%M") if sheet.finalised_at else ""
+        header = [
+            self.t.SCORE_REVIEW.format(unit=texts.unit(self.unit)),
+            self.t.SCORE_FINALISED.format(at=at, name=texts.unit(sheet.finalised_name or "")),
+            "",
+        ]
+        return Screen("\n".join([*header, *self.lines(sheet.draft)]))

@@ -1,0 +1,263 @@
+"""Handlers for the group's work after the briefing: the score sheet, the unit report, the summary.
+
+The Annex 1 score sheet is the leader's own official record; the unit report joins it with the
+evaluation's results for the feedback meeting; admins get the county summary.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.access import Role
+from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowScore
+from bot.leader import command_argument, safe_filename, shorten
+from bot.replies import answer, reply, show
+from bot.score_screens import ScoreView
+from bot.services import Services
+from bot.tally_view import percent
+from bot.texts import Texts, texts_for
+from conversations.annex1 import ANNEX1
+from conversations.engine import Draft, Press, Survey
+from conversations.errors import StaleStep, SurveyError
+from conversations.scoring import score
+from reports.feedback import SummaryRow, UnitFeedback, summary_workbook, top_three, unit_workbook
+from storage.models import ScoreSheet, Window
+from storage.repository import SheetFinalised
+
+logger = logging.getLogger(__name__)
+
+ScoreAction = ScorePress | FinaliseScore | ShowScore | ConfirmFinalise
+SCORE_ENGINE = Survey(ANNEX1.as_questionnaire())
+
+
+def _finalised_label(sheet: ScoreSheet | None) -> str | None:
+    if sheet is None or sheet.finalised_at is None:
+        return None
+    return f"{sheet.finalised_at.strftime('%Y-%m-%d %H:%M')} {sheet.finalised_name or ''}".strip()
+
+
+class ScoringHandlers:
+    """/score, its buttons, /report and /summary."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.repository = services.repository
+
+    def _view(self, t: Texts, window: Window) -> ScoreView:
+        return ScoreView(t, ANNEX1, SCORE_ENGINE, window.unit, window.id)
+
+    async def _named_window(self, message: Message, t: Texts, user_id: int, role: Role) -> Window | None:
+        """Return the unit named after the command that the caller may see, or reply why not."""
+        unit = command_argument(message)
+        if not unit:
+            await message.reply_text(t.SCORE_USAGE)
+            return None
+        summaries = (
+            await self.repository.all_windows()
+            if role is Role.ADMIN
+            else await self.repository.windows_of(user_id)
+        )
+        named = [s.window for s in summaries if s.window.unit == unit]
+        if not named:
+            await message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
+            return None
+        return max(named, key=lambda w: w.id)  # the newest inspection of that unit
+
+    async def on_score(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle /score <unit>: walk the 25 items, or show the finalised sheet."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        t = texts_for(user.language_code)
+        if await self.services.access.role(user.id) < Role.LEADER:
+            await message.reply_text(t.NOT_A_LEADER)
+            return
+        window = await self._named_window(message, t, user.id, Role.LEADER)
+        if window is None:
+            return
+        sheet = await self.repository.score_sheet(window.id)
+        view = self._view(t, window)
+        if sheet is not None and sheet.finalised:
+            await reply(message, view.final(sheet))
+            return
+        draft = sheet.draft if sheet is not None else SCORE_ENGINE.start()
+        if sheet is None:
+            await self.repository.save_score(window.id, draft)
+        await reply(message, view.step(draft))
+
+    async def on_press(self, query: CallbackQuery, action: ScoreAction) -> None:
+        """Handle a press on a score sheet: only the unit's own leader may score."""
+        t = texts_for(query.from_user.language_code)
+        window = await self.repository.window(action.window_id)
+        role = await self.services.access.role(query.from_user.id)
+        if window is None or role < Role.LEADER or window.leader_id != query.from_user.id:
+            await answer(query, t.SCORE_NOT_YOURS, alert=True)
+            return
+        view = self._view(t, window)
+        sheet = await self.repository.score_sheet(window.id)
+        if sheet is None:
+            await answer(query, t.ANSWER_STALE)
+            return
+        if sheet.finalised:
+            await answer(query, t.SCORE_ALREADY_FINAL, alert=True)
+            await show(query, view.final(sheet))
+            return
+        missing = len(ANNEX1.items) - sum(s.scored_items for s in score(ANNEX1, sheet.draft).sections)
+        match action:
+            case ScorePress(press=press):
+                await self._apply(query, view, sheet.draft, press)
+            case ShowScore():
+                await answer(query)
+                await show(query, view.step(sheet.draft))
+            case FinaliseScore() if missing:
+                await answer(query, t.SCORE_INCOMPLETE.format(missing=missing), alert=True)
+            case FinaliseScore():
+                await answer(query)
+                await show(query, view.confirm(sheet.draft))
+            case ConfirmFinalise() if missing:
+                await answer(query, t.SCORE_INCOMPLETE.format(missing=missing), alert=True)
+            case ConfirmFinalise():
+                await self.repository.finalise_score(window.id, query.from_user.id, query.from_user.full_name)
+                logger.info("A score sheet was finalised (window %d)", window.id)
+                final = await self.repository.score_sheet(window.id)
+                assert final is not None  # noqa: S101 - just written
+                await answer(query)
+                await show(query, view.final(final))
+
+    async def _apply(self, query: CallbackQuery, view: ScoreView, draft: Draft, press: Press) -> None:
+        t = view.t
+        try:
+            updated = SCORE_ENGINE.apply(draft, press)
+            await self.repository.save_score(view.window_id, updated)
+        except StaleStep:
+            await answer(query, t.ANSWER_STALE)
+            await show(query, view.step(draft))
+            return
+        except SheetFinalised:
+            await answer(query, t.SCORE_ALREADY_FINAL, alert=True)
+            return
+        except SurveyError:
+            await answer(query, t.ANSWER_UNKNOWN)
+            return
+        await answer(query)
+        await show(query, view.step(updated))
+
+    async def on_report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle /report <unit>: score and grade with the evaluation's results, and a workbook."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        t = texts_for(user.language_code)
+        role = await self.services.access.role(user.id)
+        if role < Role.LEADER:
+            await message.reply_text(t.NOT_A_LEADER)
+            return
+        window = await self._named_window(message, t, user.id, role)
+        if window is None:
+            return
+        feedback = await self._feedback(window)
+        await message.reply_text(report_text(t, feedback))
+        await message.reply_document(
+            unit_workbook(feedback), filename=f"检查考核结果_{safe_filename(window.unit)}.xlsx"
+        )
+
+    async def _feedback(self, window: Window) -> UnitFeedback:
+        sheet = await self.repository.score_sheet(window.id)
+        return UnitFeedback(
+            unit=window.unit,
+            leader=window.leader_name or str(window.leader_id),
+            form=ANNEX1,
+            sheet=sheet.draft if sheet else None,
+            finalised=_finalised_label(sheet),
+            tally=await self.services.results.tally(window),
+            is_open=window.is_open,
+        )
+
+    async def on_summary(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle /summary (admins): every unit with leader, ballots, rate, score and grade."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        t = texts_for(user.language_code)
+        if await self.services.access.role(user.id) is not Role.ADMIN:
+            await message.reply_text(t.NOT_AN_ADMIN)
+            return
+        rows = []
+        for summary in await self.repository.all_windows():
+            window = summary.window
+            sheet = await self.repository.score_sheet(window.id)
+            result = score(ANNEX1, sheet.draft) if sheet is not None and sheet.finalised else None
+            tally = await self.services.results.tally(window)
+            rows.append(
+                SummaryRow(
+                    unit=window.unit,
+                    leader=window.leader_name or str(window.leader_id),
+                    is_open=window.is_open,
+                    ballots=summary.ballots,
+                    favourable_rate=tally.favourable_rate,
+                    total=result.total if result else None,
+                    grade=result.grade if result else None,
+                )
+            )
+        await message.reply_text(summary_text(t, rows))
+        await message.reply_document(
+            summary_workbook(rows), filename="全县检查考核汇总.xlsx", caption=t.SUMMARY_CAPTION
+        )
+
+
+def report_text(t: Texts, feedback: UnitFeedback) -> str:
+    """Return the unit report message."""
+    lines = [t.REPORT_TITLE.format(unit=texts.unit(feedback.unit)), ""]
+    if feedback.sheet is None:
+        lines.append(t.REPORT_SCORE_NONE.format(unit=texts.unit(feedback.unit)))
+    else:
+        result = score(feedback.form, feedback.sheet)
+        if result.grade is None:
+            missing = len(feedback.form.items) - sum(s.scored_items for s in result.sections)
+            lines.append(t.REPORT_SCORE_DRAFT.format(total=result.total, missing=missing))
+        else:
+            state = "" if feedback.finalised else t.REPORT_SCORE_STATE_DRAFT
+            lines.append(t.REPORT_SCORE.format(total=result.total, grade=result.grade, state=state))
+        lines += [f"  {s.section.title}：{s.points}/{s.section.max_points}" for s in result.sections]
+    tally = feedback.tally
+    state = t.REPORT_SURVEY_OPEN if feedback.is_open else ""
+    lines += [
+        "",
+        t.REPORT_SURVEY.format(received=tally.received, rate=percent(tally.favourable_rate), state=state),
+    ]
+    if tally.counted:
+        for question_id, template in (("improve", t.REPORT_TOP_IMPROVE), ("risks", t.REPORT_TOP_RISKS)):
+            top = top_three(tally.question(question_id).counts)
+            lines.append(
+                template.format(items="；".join(f"{c.option.label}（{c.count}）" for c in top) or "—")
+            )
+    else:
+        lines.append(t.TALLY_HIDDEN.format(min_group=tally.min_group))
+    if feedback.is_open:
+        lines.append(t.REPORT_SUGGESTIONS_LATER)
+    else:
+        lines.append(t.REPORT_SUGGESTIONS.format(count=len(tally.suggestions)))
+    return "\n".join(lines)
+
+
+def summary_text(t: Texts, rows: list[SummaryRow]) -> str:
+    """Return the county summary message (the workbook holds the sortable table)."""
+    lines = [t.SUMMARY_TITLE.format(count=len(rows)), ""]
+    for row in rows[:60]:  # the workbook has them all; a message stays readable
+        scored = f"{row.total}/100 {row.grade}" if row.total is not None else t.SUMMARY_NO_SCORE
+        lines.append(
+            t.SUMMARY_LINE.format(
+                unit=texts.unit(row.unit),
+                leader=texts.unit(row.leader),
+                ballots=row.ballots,
+                rate=percent(row.favourable_rate),
+                score=scored,
+            )
+        )
+    bands = {band: sum(1 for r in rows if r.grade == band) for band in ("优秀", "良好", "合格", "不合格")}
+    lines += ["", t.SUMMARY_BANDS.format(bands="，".join(f"{band} {n}" for band, n in bands.items()))]
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""From /open to a graded unit report in the bot alone, and the county summary for admins."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+
+from conversations.annex1 import ANNEX1
+from emulator import BotApiEmulator, BotMessage
+from emulator.people import Person
+from tests.e2e.conftest import RunningBot
+from tests.e2e.flows import complete, open_unit, varied_answers
+
+LOST = {"s3_1": 8, "s4_1a": 4, "s5_2": 2}  # 100 - 14 = 86, 良好
+
+
+async def scored_unit(emulator: BotApiEmulator, leader: Person) -> BotMessage:
+    """Open 县财政局, collect three ballots, and score all 25 items (86, 良好) without finalising."""
+    token = await open_unit(leader, "县财政局")
+    for number in range(3):
+        await complete(Person(emulator, 40 + number), token, varied_answers(number))
+    sheet = await leader.send("/score 县财政局")
+    assert sheet is not None
+    assert "第 1/25 项" in sheet.text
+    assert "（一）安排部署情况（14分）：本部分 0/14 分" in sheet.text
+    assert sheet.labels() == ["0", "1", "2", "3", "4"]
+    for item in ANNEX1.items:
+        await leader.press(sheet, str(item.max_points - LOST.get(item.id, 0)))
+    assert "合计：86/100　等级：良好" in sheet.text
+    assert "（三）廉政风险等级划分情况（12分）：4/12" in sheet.text
+    return sheet
+
+
+async def test_score_and_finalise_once(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person, other_leader: Person
+) -> None:
+    """The leader scores 25 items and finalises once; nobody can change it after, or score another's unit."""
+    sheet = await scored_unit(emulator, leader)
+    await leader.press(sheet, "定稿")
+    assert "确认定稿" in sheet.text
+    await leader.press(sheet, "确认定稿")
+    assert "由 组长 定稿" in sheet.text
+    assert not sheet.buttons
+    again = await leader.send("/score 县财政局")
+    assert again is not None
+    assert "定稿" in again.text
+    assert not again.buttons
+    late = await leader.press_data(sheet, "Sa:1:3:p0")
+    assert late["text"] == "此评分表已定稿，不能再修改。"
+    assert "86/100" in sheet.text
+
+    forged = await other_leader.press_data(sheet, "ss:1")
+    assert forged["text"] == "只有开启该单位测评的组长可以评分。"
+    theirs = await other_leader.send("/score 县财政局")
+    assert theirs is not None
+    assert "没有找到" in theirs.text
+
+
+async def test_unit_report_and_county_summary(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person, other_leader: Person, admin: Person
+) -> None:
+    """/report joins the score and the evaluation; /summary (admins only) lists every unit."""
+    sheet = await scored_unit(emulator, leader)
+    await leader.press(sheet, "定稿")
+    await leader.press(sheet, "确认定稿")
+    report = await leader.send("/report 县财政局")
+    assert report is not None
+    assert "检查评分：86/100，等级 良好" in report.text
+    assert "收到答卷 3 份" in report.text
+    assert "最需改进（前三）" in report.text
+    await emulator.wait_for(lambda: bool(leader.last.document))
+    workbook = openpyxl.load_workbook(io.BytesIO(leader.last.document or b""))
+    assert workbook.sheetnames == ["单位报告"]  # still open: no suggestions yet
+    values = [row[:3] for row in workbook["单位报告"].iter_rows(values_only=True)]
+    assert ("合计", 86, 100) in values
+    assert ("等级", "良好", None) in values
+
+    await open_unit(other_leader, "县审计局")
+    summary = await admin.send("/summary")
+    assert summary is not None
+    assert "全县检查考核汇总" in summary.text
+    assert "县财政局｜组长｜3 份" in summary.text
+    assert "86/100 良好" in summary.text
+    assert "县审计局｜另一组长｜0 份｜满意率 —｜未评分" in summary.text
+    assert "良好 1" in summary.text
+    await emulator.wait_for(lambda: bool(admin.last.document))
+    data = admin.last.document or b""
+    assert b"autoFilter" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    table = list(openpyxl.load_workbook(io.BytesIO(data))["全县汇总"].iter_rows(values_only=True))
+    assert table[0] == ("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")
+    assert table[1][:4] == ("县财政局", "组长", "进行中", 3) or table[2][:4] == (
+        "县财政局",
+        "组长",
+        "进行中",
+        3,
+    )
+    refused = await leader.send("/summary")
+    assert refused is not None
+    assert refused.text == "此命令仅供县廉效办管理员使用。"

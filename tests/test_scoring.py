@@ -1,0 +1,184 @@
+"""The Annex 1 score sheet: the form as data, caps, totals, grade bands, revising and finalising."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.scoring import SCORE_ENGINE, report_text
+from bot.texts import ZH
+from conversations.annex1 import ANNEX1, ScoreItem, ScoreSection, grade
+from conversations.annex2 import ANNEX2
+from conversations.engine import Back, Ballot, Choose, Draft, Revise
+from conversations.errors import StaleStep, UnknownOption
+from conversations.scoring import score
+from conversations.tally import compute_tally
+from reports.feedback import UnitFeedback
+from storage.repository import Repository, SheetFinalised
+
+
+def full_marks_but(lost: dict[str, int]) -> Draft:
+    """Return a sheet on its review with every item at its maximum minus the points in `lost`."""
+    draft = SCORE_ENGINE.start()
+    for item in ANNEX1.items:
+        draft = SCORE_ENGINE.apply(draft, Choose(draft.step, f"p{item.max_points - lost.get(item.id, 0)}"))
+    return draft
+
+
+def test_annex1_has_25_items_in_5_sections_adding_up_to_100() -> None:
+    """14 + 16 + 12 + 38 + 20 = 100, each section the sum of its items."""
+    assert len(ANNEX1.items) == 25
+    assert [s.max_points for s in ANNEX1.sections] == [14, 16, 12, 38, 20]
+    assert sum(i.max_points for i in ANNEX1.items) == 100
+
+
+def test_a_section_whose_items_do_not_add_up_is_refused() -> None:
+    """The definition is validated: a wrong maximum does not load."""
+    with pytest.raises(ValidationError, match="add up"):
+        ScoreSection(
+            id="x",
+            title="（一）",
+            max_points=14,
+            items=(ScoreItem(id="a", number="1", text="t", max_points=4),),
+        )
+
+
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (0, "不合格"),
+        (59, "不合格"),
+        (60, "合格"),
+        (79, "合格"),
+        (80, "良好"),
+        (89, "良好"),
+        (90, "优秀"),
+        (100, "优秀"),
+    ],
+)
+def test_grade_bands_as_the_notice_states(total: int, band: str) -> None:
+    """Lower bounds inclusive: 90 is 优秀, 80 is 良好, 60 is 合格."""
+    assert grade(total) == band
+
+
+@pytest.mark.parametrize("total", [-1, 101])
+def test_totals_outside_0_to_100_are_refused(total: int) -> None:
+    """No sheet can add up to that."""
+    with pytest.raises(ValueError, match="outside"):
+        grade(total)
+
+
+def test_points_are_capped_by_the_item() -> None:
+    """An item worth 2 offers 0, 1, 2 only; a forged 3 is refused."""
+    assert [o.id for o in SCORE_ENGINE.questionnaire.questions[1].options] == ["p0", "p1", "p2"]
+    draft = SCORE_ENGINE.apply(SCORE_ENGINE.start(), Choose(0, "p4"))
+    with pytest.raises(UnknownOption):
+        SCORE_ENGINE.apply(draft, Choose(1, "p3"))
+
+
+_FAIL_LINE = {"s1_1": 4, "s2_1": 4, "s3_1": 8, "s4_1a": 5, "s4_2a": 5, "s4_2b": 5, "s5_2": 5, "s2_2": 4}
+WHOLE_SHEETS = [
+    ({}, 100, "优秀"),
+    ({"s4_1a": 5, "s4_2a": 5}, 90, "优秀"),
+    ({"s3_1": 8, "s4_1a": 3}, 89, "良好"),
+    ({"s4_1a": 5, "s4_2b": 5, "s5_2": 5, "s3_1": 5}, 80, "良好"),
+    ({"s4_1a": 5, "s4_2b": 5, "s5_2": 5, "s3_1": 6}, 79, "合格"),
+    (_FAIL_LINE, 60, "合格"),
+    ({**_FAIL_LINE, "s1_2": 1}, 59, "不合格"),
+]
+
+
+@pytest.mark.parametrize(("lost", "total", "band"), WHOLE_SHEETS)
+def test_totals_and_bands_of_whole_sheets(lost: dict[str, int], total: int, band: str) -> None:
+    """The total is the sum of the sections; the band follows it."""
+    result = score(ANNEX1, full_marks_but(lost))
+    assert result.complete
+    assert result.total == total
+    assert result.grade == band
+    assert sum(s.points for s in result.sections) == total
+
+
+def test_subtotals_while_scoring_and_revising_from_the_review() -> None:
+    """Partway: subtotals so far and no grade; a revised item changes the total."""
+    draft = SCORE_ENGINE.start()
+    for points in (4, 1, 3):
+        draft = SCORE_ENGINE.apply(draft, Choose(draft.step, f"p{points}"))
+    partial = score(ANNEX1, draft)
+    assert partial.sections[0].points == 8
+    assert partial.sections[0].scored_items == 3
+    assert partial.grade is None
+    draft = SCORE_ENGINE.apply(draft, Back(3))
+    assert draft.step == 2
+    full = full_marks_but({})
+    revised = SCORE_ENGINE.apply(SCORE_ENGINE.apply(full, Revise(0)), Choose(0, "p0"))
+    assert revised.step == SCORE_ENGINE.review_step
+    assert score(ANNEX1, revised).total == 96
+    with pytest.raises(StaleStep):
+        SCORE_ENGINE.apply(revised, Choose(0, "p1"))
+
+
+async def test_a_sheet_resumes_and_cannot_change_once_finalised(tmp_path: Path) -> None:
+    """Saved after every press, revised until finalised; finalising records who and when, once."""
+    async with Repository(tmp_path / "survey.db") as repository:
+        window, _ = await repository.open_window(1, "县财政局", min_group=3)
+        assert await repository.score_sheet(window.id) is None
+        await repository.save_score(window.id, full_marks_but({"s1_1": 1}))
+        await repository.save_score(window.id, full_marks_but({}))
+    async with Repository(tmp_path / "survey.db") as repository:
+        sheet = await repository.score_sheet(window.id)
+        assert sheet is not None
+        assert score(ANNEX1, sheet.draft).total == 100
+        assert not sheet.finalised
+        assert await repository.finalise_score(window.id, 7, "张组长")
+        assert not await repository.finalise_score(window.id, 8, "别人")
+        with pytest.raises(SheetFinalised):
+            await repository.save_score(window.id, full_marks_but({"s1_1": 4}))
+        final = await repository.score_sheet(window.id)
+        assert final is not None
+        assert final.finalised
+        assert (final.finalised_by, final.finalised_name) == (7, "张组长")
+        assert score(ANNEX1, final.draft).total == 100
+
+
+def test_the_unit_report_against_a_hand_computed_example() -> None:
+    """Score 86 (良好) with six ballots: rate, top three and suggestions as computed by hand.
+
+    Six ballots: five choose the first (favourable) option of every rated item, one the last
+    (unfavourable): favourable rate 60 / 72 = 83.3 %. 四: a ×6, b ×4, c ×1 → a（6）；b（4）；c（1）.
+    五: e ×5, d ×2 → e（5）；d（2）.
+    """
+    good = {q.id: (q.options[0].id,) for q in ANNEX2.questions if q.rated}
+    bad = {q.id: (q.options[-1].id,) for q in ANNEX2.questions if q.rated}
+    ballots = [
+        Ballot(
+            answers={**good, "category": ("leader",), "improve": ("a", "b"), "risks": ("e",)},
+            suggestion="多公开",
+        )
+        for _ in range(4)
+    ]
+    ballots.append(
+        Ballot(answers={**good, "category": ("served",), "improve": ("a", "c"), "risks": ("d", "e")})
+    )
+    ballots.append(Ballot(answers={**bad, "category": ("served",), "improve": ("a",), "risks": ("d",)}))
+    tally = compute_tally(ANNEX2, ballots, min_group=3)
+    feedback = UnitFeedback(
+        unit="县财政局",
+        leader="张组长",
+        form=ANNEX1,
+        sheet=full_marks_but({"s3_1": 8, "s4_1a": 4, "s5_2": 2}),
+        finalised="2026-11-26 10:00 张组长",
+        tally=tally,
+        is_open=False,
+    )
+    text = report_text(ZH, feedback)
+    assert "检查评分：<b>86</b>/100，等级 <b>良好</b>" in text
+    assert "（三）廉政风险等级划分情况（12分）：4/12" in text
+    assert "收到答卷 6 份，满意率 <b>83.3%</b>" in text
+    assert (
+        "最需改进（前三）：领导班子重大决策制度执行需改进完善（6）；选人用人办法需改进完善（4）；重大项目确定和实施需加强和完善防控措施（1）"
+        in text
+    )
+    assert "最突出风险（前三）：内部管理权潜在风险大（5）；现场处决权风险大（2）" in text
+    assert "意见建议：4 条" in text
