@@ -5,18 +5,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings, StorageSettings
 from storage.backup import BackupFailed, backup
-from storage.repository import DatabaseRefused
+from storage.repository import DatabaseRefused, Repository
 
 BOTFATHER_HELP = (
     "No bot token: TELEGRAM_BOT_TOKEN is not set. Talk to @BotFather in Telegram "
@@ -77,6 +78,9 @@ def run_bot() -> int:
         return 2
     configure_logging()
     try:
+        # Check (create, migrate) the database before talking to Telegram: a wrong file is
+        # refused at once, whatever the network.
+        asyncio.run(_check_database(settings))
         application = build_application(settings)
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
@@ -85,7 +89,15 @@ def run_bot() -> int:
     except DatabaseRefused as error:
         print(f"Refusing to start: {error}", file=sys.stderr)
         return 2
+    except NetworkError as error:
+        print(f"Cannot reach the Bot API at {settings.telegram_base_url}: {error}", file=sys.stderr)
+        return 1
     return 0
+
+
+async def _check_database(settings: Settings) -> None:
+    async with Repository(settings.survey_db):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:

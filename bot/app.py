@@ -47,6 +47,8 @@ from conversations.engine import Survey
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.EDITED_MESSAGE]
+PACE_PER_SECOND = 25  # sends and edits per second over all chats, under Telegram's ~30
+BURST = 5
 
 
 class Router:
@@ -206,10 +208,14 @@ def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[t
         .post_shutdown(post_shutdown)
     )
     # The rate limiter queues sends and edits within Telegram's flood limits and retries 429s.
+    # Bursts of 5 refilled at 25 a second, so no one-second window holds more than 30: the
+    # library's default bucket of 30 a second lets a burst of 30 follow a second of 30, which a
+    # strict 30-per-second budget answers with 429s.
+    limiter = AIORateLimiter(
+        overall_max_rate=BURST, overall_time_period=BURST / PACE_PER_SECOND, max_retries=5
+    )
     application: Application = (  # type: ignore[type-arg]
-        builder.rate_limiter(AIORateLimiter(max_retries=3)).build()
-        if settings.survey_rate_limiter
-        else builder.build()
+        builder.rate_limiter(limiter).build() if settings.survey_rate_limiter else builder.build()
     )
     register_handlers(application, router)
     return application, services

@@ -37,7 +37,7 @@ from emulator.world import BotMessage
 
 ROOT = Path(__file__).resolve().parents[1]
 LEADER_ID = 1
-FIRST_PARTICIPANT = 100_000
+FIRST_PARTICIPANT = 734_019_001  # realistic nine-digit Telegram user ids
 FLOOR_PRESSES = 22  # about what one participant presses in the survey
 FINAL_DOCUMENTS = 2  # the workbook and the CSV close the leader's final report
 

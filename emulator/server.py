@@ -123,6 +123,8 @@ class BotApiEmulator:
             queued = self.failures.get(method)
             if queued:
                 failure = queued.pop(0)
+                if method == "answerCallbackQuery":  # a failed answer closes the query all the same
+                    self.world.open_queries.discard(str(params.get("callback_query_id")))
                 if failure is DROP:
                     call.error = failure
                     await self._record(call)

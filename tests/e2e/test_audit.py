@@ -49,7 +49,7 @@ async def test_nothing_stored_logged_or_exported_links_a_ballot_to_a_person(tmp_
 
     Participant.survey = recording  # type: ignore[method-assign]
     try:
-        options = parse(["--participants", str(PARTICIPANTS), "--think", "0-0.2", "--out", str(tmp_path)])
+        options = parse(["--participants", str(PARTICIPANTS), "--think", "0-0.05", "--out", str(tmp_path)])
         await main_async(options)
     finally:
         Participant.survey = original  # type: ignore[method-assign]
