@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.EDITED_MESSAGE]
 PACE_PER_SECOND = 25  # sends and edits per second over all chats, under Telegram's ~30
 BURST = 5
+CONCURRENT_UPDATES = 1024
 
 
 class Router:
@@ -203,7 +204,9 @@ def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[t
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        .concurrent_updates(True)  # noqa: FBT003 - the builder's own API
+        # Enough handler slots that a press is answered at once even when edits queue behind
+        # the rate limiter (a 500-person burst): each waiting handler is a small coroutine.
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
