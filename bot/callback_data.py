@@ -26,96 +26,79 @@ _SCORE = "S"  # score-sheet presses: the survey's press encoding behind this pre
 
 
 @dataclass(frozen=True, slots=True)
-class BeginSurvey:
+class _OnWindow:
+    """An action on one survey window, named by its id."""
+
+    window_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BeginSurvey(_OnWindow):
     """The 开始 button under the welcome text."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class SurveyPress:
+class SurveyPress(_OnWindow):
     """A press on a survey step."""
 
-    window_id: int
     press: Press
 
 
 @dataclass(frozen=True, slots=True)
-class SubmitBallot:
+class SubmitBallot(_OnWindow):
     """The 提交 button on the review step."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class ShowTally:
+class ShowTally(_OnWindow):
     """A leader picks a unit to see (or refresh) its tally."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class AskClose:
+class AskClose(_OnWindow):
     """A leader picks a unit to close; the bot asks to confirm."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class ConfirmClose:
+class ConfirmClose(_OnWindow):
     """A leader confirms closing the window (确认关闭)."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class CancelClose:
+class CancelClose(_OnWindow):
     """A leader keeps the window open after all."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class SendChart:
+class SendChart(_OnWindow):
     """A leader picks a unit for its charts."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class SendExport:
+class SendExport(_OnWindow):
     """A leader picks a unit to export."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class ScorePress:
+class ScorePress(_OnWindow):
     """A press on a leader's Annex 1 score sheet (the same presses as the survey's)."""
 
-    window_id: int
     press: Press
 
 
 @dataclass(frozen=True, slots=True)
-class FinaliseScore:
+class FinaliseScore(_OnWindow):
     """定稿 on the score sheet's review: the bot asks to confirm."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class ShowScore:
+class ShowScore(_OnWindow):
     """Redraw the score sheet where it stands (取消 on the finalise question)."""
 
-    window_id: int
-
 
 @dataclass(frozen=True, slots=True)
-class ConfirmFinalise:
+class ConfirmFinalise(_OnWindow):
     """The leader confirms finalising the score sheet."""
-
-    window_id: int
 
 
 Action = (

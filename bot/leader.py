@@ -6,6 +6,7 @@ import logging
 import random
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import CallbackQuery, Message, Update
@@ -33,6 +34,13 @@ _SPACES = re.compile(r"\s+")
 _PICKER_LIMIT = 20
 
 LeaderAction = ShowTally | AskClose | ConfirmClose | CancelClose | SendChart | SendExport
+PickedAction = ShowTally | AskClose | SendChart | SendExport  # what a command does to the unit it names
+_PROMPTS: dict[type[PickedAction], Callable[[Texts], str]] = {
+    ShowTally: lambda t: t.PICK_UNIT_TALLY,
+    AskClose: lambda t: t.PICK_UNIT_CLOSE,
+    SendChart: lambda t: t.PICK_UNIT_CHART,
+    SendExport: lambda t: t.PICK_UNIT_EXPORT,
+}
 
 
 def command_argument(message: Message) -> str:
@@ -129,41 +137,40 @@ class LeaderHandlers:
 
     async def on_tally(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /tally [unit]: post a live tally message, or buttons to pick a unit."""
-        caller = await self._caller(update)
-        if caller is None:
-            return
-        window = await self._pick(caller, only_open=False, prompt=caller.t.PICK_UNIT_TALLY, action=ShowTally)
-        if window is not None:
-            await self._post_live(caller.message, caller.t, window)
+        await self._command(update, ShowTally, only_open=False)
 
     async def on_close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /close [unit]: ask to confirm closing the unit's window."""
-        caller = await self._caller(update)
-        if caller is None:
-            return
-        window = await self._pick(caller, only_open=True, prompt=caller.t.PICK_UNIT_CLOSE, action=AskClose)
-        if window is not None:
-            await reply(caller.message, await self._confirm_screen(caller.t, window))
+        await self._command(update, AskClose, only_open=True)
 
     async def on_chart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /chart [unit]: the unit's bar charts as a picture."""
-        caller = await self._caller(update)
-        if caller is None:
-            return
-        window = await self._pick(caller, only_open=False, prompt=caller.t.PICK_UNIT_CHART, action=SendChart)
-        if window is not None:
-            await self._send_chart(caller.message, caller.t, window, await self.results.tally(window))
+        await self._command(update, SendChart, only_open=False)
 
     async def on_export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /export [unit]: the XLSX workbook and the CSV of the ballots."""
+        await self._command(update, SendExport, only_open=False)
+
+    async def _command(self, update: Update, kind: type[PickedAction], *, only_open: bool) -> None:
+        """Find the unit the command names (or offer buttons), then do what the command does."""
         caller = await self._caller(update)
         if caller is None:
             return
-        window = await self._pick(
-            caller, only_open=False, prompt=caller.t.PICK_UNIT_EXPORT, action=SendExport
-        )
+        prompt = _PROMPTS[kind](caller.t)
+        window = await self._pick(caller, only_open=only_open, prompt=prompt, action=kind)
         if window is not None:
-            await self._send_exports(caller.message, caller.t, await self.results.snapshot(window))
+            await self._perform(caller.message, caller.t, window, kind)
+
+    async def _perform(self, message: Message, t: Texts, window: Window, kind: type[PickedAction]) -> None:
+        """Do a command's work on a chosen unit (from the command or from a picker button)."""
+        if kind is ShowTally:
+            await self._post_live(message, t, window)
+        elif kind is AskClose:
+            await reply(message, await self._confirm_screen(t, window))
+        elif kind is SendChart:
+            await self._send_chart(message, t, window, await self.results.tally(window))
+        else:
+            await self._send_exports(message, t, await self.results.snapshot(window))
 
     async def on_units(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /units: the caller's units (an admin's: all, by leader) with status and ballots."""
@@ -208,14 +215,10 @@ class LeaderHandlers:
                 await show(query, Screen(t.CLOSE_KEPT.format(unit=texts.unit(window.unit))))
             case ConfirmClose():
                 await self._close(query, t, window)
-            case SendChart():
+            case SendChart() | SendExport():
                 await answer(query)
                 if message is not None:
-                    await self._send_chart(message, t, window, await self.results.tally(window))
-            case SendExport():
-                await answer(query)
-                if message is not None:
-                    await self._send_exports(message, t, await self.results.snapshot(window))
+                    await self._perform(message, t, window, type(action))
 
     async def tally_screen(self, t: Texts, window: Window) -> Screen:
         """Return the tally screen of a window; open windows get refresh and close buttons."""
@@ -317,7 +320,7 @@ class LeaderHandlers:
         *,
         only_open: bool,
         prompt: str,
-        action: type[ShowTally | AskClose | SendChart | SendExport],
+        action: type[PickedAction],
     ) -> Window | None:
         """Return the window the command means, or reply with what to do and return None."""
         t = caller.t
