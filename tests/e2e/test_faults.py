@@ -262,3 +262,25 @@ async def test_storage_refusal_is_logged_without_personal_data(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "The database refused the operation: attempt to write a readonly database" in logged
     assert "987654321" not in logged
+
+
+async def test_failed_answers_and_sends_do_not_strand_anyone(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """A 5xx on the answer, a dropped connection on a send: no crash, and the person carries on."""
+    token = await open_unit(leader, "县财政局")
+    person = Person(emulator, 21)
+    emulator.failures["sendMessage"] = [DROP]
+    first = await person.send(f"/start {token}")  # the welcome was lost; the apology got through
+    assert first is not None
+    assert "抱歉" in first.text
+    survey = await begin(person, token)
+    emulator.failures["answerCallbackQuery"] = [SERVER]
+    with pytest.raises(TimeoutError):
+        await person.press_data(survey, survey.button(survey.labels()[0]).callback_data or "", timeout=1.0)
+    await emulator.settle()
+    again = await person.press(survey, survey.labels()[0])  # the old button: saved already, so it redraws
+    assert again["text"] == "此按钮已失效，请在最新的测评消息中继续作答。"
+    assert "第 2/16 题" in survey.text
+    await person.press(survey, survey.labels()[0])
+    assert "第 3/16 题" in survey.text
