@@ -35,6 +35,7 @@ from bot.callback_data import (
 from bot.config import Settings
 from bot.flood import PressGate
 from bot.leader import LeaderHandlers
+from bot.limits import BURST, CONCURRENT_UPDATES, PACE_PER_SECOND
 from bot.menus import set_default_menu, set_menu
 from bot.participant import ParticipantHandlers
 from bot.replies import answer
@@ -47,9 +48,6 @@ from conversations.engine import Survey
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.EDITED_MESSAGE]
-PACE_PER_SECOND = 25  # sends and edits per second over all chats, under Telegram's ~30
-BURST = 5
-CONCURRENT_UPDATES = 1024
 
 
 class Router:
@@ -204,8 +202,6 @@ def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[t
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        # Enough handler slots that a press is answered at once even when edits queue behind
-        # the rate limiter (a 500-person burst): each waiting handler is a small coroutine.
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

@@ -22,6 +22,8 @@ from telegram.ext import (
     ContextTypes,
 )
 
+from bot.limits import CONCURRENT_UPDATES
+
 
 def _keyboard(number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(f"next {number}", callback_data=str(number))]])
@@ -45,7 +47,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def build_floor(token: str, base_url: str, *, rate_limiter: bool) -> Application:  # type: ignore[type-arg]
     """Build the minimal application, configured like the survey bot (concurrent updates)."""
-    builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(True)  # noqa: FBT003
+    builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(CONCURRENT_UPDATES)
     application: Application = (  # type: ignore[type-arg]
         builder.rate_limiter(AIORateLimiter(max_retries=3)).build() if rate_limiter else builder.build()
     )
