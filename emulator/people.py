@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 
@@ -9,6 +10,7 @@ from emulator.server import BotApiEmulator
 from emulator.world import JSON, BotMessage
 
 _chat_instances = itertools.count(1)
+REDRAW_WAIT = 0.5  # seconds a press waits for its redraw before settling without one
 
 
 class Person:
@@ -111,8 +113,14 @@ class Person:
                 "text": message.text,
             },
         }
+        edits, count = message.edits, len(self.messages)
         await self.emulator.push_query(body)
         answer = await self.emulator.answered(query_id, timeout)
         if settle:
+            # Most presses redraw the message; the redraw may trail the answer by a paced edit.
+            with contextlib.suppress(TimeoutError):
+                await self.emulator.wait_chat(
+                    self.user_id, lambda: message.edits > edits or len(self.messages) > count, REDRAW_WAIT
+                )
             await self.emulator.settle(quiet=0.03)
         return answer

@@ -162,7 +162,8 @@ async def test_close_sends_final_tally_and_refuses_latecomers(
     await leader.press(confirm, "确认关闭")
     assert "最终结果" in confirm.text
     assert shown_counts(confirm.text) == expected_counts(all_answers)
-    suggestions = leader.last
+    await emulator.wait_for(lambda: any("其它意见建议" in m.text for m in leader.messages))
+    suggestions = next(m for m in leader.messages if "其它意见建议" in m.text)
     assert "其它意见建议（2 条" in suggestions.text
     assert "建议0：加强<b>公开</b>" in suggestions.text  # shown literally, not as markup
     assert "建议2：加强<b>公开</b>" in suggestions.text
