@@ -34,6 +34,22 @@ def _backup(bot: BotProcess, target: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _crowd(
+    emulator: BotApiEmulator, token: str, *, seed: int, size: int, suggestions: bool = False
+) -> list[ResumingParticipant]:
+    """Return `size` participants with random planned answers (a suggestion from every third)."""
+    rng = random.Random(seed)  # noqa: S311 - test data
+    return [
+        ResumingParticipant(
+            Person(emulator, 10_000 * seed + n),
+            token,
+            random_answers(rng),
+            f"建议{n}" if suggestions and n % 3 == 0 else None,
+        )
+        for n in range(size)
+    ]
+
+
 def _rows(database: Path, sql: str) -> list[tuple[object, ...]]:
     with sqlite3.connect(database) as connection:
         return connection.execute(sql).fetchall()
@@ -43,14 +59,8 @@ async def test_sigkill_at_random_points_under_load_loses_and_doubles_nothing(
     bot_process: BotProcess, emulator: BotApiEmulator, leader: Person, tmp_path: Path
 ) -> None:
     """Six SIGKILLs mid-survey and mid-submit: every ballot is there exactly once, complete."""
-    token = await open_unit(leader, "县财政局")
-    rng = random.Random(5)  # noqa: S311 - test data
-    crowd = [
-        ResumingParticipant(
-            Person(emulator, 50_000 + n), token, random_answers(rng), f"建议{n}" if n % 3 == 0 else None
-        )
-        for n in range(15)
-    ]
+    rng = random.Random(5)  # noqa: S311 - test data (also the kill times)
+    crowd = _crowd(emulator, await open_unit(leader, "县财政局"), seed=5, size=15, suggestions=True)
     running = asyncio.gather(*(p.run() for p in crowd))
     for _ in range(KILLS):
         await asyncio.sleep(rng.uniform(0.3, 1.2))
@@ -75,11 +85,7 @@ async def test_sigterm_finishes_in_flight_work_and_closes_the_database(
     bot_process: BotProcess, emulator: BotApiEmulator, leader: Person, tmp_path: Path
 ) -> None:
     """SIGTERM while people answer: exit code 0, the log folded into the file, nothing torn."""
-    token = await open_unit(leader, "县财政局")
-    rng = random.Random(6)  # noqa: S311 - test data
-    crowd = [
-        ResumingParticipant(Person(emulator, 60_000 + n), token, random_answers(rng), None) for n in range(8)
-    ]
+    crowd = _crowd(emulator, await open_unit(leader, "县财政局"), seed=6, size=8)
     running = asyncio.gather(*(p.run() for p in crowd))
     await asyncio.sleep(1.5)
     assert await bot_process.signal(signal.SIGTERM) == 0
@@ -96,11 +102,7 @@ async def test_backup_while_running_is_a_consistent_restorable_copy(
     bot_process: BotProcess, emulator: BotApiEmulator, leader: Person, tmp_path: Path
 ) -> None:
     """`python -m bot backup FILE` copies the live database and key; the copy opens as a survey database."""
-    token = await open_unit(leader, "县财政局")
-    rng = random.Random(7)  # noqa: S311 - test data
-    crowd = [
-        ResumingParticipant(Person(emulator, 70_000 + n), token, random_answers(rng), None) for n in range(6)
-    ]
+    crowd = _crowd(emulator, await open_unit(leader, "县财政局"), seed=7, size=6)
     await asyncio.gather(*(p.run() for p in crowd))
     target = tmp_path / "copies" / "survey-backup.db"
     result = await asyncio.to_thread(_backup, bot_process, target)
