@@ -281,7 +281,7 @@ class LeaderHandlers:
             return
         state = t.STATE_OPEN if window.is_open else t.STATE_CLOSED
         # The chart speaks the form's language, Chinese, whatever the interface language.
-        title = f"{window.unit} 民主测评（{'进行中' if window.is_open else '最终结果'}）"
+        title = (t.CHART_TITLE_OPEN if window.is_open else t.CHART_TITLE_CLOSED).format(unit=window.unit)
         png = await self.results.chart(tally, title)
         if png is None:
             await message.reply_text(t.CHART_UNAVAILABLE)
@@ -299,9 +299,9 @@ class LeaderHandlers:
             state=state,
             suggestions="" if window.is_open else t.EXPORT_SUGGESTIONS,
         )
-        stem = f"民主测评_{safe_filename(window.unit)}"
-        await message.reply_document(exports.xlsx, filename=f"{stem}.xlsx", caption=caption)
-        await message.reply_document(exports.csv, filename=f"{stem}_答卷.csv")
+        unit = safe_filename(window.unit)
+        await message.reply_document(exports.xlsx, filename=t.EXPORT_FILE.format(unit=unit), caption=caption)
+        await message.reply_document(exports.csv, filename=t.EXPORT_CSV_FILE.format(unit=unit))
 
     async def _confirm_screen(self, t: Texts, window: Window) -> Screen:
         unit = texts.unit(window.unit)

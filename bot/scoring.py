@@ -7,6 +7,7 @@ evaluation's results for the feedback meeting; admins get the county summary.
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
@@ -20,7 +21,7 @@ from bot.score_screens import ScoreView
 from bot.services import Services
 from bot.tally_view import percent
 from bot.texts import Texts, texts_for
-from conversations.annex1 import ANNEX1
+from conversations.annex1 import ANNEX1, BANDS
 from conversations.engine import Draft, Press, Survey
 from conversations.errors import StaleStep, SurveyError
 from conversations.scoring import score
@@ -162,7 +163,7 @@ class ScoringHandlers:
         feedback = await self._feedback(window)
         await message.reply_text(report_text(t, feedback))
         await message.reply_document(
-            unit_workbook(feedback), filename=f"检查考核结果_{safe_filename(window.unit)}.xlsx"
+            unit_workbook(feedback), filename=t.REPORT_FILE.format(unit=safe_filename(window.unit))
         )
 
     async def _feedback(self, window: Window) -> UnitFeedback:
@@ -205,7 +206,7 @@ class ScoringHandlers:
             )
         await message.reply_text(summary_text(t, rows))
         await message.reply_document(
-            summary_workbook(rows), filename="全县检查考核汇总.xlsx", caption=t.SUMMARY_CAPTION
+            summary_workbook(rows), filename=t.SUMMARY_FILE, caption=t.SUMMARY_CAPTION
         )
 
 
@@ -222,7 +223,12 @@ def report_text(t: Texts, feedback: UnitFeedback) -> str:
         else:
             state = "" if feedback.finalised else t.REPORT_SCORE_STATE_DRAFT
             lines.append(t.REPORT_SCORE.format(total=result.total, grade=result.grade, state=state))
-        lines += [f"  {s.section.title}：{s.points}/{s.section.max_points}" for s in result.sections]
+        lines += [
+            t.REPORT_SECTION_SCORE.format(
+                title=escape(s.section.title), points=s.points, max=s.section.max_points
+            )
+            for s in result.sections
+        ]
     tally = feedback.tally
     state = t.REPORT_SURVEY_OPEN if feedback.is_open else ""
     lines += [
@@ -233,7 +239,12 @@ def report_text(t: Texts, feedback: UnitFeedback) -> str:
         for question_id, template in (("improve", t.REPORT_TOP_IMPROVE), ("risks", t.REPORT_TOP_RISKS)):
             top = top_three(tally.question(question_id).counts)
             lines.append(
-                template.format(items="；".join(f"{c.option.label}（{c.count}）" for c in top) or "—")
+                template.format(
+                    items=t.LIST_SEPARATOR.join(
+                        t.REPORT_TOP_ITEM.format(label=escape(c.option.label), count=c.count) for c in top
+                    )
+                    or "—"
+                )
             )
     else:
         lines.append(t.TALLY_HIDDEN.format(min_group=tally.min_group))
@@ -258,6 +269,8 @@ def summary_text(t: Texts, rows: list[SummaryRow]) -> str:
                 score=scored,
             )
         )
-    bands = {band: sum(1 for r in rows if r.grade == band) for band in ("优秀", "良好", "合格", "不合格")}
-    lines += ["", t.SUMMARY_BANDS.format(bands="，".join(f"{band} {n}" for band, n in bands.items()))]
+    counts = [
+        t.SUMMARY_BAND.format(band=band, count=sum(1 for r in rows if r.grade == band)) for _, band in BANDS
+    ]
+    lines += ["", t.SUMMARY_BANDS.format(bands=t.SUMMARY_BAND_SEPARATOR.join(counts))]
     return "\n".join(lines)

@@ -154,8 +154,8 @@ def answer_summary(t: Texts, survey: Survey, draft: Draft) -> list[str]:
             labels = [
                 option.label for option in question.options if option.id in draft.answers.get(question.id, ())
             ]
-            value = "；".join(escape(label) for label in labels) or t.REVIEW_NONE
-        lines.append(f"{index + 1}. {escape(question.prompt)}：{value}")
+            value = t.LIST_SEPARATOR.join(escape(label) for label in labels) or t.REVIEW_NONE
+        lines.append(t.REVIEW_LINE.format(number=index + 1, prompt=escape(question.prompt), value=value))
     return lines
 
 

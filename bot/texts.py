@@ -146,6 +146,20 @@ class Texts:
     REVOKE_CONFIGURED = "{id} 是在 SURVEY_LEADERS 中配置的组长，请修改配置后重启。"
     REVOKE_UNKNOWN = "{id} 不是经邀请加入的组长。"
 
+    # files and charts speak the form's language (Chinese) for every reader
+    CHART_TITLE_OPEN: ClassVar[str] = "{unit} 民主测评（进行中）"
+    CHART_TITLE_CLOSED: ClassVar[str] = "{unit} 民主测评（最终结果）"
+    EXPORT_FILE: ClassVar[str] = "民主测评_{unit}.xlsx"
+    EXPORT_CSV_FILE: ClassVar[str] = "民主测评_{unit}_答卷.csv"
+    REPORT_FILE: ClassVar[str] = "检查考核结果_{unit}.xlsx"
+    SUMMARY_FILE: ClassVar[str] = "全县检查考核汇总.xlsx"
+    LIST_SEPARATOR = "；"
+    REVIEW_LINE = "{number}. {prompt}：{value}"
+    REPORT_SECTION_SCORE = "  {title}：{points}/{max}"
+    REPORT_TOP_ITEM = "{label}（{count}）"
+    SUMMARY_BAND = "{band} {count}"
+    SUMMARY_BAND_SEPARATOR = "，"
+
     # the Annex 1 score sheet, the unit report and the county summary
     SCORE_BRAND = "检查评分（附件1）"
     SCORE_PROGRESS = "第 {step}/{total} 项"
@@ -373,6 +387,12 @@ class EnglishTexts(Texts):
     REVOKED = "{id} is no longer a leader. Units they opened are kept."
     REVOKE_CONFIGURED = "{id} is configured in SURVEY_LEADERS: change the configuration and restart."
     REVOKE_UNKNOWN = "{id} is not an invited leader."
+    LIST_SEPARATOR = "; "
+    REVIEW_LINE = "{number}. {prompt}: {value}"
+    REPORT_SECTION_SCORE = "  {title}: {points}/{max}"
+    REPORT_TOP_ITEM = "{label} ({count})"
+    SUMMARY_BAND = "{band} {count}"
+    SUMMARY_BAND_SEPARATOR = ", "
     SCORE_BRAND = "Score sheet (Annex 1)"
     SCORE_PROGRESS = "item {step}/{total}"
     SCORE_SUBTOTAL = "{section}: this section {points}/{max} · total {total}"
