@@ -41,10 +41,6 @@ class LiveTallies:
         await self.repository.add_live_view(view)
         self._last_edit[(view.chat_id, view.message_id)] = time.monotonic()
 
-    def edited(self, chat_id: int, message_id: int) -> None:
-        """Note an edit made elsewhere (the refresh button), so the interval counts from it."""
-        self._last_edit[(chat_id, message_id)] = time.monotonic()
-
     def ballot_added(self, window: Window, ballots: int) -> None:
         """Schedule an update when this ballot completes a batch; several batches coalesce."""
         if ballots % window.min_group == 0 and window.id not in self._pending:

@@ -43,9 +43,6 @@ class KeyedLocks:
                 del self._users[key]
                 del self._locks[key]
 
-    def __len__(self) -> int:
-        return len(self._locks)
-
 
 def load_secret(settings: Settings) -> bytes:
     """Return the participant-key secret: SURVEY_SECRET, else a key file made on first start."""

@@ -249,11 +249,6 @@ class Repository:
 
     # participants
 
-    async def has_participated(self, key: bytes) -> bool:
-        """Return True if this participant key has submitted a ballot."""
-        rows = await self._fetchall("SELECT 1 FROM participations WHERE key = ?", (key,))
-        return bool(rows)
-
     async def participant(self, key: bytes) -> tuple[bool, Draft | None]:
         """Return whether this key has submitted, and its draft: both in one query (every press)."""
         rows = await self._fetchall(

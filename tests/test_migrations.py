@@ -47,7 +47,7 @@ async def test_every_earlier_schema_migrates(tmp_path: Path, version: int) -> No
             assert window.min_group == 3
             stored = await repository.ballots(1)
             assert [b.ballot for b in stored] == [Ballot(answers={"category": ("leader",)})] * 2
-            assert await repository.has_participated(b"k" * 32)
+            assert (await repository.participant(b"k" * 32))[0]
             # and the migrated database takes new ballots, batched from where it stands
             count = await repository.submit(participant_key(b"s", 1, 99), 1, Ballot(answers={}))
             assert count == 3

@@ -70,7 +70,7 @@ async def test_submit_stores_once_and_drops_the_draft(repository: Repository) ->
     await repository.save_draft(key, window.id, Draft(step=16))
     await repository.submit(key, window.id, BALLOT)
     assert await repository.draft(key) is None
-    assert await repository.has_participated(key)
+    assert (await repository.participant(key))[0]
     assert [b.ballot for b in await repository.ballots(window.id)] == [BALLOT]
     with pytest.raises(AlreadySubmitted):
         await repository.submit(key, window.id, BALLOT)
