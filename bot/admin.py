@@ -13,10 +13,10 @@ from bot.access import Role
 from bot.menus import clear_menu, set_menu
 from bot.services import Services
 from bot.texts import Texts, texts_for
+from reports.localtime import day, stamp
 
 logger = logging.getLogger(__name__)
 
-INVITE_HOURS = 24
 _ID_DIGITS = 16
 
 
@@ -44,10 +44,11 @@ class AdminHandlers:
         if found is None:
             return
         message, admin_id, t = found
-        token, _expires = await self.repository.create_invite(admin_id)
+        token, expires = await self.repository.create_invite(admin_id)
         link = create_deep_linked_url(context.bot.username, token)
         logger.info("An admin created a leader invite")
-        await message.reply_text(t.INVITE_CREATED.format(hours=INVITE_HOURS, link=link))
+        expiry = stamp(expires, self.services.settings.survey_tz)
+        await message.reply_text(t.INVITE_CREATED.format(expires=expiry, link=link))
 
     async def on_leaders(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /leaders: configured and invited leaders."""
@@ -58,7 +59,7 @@ class AdminHandlers:
         lines = [t.LEADERS_TITLE]
         lines += [t.LEADER_CONFIGURED.format(id=i) for i in sorted(self.services.settings.survey_leaders)]
         for leader in await self.repository.leaders():
-            date = leader.added_at.strftime("%Y-%m-%d")
+            date = day(leader.added_at, self.services.settings.survey_tz)
             lines.append(t.LEADER_INVITED.format(name=texts.unit(leader.name), id=leader.user_id, date=date))
         if len(lines) == 1:
             lines.append(t.NO_LEADERS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -39,6 +40,8 @@ class Settings(StorageSettings):
     survey_live_interval: float = Field(default=10.0, ge=0, le=3600)
     # Queue sends and edits within Telegram's flood limits (off only for benchmarks).
     survey_rate_limiter: bool = True
+    # The zone every time a person reads is shown in (times are stored in UTC).
+    survey_tz: ZoneInfo = ZoneInfo("Asia/Shanghai")
 
     @field_validator("survey_leaders", "survey_admins", mode="before")
     @classmethod

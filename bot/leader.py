@@ -222,7 +222,7 @@ class LeaderHandlers:
 
     async def tally_screen(self, t: Texts, window: Window) -> Screen:
         """Return the tally screen of a window; open windows get refresh and close buttons."""
-        text = tally_text(t, window, await self.results.tally(window))
+        text = tally_text(t, window, await self.results.tally(window), self.services.settings.survey_tz)
         if not window.is_open:
             return Screen(text)
         buttons = (

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from conversations.engine import Ballot, Survey
 from conversations.tally import Tally, released, released_count, tally_from_counts
 from reports.charts import render_chart
 from reports.fonts import cjk_font
+from reports.localtime import DEFAULT_ZONE, now
 from reports.sheets import UnitReport, ballot_rows, ballots_csv, workbook
 from storage.models import Window
 from storage.repository import Repository
@@ -35,9 +36,10 @@ class Exports:
 class Results:
     """Build tallies, charts and exports from the repository, respecting batches and small cells."""
 
-    def __init__(self, repository: Repository, survey: Survey) -> None:
+    def __init__(self, repository: Repository, survey: Survey, zone: ZoneInfo = DEFAULT_ZONE) -> None:
         self.repository = repository
         self.questionnaire = survey.questionnaire
+        self.zone = zone
 
     async def tally(self, window: Window) -> Tally:
         """Return what may be shown of the window now, from the running counters."""
@@ -79,7 +81,10 @@ class Results:
             tally=snapshot.tally,
             ballots=snapshot.ballots,
             suggestions=suggestions,
-            exported_at=datetime.now(UTC),
+            opened_at=window.opened_at,
+            closed_at=window.closed_at,
+            exported_at=now(),
+            zone=self.zone,
         )
         xlsx = await asyncio.to_thread(workbook, report)
         header, rows = ballot_rows(self.questionnaire, snapshot.ballots, min_group=window.min_group)

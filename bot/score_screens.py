@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowScore
@@ -12,6 +13,7 @@ from bot.texts import Texts
 from conversations.annex1 import ScoreForm
 from conversations.engine import Back, Choose, Draft, Revise, Survey
 from conversations.scoring import points, score
+from reports.localtime import stamp
 from storage.models import ScoreSheet
 
 _POINTS_PER_ROW = 5
@@ -27,6 +29,7 @@ class ScoreView:
     engine: Survey
     unit: str
     window_id: int
+    zone: ZoneInfo
 
     def step(self, draft: Draft) -> Screen:
         """Return the screen for the draft's item, or the review once every item is passed."""
@@ -117,7 +120,7 @@ class ScoreView:
 
     def final(self, sheet: ScoreSheet) -> Screen:
         """Return the finalised sheet, read-only, with who finalised it and when."""
-        at = sheet.finalised_at.strftime("%Y-%m-%d %H:%M") if sheet.finalised_at else ""
+        at = stamp(sheet.finalised_at, self.zone) if sheet.finalised_at else ""
         header = [
             self.t.SCORE_REVIEW.format(unit=texts.unit(self.unit)),
             self.t.SCORE_FINALISED.format(at=at, name=texts.unit(sheet.finalised_name or "")),

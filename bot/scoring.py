@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
@@ -19,13 +20,14 @@ from bot.leader import command_argument, safe_filename, shorten
 from bot.replies import answer, reply, show
 from bot.score_screens import ScoreView
 from bot.services import Services
-from bot.tally_view import percent
-from bot.texts import Texts, texts_for
+from bot.tally_view import percent, window_times
+from bot.texts import ZH, Texts, texts_for
 from conversations.annex1 import ANNEX1, BANDS
 from conversations.engine import Draft, Press, Survey
 from conversations.errors import StaleStep, SurveyError
 from conversations.scoring import score
 from reports.feedback import SummaryRow, UnitFeedback, summary_workbook, top_three, unit_workbook
+from reports.localtime import now, stamp
 from storage.models import ScoreSheet, Window
 from storage.repository import SheetFinalised
 
@@ -35,10 +37,10 @@ ScoreAction = ScorePress | FinaliseScore | ShowScore | ConfirmFinalise
 SCORE_ENGINE = Survey(ANNEX1.as_questionnaire())
 
 
-def _finalised_label(sheet: ScoreSheet | None) -> str | None:
+def _finalised_label(sheet: ScoreSheet | None, zone: ZoneInfo) -> str | None:
     if sheet is None or sheet.finalised_at is None:
         return None
-    return f"{sheet.finalised_at.strftime('%Y-%m-%d %H:%M')} {sheet.finalised_name or ''}".strip()
+    return f"{stamp(sheet.finalised_at, zone)} {sheet.finalised_name or ''}".strip()
 
 
 class ScoringHandlers:
@@ -49,7 +51,7 @@ class ScoringHandlers:
         self.repository = services.repository
 
     def _view(self, t: Texts, window: Window) -> ScoreView:
-        return ScoreView(t, ANNEX1, SCORE_ENGINE, window.unit, window.id)
+        return ScoreView(t, ANNEX1, SCORE_ENGINE, window.unit, window.id, self.services.settings.survey_tz)
 
     async def _named_window(self, message: Message, t: Texts, user_id: int, role: Role) -> Window | None:
         """Return the unit named after the command that the caller may see, or reply why not."""
@@ -161,21 +163,25 @@ class ScoringHandlers:
         if window is None:
             return
         feedback = await self._feedback(window)
-        await message.reply_text(report_text(t, feedback))
+        times = window_times(t, window, self.services.settings.survey_tz)
+        await message.reply_text(report_text(t, feedback, times))
         await message.reply_document(
             unit_workbook(feedback), filename=t.REPORT_FILE.format(unit=safe_filename(window.unit))
         )
 
     async def _feedback(self, window: Window) -> UnitFeedback:
         sheet = await self.repository.score_sheet(window.id)
+        zone = self.services.settings.survey_tz
         return UnitFeedback(
             unit=window.unit,
             leader=window.leader_name or str(window.leader_id),
             form=ANNEX1,
             sheet=sheet.draft if sheet else None,
-            finalised=_finalised_label(sheet),
+            finalised=_finalised_label(sheet, zone),
             tally=await self.services.results.tally(window),
             is_open=window.is_open,
+            survey_times=window_times(ZH, window, zone),
+            made_at=stamp(now(), zone),
         )
 
     async def on_summary(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -210,9 +216,12 @@ class ScoringHandlers:
         )
 
 
-def report_text(t: Texts, feedback: UnitFeedback) -> str:
+def report_text(t: Texts, feedback: UnitFeedback, times: str = "") -> str:
     """Return the unit report message."""
-    lines = [t.REPORT_TITLE.format(unit=texts.unit(feedback.unit)), ""]
+    lines = [t.REPORT_TITLE.format(unit=texts.unit(feedback.unit))]
+    if times:
+        lines.append(times)
+    lines.append("")
     if feedback.sheet is None:
         lines.append(t.REPORT_SCORE_NONE.format(unit=texts.unit(feedback.unit)))
     else:

@@ -83,7 +83,7 @@ class Services:
             survey=survey,
             secret=load_secret(settings),
             access=Access(settings, repository),
-            results=Results(repository, survey),
+            results=Results(repository, survey, settings.survey_tz),
             live=LiveTallies(repository, settings.survey_live_interval),
         )
 

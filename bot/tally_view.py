@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from html import escape
+from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.texts import Texts
 from conversations.questionnaire import QuestionKind
 from conversations.tally import OptionCount, QuestionTally, Tally
+from reports.localtime import DEFAULT_ZONE, stamp
 from storage.models import Window
 
 MESSAGE_LIMIT = 4096
@@ -54,15 +56,23 @@ def _question_block(t: Texts, item: QuestionTally, ballots: int) -> list[str]:
     return lines
 
 
-def headline(t: Texts, window: Window, tally: Tally) -> list[str]:
-    """Return the title, the ballots received (against the headcount) and what is counted."""
+def window_times(t: Texts, window: Window, zone: ZoneInfo) -> str:
+    """Return when the window opened (and closed), in local time with its offset."""
+    opened = stamp(window.opened_at, zone)
+    if window.closed_at is None:
+        return t.WINDOW_OPENED_AT.format(opened=opened)
+    return t.WINDOW_CLOSED_AT.format(opened=opened, closed=stamp(window.closed_at, zone))
+
+
+def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZONE) -> list[str]:
+    """Return the title, the times, the ballots received (against the headcount) and what is counted."""
     title = t.TALLY_TITLE_OPEN if window.is_open else t.TALLY_TITLE_CLOSED
     received = (
         t.TALLY_RECEIVED_OF.format(ballots=tally.received, expected=window.expected)
         if window.expected
         else t.TALLY_RECEIVED.format(ballots=tally.received)
     )
-    lines = [title.format(unit=texts.unit(window.unit)), received]
+    lines = [title.format(unit=texts.unit(window.unit)), window_times(t, window, zone), received]
     if not tally.counted:
         lines.append(t.TALLY_HIDDEN.format(min_group=tally.min_group))
     elif tally.counted < tally.received:
@@ -85,9 +95,9 @@ def breakdown_line(t: Texts, tally: Tally) -> str:
     return t.TALLY_BY_CATEGORY + " " + " · ".join(cells)
 
 
-def tally_text(t: Texts, window: Window, tally: Tally) -> str:
+def tally_text(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZONE) -> str:
     """Return the tally message: headline, overall rate, categories, then every item."""
-    lines = headline(t, window, tally)
+    lines = headline(t, window, tally, zone)
     if not tally.counted:
         return "\n".join(lines)
     lines.append(t.TALLY_FAVOURABLE.format(rate=percent(tally.favourable_rate)))

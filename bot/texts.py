@@ -119,6 +119,8 @@ class Texts:
     # the tally
     TALLY_TITLE_OPEN = "<b>{unit}</b> 民主测评统计（进行中）"
     TALLY_TITLE_CLOSED = "<b>{unit}</b> 民主测评统计（最终结果）"
+    WINDOW_OPENED_AT = "开始时间：{opened}"
+    WINDOW_CLOSED_AT = "开始时间：{opened}　结束时间：{closed}"
     TALLY_RECEIVED = "已收到答卷：<b>{ballots}</b> 份"
     TALLY_RECEIVED_OF = "已收到答卷：<b>{ballots}/{expected}</b> 份"
     TALLY_BATCHED = "以下统计含前 {counted} 份答卷（每满 {min_group} 份更新一次，结束后显示全部）。"
@@ -133,7 +135,7 @@ class Texts:
 
     # admins
     INVITE_CREATED = (
-        "组长邀请链接（仅限一人使用，{hours} 小时内有效）：\n{link}\n\n打开此链接的人将成为检查考核组组长。"
+        "组长邀请链接（仅限一人使用，{expires} 前有效）：\n{link}\n\n打开此链接的人将成为检查考核组组长。"
     )
     INVITE_ACCEPTED = "您已成为检查考核组组长。\n\n"
     INVITE_SPENT = "此邀请链接已被使用或已过期，请向县廉效办索取新链接。"
@@ -360,6 +362,8 @@ class EnglishTexts(Texts):
     STATE_CLOSED = "final"
     TALLY_TITLE_OPEN = "<b>{unit}</b> tally (open)"
     TALLY_TITLE_CLOSED = "<b>{unit}</b> tally (final)"
+    WINDOW_OPENED_AT = "Opened {opened}"
+    WINDOW_CLOSED_AT = "Opened {opened}, closed {closed}"
     TALLY_RECEIVED = "Ballots received: <b>{ballots}</b>"
     TALLY_RECEIVED_OF = "Ballots received: <b>{ballots}/{expected}</b>"
     TALLY_BATCHED = (
@@ -374,7 +378,7 @@ class EnglishTexts(Texts):
     SUGGESTIONS_TITLE = "<b>{unit}</b> suggestions ({count}, in random order)"
     NO_SUGGESTIONS = "(none)"
     INVITE_CREATED = (
-        "Leader invite (one person, valid for {hours} hours):\n{link}\n\n"
+        "Leader invite (one person, valid until {expires}):\n{link}\n\n"
         "Whoever opens it becomes an inspection group leader."
     )
     INVITE_ACCEPTED = "You are now an inspection group leader.\n\n"

@@ -33,6 +33,8 @@ class UnitFeedback:
     finalised: str | None  # "2026-11-26 10:00 张三", or None for a draft
     tally: Tally
     is_open: bool
+    survey_times: str = ""  # when the evaluation opened (and closed), in local time
+    made_at: str = ""  # when this report was made, in local time
 
 
 def unit_workbook(feedback: UnitFeedback) -> bytes:
@@ -57,6 +59,10 @@ def unit_workbook(feedback: UnitFeedback) -> bytes:
 
     put(f"{feedback.unit} 检查考核结果", style=bold)
     put("组长", feedback.leader)
+    if feedback.survey_times:
+        put("民主测评时间", feedback.survey_times)
+    if feedback.made_at:
+        put("报告生成时间", feedback.made_at)
     put("附件1 检查评分", "得分", "满分", style=bold)
     draft = feedback.sheet or Draft()
     result = score(feedback.form, draft)

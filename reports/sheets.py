@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
@@ -16,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 from conversations.engine import Ballot
 from conversations.questionnaire import Polarity, QuestionKind, Questionnaire
 from conversations.tally import Tally
+from reports.localtime import stamp
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _POLARITY = {Polarity.FAVOURABLE: "满意", Polarity.NEUTRAL: "中性", Polarity.UNFAVOURABLE: "不满意"}
@@ -90,7 +92,10 @@ class UnitReport:
     tally: Tally
     ballots: Sequence[Ballot]
     suggestions: Sequence[str] | None  # None while open: suggestions are shown only after close
+    opened_at: datetime
+    closed_at: datetime | None
     exported_at: datetime
+    zone: ZoneInfo  # SURVEY_TZ: every time is written as the county reads its clocks
 
 
 def workbook(report: UnitReport) -> bytes:
@@ -134,7 +139,10 @@ def _summary(
     sheet.write("统计答卷", tally.counted)
     rate = tally.favourable_rate
     sheet.write("民主测评满意率", f"{100 * rate:.1f}%" if rate is not None else "—")
-    sheet.write("导出时间", report.exported_at.strftime("%Y-%m-%d %H:%M"))
+    sheet.write("开始时间", stamp(report.opened_at, report.zone))
+    if report.closed_at is not None:
+        sheet.write("结束时间", stamp(report.closed_at, report.zone))
+    sheet.write("导出时间", stamp(report.exported_at, report.zone))
     sheet.row += 1
     sheet.write("题目", "选项", "人数", "占比", "倾向", style="bold")
     charts: list[tuple[str, int, int]] = []

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
@@ -42,6 +43,17 @@ def test_defaults() -> None:
     assert settings.survey_min_group == 3
     assert settings.telegram_base_url == "https://api.telegram.org/bot"
     assert settings.secret_path == Path("survey.db.key")
+    assert settings.survey_tz == ZoneInfo("Asia/Shanghai")
+
+
+def test_time_zone_is_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SURVEY_TZ takes an IANA zone name; a name that is no zone refuses to start."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
+    monkeypatch.setenv("SURVEY_TZ", "Asia/Urumqi")
+    assert Settings(_env_file=None).survey_tz == ZoneInfo("Asia/Urumqi")
+    monkeypatch.setenv("SURVEY_TZ", "Beijing")
+    with pytest.raises(ValidationError, match="survey_tz"):
+        Settings(_env_file=None)
 
 
 def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ import warnings
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -90,7 +91,10 @@ def _report(*, is_open: bool) -> UnitReport:
         tally=TALLY,
         ballots=BALLOTS,
         suggestions=None if is_open else list(TALLY.suggestions),
-        exported_at=datetime(2026, 11, 26, 9, 30, tzinfo=UTC),
+        opened_at=datetime(2026, 11, 26, 8, 0, tzinfo=UTC),
+        closed_at=None if is_open else datetime(2026, 11, 26, 9, 5, tzinfo=UTC),
+        exported_at=datetime(2026, 11, 26, 10, 16, tzinfo=UTC),
+        zone=ZoneInfo("Asia/Shanghai"),
     )
 
 
@@ -102,6 +106,10 @@ def test_workbook_sheets_charts_and_contents() -> None:
     summary = list(book["汇总"].iter_rows(values_only=True))
     assert summary[0][0] == "'=县财政局 民主测评汇总"
     assert ("已收到答卷", 6, None, None, None) in summary
+    # stored in UTC, read in the county's zone: 10:16 UTC is 18:16 in Shanghai
+    assert ("开始时间", "2026-11-26 16:00 UTC+8", None, None, None) in summary
+    assert ("结束时间", "2026-11-26 17:05 UTC+8", None, None, None) in summary
+    assert ("导出时间", "2026-11-26 18:16 UTC+8", None, None, None) in summary
     assert ("参评对象", "班子成员", 2, pytest.approx(2 / 6), "") in summary
     charts = [
         name for name in zipfile.ZipFile(io.BytesIO(data)).namelist() if name.startswith("xl/charts/chart")

@@ -1,0 +1,100 @@
+"""Every time a person reads is the county's local time (SURVEY_TZ), labelled with its offset."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from conversations.annex1 import ANNEX1
+from emulator import BotApiEmulator
+from emulator.people import Person
+from tests.e2e.conftest import RunningBot
+from tests.e2e.flows import complete, open_unit, varied_answers
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _county_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the bot with SURVEY_TZ set the way the README tells a county to set it."""
+    monkeypatch.setenv("SURVEY_TZ", "Asia/Shanghai")
+
+
+def around(moment: datetime, *, labelled: bool = True) -> set[str]:
+    """Return how a moment reads in Shanghai, a minute either side (the clock may tick over)."""
+    label = " UTC+8" if labelled else ""
+    return {
+        (moment + timedelta(minutes=delta)).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") + label
+        for delta in (-1, 0, 1)
+    }
+
+
+def utc_reading(moment: datetime) -> set[str]:
+    """Return how the same moment would read in UTC, to prove it is not shown that way."""
+    return {(moment + timedelta(minutes=d)).strftime("%Y-%m-%d %H:%M") for d in (-1, 0, 1)}
+
+
+async def test_times_read_as_local_time(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person, admin: Person
+) -> None:
+    """Opened/closed, 导出时间, 定稿时间 and an invite's expiry read as Shanghai time (UTC+8)."""
+    assert bot.settings.survey_tz == SHANGHAI
+    started = datetime.now(UTC)
+    token = await open_unit(leader, "县财政局")
+    for number in range(3):
+        await complete(Person(emulator, 300 + number), token, varied_answers(number))
+
+    live = await leader.send("/tally")
+    assert live is not None
+    opened_line = next(line for line in live.text.splitlines() if line.startswith("开始时间："))
+    assert opened_line.removeprefix("开始时间：") in around(started)
+    assert not any(reading in opened_line for reading in utc_reading(started))
+
+    await leader.press(live, "结束测评")
+    await leader.press(live, "确认关闭")
+    await emulator.wait_for(
+        lambda: bool(leader.last.document_name and leader.last.document_name.endswith("csv"))
+    )
+    assert "结束时间：" in live.text
+    workbook = next(m for m in leader.messages if (m.document_name or "").endswith(".xlsx"))
+    rows = {
+        row[0]: row[1]
+        for row in openpyxl.load_workbook(io.BytesIO(workbook.document or b""))["汇总"].iter_rows(
+            values_only=True
+        )
+        if row[0]
+    }
+    assert rows["导出时间"] in around(datetime.now(UTC))
+    assert rows["开始时间"] in around(started)
+    assert rows["结束时间"] in around(datetime.now(UTC))
+
+    sheet = await leader.send("/score 县财政局")
+    assert sheet is not None
+    for item in ANNEX1.items:
+        await leader.press(sheet, str(item.max_points))
+    await leader.press(sheet, "定稿")
+    await leader.press(sheet, "确认定稿")
+    finalised = next(line for line in sheet.text.splitlines() if line.startswith("已于 "))
+    assert any(f"已于 {reading} 由" in finalised for reading in around(datetime.now(UTC)))
+
+    report = await leader.send("/report 县财政局")
+    assert report is not None
+    assert any(f"开始时间：{reading}" in report.text for reading in around(started))
+    await emulator.wait_for(lambda: bool(leader.last.document))
+    values = {
+        row[0]: row[1]
+        for row in openpyxl.load_workbook(io.BytesIO(leader.last.document or b""))["单位报告"].iter_rows(
+            values_only=True
+        )
+    }
+    assert any(reading in str(values["评分状态"]) for reading in around(datetime.now(UTC)))
+    assert values["报告生成时间"] in around(datetime.now(UTC))
+
+    invite = await admin.send("/invite")
+    assert invite is not None
+    expiry = datetime.now(UTC) + timedelta(hours=24)
+    assert any(f"{reading} 前有效" in invite.text for reading in around(expiry))
