@@ -18,6 +18,11 @@ from storage.models import ScoreSheet
 
 _POINTS_PER_ROW = 5
 _REVISE_PER_ROW = 8
+_ITEM_TEXT = 14  # characters of an item's text on its review line
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _ITEM_TEXT else text[: _ITEM_TEXT - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +70,14 @@ class ScoreView:
         ]
         rows = [tuple(buttons[i : i + _POINTS_PER_ROW]) for i in range(0, len(buttons), _POINTS_PER_ROW)]
         if draft.step > 0:
-            rows.append((Button(t.BACK, ScorePress(self.window_id, Back(draft.step))),))
+            rows.append((Button(t.SCORE_BACK, ScorePress(self.window_id, Back(draft.step))),))
         return Screen(text, tuple(rows))
 
     def lines(self, draft: Draft) -> list[str]:
         """Return each section's subtotal with its items' points, then the total and grade."""
         t, result = self.t, score(self.form, draft)
         lines = []
+        number = 0  # one running number, the same as on the step screen and the review's buttons
         for section_score in result.sections:
             section = section_score.section
             lines.append(
@@ -80,9 +86,16 @@ class ScoreView:
                 )
             )
             for item in section.items:
+                number += 1
                 given = points(draft.answers, item.id)
-                shown = "—" if given is None else given
-                lines.append(t.SCORE_ITEM_LINE.format(number=item.number, points=shown, max=item.max_points))
+                lines.append(
+                    t.SCORE_ITEM_LINE.format(
+                        number=number,
+                        text=escape(_short(item.text)),
+                        points="—" if given is None else given,
+                        max=item.max_points,
+                    )
+                )
         missing = sum(points(draft.answers, item.id) is None for item in self.form.items)
         if result.grade is None:
             lines.append(t.SCORE_TOTAL_OPEN.format(total=result.total, missing=missing))
@@ -102,7 +115,7 @@ class ScoreView:
         rows = [tuple(numbers[i : i + _REVISE_PER_ROW]) for i in range(0, len(numbers), _REVISE_PER_ROW)]
         rows.append(
             (
-                Button(t.BACK, ScorePress(self.window_id, Back(draft.step))),
+                Button(t.SCORE_BACK, ScorePress(self.window_id, Back(draft.step))),
                 Button(t.SCORE_FINALISE, FinaliseScore(self.window_id)),
             )
         )

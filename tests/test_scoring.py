@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
+from bot.callback_data import ScorePress
+from bot.score_screens import ScoreView
 from bot.scoring import SCORE_ENGINE, report_text
 from bot.texts import ZH
 from conversations.annex1 import ANNEX1, ScoreItem, ScoreSection, grade
@@ -117,6 +120,28 @@ def test_subtotals_while_scoring_and_revising_from_the_review() -> None:
     assert score(ANNEX1, revised).total == 96
     with pytest.raises(StaleStep):
         SCORE_ENGINE.apply(revised, Choose(0, "p1"))
+
+
+def test_the_review_numbers_items_as_its_buttons_do() -> None:
+    """Review line N names the item that button N opens, and that step screen says 第 N/25 项."""
+    view = ScoreView(ZH, ANNEX1, SCORE_ENGINE, "县财政局", 1, ZoneInfo("Asia/Shanghai"))
+    review = full_marks_but({"s2_1": 4})
+    screen = view.review(review)
+    numbered = {
+        line.split(".")[0].strip(): line for line in screen.text.splitlines() if line.startswith("  ")
+    }
+    buttons = [b for row in screen.rows for b in row if b.label.isdigit()]
+    assert [b.label for b in buttons] == [str(n) for n in range(1, 26)]
+    for button in buttons:
+        assert isinstance(button.action, ScorePress)
+        assert isinstance(button.action.press, Revise)
+        item = ANNEX1.items[button.action.press.question_index]
+        line = numbered[button.label]
+        assert line.startswith(f"  {button.label}. {item.text[:6]}"), line
+        step = view.step(SCORE_ENGINE.apply(review, button.action.press))
+        assert f"第 {button.label}/25 项" in step.text
+    assert "  6. 根据部门职责，理清每个工作…：0/4" in screen.text  # (二)1, worth 4, lost all 4
+    assert [b.label for b in view.step(SCORE_ENGINE.apply(review, Revise(5))).rows[-1]] == ["⬅ 上一项"]
 
 
 async def test_a_sheet_resumes_and_cannot_change_once_finalised(tmp_path: Path) -> None:
