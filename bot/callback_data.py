@@ -61,7 +61,7 @@ class AskClose(_OnWindow):
 
 @dataclass(frozen=True, slots=True)
 class ConfirmClose(_OnWindow):
-    """A leader confirms closing the window (确认关闭)."""
+    """A leader confirms closing the window (确认结束)."""
 
 
 @dataclass(frozen=True, slots=True)

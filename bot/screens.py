@@ -127,7 +127,7 @@ def _multi(c: _Step) -> Screen:
         for option in c.question.options
     )
     done = Button(
-        f"{c.t.DONE_CHOICES} ({len(chosen)}/{c.question.max_choices})",
+        c.t.DONE_CHOICES.format(chosen=len(chosen), limit=c.question.max_choices),
         SurveyPress(c.window_id, FinishChoices(c.draft.step)),
     )
     text = c.header + c.t.PICK_UP_TO.format(limit=c.question.max_choices, chosen=len(chosen))

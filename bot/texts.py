@@ -32,7 +32,7 @@ class Texts:
     BEGIN = "开始"
     RESUMED = "欢迎回来，从上次的进度继续作答。"
     BACK = "⬅ 上一题"
-    DONE_CHOICES = "完成 ✔"
+    DONE_CHOICES = "完成 ✔（{chosen}/{limit}）"
     SKIP_TEXT = "跳过"
     KEEP_TEXT = "保留并继续"
     CLEAR_TEXT = "不填写，跳过"
@@ -96,7 +96,7 @@ class Texts:
     CONFIRM_CLOSE = (
         "确认结束 <b>{unit}</b> 的民主测评？结束后不再接收答卷，且不能重新开启。\n已收到答卷：{ballots} 份"
     )
-    CONFIRM_CLOSE_BUTTON = "确认关闭"
+    CONFIRM_CLOSE_BUTTON = "确认结束"
     CANCEL_CLOSE_BUTTON = "取消"
     REFRESH_BUTTON = "🔄 刷新"
     CLOSE_BUTTON = "结束测评"
@@ -276,7 +276,7 @@ class EnglishTexts(Texts):
     BEGIN = "Start"
     RESUMED = "Welcome back: carrying on where you left off."
     BACK = "⬅ Back"
-    DONE_CHOICES = "Done ✔"
+    DONE_CHOICES = "Done ✔ ({chosen}/{limit})"
     SKIP_TEXT = "Skip"
     KEEP_TEXT = "Keep and continue"
     CLEAR_TEXT = "Leave empty, skip"
@@ -343,7 +343,7 @@ class EnglishTexts(Texts):
         "Close the evaluation of <b>{unit}</b>? It will take no more ballots and cannot be reopened.\n"
         "Ballots received: {ballots}"
     )
-    CONFIRM_CLOSE_BUTTON = "确认关闭 (close)"
+    CONFIRM_CLOSE_BUTTON = "确认结束 (close)"
     CANCEL_CLOSE_BUTTON = "Cancel"
     REFRESH_BUTTON = "🔄 Refresh"
     CLOSE_BUTTON = "Close"

@@ -336,7 +336,7 @@ async def _close(emulator: BotApiEmulator, leader: Person, unit: str, folder: Pa
     confirm = await leader.send(f"/close {unit}")
     assert confirm is not None
     before = len(leader.messages)
-    await leader.press(confirm, "确认关闭", settle=False)
+    await leader.press(confirm, "确认结束", settle=False)
     await emulator.wait_chat(
         leader.user_id, lambda: sum(1 for m in leader.messages[before:] if m.document) >= FINAL_DOCUMENTS
     )

@@ -159,7 +159,7 @@ async def test_close_sends_final_tally_and_refuses_latecomers(
     assert confirm is not None
     assert "确认结束" in confirm.text
     assert "已收到答卷：3 份" in confirm.text
-    await leader.press(confirm, "确认关闭")
+    await leader.press(confirm, "确认结束")
     assert "最终结果" in confirm.text
     assert shown_counts(confirm.text) == expected_counts(all_answers)
     await emulator.wait_for(lambda: any("其它意见建议" in m.text for m in leader.messages))

@@ -46,7 +46,7 @@ async def test_live_message_moves_only_when_a_batch_is_complete(
 async def test_close_delivers_tally_chart_and_workbook(
     bot: RunningBot, emulator: BotApiEmulator, leader: Person
 ) -> None:
-    """确认关闭 → the final tally, the suggestions, the chart and the workbook, with no other command."""
+    """确认结束 → the final tally, the suggestions, the chart and the workbook, with no other command."""
     token = await open_unit(leader, "县审计局")
     live = await leader.send("/tally")
     assert live is not None
@@ -56,7 +56,7 @@ async def test_close_delivers_tally_chart_and_workbook(
     before = len(leader.messages)
     await leader.press(live, "结束测评")
     assert "确认结束" in live.text
-    await leader.press(live, "确认关闭")
+    await leader.press(live, "确认结束")
     await emulator.wait_for(lambda: len(leader.messages) >= before + 4)
     assert "最终结果" in live.text
     assert not live.buttons

@@ -241,7 +241,7 @@ async def test_suggestions_with_markup_and_formulas_stay_literal(
         await complete(Person(emulator, 20 + number), token, varied_answers(number + 1))
     confirm = await leader.send("/close")
     assert confirm is not None
-    await leader.press(confirm, "确认关闭")
+    await leader.press(confirm, "确认结束")
     await emulator.wait_for(lambda: any(m.document_name for m in leader.messages))
     shown = "".join(m.text for m in leader.messages if "意见建议" in m.text)
     assert nasty in shown.replace("\n\n", "")

@@ -55,7 +55,7 @@ async def test_times_read_as_local_time(
     assert not any(reading in opened_line for reading in utc_reading(started))
 
     await leader.press(live, "结束测评")
-    await leader.press(live, "确认关闭")
+    await leader.press(live, "确认结束")
     await emulator.wait_for(
         lambda: bool(leader.last.document_name and leader.last.document_name.endswith("csv"))
     )
