@@ -17,6 +17,8 @@ from reports.localtime import day, stamp
 
 logger = logging.getLogger(__name__)
 
+INVITE_HOURS = 24
+
 _ID_DIGITS = 16
 
 
@@ -48,7 +50,7 @@ class AdminHandlers:
         link = create_deep_linked_url(context.bot.username, token)
         logger.info("An admin created a leader invite")
         expiry = stamp(expires, self.services.settings.survey_tz)
-        await message.reply_text(t.INVITE_CREATED.format(expires=expiry, link=link))
+        await message.reply_text(t.INVITE_CREATED.format(hours=INVITE_HOURS, expires=expiry, link=link))
 
     async def on_leaders(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handle /leaders: configured and invited leaders."""

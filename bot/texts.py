@@ -134,9 +134,7 @@ class Texts:
     NO_SUGGESTIONS = "（无）"
 
     # admins
-    INVITE_CREATED = (
-        "组长邀请链接（仅限一人使用，{expires} 前有效）：\n{link}\n\n打开此链接的人将成为检查考核组组长。"
-    )
+    INVITE_CREATED = "组长邀请链接（仅限一人使用，{hours} 小时内有效，至 {expires}）：\n{link}\n\n打开此链接的人将成为检查考核组组长。"
     INVITE_ACCEPTED = "您已成为检查考核组组长。\n\n"
     INVITE_SPENT = "此邀请链接已被使用或已过期，请向县廉效办索取新链接。"
     LEADERS_TITLE = "<b>检查考核组组长</b>"
@@ -379,7 +377,7 @@ class EnglishTexts(Texts):
     SUGGESTIONS_TITLE = "<b>{unit}</b> suggestions ({count}, in random order)"
     NO_SUGGESTIONS = "(none)"
     INVITE_CREATED = (
-        "Leader invite (one person, valid until {expires}):\n{link}\n\n"
+        "Leader invite (one person, valid for {hours} hours, until {expires}):\n{link}\n\n"
         "Whoever opens it becomes an inspection group leader."
     )
     INVITE_ACCEPTED = "You are now an inspection group leader.\n\n"

@@ -97,4 +97,4 @@ async def test_times_read_as_local_time(
     invite = await admin.send("/invite")
     assert invite is not None
     expiry = datetime.now(UTC) + timedelta(hours=24)
-    assert any(f"{reading} 前有效" in invite.text for reading in around(expiry))
+    assert any(f"24 小时内有效，至 {reading}）" in invite.text for reading in around(expiry))
