@@ -134,7 +134,10 @@ class Texts:
     NO_SUGGESTIONS = "（无）"
 
     # admins
-    INVITE_CREATED = "组长邀请链接（仅限一人使用，{hours} 小时内有效，至 {expires}）：\n{link}\n\n打开此链接的人将成为检查考核组组长。"
+    INVITE_CREATED = (
+        "组长邀请链接（仅限一人使用，{hours} 小时内有效，至 {expires}）：\n{link}\n\n"
+        "打开此链接的人将成为检查考核组组长。"
+    )
     INVITE_ACCEPTED = "您已成为检查考核组组长。\n\n"
     INVITE_SPENT = "此邀请链接已被使用或已过期，请向县廉效办索取新链接。"
     LEADERS_TITLE = "<b>检查考核组组长</b>"
