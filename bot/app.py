@@ -3,164 +3,148 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
+from dataclasses import dataclass
+from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     Defaults,
     MessageHandler,
     filters,
 )
 
-from bot.access import Role
 from bot.admin import AdminHandlers
 from bot.callback_data import (
+    AskClose,
     BeginSurvey,
+    CancelClose,
+    ConfirmClose,
     ConfirmFinalise,
     FinaliseScore,
     ScorePress,
+    SendChart,
+    SendExport,
     ShowScore,
+    ShowTally,
     SubmitBallot,
     SurveyPress,
-    decode,
 )
 from bot.config import Settings
+from bot.door import Door, MessageCallback, Presses
 from bot.flood import PressGate
+from bot.general import on_error, on_group, on_help
 from bot.leader import LeaderHandlers
 from bot.limits import BURST, CONCURRENT_UPDATES, PACE_PER_SECOND
 from bot.menus import set_default_menu, set_menu
 from bot.participant import ParticipantHandlers
-from bot.replies import answer
 from bot.scoring import ScoringHandlers
 from bot.services import Services
-from bot.texts import HELP_ADMIN_SEPARATOR, texts_for
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
+from usecases.access import Role
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.EDITED_MESSAGE]
 
 
-class Router:
-    """Dispatch button presses and plain commands to the participant or leader handlers."""
+@dataclass(frozen=True, slots=True)
+class Handlers:
+    """Every handler object of the bot, built once from the services."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.admins = AdminHandlers(services)
-        self.participants = ParticipantHandlers(services, self.admins.accept_invite)
-        self.leaders = LeaderHandlers(services)
-        self.scoring = ScoringHandlers(services)
-        self.presses = PressGate()
+    participants: ParticipantHandlers
+    leaders: LeaderHandlers
+    scoring: ScoringHandlers
+    admins: AdminHandlers
 
-    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Route a button press by its decoded callback data; refuse what does not decode."""
-        query = update.callback_query
-        if query is None:
-            return
-        user_id = query.from_user.id
-        if not self.presses.enter(user_id):
-            await answer(query, texts_for(query.from_user.language_code).ANSWER_SLOW_DOWN)
-            return
-        try:
-            action = decode(query.data)
-            if action is None:
-                await answer(query, texts_for(query.from_user.language_code).ANSWER_UNKNOWN)
-            elif isinstance(action, BeginSurvey | SurveyPress | SubmitBallot):
-                await self.participants.on_press(query, action)
-            elif isinstance(action, ScorePress | FinaliseScore | ShowScore | ConfirmFinalise):
-                await self.scoring.on_press(query, action)
-            else:
-                await self.leaders.on_press(query, action)
-        finally:
-            self.presses.leave(user_id)
-
-    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handle /start without a link, and /help."""
-        message = update.effective_message
-        user = update.effective_user
-        if message is None or user is None:
-            return
-        t = texts_for(user.language_code)
-        role = await self.services.access.role(user.id)
-        parts = [t.HELP_PARTICIPANT]
-        if role >= Role.LEADER:
-            parts.append(t.HELP_LEADER)
-        if role is Role.ADMIN:
-            parts.append(t.HELP_ADMIN)
-        await message.reply_text(HELP_ADMIN_SEPARATOR.join(parts))
-
-    async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Refuse survey use in groups: answers typed there are not anonymous."""
-        message = update.effective_message
-        if message is not None:
-            user = update.effective_user
-            await message.reply_text(texts_for(user.language_code if user else None).GROUP_CHAT)
-
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure (never the update: it names a person) and apologise."""
-        storage = isinstance(context.error, sqlite3.Error)
-        if storage:
-            # Disk full, a read-only file, a locked database: say so plainly; nothing was half-written.
-            logger.error("The database refused the operation: %s", context.error)
-        else:
-            logger.error("A handler failed", exc_info=context.error)
-        if not isinstance(update, Update):
-            return
-        user = update.effective_user
-        t = texts_for(user.language_code if user else None)
-        apology = t.STORAGE_FAILED if storage else t.ERROR_GENERIC
-        try:
-            if update.callback_query is not None:
-                await update.callback_query.answer(apology, show_alert=True)
-            elif update.effective_message is not None:
-                await update.effective_message.reply_text(apology)
-        except TelegramError:
-            logger.warning("Could not tell the user about the failure")
+    @classmethod
+    def create(cls, services: Services) -> Handlers:
+        """Build the handlers on these services."""
+        return cls(
+            participants=ParticipantHandlers(services.participation, services.roles, services.survey),
+            leaders=LeaderHandlers(services),
+            scoring=ScoringHandlers(services),
+            admins=AdminHandlers(services),
+        )
 
 
-def register_handlers(application: Application, router: Router) -> None:  # type: ignore[type-arg]
-    """Register every handler; order matters, so it is written down here once."""
+def press_routes(handlers: Handlers, presses: Presses) -> None:
+    """Route every kind of button to its handler, with the role it needs (each kind once)."""
+    participants, leaders, scoring = handlers.participants, handlers.leaders, handlers.scoring
+    presses.route(BeginSurvey, Role.PARTICIPANT, participants.on_begin)
+    presses.route(SurveyPress, Role.PARTICIPANT, participants.on_press)
+    presses.route(SubmitBallot, Role.PARTICIPANT, participants.on_submit)
+    presses.route(ShowTally, Role.LEADER, leaders.on_refresh)
+    presses.route(AskClose, Role.LEADER, leaders.on_ask_close)
+    presses.route(CancelClose, Role.LEADER, leaders.on_keep_open)
+    presses.route(ConfirmClose, Role.LEADER, leaders.on_confirm_close)
+    presses.route(SendChart, Role.LEADER, leaders.on_send)
+    presses.route(SendExport, Role.LEADER, leaders.on_send)
+    presses.route(ScorePress, Role.LEADER, scoring.on_press)
+    presses.route(FinaliseScore, Role.LEADER, scoring.on_press)
+    presses.route(ShowScore, Role.LEADER, scoring.on_press)
+    presses.route(ConfirmFinalise, Role.LEADER, scoring.on_press)
+    presses.check_complete()
+
+
+def register_handlers(application: Application, services: Services, handlers: Handlers) -> None:  # type: ignore[type-arg]
+    """Register every handler with the role it needs; order matters, so it is written down here once."""
+    door = Door(services.access)
+    presses = Presses(door, PressGate())
+    press_routes(handlers, presses)
+    participants, leaders, scoring, admins = (
+        handlers.participants,
+        handlers.leaders,
+        handlers.scoring,
+        handlers.admins,
+    )
     private = filters.ChatType.PRIVATE
-    participants = router.participants
-    leaders = router.leaders
-    handlers = [
-        # Groups first: nothing of the survey happens where others can read along.
-        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, router.on_group),
-        # /start with a payload (the deep link) before the plain /start.
-        CommandHandler("start", participants.on_link, filters=private, has_args=True),
-        CommandHandler(["start", "help"], router.on_help, filters=private),
-        CommandHandler("cancel", participants.on_cancel, filters=private),
-        CommandHandler("open", leaders.on_open, filters=private),
-        CommandHandler("tally", leaders.on_tally, filters=private),
-        CommandHandler("close", leaders.on_close, filters=private),
-        CommandHandler("units", leaders.on_units, filters=private),
-        CommandHandler("chart", leaders.on_chart, filters=private),
-        CommandHandler("export", leaders.on_export, filters=private),
-        CommandHandler("score", router.scoring.on_score, filters=private),
-        CommandHandler("report", router.scoring.on_report, filters=private),
-        CommandHandler("summary", router.scoring.on_summary, filters=private),
-        CommandHandler("invite", router.admins.on_invite, filters=private),
-        CommandHandler("leaders", router.admins.on_leaders, filters=private),
-        CommandHandler("revoke", router.admins.on_revoke, filters=private),
-        CallbackQueryHandler(router.on_callback),
-        # Unknown commands and plain text: the text may be the free-text answer.
-        MessageHandler(
-            private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, participants.on_text
-        ),
-        MessageHandler(private & filters.UpdateType.MESSAGE, participants.on_other),
-        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, participants.on_edited),
-    ]
-    application.add_handlers(handlers)
-    application.add_error_handler(router.on_error)
+    message = private & filters.UpdateType.MESSAGE
+    everyone, leader, admin = Role.PARTICIPANT, Role.LEADER, Role.ADMIN
+
+    def command(
+        names: str | list[str], role: Role, handler: MessageCallback, *, has_args: bool | None = None
+    ) -> CommandHandler[Any, None]:
+        return CommandHandler(names, door.admit(role, handler), filters=private, has_args=has_args)
+
+    application.add_handlers(
+        [
+            # Groups first: nothing of the survey happens where others can read along.
+            MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, on_group),
+            # /start with a payload (the deep link) before the plain /start.
+            command("start", everyone, participants.on_link, has_args=True),
+            command(["start", "help"], everyone, on_help),
+            command("cancel", everyone, participants.on_cancel),
+            command("open", leader, leaders.on_open),
+            command("tally", leader, leaders.on_tally),
+            command("close", leader, leaders.on_close),
+            command("units", leader, leaders.on_units),
+            command("chart", leader, leaders.on_chart),
+            command("export", leader, leaders.on_export),
+            command("score", leader, scoring.on_score),
+            command("report", leader, scoring.on_report),
+            command("summary", admin, scoring.on_summary),
+            command("invite", admin, admins.on_invite),
+            command("leaders", admin, admins.on_leaders),
+            command("revoke", admin, admins.on_revoke),
+            CallbackQueryHandler(presses.on_press),
+            # Unknown commands and plain text: the text may be the free-text answer.
+            MessageHandler(
+                message & filters.TEXT & ~filters.COMMAND, door.admit(everyone, participants.on_text)
+            ),
+            MessageHandler(message, door.admit(everyone, participants.on_other)),
+            MessageHandler(
+                private & filters.UpdateType.EDITED_MESSAGE, door.admit(everyone, participants.on_edited)
+            ),
+        ]
+    )
+    application.add_error_handler(on_error)
 
 
 async def set_command_menus(application: Application, services: Services) -> None:  # type: ignore[type-arg]
@@ -183,11 +167,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[type-arg]
     """Build the bot and return it with its services (tests look into the repository)."""
     services = Services.create(settings, Survey(ANNEX2))
-    router = Router(services)
+    handlers = Handlers.create(services)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await services.repository.open()
-        services.live.attach(application.bot, router.leaders.tally_screen)
+        services.live.attach(application.bot, handlers.leaders.tally_screen)
         await set_command_menus(application, services)
         logger.info("The bot is running as @%s", application.bot.username)
 
@@ -216,5 +200,5 @@ def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[t
     application: Application = (  # type: ignore[type-arg]
         builder.rate_limiter(limiter).build() if settings.survey_rate_limiter else builder.build()
     )
-    register_handlers(application, router)
+    register_handlers(application, services, handlers)
     return application, services

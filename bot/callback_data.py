@@ -1,237 +1,229 @@
 """Callback data: short, namespaced strings, encoded and decoded only here.
 
-Survey presses carry the window and the step they were drawn for, so a press on an old
-message, a doubled tap or a forged string can be recognised and refused.
+Every kind of button is declared once, below, with the prefix its data starts with; the
+window id and the kind's own fields follow, separated by colons. Survey presses carry the
+step they were drawn for, so a press on an old message, a doubled tap or a forged string
+can be recognised and refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar, get_type_hints
 
-from conversations.engine import (
-    Back,
-    Choose,
-    FinishChoices,
-    KeepText,
-    Press,
-    Revise,
-    SkipText,
-    Toggle,
-)
+from conversations.engine import Back, Choose, FinishChoices, KeepText, Press, Revise, SkipText, Toggle
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
-_SCORE = "S"  # score-sheet presses: the survey's press encoding behind this prefix
+_FIELD_PATTERNS: dict[object, str] = {
+    int: r"(0|[1-9][0-9]{0,17})",
+    str: r"([a-z0-9_]{1,24})",
+    bool: r"([01])",
+}
 
 
 @dataclass(frozen=True, slots=True)
-class _OnWindow:
-    """An action on one survey window, named by its id."""
+class Action:
+    """What a button means: always something about one survey window, named by its id."""
 
     window_id: int
 
 
 @dataclass(frozen=True, slots=True)
-class BeginSurvey(_OnWindow):
+class _Form:
+    """How one kind of button is read back."""
+
+    pattern: re.Pattern[str]
+    make: Callable[[list[str]], Action]
+
+
+_FORMS: dict[str, _Form] = {}
+_PREFIXES: dict[object, str] = {}  # an action kind (or a press kind within one) → its prefix
+_KINDS: list[type[Action]] = []
+A = TypeVar("A", bound=Action)
+
+
+def _fields(kind: type) -> list[tuple[str, Any]]:
+    hints = get_type_hints(kind)
+    return [(field.name, hints[field.name]) for field in dataclasses.fields(kind)]
+
+
+def _declare(prefix: str, field_types: list[Any], make: Callable[[list[Any]], Action]) -> None:
+    if prefix in _FORMS:
+        msg = f"two kinds of button share the prefix {prefix!r}"
+        raise ValueError(msg)
+    groups = ":".join(_FIELD_PATTERNS[kind] for kind in field_types)
+    pattern = re.compile(rf"^{re.escape(prefix)}:{groups}$")
+
+    def read(values: list[str]) -> Action:
+        return make([_read(value, kind) for value, kind in zip(values, field_types, strict=True)])
+
+    _FORMS[prefix] = _Form(pattern, read)
+
+
+def _read(value: str, kind: object) -> object:
+    if kind is bool:
+        return value == "1"
+    return int(value) if kind is int else value
+
+
+def _write(value: object) -> str:
+    return str(int(value)) if isinstance(value, bool) else str(value)
+
+
+def button(prefix: str) -> Callable[[type[A]], type[A]]:
+    """Declare a kind of button whose data is `prefix:<window id>` plus the kind's own fields."""
+
+    def declare(kind: type[A]) -> type[A]:
+        make: Callable[..., Action] = kind
+        _declare(prefix, [hint for _name, hint in _fields(kind)], lambda values: make(*values))
+        _PREFIXES[kind] = prefix
+        _KINDS.append(kind)
+        return kind
+
+    return declare
+
+
+def press_button(prefix: str, presses: dict[str, type[Press]]) -> Callable[[type[A]], type[A]]:
+    """Declare a kind of button that carries a press: `<prefix><press prefix>:<window id>:<press fields>`."""
+
+    def declare(kind: type[A]) -> type[A]:
+        for short, press in presses.items():
+            types = [int, *(hint for _name, hint in _fields(press))]
+            _declare(prefix + short, types, _carrying(kind, press))
+            _PREFIXES[(kind, press)] = prefix + short
+        _KINDS.append(kind)
+        return kind
+
+    return declare
+
+
+def _carrying(kind: Callable[..., Action], press: Callable[..., Press]) -> Callable[[list[Any]], Action]:
+    return lambda values: kind(values[0], press(*values[1:]))
+
+
+SURVEY_PRESSES: dict[str, type[Press]] = {
+    "a": Choose,
+    "t": Toggle,
+    "d": FinishChoices,
+    "k": KeepText,
+    "x": SkipText,
+    "b": Back,
+    "r": Revise,
+}
+
+
+@button("g")
+@dataclass(frozen=True, slots=True)
+class BeginSurvey(Action):
     """The 开始 button under the welcome text."""
 
 
+@press_button("", SURVEY_PRESSES)
 @dataclass(frozen=True, slots=True)
-class SurveyPress(_OnWindow):
+class SurveyPress(Action):
     """A press on a survey step."""
 
     press: Press
 
 
+@button("s")
 @dataclass(frozen=True, slots=True)
-class SubmitBallot(_OnWindow):
+class SubmitBallot(Action):
     """The 提交 button on the review step."""
 
 
+@button("lt")
 @dataclass(frozen=True, slots=True)
-class ShowTally(_OnWindow):
+class ShowTally(Action):
     """A leader picks a unit to see (or refresh) its tally."""
 
 
+@button("lc")
 @dataclass(frozen=True, slots=True)
-class AskClose(_OnWindow):
+class AskClose(Action):
     """A leader picks a unit to close; the bot asks to confirm."""
 
 
+@button("ly")
 @dataclass(frozen=True, slots=True)
-class ConfirmClose(_OnWindow):
+class ConfirmClose(Action):
     """A leader confirms closing the window (确认结束)."""
 
 
+@button("ln")
 @dataclass(frozen=True, slots=True)
-class CancelClose(_OnWindow):
+class CancelClose(Action):
     """A leader keeps the window open after all."""
 
 
+@button("lg")
 @dataclass(frozen=True, slots=True)
-class SendChart(_OnWindow):
+class SendChart(Action):
     """A leader picks a unit for its charts."""
 
 
+@button("le")
 @dataclass(frozen=True, slots=True)
-class SendExport(_OnWindow):
+class SendExport(Action):
     """A leader picks a unit to export."""
 
 
+@press_button("S", SURVEY_PRESSES)
 @dataclass(frozen=True, slots=True)
-class ScorePress(_OnWindow):
+class ScorePress(Action):
     """A press on a leader's Annex 1 score sheet (the same presses as the survey's)."""
 
     press: Press
 
 
+@button("sf")
 @dataclass(frozen=True, slots=True)
-class FinaliseScore(_OnWindow):
+class FinaliseScore(Action):
     """定稿 on the score sheet's review: the bot asks to confirm."""
 
 
+@button("ss")
 @dataclass(frozen=True, slots=True)
-class ShowScore(_OnWindow):
+class ShowScore(Action):
     """Redraw the score sheet where it stands (取消 on the finalise question)."""
 
 
+@button("sy")
 @dataclass(frozen=True, slots=True)
-class ConfirmFinalise(_OnWindow):
+class ConfirmFinalise(Action):
     """The leader confirms finalising the score sheet."""
 
 
-Action = (
-    BeginSurvey
-    | ScorePress
-    | FinaliseScore
-    | ShowScore
-    | ConfirmFinalise
-    | SurveyPress
-    | SubmitBallot
-    | ShowTally
-    | AskClose
-    | ConfirmClose
-    | CancelClose
-    | SendChart
-    | SendExport
-)
-
-_NUMBER = r"(0|[1-9][0-9]{0,17})"
-_OPTION = r"([a-z0-9_]{1,24})"
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    "g": re.compile(rf"^g:{_NUMBER}$"),
-    "a": re.compile(rf"^a:{_NUMBER}:{_NUMBER}:{_OPTION}$"),
-    "t": re.compile(rf"^t:{_NUMBER}:{_NUMBER}:{_OPTION}:([01])$"),
-    "d": re.compile(rf"^d:{_NUMBER}:{_NUMBER}$"),
-    "k": re.compile(rf"^k:{_NUMBER}:{_NUMBER}$"),
-    "x": re.compile(rf"^x:{_NUMBER}:{_NUMBER}$"),
-    "b": re.compile(rf"^b:{_NUMBER}:{_NUMBER}$"),
-    "r": re.compile(rf"^r:{_NUMBER}:{_NUMBER}$"),
-    "s": re.compile(rf"^s:{_NUMBER}$"),
-    "lt": re.compile(rf"^lt:{_NUMBER}$"),
-    "lc": re.compile(rf"^lc:{_NUMBER}$"),
-    "ly": re.compile(rf"^ly:{_NUMBER}$"),
-    "ln": re.compile(rf"^ln:{_NUMBER}$"),
-    "lg": re.compile(rf"^lg:{_NUMBER}$"),
-    "le": re.compile(rf"^le:{_NUMBER}$"),
-    "sf": re.compile(rf"^sf:{_NUMBER}$"),
-    "sy": re.compile(rf"^sy:{_NUMBER}$"),
-    "ss": re.compile(rf"^ss:{_NUMBER}$"),
-}
+def kinds() -> tuple[type[Action], ...]:
+    """Return every kind of button declared here."""
+    return tuple(_KINDS)
 
 
 def encode(action: Action) -> str:
     """Return the callback data for an action (at most 64 bytes)."""
-    data = _encode(action)
+    press = getattr(action, "press", None)
+    if press is None:
+        prefix = _PREFIXES[type(action)]
+        values = [getattr(action, name) for name, _ in _fields(type(action))]
+    else:
+        prefix = _PREFIXES[(type(action), type(press))]
+        values = [action.window_id, *(getattr(press, name) for name, _ in _fields(type(press)))]
+    data = ":".join([prefix, *map(_write, values)])
     if len(data.encode()) > MAX_BYTES:
         msg = f"callback data too long: {data!r}"
         raise ValueError(msg)
     return data
 
 
-def _encode(action: Action) -> str:
-    match action:
-        case SurveyPress(window_id=w, press=press):
-            return _encode_press(w, press)
-        case ScorePress(window_id=w, press=press):
-            return _SCORE + _encode_press(w, press)
-        case _:
-            return f"{_PREFIXES[type(action)]}:{action.window_id}"
-
-
-def _encode_press(w: int, press: Press) -> str:  # noqa: PLR0911 - one return per press kind
-    match press:
-        case Choose(step=s, option_id=o):
-            return f"a:{w}:{s}:{o}"
-        case Toggle(step=s, option_id=o, selected=selected):
-            return f"t:{w}:{s}:{o}:{int(selected)}"
-        case FinishChoices(step=s):
-            return f"d:{w}:{s}"
-        case KeepText(step=s):
-            return f"k:{w}:{s}"
-        case SkipText(step=s):
-            return f"x:{w}:{s}"
-        case Back(step=s):
-            return f"b:{w}:{s}"
-        case Revise(question_index=q):
-            return f"r:{w}:{q}"
-
-
-WindowAction = (
-    BeginSurvey
-    | SubmitBallot
-    | ShowTally
-    | AskClose
-    | ConfirmClose
-    | CancelClose
-    | SendChart
-    | SendExport
-    | FinaliseScore
-    | ConfirmFinalise
-    | ShowScore
-)
-_WINDOW_ACTIONS: dict[str, type[WindowAction]] = {
-    "g": BeginSurvey,
-    "s": SubmitBallot,
-    "lt": ShowTally,
-    "lc": AskClose,
-    "ly": ConfirmClose,
-    "ln": CancelClose,
-    "lg": SendChart,
-    "le": SendExport,
-    "sf": FinaliseScore,
-    "sy": ConfirmFinalise,
-    "ss": ShowScore,
-}
-_PRESSES: dict[str, Callable[[int, tuple[str, ...]], Press]] = {
-    "a": lambda step, rest: Choose(step, rest[0]),
-    "t": lambda step, rest: Toggle(step, rest[0], selected=rest[1] == "1"),
-    "d": lambda step, _: FinishChoices(step),
-    "k": lambda step, _: KeepText(step),
-    "x": lambda step, _: SkipText(step),
-    "b": lambda step, _: Back(step),
-    "r": lambda step, _: Revise(step),
-}
-
-
-_PREFIXES: dict[type[WindowAction], str] = {kind: prefix for prefix, kind in _WINDOW_ACTIONS.items()}
-
-
 def decode(data: str | None) -> Action | None:
     """Return the action the callback data stands for, or None if it does not decode."""
-    if data and data.startswith(_SCORE):
-        inner = decode(data.removeprefix(_SCORE))
-        return ScorePress(inner.window_id, inner.press) if isinstance(inner, SurveyPress) else None
     if not data:
         return None
-    prefix = data.split(":", 1)[0]
-    pattern = _PATTERNS.get(prefix)
-    match = pattern.match(data) if pattern else None
-    if match is None:
+    form = _FORMS.get(data.split(":", 1)[0])
+    found = form.pattern.match(data) if form else None
+    if form is None or found is None:
         return None
-    window_id, *rest = match.groups()
-    if prefix in _WINDOW_ACTIONS:
-        return _WINDOW_ACTIONS[prefix](int(window_id))
-    step, *details = rest
-    return SurveyPress(int(window_id), _PRESSES[prefix](int(step), tuple(details)))
+    return form.make(list(found.groups()))

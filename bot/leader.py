@@ -7,24 +7,23 @@ import random
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from telegram import CallbackQuery, Message, Update
-from telegram.ext import ContextTypes
+from telegram import CallbackQuery, Message
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
-from bot.access import Role
 from bot.callback_data import AskClose, CancelClose, ConfirmClose, SendChart, SendExport, ShowTally
+from bot.door import Caller, Context
 from bot.qr import qr_png
 from bot.replies import answer, reply, show
 from bot.results import Snapshot
 from bot.screens import Button, Screen
 from bot.services import Services
 from bot.tally_view import suggestion_messages, tally_text
-from bot.texts import Texts, texts_for
+from bot.texts import Texts
 from conversations.tally import Tally
 from storage.models import LiveView, Window, WindowSummary
+from usecases.access import Role, can_manage
 
 logger = logging.getLogger(__name__)
 
@@ -69,17 +68,6 @@ def split_expected(argument: str) -> tuple[str, int | None]:
     return argument, None
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who sent a leader command, in which role and language."""
-
-    message: Message
-    user_id: int
-    name: str
-    role: Role
-    t: Texts
-
-
 class LeaderHandlers:
     """The group leader side of the bot; admins may do all of it for every unit."""
 
@@ -88,36 +76,20 @@ class LeaderHandlers:
         self.repository = services.repository
         self.results = services.results
 
-    async def _caller(self, update: Update) -> Caller | None:
-        """Return the caller, or refuse a non-leader with a reply that names no unit."""
-        message = update.effective_message
-        user = update.effective_user
-        if message is None or user is None:
-            return None
-        t = texts_for(user.language_code)
-        role = await self.services.access.role(user.id)
-        if role < Role.LEADER:
-            await message.reply_text(t.NOT_A_LEADER)
-            return None
-        return Caller(message, user.id, user.full_name, role, t)
-
     async def _windows(self, caller: Caller) -> list[WindowSummary]:
         if caller.role is Role.ADMIN:
             return await self.repository.all_windows()
         return await self.repository.windows_of(caller.user_id)
 
-    async def on_open(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_open(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /open <unit> [expected]: open (or re-show) the unit's window, link and QR code."""
-        caller = await self._caller(update)
-        if caller is None:
-            return
         t = caller.t
-        unit, expected = split_expected(command_argument(caller.message))
+        unit, expected = split_expected(command_argument(message))
         if not unit:
-            await caller.message.reply_text(t.OPEN_USAGE)
+            await message.reply_text(t.OPEN_USAGE)
             return
         if len(unit) > UNIT_MAX_LENGTH:
-            await caller.message.reply_text(t.UNIT_TOO_LONG.format(limit=UNIT_MAX_LENGTH))
+            await message.reply_text(t.UNIT_TOO_LONG.format(limit=UNIT_MAX_LENGTH))
             return
         window, created = await self.repository.open_window(
             caller.user_id,
@@ -133,33 +105,32 @@ class LeaderHandlers:
             caption = t.ALREADY_OPEN + caption
         else:
             logger.info("A survey window was opened (window %d)", window.id)
-        await caller.message.reply_photo(qr_png(link), caption=caption)
+        await message.reply_photo(qr_png(link), caption=caption)
 
-    async def on_tally(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_tally(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /tally [unit]: post a live tally message, or buttons to pick a unit."""
-        await self._command(update, ShowTally, only_open=False)
+        await self._command(caller, message, ShowTally, only_open=False)
 
-    async def on_close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_close(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /close [unit]: ask to confirm closing the unit's window."""
-        await self._command(update, AskClose, only_open=True)
+        await self._command(caller, message, AskClose, only_open=True)
 
-    async def on_chart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_chart(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /chart [unit]: the unit's bar charts as a picture."""
-        await self._command(update, SendChart, only_open=False)
+        await self._command(caller, message, SendChart, only_open=False)
 
-    async def on_export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_export(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /export [unit]: the XLSX workbook and the CSV of the ballots."""
-        await self._command(update, SendExport, only_open=False)
+        await self._command(caller, message, SendExport, only_open=False)
 
-    async def _command(self, update: Update, kind: type[PickedAction], *, only_open: bool) -> None:
+    async def _command(
+        self, caller: Caller, message: Message, kind: type[PickedAction], *, only_open: bool
+    ) -> None:
         """Find the unit the command names (or offer buttons), then do what the command does."""
-        caller = await self._caller(update)
-        if caller is None:
-            return
         prompt = _PROMPTS[kind](caller.t)
-        window = await self._pick(caller, only_open=only_open, prompt=prompt, action=kind)
+        window = await self._pick(caller, message, only_open=only_open, prompt=prompt, action=kind)
         if window is not None:
-            await self._perform(caller.message, caller.t, window, kind)
+            await self._perform(message, caller.t, window, kind)
 
     async def _perform(self, message: Message, t: Texts, window: Window, kind: type[PickedAction]) -> None:
         """Do a command's work on a chosen unit (from the command or from a picker button)."""
@@ -172,15 +143,12 @@ class LeaderHandlers:
         else:
             await self._send_exports(message, t, await self.results.snapshot(window))
 
-    async def on_units(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_units(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /units: the caller's units (an admin's: all, by leader) with status and ballots."""
-        caller = await self._caller(update)
-        if caller is None:
-            return
         t = caller.t
         summaries = await self._windows(caller)
         if not summaries:
-            await caller.message.reply_text(t.NO_WINDOWS)
+            await message.reply_text(t.NO_WINDOWS)
             return
         lines = [t.UNITS_TITLE_ALL if caller.role is Role.ADMIN else t.UNITS_TITLE]
         leader = None
@@ -194,31 +162,50 @@ class LeaderHandlers:
             lines.append(
                 t.UNIT_LINE.format(status=status, unit=texts.unit(window.unit), ballots=summary.ballots)
             )
-        await caller.message.reply_text("\n".join(lines))
+        await message.reply_text("\n".join(lines))
 
-    async def on_press(self, query: CallbackQuery, action: LeaderAction) -> None:
-        """Handle a leader's button: checked against the window's owner every time."""
-        t = texts_for(query.from_user.language_code)
+    async def _managed(self, caller: Caller, query: CallbackQuery, action: LeaderAction) -> Window | None:
+        """Return the window of a leader's button if the caller manages it, else refuse the press."""
         window = await self.repository.window(action.window_id)
-        if window is None or not await self.services.access.can_manage(query.from_user.id, window):
-            await answer(query, t.ANSWER_NOT_ALLOWED, alert=True)
+        if window is None or not can_manage(caller.actor, window):
+            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
+            return None
+        return window
+
+    async def on_refresh(self, caller: Caller, query: CallbackQuery, action: ShowTally) -> None:
+        """Handle 🔄 刷新 (or a unit picked for /tally): redraw the tally, which becomes the live one."""
+        window = await self._managed(caller, query, action)
+        if window is not None:
+            await self._refresh(query, caller.t, window)
+
+    async def on_ask_close(self, caller: Caller, query: CallbackQuery, action: AskClose) -> None:
+        """Handle 结束测评 (or a unit picked for /close): ask to confirm."""
+        window = await self._managed(caller, query, action)
+        if window is not None:
+            await answer(query)
+            await show(query, await self._confirm_screen(caller.t, window))
+
+    async def on_keep_open(self, caller: Caller, query: CallbackQuery, action: CancelClose) -> None:
+        """Handle 取消 on the close question: the window stays open."""
+        window = await self._managed(caller, query, action)
+        if window is not None:
+            await answer(query)
+            await show(query, Screen(caller.t.CLOSE_KEPT.format(unit=texts.unit(window.unit))))
+
+    async def on_confirm_close(self, caller: Caller, query: CallbackQuery, action: ConfirmClose) -> None:
+        """Handle 确认关闭: close for good and deliver the results."""
+        window = await self._managed(caller, query, action)
+        if window is not None:
+            await self._close(query, caller.t, window)
+
+    async def on_send(self, caller: Caller, query: CallbackQuery, action: SendChart | SendExport) -> None:
+        """Handle a unit picked for /chart or /export."""
+        window = await self._managed(caller, query, action)
+        if window is None:
             return
-        message = query.message if isinstance(query.message, Message) else None
-        match action:
-            case ShowTally():
-                await self._refresh(query, t, window)
-            case AskClose():
-                await answer(query)
-                await show(query, await self._confirm_screen(t, window))
-            case CancelClose():
-                await answer(query)
-                await show(query, Screen(t.CLOSE_KEPT.format(unit=texts.unit(window.unit))))
-            case ConfirmClose():
-                await self._close(query, t, window)
-            case SendChart() | SendExport():
-                await answer(query)
-                if message is not None:
-                    await self._perform(message, t, window, type(action))
+        await answer(query)
+        if isinstance(query.message, Message):
+            await self._perform(query.message, caller.t, window, type(action))
 
     async def tally_screen(self, t: Texts, window: Window) -> Screen:
         """Return the tally screen of a window; open windows get refresh and close buttons."""
@@ -317,6 +304,7 @@ class LeaderHandlers:
     async def _pick(
         self,
         caller: Caller,
+        message: Message,
         *,
         only_open: bool,
         prompt: str,
@@ -326,27 +314,27 @@ class LeaderHandlers:
         t = caller.t
         summaries = await self._windows(caller)
         if not summaries:
-            await caller.message.reply_text(t.NO_WINDOWS)
+            await message.reply_text(t.NO_WINDOWS)
             return None
         windows = [s.window for s in summaries]
-        unit = command_argument(caller.message)
+        unit = command_argument(message)
         if unit:
             named = [w for w in windows if w.unit == unit and (w.is_open or not only_open)]
             named.sort(key=lambda w: (not w.is_open, -w.id))  # open first, then the newest
             if not named:
-                await caller.message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
+                await message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
                 return None
             if len(named) == 1 or caller.role is not Role.ADMIN:
                 return named[0]
             windows = named  # an admin may see one unit name opened by several leaders
         candidates = [w for w in windows if w.is_open] or ([] if only_open else windows)
         if not candidates:
-            await caller.message.reply_text(t.NOTHING_OPEN)
+            await message.reply_text(t.NOTHING_OPEN)
             return None
         if len(candidates) == 1:
             return candidates[0]
         rows = tuple((Button(_picker_label(w, caller), action(w.id)),) for w in candidates[:_PICKER_LIMIT])
-        await reply(caller.message, Screen(prompt, rows))
+        await reply(message, Screen(prompt, rows))
         return None
 
 

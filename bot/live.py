@@ -14,6 +14,7 @@ from bot.screens import Screen
 from bot.texts import Texts, by_language
 from storage.models import LiveView, Window
 from storage.repository import Repository
+from usecases.events import BatchReleased
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +42,11 @@ class LiveTallies:
         await self.repository.add_live_view(view)
         self._last_edit[(view.chat_id, view.message_id)] = time.monotonic()
 
-    def ballot_added(self, window: Window, ballots: int) -> None:
-        """Schedule an update when this ballot completes a batch; several batches coalesce."""
-        if ballots % window.min_group == 0 and window.id not in self._pending:
-            task = asyncio.get_running_loop().create_task(self._update_later(window.id))
-            self._pending[window.id] = task
+    async def on_batch_released(self, event: BatchReleased) -> None:
+        """Schedule an update of the window's live messages; several batches coalesce."""
+        window_id = event.window.id
+        if window_id not in self._pending:
+            self._pending[window_id] = asyncio.get_running_loop().create_task(self._update_later(window_id))
 
     async def finish(self, window: Window) -> None:
         """Show the final figures in every live message of a closed window, then let them go."""

@@ -7,8 +7,8 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.access import Role
 from bot.texts import EN, ZH, Texts
+from usecases.access import Role
 
 logger = logging.getLogger(__name__)
 

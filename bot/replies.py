@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import CallbackQuery, Message
 from telegram.error import BadRequest
@@ -10,6 +11,15 @@ from telegram.error import BadRequest
 from bot.screens import Screen
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PressReply:
+    """How a press is answered: a notice on the phone (an alert, if it must be read) and maybe a screen."""
+
+    notice: str | None = None
+    alert: bool = False
+    screen: Screen | None = None
 
 
 async def reply(message: Message, screen: Screen) -> Message:
@@ -44,3 +54,10 @@ async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool =
             logger.info("A button press expired before it was answered")
             return
         raise
+
+
+async def respond(query: CallbackQuery, press_reply: PressReply) -> None:
+    """Answer the press first, then redraw the pressed message if there is a new screen."""
+    await answer(query, press_reply.notice, alert=press_reply.alert)
+    if press_reply.screen is not None:
+        await show(query, press_reply.screen)

@@ -10,18 +10,17 @@ import logging
 from html import escape
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, Message, Update
-from telegram.ext import ContextTypes
+from telegram import CallbackQuery, Message
 
 from bot import texts
-from bot.access import Role
 from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowScore
+from bot.door import Caller, Context
 from bot.leader import command_argument, safe_filename, shorten
 from bot.replies import answer, reply, show
 from bot.score_screens import ScoreView
 from bot.services import Services
 from bot.tally_view import percent, window_times
-from bot.texts import ZH, Texts, texts_for
+from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1, BANDS
 from conversations.engine import Draft, Press, Survey
 from conversations.errors import StaleStep, SurveyError
@@ -30,6 +29,7 @@ from reports.feedback import SummaryRow, UnitFeedback, summary_workbook, top_thr
 from reports.localtime import now, stamp
 from storage.models import ScoreSheet, Window
 from storage.repository import SheetFinalised
+from usecases.access import Role
 
 logger = logging.getLogger(__name__)
 
@@ -70,16 +70,10 @@ class ScoringHandlers:
             return None
         return max(named, key=lambda w: w.id)  # the newest inspection of that unit
 
-    async def on_score(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_score(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /score <unit>: walk the 25 items, or show the finalised sheet."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        t = texts_for(user.language_code)
-        if await self.services.access.role(user.id) < Role.LEADER:
-            await message.reply_text(t.NOT_A_LEADER)
-            return
-        window = await self._named_window(message, t, user.id, Role.LEADER)
+        t = caller.t
+        window = await self._named_window(message, t, caller.user_id, Role.LEADER)
         if window is None:
             return
         sheet = await self.repository.score_sheet(window.id)
@@ -92,12 +86,11 @@ class ScoringHandlers:
             await self.repository.save_score(window.id, draft)
         await reply(message, view.step(draft))
 
-    async def on_press(self, query: CallbackQuery, action: ScoreAction) -> None:
+    async def on_press(self, caller: Caller, query: CallbackQuery, action: ScoreAction) -> None:
         """Handle a press on a score sheet: only the unit's own leader may score."""
-        t = texts_for(query.from_user.language_code)
+        t = caller.t
         window = await self.repository.window(action.window_id)
-        role = await self.services.access.role(query.from_user.id)
-        if window is None or role < Role.LEADER or window.leader_id != query.from_user.id:
+        if window is None or window.leader_id != caller.user_id:
             await answer(query, t.SCORE_NOT_YOURS, alert=True)
             return
         view = self._view(t, window)
@@ -124,7 +117,7 @@ class ScoringHandlers:
             case ConfirmFinalise() if missing:
                 await answer(query, t.SCORE_INCOMPLETE.format(missing=missing), alert=True)
             case ConfirmFinalise():
-                await self.repository.finalise_score(window.id, query.from_user.id, query.from_user.full_name)
+                await self.repository.finalise_score(window.id, caller.user_id, caller.name)
                 logger.info("A score sheet was finalised (window %d)", window.id)
                 final = await self.repository.score_sheet(window.id)
                 assert final is not None  # noqa: S101 - just written
@@ -149,17 +142,10 @@ class ScoringHandlers:
         await answer(query)
         await show(query, view.step(updated))
 
-    async def on_report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_report(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /report <unit>: score and grade with the evaluation's results, and a workbook."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        t = texts_for(user.language_code)
-        role = await self.services.access.role(user.id)
-        if role < Role.LEADER:
-            await message.reply_text(t.NOT_A_LEADER)
-            return
-        window = await self._named_window(message, t, user.id, role)
+        t = caller.t
+        window = await self._named_window(message, t, caller.user_id, caller.role)
         if window is None:
             return
         feedback = await self._feedback(window)
@@ -184,15 +170,9 @@ class ScoringHandlers:
             made_at=stamp(now(), zone),
         )
 
-    async def on_summary(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_summary(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /summary (admins): every unit with leader, ballots, rate, score and grade."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        t = texts_for(user.language_code)
-        if await self.services.access.role(user.id) is not Role.ADMIN:
-            await message.reply_text(t.NOT_AN_ADMIN)
-            return
+        t = caller.t
         rows = []
         for summary in await self.repository.all_windows():
             window = summary.window

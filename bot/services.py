@@ -1,47 +1,23 @@
-"""What the handlers depend on, passed explicitly rather than through bot_data."""
+"""The bot's dependencies, wired once from the settings and passed explicitly rather than through bot_data."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
-from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from bot.access import Access
 from bot.config import Settings
 from bot.live import LiveTallies
 from bot.results import Results
-from conversations.anonymity import participant_key
 from conversations.engine import Survey
 from storage.repository import Repository
+from usecases.access import Access
+from usecases.events import BatchReleased, Events
+from usecases.participation import BallotBox, Participation
+from usecases.roles import Roles
 
 _SECRET_BYTES = 32
-
-
-class KeyedLocks:
-    """One asyncio lock per key, dropped when nobody holds or awaits it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[bytes, asyncio.Lock] = {}
-        self._users: Counter[bytes] = Counter()
-
-    @asynccontextmanager
-    async def hold(self, key: bytes) -> AsyncIterator[None]:
-        """Hold the lock for `key` (presses of one person are handled one at a time)."""
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] += 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key]
-                del self._locks[key]
 
 
 def load_secret(settings: Settings) -> bytes:
@@ -62,31 +38,35 @@ def load_secret(settings: Settings) -> bytes:
 
 @dataclass
 class Services:
-    """The settings, storage, survey engine and the services built on them, shared by handlers."""
+    """The settings, storage and the use cases built on them, shared by the handlers."""
 
     settings: Settings
     repository: Repository
     survey: Survey
-    secret: bytes
+    events: Events
     access: Access
+    participation: Participation
+    roles: Roles
     results: Results
     live: LiveTallies
-    locks: KeyedLocks = field(default_factory=KeyedLocks)
 
     @classmethod
     def create(cls, settings: Settings, survey: Survey) -> Services:
-        """Wire the services for these settings (nothing is opened yet)."""
+        """Wire the use cases for these settings (nothing is opened yet)."""
         repository = Repository(settings.survey_db)
+        events = Events()
+        access = Access(settings.survey_leaders, settings.survey_admins, repository)
+        ballot_box = BallotBox(repository, survey, events)
+        live = LiveTallies(repository, settings.survey_live_interval)
+        events.subscribe(BatchReleased, live.on_batch_released)
         return cls(
             settings=settings,
             repository=repository,
             survey=survey,
-            secret=load_secret(settings),
-            access=Access(settings, repository),
+            events=events,
+            access=access,
+            participation=Participation(repository, repository, survey, load_secret(settings), ballot_box),
+            roles=Roles(repository, access),
             results=Results(repository, survey, settings.survey_tz),
-            live=LiveTallies(repository, settings.survey_live_interval),
+            live=live,
         )
-
-    def key(self, window_id: int, user_id: int) -> bytes:
-        """Return the participant key of this person for this window."""
-        return participant_key(self.secret, window_id, user_id)

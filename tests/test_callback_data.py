@@ -56,9 +56,40 @@ def test_malformed_data_does_not_decode(data: str | None) -> None:
     assert decode(data) is None
 
 
-@given(st.text(max_size=80))
-def test_decoding_never_crashes(data: str) -> None:
-    """Any string at all either decodes to an action or to None."""
-    action = decode(data)
-    if action is not None:
-        assert encode(action) == data
+ALPHABET = "0123456789:abdgklrstxyS_-é"
+
+
+def single_edits(data: str) -> set[str]:
+    """Return every string one deletion, insertion or substitution away from `data`."""
+    cuts = {data[:i] + data[i + 1 :] for i in range(len(data))}
+    added = {data[:i] + c + data[i:] for i in range(len(data) + 1) for c in ALPHABET}
+    swapped = {data[:i] + c + data[i + 1 :] for i in range(len(data)) for c in ALPHABET}
+    return (cuts | added | swapped) - {data}
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=repr)
+def test_one_damaged_character_is_refused_or_spells_another_valid_action(action: Action) -> None:
+    """A string one edit away decodes to None or to an action that encodes to exactly that string.
+
+    Both happen: 'a:1:2:b' → 'a:1:2:c' is another real press, 'a:1:2:' is nothing; what never
+    happens is a string read as an action it does not spell (a leading zero, a stray character).
+    """
+    decoded = {damaged: decode(damaged) for damaged in single_edits(encode(action))}
+    valid = {damaged: found for damaged, found in decoded.items() if found is not None}
+    assert all(encode(found) == damaged for damaged, found in valid.items())
+    assert valid
+    assert len(valid) < len(decoded)
+
+
+@given(st.sampled_from(ACTIONS), st.integers(0, 64), st.integers(0, 4), st.text(ALPHABET, max_size=4))
+def test_damaged_data_is_refused_or_spells_exactly_the_action(
+    action: Action, at: int, cut: int, inserted: str
+) -> None:
+    """Any cut and insertion anywhere: None, or an action whose own encoding is that very string."""
+    data = encode(action)
+    damaged = data[:at] + inserted + data[at + cut :]
+    decoded = decode(damaged)
+    if damaged == data:
+        assert decoded == action
+    else:
+        assert decoded is None or encode(decoded) == damaged

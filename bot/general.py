@@ -1,0 +1,56 @@
+"""Handlers for everyone: help, the refusal in group chats, and the one error handler."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+
+from bot.door import Caller, Context
+from bot.texts import HELP_ADMIN_SEPARATOR, texts_for
+from usecases.access import Role
+
+logger = logging.getLogger(__name__)
+
+
+async def on_help(caller: Caller, message: Message, context: Context) -> None:
+    """Handle /start without a link, and /help: what this caller can do."""
+    t = caller.t
+    parts = [t.HELP_PARTICIPANT]
+    if caller.role >= Role.LEADER:
+        parts.append(t.HELP_LEADER)
+    if caller.role is Role.ADMIN:
+        parts.append(t.HELP_ADMIN)
+    await message.reply_text(HELP_ADMIN_SEPARATOR.join(parts))
+
+
+async def on_group(update: Update, context: Context) -> None:
+    """Refuse survey use in groups: answers typed there are not anonymous."""
+    message = update.effective_message
+    if message is not None:
+        user = update.effective_user
+        await message.reply_text(texts_for(user.language_code if user else None).GROUP_CHAT)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure (never the update: it names a person) and apologise."""
+    storage = isinstance(context.error, sqlite3.Error)
+    if storage:
+        # Disk full, a read-only file, a locked database: say so plainly; nothing was half-written.
+        logger.error("The database refused the operation: %s", context.error)
+    else:
+        logger.error("A handler failed", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    user = update.effective_user
+    t = texts_for(user.language_code if user else None)
+    apology = t.STORAGE_FAILED if storage else t.ERROR_GENERIC
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(apology, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(apology)
+    except TelegramError:
+        logger.warning("Could not tell the user about the failure")

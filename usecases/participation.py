@@ -1,0 +1,251 @@
+"""Taking part in a survey: open the link, answer step by step, write the suggestion, submit.
+
+Every rule of a participant's turn is here: one turn per person at a time, the participant key
+in place of the person, a stale press shows where the person really is, a closed window takes
+nothing, one ballot per person. The outcomes are data; `bot/participant.py` draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from conversations.anonymity import participant_key
+from conversations.engine import Draft, Press, Survey
+from conversations.errors import AlreadySubmitted, NotExpectingText, StaleStep, SurveyError, WindowClosed
+from conversations.questionnaire import QuestionKind
+from conversations.tally import released_count
+from storage.models import Window
+from usecases.events import BatchReleased, Events
+from usecases.locks import KeyedLocks
+from usecases.ports import ParticipantStore, WindowStore
+
+
+@dataclass(frozen=True, slots=True)
+class NoSuchWindow:
+    """The link or button names no survey window."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """The window is closed: nothing more is taken."""
+
+    window: Window
+
+
+@dataclass(frozen=True, slots=True)
+class TookPart:
+    """The person has already submitted a ballot for the window."""
+
+    window: Window
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """A first visit: the unit, the anonymity notice and a button to begin."""
+
+    window: Window
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The person is on this step of the form (`stale`: their press was for an older one)."""
+
+    window: Window
+    draft: Draft
+    resumed: bool = False
+    stale: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """The press asked for what the form already holds (a doubled tap): nothing changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoDraft:
+    """A press on a form that was discarded or never begun."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """The ballot is stored; the person's answers are no longer shown anywhere."""
+
+    window: Window
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The form refuses the press or text; nothing changed."""
+
+    reason: SurveyError
+
+
+@dataclass(frozen=True, slots=True)
+class NoSurvey:
+    """Text from someone with no unfinished form at all."""
+
+
+LinkOutcome = NoSuchWindow | Ended | TookPart | Welcome | Shown
+PressOutcome = NoSuchWindow | Ended | Shown | Unchanged | NoDraft | Submitted | Refused
+TextOutcome = NoSurvey | Ended | Shown | Refused
+_Turn = Callable[[Window, bytes, Draft | None], Awaitable[PressOutcome]]
+
+
+class BallotBox:
+    """Where every ballot goes in, whichever way it came: checked, stored once, released in batches."""
+
+    def __init__(self, participants: ParticipantStore, survey: Survey, events: Events) -> None:
+        self.participants = participants
+        self.survey = survey
+        self.events = events
+
+    async def submit(self, window: Window, key: bytes, draft: Draft) -> int:
+        """Store the draft's ballot under this key (once); return the window's ballot count.
+
+        Raise Incomplete or StaleStep for a draft that is not a complete form on its review,
+        AlreadySubmitted for a key that has voted and WindowClosed for a closed window.
+        """
+        ballot = self.survey.ballot(draft)
+        count = await self.participants.submit(key, window.id, ballot)
+        before = released_count(count - 1, min_group=window.min_group, is_open=True)
+        if released_count(count, min_group=window.min_group, is_open=True) != before:
+            await self.events.publish(BatchReleased(window))
+        return count
+
+
+class Participation:
+    """A participant's side of the survey, one turn per person at a time."""
+
+    def __init__(
+        self,
+        windows: WindowStore,
+        participants: ParticipantStore,
+        survey: Survey,
+        secret: bytes,
+        ballot_box: BallotBox,
+    ) -> None:
+        self.windows = windows
+        self.participants = participants
+        self.survey = survey
+        self.secret = secret
+        self.ballot_box = ballot_box
+        self.locks = KeyedLocks()
+
+    def key(self, window_id: int, user_id: int) -> bytes:
+        """Return the participant key that stands for this person in this window."""
+        return participant_key(self.secret, window_id, user_id)
+
+    async def open_link(self, token: str, user_id: int) -> LinkOutcome:
+        """Say what a deep link shows this person: welcome, their step, or why not."""
+        window = await self.windows.window_by_token(token)
+        if window is None:
+            return NoSuchWindow()
+        if not window.is_open:
+            return Ended(window)
+        submitted, draft = await self.participants.participant(self.key(window.id, user_id))
+        if submitted:
+            return TookPart(window)
+        return Welcome(window) if draft is None else Shown(window, draft, resumed=True)
+
+    async def begin(self, user_id: int, window_id: int) -> PressOutcome:
+        """Start the form (or show where it stands, if begun already)."""
+        return await self._turn(user_id, window_id, self._begin)
+
+    async def press(self, user_id: int, window_id: int, press: Press) -> PressOutcome:
+        """Apply a button press to the person's form and save it."""
+
+        async def apply(window: Window, key: bytes, draft: Draft | None) -> PressOutcome:
+            if draft is None:
+                return NoDraft()
+            try:
+                updated = self.survey.apply(draft, press)
+            except StaleStep:
+                # An old button (a double tap, or a redraw that never arrived): show where they are.
+                return Shown(window, draft, stale=True)
+            if updated == draft:
+                return Unchanged()
+            await self.participants.save_draft(key, window.id, updated)
+            return Shown(window, updated)
+
+        return await self._turn(user_id, window_id, apply)
+
+    async def submit(self, user_id: int, window_id: int) -> PressOutcome:
+        """Submit the reviewed form as an anonymous ballot."""
+
+        async def submit(window: Window, key: bytes, draft: Draft | None) -> PressOutcome:
+            if draft is None:
+                return NoDraft()
+            try:
+                await self.ballot_box.submit(window, key, draft)
+            except StaleStep:
+                return Shown(window, draft, stale=True)
+            return Submitted(window)
+
+        return await self._turn(user_id, window_id, submit)
+
+    async def write(self, user_id: int, text: str) -> TextOutcome:
+        """Take a text message as the suggestion of the person's form on its free-text step."""
+        found = await self._drafts_of(user_id)
+        on_text_step = [
+            (window, key)
+            for window, key, draft in found
+            if (question := self.survey.current_question(draft)) is not None
+            and question.kind is QuestionKind.TEXT
+        ]
+        if not on_text_step:
+            return Refused(NotExpectingText()) if found else NoSurvey()
+        window, key = on_text_step[0]
+        async with self.locks.hold(key):
+            try:
+                draft = await self.participants.draft(key)
+                if draft is None:
+                    raise NotExpectingText
+                updated = self.survey.write(draft, text)
+                await self.participants.save_draft(key, window.id, updated)
+            except WindowClosed:
+                return Ended(window)
+            except SurveyError as error:
+                return Refused(error)
+        return Shown(window, updated)
+
+    async def cancel(self, user_id: int) -> bool:
+        """Discard every unfinished form of this person; return False if there was none."""
+        discarded = False
+        for _window, key, _draft in await self._drafts_of(user_id):
+            async with self.locks.hold(key):
+                discarded = await self.participants.delete_draft(key) or discarded
+        return discarded
+
+    async def _begin(self, window: Window, key: bytes, draft: Draft | None) -> PressOutcome:
+        if draft is None:
+            draft = self.survey.start()
+            await self.participants.save_draft(key, window.id, draft)
+        return Shown(window, draft)
+
+    async def _turn(self, user_id: int, window_id: int, step: _Turn) -> PressOutcome:
+        """Run one step of this person's turn on the window: under their lock, refused once submitted."""
+        window = await self.windows.window(window_id)
+        if window is None:
+            return NoSuchWindow()
+        if not window.is_open:
+            return Ended(window)
+        key = self.key(window.id, user_id)
+        async with self.locks.hold(key):
+            try:
+                submitted, draft = await self.participants.participant(key)
+                if submitted:
+                    raise AlreadySubmitted
+                return await step(window, key, draft)
+            except WindowClosed:
+                return Ended(window)
+            except SurveyError as error:
+                return Refused(error)
+
+    async def _drafts_of(self, user_id: int) -> list[tuple[Window, bytes, Draft]]:
+        """Find this person's drafts by computing their key for each open window."""
+        windows = {window.id: window for window in await self.windows.open_windows()}
+        keys = {self.key(window_id, user_id): window_id for window_id in windows}
+        return [
+            (windows[window_id], key, draft) for window_id, key, draft in await self.participants.drafts(keys)
+        ]
