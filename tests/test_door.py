@@ -18,7 +18,7 @@ from usecases.access import Access, Role
 
 
 async def ignore(caller: Caller, query: CallbackQuery, action: Action) -> None:
-    """A handler that does nothing."""
+    """Do nothing (a stand-in handler)."""
 
 
 def presses(tmp_path: Path) -> Presses:
