@@ -39,13 +39,31 @@ class AdminHandlers:
     async def on_leaders(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /leaders: configured and invited leaders."""
         t = caller.t
+        configured = sorted(self.services.settings.survey_leaders)
+        invited = await self.repository.leaders()
+        officials = await self.repository.officials()
+
+        def official(user_id: int) -> str:
+            found = officials.get(user_id)
+            return texts.unit(found.label) if found else t.LEADER_UNNAMED
+
         lines = [t.LEADERS_TITLE]
-        lines += [t.LEADER_CONFIGURED.format(id=i) for i in sorted(self.services.settings.survey_leaders)]
-        for leader in await self.repository.leaders():
+        lines += [t.LEADER_CONFIGURED.format(official=official(i), id=i) for i in configured]
+        for leader in invited:
             date = day(leader.added_at, self.services.settings.survey_tz)
-            lines.append(t.LEADER_INVITED.format(name=texts.unit(leader.name), id=leader.user_id, date=date))
+            lines.append(
+                t.LEADER_INVITED.format(
+                    official=official(leader.user_id),
+                    name=texts.unit(leader.name),
+                    id=leader.user_id,
+                    date=date,
+                )
+            )
         if len(lines) == 1:
             lines.append(t.NO_LEADERS)
+        unnamed = {*configured, *(leader.user_id for leader in invited)} - officials.keys()
+        if unnamed:
+            lines += ["", t.LEADERS_UNNAMED.format(count=len(unnamed))]
         await message.reply_text("\n".join(lines))
 
     async def on_revoke(self, caller: Caller, message: Message, context: Context) -> None:

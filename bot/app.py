@@ -42,6 +42,7 @@ from bot.general import on_error, on_group, on_help
 from bot.leader import LeaderHandlers
 from bot.limits import BURST, CONCURRENT_UPDATES, PACE_PER_SECOND
 from bot.menus import set_default_menu, set_menu
+from bot.officials import OfficialHandlers
 from bot.participant import ParticipantHandlers
 from bot.scoring import ScoringHandlers
 from bot.services import Services
@@ -62,6 +63,7 @@ class Handlers:
     leaders: LeaderHandlers
     scoring: ScoringHandlers
     admins: AdminHandlers
+    officials: OfficialHandlers
 
     @classmethod
     def create(cls, services: Services) -> Handlers:
@@ -71,6 +73,7 @@ class Handlers:
             leaders=LeaderHandlers(services),
             scoring=ScoringHandlers(services),
             admins=AdminHandlers(services),
+            officials=OfficialHandlers(services),
         )
 
 
@@ -130,6 +133,7 @@ def register_handlers(application: Application, services: Services, handlers: Ha
             command("score", leader, scoring.on_score),
             command("report", leader, scoring.on_report),
             command("summary", admin, scoring.on_summary),
+            command("me", leader, handlers.officials.on_me),
             command("invite", admin, admins.on_invite),
             command("leaders", admin, admins.on_leaders),
             command("revoke", admin, admins.on_revoke),

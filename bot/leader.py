@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import random
 import re
-import unicodedata
 from collections.abc import Callable
 
 from telegram import CallbackQuery, Message
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
+from bot.arguments import UNIT_MAX_LENGTH, command_argument, shorten
 from bot.callback_data import AskClose, CancelClose, ConfirmClose, SendChart, SendExport, ShowTally
 from bot.door import Caller, Context
+from bot.officials import leader_labels
 from bot.qr import qr_png
 from bot.replies import answer, reply, show
 from bot.results import Snapshot
@@ -27,9 +28,7 @@ from usecases.access import Role, can_manage
 
 logger = logging.getLogger(__name__)
 
-UNIT_MAX_LENGTH = 64
 EXPECTED_MAX = 10_000
-_SPACES = re.compile(r"\s+")
 _PICKER_LIMIT = 20
 
 LeaderAction = ShowTally | AskClose | ConfirmClose | CancelClose | SendChart | SendExport
@@ -40,24 +39,6 @@ _PROMPTS: dict[type[PickedAction], Callable[[Texts], str]] = {
     SendChart: lambda t: t.PICK_UNIT_CHART,
     SendExport: lambda t: t.PICK_UNIT_EXPORT,
 }
-
-
-def command_argument(message: Message) -> str:
-    """Return the text after the command: invisible characters dropped, spaces folded, trimmed.
-
-    Control and format characters (including right-to-left marks and zero-width joiners)
-    would make two unit names that look alike differ, or reorder how a name is shown.
-    """
-    parts = (message.text or "").split(maxsplit=1)
-    if len(parts) < 2:  # noqa: PLR2004 - the command and its argument
-        return ""
-    visible = "".join(ch if unicodedata.category(ch) not in {"Cc", "Cf"} else " " for ch in parts[1])
-    return _SPACES.sub(" ", visible).strip()
-
-
-def shorten(text: str, limit: int = UNIT_MAX_LENGTH) -> str:
-    """Return text cut to `limit` characters, for echoing what someone typed."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def split_expected(argument: str) -> tuple[str, int | None]:
@@ -151,12 +132,13 @@ class LeaderHandlers:
             await message.reply_text(t.NO_WINDOWS)
             return
         lines = [t.UNITS_TITLE_ALL if caller.role is Role.ADMIN else t.UNITS_TITLE]
+        leaders = await leader_labels(t, self.repository, (s.window for s in summaries))
         leader = None
         for summary in summaries:
             window = summary.window
             if caller.role is Role.ADMIN and window.leader_id != leader:
                 leader = window.leader_id
-                name = texts.unit(window.leader_name or "—")
+                name = texts.unit(leaders[window.id])
                 lines += ["", t.LEADER_HEADING.format(name=name, id=window.leader_id)]
             status = t.STATUS_OPEN if window.is_open else t.STATUS_CLOSED
             lines.append(

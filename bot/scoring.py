@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Message
 
 from bot import texts
+from bot.arguments import command_argument, shorten
 from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowScore
 from bot.door import Caller, Context
-from bot.leader import command_argument, safe_filename, shorten
+from bot.leader import safe_filename
+from bot.officials import leader_label, leader_labels
 from bot.replies import answer, reply, show
 from bot.score_screens import ScoreView
 from bot.services import Services
@@ -103,6 +105,8 @@ class ScoringHandlers:
             await show(query, view.final(sheet))
             return
         missing = len(ANNEX1.items) - sum(s.scored_items for s in score(ANNEX1, sheet.draft).sections)
+        # The official record names a real person and group, so they are asked for before finalising.
+        official = await self.repository.official(query.from_user.id)
         match action:
             case ScorePress(press=press):
                 await self._apply(query, view, sheet.draft, press)
@@ -111,13 +115,16 @@ class ScoringHandlers:
                 await show(query, view.step(sheet.draft))
             case FinaliseScore() if missing:
                 await answer(query, t.SCORE_INCOMPLETE.format(missing=missing), alert=True)
+            case FinaliseScore() | ConfirmFinalise() if official is None:
+                await answer(query, t.ME_NEEDED, alert=True)
             case FinaliseScore():
                 await answer(query)
                 await show(query, view.confirm(sheet.draft))
             case ConfirmFinalise() if missing:
                 await answer(query, t.SCORE_INCOMPLETE.format(missing=missing), alert=True)
             case ConfirmFinalise():
-                await self.repository.finalise_score(window.id, caller.user_id, caller.name)
+                assert official is not None  # noqa: S101 - refused above
+                await self.repository.finalise_score(window.id, caller.user_id, official.label)
                 logger.info("A score sheet was finalised (window %d)", window.id)
                 final = await self.repository.score_sheet(window.id)
                 assert final is not None  # noqa: S101 - just written
@@ -158,9 +165,10 @@ class ScoringHandlers:
     async def _feedback(self, window: Window) -> UnitFeedback:
         sheet = await self.repository.score_sheet(window.id)
         zone = self.services.settings.survey_tz
+        official = await self.repository.official(window.leader_id)
         return UnitFeedback(
             unit=window.unit,
-            leader=window.leader_name or str(window.leader_id),
+            leader=leader_label(ZH, official, window),
             form=ANNEX1,
             sheet=sheet.draft if sheet else None,
             finalised=_finalised_label(sheet, zone),
@@ -174,7 +182,9 @@ class ScoringHandlers:
         """Handle /summary (admins): every unit with leader, ballots, rate, score and grade."""
         t = caller.t
         rows = []
-        for summary in await self.repository.all_windows():
+        summaries = await self.repository.all_windows()
+        leaders = await leader_labels(ZH, self.repository, (s.window for s in summaries))
+        for summary in summaries:
             window = summary.window
             sheet = await self.repository.score_sheet(window.id)
             result = score(ANNEX1, sheet.draft) if sheet is not None and sheet.finalised else None
@@ -182,7 +192,7 @@ class ScoringHandlers:
             rows.append(
                 SummaryRow(
                     unit=window.unit,
-                    leader=window.leader_name or str(window.leader_id),
+                    leader=leaders[window.id],
                     is_open=window.is_open,
                     ballots=summary.ballots,
                     favourable_rate=tally.favourable_rate,

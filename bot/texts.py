@@ -141,8 +141,9 @@ class Texts:
     INVITE_ACCEPTED = "您已成为检查考核组组长。\n\n"
     INVITE_SPENT = "此邀请链接已被使用或已过期，请向县廉效办索取新链接。"
     LEADERS_TITLE = "<b>检查考核组组长</b>"
-    LEADER_CONFIGURED = "• {id}（配置文件）"
-    LEADER_INVITED = "• {name}（{id}），{date} 由邀请加入"
+    LEADER_CONFIGURED = "• {official} · {id}（配置文件）"
+    LEADER_INVITED = "• {official} · {name}（{id}），{date} 由邀请加入"
+    LEADER_UNNAMED = "⚠ 未登记姓名"
     NO_LEADERS = "（尚无组长）"
     REVOKE_USAGE = "用法：/revoke 用户ID（用 /leaders 查看）"
     REVOKED = "已撤销 {id} 的组长身份。其已开启的测评单位仍保留。"
@@ -183,6 +184,17 @@ class Texts:
     SCORE_ALREADY_FINAL = "此评分表已定稿，不能再修改。"
     SCORE_INCOMPLETE = "还有 {missing} 项未评分，不能定稿。"
     SCORE_NOT_YOURS = "只有开启该单位测评的组长可以评分。"
+    ME_USAGE = (
+        "用法：/me 姓名 检查组\n例如：/me 张三 第一检查组\n\n"
+        "登记后，检查评分的定稿人、单位检查考核结果和全县汇总中的组长均使用此姓名和检查组，"
+        "而不是 Telegram 昵称。"
+    )
+    ME_CURRENT = "您登记的姓名和检查组：<b>{label}</b>\n如需修改，请发送：/me 姓名 检查组"
+    ME_SET = "已登记：<b>{label}</b>。定稿记录、报告和全县汇总将使用此姓名和检查组。"
+    ME_TOO_LONG = "姓名不超过 {name} 个字，检查组不超过 {group} 个字。"
+    ME_NEEDED = "定稿前请先登记您的真实姓名和检查组：发送 /me 姓名 检查组（例如 /me 张三 第一检查组）。"
+    UNREGISTERED = "{name}（未登记姓名）"
+    LEADERS_UNNAMED = "尚未用 /me 登记姓名和检查组：{count} 人"
     SCORE_USAGE = "用法：/score 单位名称"
     REPORT_TITLE = "<b>{unit}</b> 检查考核结果（供结果反馈）"
     REPORT_SCORE_NONE = "检查评分：尚未开始（/score {unit}）"
@@ -216,7 +228,8 @@ class Texts:
         "/export [单位] — 导出 Excel 和 CSV\n"
         "/score 单位 — 检查评分（附件1）\n"
         "/report 单位 — 单位检查考核结果\n"
-        "/units — 我的测评单位"
+        "/units — 我的测评单位\n"
+        "/me 姓名 检查组 — 登记真实姓名和检查组（用于定稿和报告）"
     )
     HELP_ADMIN = (
         "管理员命令：\n/summary — 全县汇总\n/invite — 生成组长邀请链接\n"
@@ -236,6 +249,7 @@ class Texts:
         "score": "检查评分（附件1）：/score 单位",
         "report": "单位检查考核结果：/report 单位",
         "units": "我的测评单位",
+        "me": "登记姓名和检查组：/me 姓名 检查组",
         "help": "帮助",
         "cancel": "放弃未提交的答卷",
     }
@@ -386,8 +400,9 @@ class EnglishTexts(Texts):
     INVITE_ACCEPTED = "You are now an inspection group leader.\n\n"
     INVITE_SPENT = "This invite has been used or has expired; ask the county office for a new one."
     LEADERS_TITLE = "<b>Group leaders</b>"
-    LEADER_CONFIGURED = "• {id} (configured)"
-    LEADER_INVITED = "• {name} ({id}), invited {date}"
+    LEADER_CONFIGURED = "• {official} · {id} (configured)"
+    LEADER_INVITED = "• {official} · {name} ({id}), invited {date}"
+    LEADER_UNNAMED = "⚠ name not registered"
     NO_LEADERS = "(none yet)"
     REVOKE_USAGE = "Usage: /revoke user id (see /leaders)"
     REVOKED = "{id} is no longer a leader. Units they opened are kept."
@@ -421,6 +436,19 @@ class EnglishTexts(Texts):
     SCORE_ALREADY_FINAL = "This score sheet is finalised and cannot change."
     SCORE_INCOMPLETE = "{missing} items are not scored yet; the sheet cannot be finalised."
     SCORE_NOT_YOURS = "Only the leader who opened the unit can score it."
+    ME_USAGE = (
+        "Usage: /me name group\nFor example: /me 张三 第一检查组\n\n"
+        "Score sheets, unit reports and the county summary then name you this way instead of "
+        "by your Telegram name."
+    )
+    ME_CURRENT = "Your registered name and group: <b>{label}</b>\nTo change it: /me name group"
+    ME_SET = "Registered: <b>{label}</b>. Finalised sheets, reports and the county summary will use it."
+    ME_TOO_LONG = "Names are limited to {name} characters and groups to {group}."
+    ME_NEEDED = (
+        "Before finalising, register your real name and group: /me name group (e.g. /me 张三 第一检查组)."
+    )
+    UNREGISTERED = "{name} (name not registered)"
+    LEADERS_UNNAMED = "Leaders who have not registered a name and group with /me: {count}"
     SCORE_USAGE = "Usage: /score unit name"
     REPORT_TITLE = "<b>{unit}</b> inspection results (for the feedback meeting)"
     REPORT_SCORE_NONE = "Score sheet: not started (/score {unit})"
@@ -452,7 +480,8 @@ class EnglishTexts(Texts):
         "/export [unit] — Excel and CSV\n"
         "/score unit — the Annex 1 score sheet\n"
         "/report unit — the unit's results\n"
-        "/units — my units"
+        "/units — my units\n"
+        "/me name group — your real name and group (for finalised sheets and reports)"
     )
     HELP_ADMIN = (
         "Admin commands:\n/invite — leader invite link\n/leaders — list leaders\n/revoke id — remove a leader"
@@ -471,6 +500,7 @@ class EnglishTexts(Texts):
         "score": "Annex 1 score sheet: /score unit",
         "report": "A unit's results: /report unit",
         "units": "My units",
+        "me": "Your name and group: /me name group",
         "help": "Help",
         "cancel": "Discard an unfinished ballot",
     }

@@ -73,3 +73,19 @@ class ScoreSheet(BaseModel):
     def finalised(self) -> bool:
         """Return True once the sheet is an official record that can no longer change."""
         return self.finalised_at is not None
+
+
+class Official(BaseModel):
+    """A leader's real name and inspection group, as official records name them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    name: str
+    group: str
+    set_at: datetime
+
+    @property
+    def label(self) -> str:
+        """Return '张三（第一检查组）'."""
+        return f"{self.name}（{self.group}）"

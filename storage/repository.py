@@ -19,7 +19,7 @@ import aiosqlite
 from conversations.engine import Ballot, Draft
 from conversations.errors import AlreadySubmitted, WindowClosed
 from conversations.tally import BatchedBallot, Cell, ballot_cells
-from storage.models import Leader, LiveView, ScoreSheet, Window, WindowSummary
+from storage.models import Leader, LiveView, Official, ScoreSheet, Window, WindowSummary
 from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, statements
 
 logger = logging.getLogger(__name__)
@@ -489,6 +489,37 @@ class Repository:
         async with self._transaction() as db:
             cursor = await db.execute("DELETE FROM leaders WHERE user_id = ?", (user_id,))
             return cursor.rowcount == 1
+
+    # leaders' real names and groups
+
+    async def set_official(self, user_id: int, name: str, group: str) -> Official:
+        """Record (or change) a leader's real name and inspection group."""
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO officials (user_id, name, group_name, set_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, "
+                "group_name = excluded.group_name, set_at = excluded.set_at",
+                (user_id, name, group, _now()),
+            )
+        found = await self.official(user_id)
+        assert found is not None  # noqa: S101 - just written
+        return found
+
+    async def official(self, user_id: int) -> Official | None:
+        """Return the leader's real name and group, or None until they set them."""
+        return (await self.officials([user_id])).get(user_id)
+
+    async def officials(self, user_ids: Sequence[int] | None = None) -> dict[int, Official]:
+        """Return the real names and groups of these leaders (of everyone, without a list)."""
+        sql = "SELECT user_id, name, group_name, set_at FROM officials"
+        parameters: list[int] = []
+        if user_ids is not None:
+            parameters = list(dict.fromkeys(user_ids))
+            if not parameters:
+                return {}
+            sql += f" WHERE user_id IN ({', '.join('?' for _ in parameters)})"
+        rows = await self._fetchall(sql, parameters)
+        return {r[0]: Official(user_id=r[0], name=r[1], group=r[2], set_at=r[3]) for r in rows}
 
     async def ballot_count(self, window_id: int) -> int:
         """Return how many ballots the window has received."""

@@ -127,6 +127,16 @@ MIGRATIONS: tuple[str, ...] = (
         finalised_at   TEXT
     );
     """,
+    """
+    -- A leader's real name and inspection group, set with /me: official records carry these,
+    -- not a Telegram display name.
+    CREATE TABLE officials (
+        user_id    INTEGER PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        group_name TEXT    NOT NULL,
+        set_at     TEXT    NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

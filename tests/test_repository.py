@@ -203,3 +203,20 @@ async def test_running_counters_match_a_recount_of_the_released_ballots(
             assert (kept.counted, kept.received) == (recount.counted, recount.received)
             if not is_open:  # suggestions are read only once closed
                 assert sorted(kept.suggestions) == sorted(recount.suggestions)
+
+
+async def test_a_leaders_real_name_and_group_are_kept_and_can_change(tmp_path: Path) -> None:
+    """/me stores name and group per leader; setting them again replaces them."""
+    async with Repository(tmp_path / "survey.db") as repository:
+        assert await repository.official(7) is None
+        first = await repository.set_official(7, "张三", "第一检查组")
+        assert first.label == "张三（第一检查组）"
+        await repository.set_official(8, "王五", "第三检查组")
+        await repository.set_official(7, "张三", "第二检查组")
+        officials = await repository.officials()
+        assert {k: v.label for k, v in officials.items()} == {
+            7: "张三（第二检查组）",
+            8: "王五（第三检查组）",
+        }
+        assert list(await repository.officials([8, 9])) == [8]
+        assert await repository.officials([]) == {}

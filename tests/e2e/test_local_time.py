@@ -72,6 +72,7 @@ async def test_times_read_as_local_time(
     assert rows["开始时间"] in around(started)
     assert rows["结束时间"] in around(datetime.now(UTC))
 
+    await leader.send("/me 张三 第一检查组")
     sheet = await leader.send("/score 县财政局")
     assert sheet is not None
     for item in ANNEX1.items:

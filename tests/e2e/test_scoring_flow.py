@@ -10,7 +10,7 @@ import openpyxl
 from conversations.annex1 import ANNEX1
 from emulator import BotApiEmulator, BotMessage
 from emulator.people import Person
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import LEADER_ID, OTHER_LEADER_ID, RunningBot
 from tests.e2e.flows import complete, open_unit, varied_answers
 
 LOST = {"s3_1": 8, "s4_1a": 4, "s5_2": 2}  # 100 - 14 = 86, 良好
@@ -38,10 +38,25 @@ async def test_score_and_finalise_once(
 ) -> None:
     """The leader scores 25 items and finalises once; nobody can change it after, or score another's unit."""
     sheet = await scored_unit(emulator, leader)
+    asked = await leader.press(sheet, "定稿")
+    assert asked["text"].startswith("定稿前请先登记您的真实姓名和检查组：发送 /me 姓名 检查组")
+    assert asked["show_alert"] == "true"
+    assert "确认定稿" not in sheet.text
+    usage = await leader.send("/me 张三")
+    assert usage is not None
+    assert usage.text.startswith("用法：/me 姓名 检查组")
+    registered = await leader.send("/me 张三 第一检查组")
+    assert registered is not None
+    assert registered.text.startswith("已登记：张三（第一检查组）")
     await leader.press(sheet, "定稿")
     assert "确认定稿" in sheet.text
     await leader.press(sheet, "确认定稿")
-    assert "由 组长 定稿" in sheet.text
+    assert "由 张三（第一检查组） 定稿" in sheet.text
+    renamed = await leader.send("/me 李四 第二检查组")
+    assert renamed is not None
+    assert (
+        "由 张三（第一检查组） 定稿" in (await leader.send("/score 县财政局") or sheet).text
+    )  # a record keeps its name
     assert not sheet.buttons
     again = await leader.send("/score 县财政局")
     assert again is not None
@@ -63,6 +78,7 @@ async def test_unit_report_and_county_summary(
 ) -> None:
     """/report joins the score and the evaluation; /summary (admins only) lists every unit."""
     sheet = await scored_unit(emulator, leader)
+    await leader.send("/me 张三 第一检查组")
     await leader.press(sheet, "定稿")
     await leader.press(sheet, "确认定稿")
     report = await leader.send("/report 县财政局")
@@ -76,26 +92,27 @@ async def test_unit_report_and_county_summary(
     values = [row[:3] for row in workbook["单位报告"].iter_rows(values_only=True)]
     assert ("合计", 86, 100) in values
     assert ("等级", "良好", None) in values
+    assert ("组长", "张三（第一检查组）", None) in values
 
     await open_unit(other_leader, "县审计局")
     summary = await admin.send("/summary")
     assert summary is not None
     assert "全县检查考核汇总" in summary.text
-    assert "县财政局｜组长｜3 份" in summary.text
+    assert "县财政局｜张三（第一检查组）｜3 份" in summary.text
     assert "86/100 良好" in summary.text
-    assert "县审计局｜另一组长｜0 份｜满意率 —｜未评分" in summary.text
+    assert "县审计局｜另一组长（未登记姓名）｜0 份｜满意率 —｜未评分" in summary.text
     assert "良好 1" in summary.text
     await emulator.wait_for(lambda: bool(admin.last.document))
     data = admin.last.document or b""
     assert b"autoFilter" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     table = list(openpyxl.load_workbook(io.BytesIO(data))["全县汇总"].iter_rows(values_only=True))
     assert table[0] == ("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")
-    assert table[1][:4] == ("县财政局", "组长", "进行中", 3) or table[2][:4] == (
-        "县财政局",
-        "组长",
-        "进行中",
-        3,
-    )
+    assert ("县财政局", "张三（第一检查组）", "进行中", 3) in [row[:4] for row in table]
+    leaders = await admin.send("/leaders")
+    assert leaders is not None
+    assert f"• 张三（第一检查组） · {LEADER_ID}（配置文件）" in leaders.text
+    assert f"• ⚠ 未登记姓名 · {OTHER_LEADER_ID}（配置文件）" in leaders.text
+    assert "尚未用 /me 登记姓名和检查组：1 人" in leaders.text
     refused = await leader.send("/summary")
     assert refused is not None
     assert refused.text == "此命令仅供县廉效办管理员使用。"
