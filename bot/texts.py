@@ -105,7 +105,7 @@ class Texts:
     UNITS_TITLE = "<b>您的测评单位</b>"
     UNITS_TITLE_ALL = "<b>全部测评单位</b>（按组长）"
     UNIT_LINE = "{status} {unit}：{ballots} 份"
-    LEADER_HEADING = "👤 {name}（{id}）"
+    LEADER_HEADING = "👤 {name} · {id}"
     STATUS_OPEN = "🟢 进行中"
     STATUS_CLOSED = "⚪ 已结束"
     CHART_CAPTION = "<b>{unit}</b> 民主测评图表（{state}）"

@@ -147,7 +147,7 @@ async def test_leaders_see_only_their_units_and_admins_see_all(
     everything = await admin.send("/units")
     assert everything is not None
     assert "全部测评单位" in everything.text
-    assert f"组长（{LEADER_ID}）" in everything.text
+    assert f"👤 组长（未登记姓名） · {LEADER_ID}" in everything.text
     assert "县财政局" in everything.text
     assert "县审计局" in everything.text
     picker = await admin.send("/tally")
