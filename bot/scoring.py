@@ -106,7 +106,7 @@ class ScoringHandlers:
             return
         missing = len(ANNEX1.items) - sum(s.scored_items for s in score(ANNEX1, sheet.draft).sections)
         # The official record names a real person and group, so they are asked for before finalising.
-        official = await self.repository.official(query.from_user.id)
+        official = await self.repository.official(caller.user_id)
         match action:
             case ScorePress(press=press):
                 await self._apply(query, view, sheet.draft, press)
