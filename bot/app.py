@@ -89,10 +89,10 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(ConfirmClose, Role.LEADER, leaders.on_confirm_close)
     presses.route(SendChart, Role.LEADER, leaders.on_send)
     presses.route(SendExport, Role.LEADER, leaders.on_send)
-    presses.route(ScorePress, Role.LEADER, scoring.on_press)
-    presses.route(FinaliseScore, Role.LEADER, scoring.on_press)
-    presses.route(ShowScore, Role.LEADER, scoring.on_press)
-    presses.route(ConfirmFinalise, Role.LEADER, scoring.on_press)
+    presses.route(ScorePress, Role.LEADER, scoring.on_award)
+    presses.route(ShowScore, Role.LEADER, scoring.on_show)
+    presses.route(FinaliseScore, Role.LEADER, scoring.on_finalise)
+    presses.route(ConfirmFinalise, Role.LEADER, scoring.on_confirm)
     presses.check_complete()
 
 

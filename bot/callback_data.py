@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, get_type_hints
 
 from conversations.engine import Back, Choose, FinishChoices, KeepText, Press, Revise, SkipText, Toggle
+from conversations.scoring import Award, SheetPress
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
 _FIELD_PATTERNS: dict[object, str] = {
@@ -86,7 +87,7 @@ def button(prefix: str) -> Callable[[type[A]], type[A]]:
     return declare
 
 
-def press_button(prefix: str, presses: dict[str, type[Press]]) -> Callable[[type[A]], type[A]]:
+def press_button(prefix: str, presses: dict[str, type[Press | SheetPress]]) -> Callable[[type[A]], type[A]]:
     """Declare a kind of button that carries a press: `<prefix><press prefix>:<window id>:<press fields>`."""
 
     def declare(kind: type[A]) -> type[A]:
@@ -100,11 +101,13 @@ def press_button(prefix: str, presses: dict[str, type[Press]]) -> Callable[[type
     return declare
 
 
-def _carrying(kind: Callable[..., Action], press: Callable[..., Press]) -> Callable[[list[Any]], Action]:
+def _carrying(
+    kind: Callable[..., Action], press: Callable[..., Press | SheetPress]
+) -> Callable[[list[Any]], Action]:
     return lambda values: kind(values[0], press(*values[1:]))
 
 
-SURVEY_PRESSES: dict[str, type[Press]] = {
+SURVEY_PRESSES: dict[str, type[Press | SheetPress]] = {
     "a": Choose,
     "t": Toggle,
     "d": FinishChoices,
@@ -113,6 +116,7 @@ SURVEY_PRESSES: dict[str, type[Press]] = {
     "b": Back,
     "r": Revise,
 }
+SHEET_PRESSES: dict[str, type[Press | SheetPress]] = {"p": Award, "b": Back, "r": Revise}
 
 
 @button("g")
@@ -171,12 +175,12 @@ class SendExport(Action):
     """A leader picks a unit to export."""
 
 
-@press_button("S", SURVEY_PRESSES)
+@press_button("S", SHEET_PRESSES)
 @dataclass(frozen=True, slots=True)
 class ScorePress(Action):
-    """A press on a leader's Annex 1 score sheet (the same presses as the survey's)."""
+    """A press on a leader's Annex 1 score sheet: points for an item, back, or revise."""
 
-    press: Press
+    press: SheetPress
 
 
 @button("sf")

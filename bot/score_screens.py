@@ -11,8 +11,8 @@ from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowSc
 from bot.screens import Button, Screen
 from bot.texts import Texts
 from conversations.annex1 import ScoreForm
-from conversations.engine import Back, Choose, Draft, Revise, Survey
-from conversations.scoring import points, score
+from conversations.engine import Back, Revise
+from conversations.scoring import Award, Marking, Marks, score
 from reports.localtime import stamp
 from storage.models import ScoreSheet
 
@@ -31,21 +31,20 @@ class ScoreView:
 
     t: Texts
     form: ScoreForm
-    engine: Survey
+    marking: Marking
     unit: str
     window_id: int
     zone: ZoneInfo
 
-    def step(self, draft: Draft) -> Screen:
-        """Return the screen for the draft's item, or the review once every item is passed."""
-        question = self.engine.current_question(draft)
-        if question is None:
-            return self.review(draft)
-        t, item = self.t, self.form.items[draft.step]
-        result = score(self.form, draft)
+    def step(self, marks: Marks) -> Screen:
+        """Return the screen for the item being scored, or the review once every item is passed."""
+        item = self.marking.current_item(marks)
+        if item is None:
+            return self.review(marks)
+        t, result = self.t, score(self.form, marks)
         section = self.form.section_of(item.id)
-        subtotal = next(s for s in result.sections if s.section.id == section.id)
-        progress = t.SCORE_PROGRESS.format(step=draft.step + 1, total=len(self.form.items))
+        subtotal = result.section(section.id)
+        progress = t.SCORE_PROGRESS.format(step=marks.step + 1, total=len(self.form.items))
         text = "\n".join(
             [
                 f"<b>{texts.unit(self.unit)}</b> · {t.SCORE_BRAND}　{progress}",
@@ -56,26 +55,24 @@ class ScoreView:
                     max=section.max_points,
                     total=result.total,
                 ),
-                t.SCORE_ITEM.format(prompt=escape(question.prompt), max=item.max_points),
+                t.SCORE_ITEM.format(prompt=escape(f"{item.number}. {item.text}"), max=item.max_points),
                 "",
                 t.SCORE_PICK,
             ]
         )
-        given = points(draft.answers, item.id)
+        given = marks.points.get(item.id)
         buttons = [
-            Button(
-                f"● {p}" if p == given else str(p), ScorePress(self.window_id, Choose(draft.step, f"p{p}"))
-            )
-            for p in range(item.max_points + 1)
+            Button(f"● {p}" if p == given else str(p), ScorePress(self.window_id, Award(marks.step, p)))
+            for p in item.allowed_points
         ]
         rows = [tuple(buttons[i : i + _POINTS_PER_ROW]) for i in range(0, len(buttons), _POINTS_PER_ROW)]
-        if draft.step > 0:
-            rows.append((Button(t.SCORE_BACK, ScorePress(self.window_id, Back(draft.step))),))
+        if marks.step > 0:
+            rows.append((Button(t.SCORE_BACK, ScorePress(self.window_id, Back(marks.step))),))
         return Screen(text, tuple(rows))
 
-    def lines(self, draft: Draft) -> list[str]:
+    def lines(self, marks: Marks) -> list[str]:
         """Return each section's subtotal with its items' points, then the total and grade."""
-        t, result = self.t, score(self.form, draft)
+        t, result = self.t, score(self.form, marks)
         lines = []
         number = 0  # one running number, the same as on the step screen and the review's buttons
         for section_score in result.sections:
@@ -87,7 +84,7 @@ class ScoreView:
             )
             for item in section.items:
                 number += 1
-                given = points(draft.answers, item.id)
+                given = marks.points.get(item.id)
                 lines.append(
                     t.SCORE_ITEM_LINE.format(
                         number=number,
@@ -96,18 +93,17 @@ class ScoreView:
                         max=item.max_points,
                     )
                 )
-        missing = sum(points(draft.answers, item.id) is None for item in self.form.items)
         if result.grade is None:
-            lines.append(t.SCORE_TOTAL_OPEN.format(total=result.total, missing=missing))
+            lines.append(t.SCORE_TOTAL_OPEN.format(total=result.total, missing=self.marking.missing(marks)))
         else:
             lines.append(t.SCORE_TOTAL.format(total=result.total, grade=result.grade))
         return lines
 
-    def review(self, draft: Draft) -> Screen:
+    def review(self, marks: Marks) -> Screen:
         """Return the review: everything scored so far, a number per item to revise, and 定稿."""
         t = self.t
         text = "\n".join(
-            [t.SCORE_REVIEW.format(unit=texts.unit(self.unit)), t.SCORE_REVIEW_HINT, "", *self.lines(draft)]
+            [t.SCORE_REVIEW.format(unit=texts.unit(self.unit)), t.SCORE_REVIEW_HINT, "", *self.lines(marks)]
         )
         numbers = [
             Button(str(i + 1), ScorePress(self.window_id, Revise(i))) for i in range(len(self.form.items))
@@ -115,15 +111,15 @@ class ScoreView:
         rows = [tuple(numbers[i : i + _REVISE_PER_ROW]) for i in range(0, len(numbers), _REVISE_PER_ROW)]
         rows.append(
             (
-                Button(t.SCORE_BACK, ScorePress(self.window_id, Back(draft.step))),
+                Button(t.SCORE_BACK, ScorePress(self.window_id, Back(marks.step))),
                 Button(t.SCORE_FINALISE, FinaliseScore(self.window_id)),
             )
         )
         return Screen(text, tuple(rows))
 
-    def confirm(self, draft: Draft) -> Screen:
+    def confirm(self, marks: Marks) -> Screen:
         """Ask to confirm finalising; 取消 goes back to the review."""
-        result = score(self.form, draft)
+        result = score(self.form, marks)
         text = self.t.SCORE_CONFIRM.format(unit=texts.unit(self.unit), total=result.total, grade=result.grade)
         buttons = (
             Button(self.t.SCORE_CONFIRM_BUTTON, ConfirmFinalise(self.window_id)),
@@ -139,4 +135,4 @@ class ScoreView:
             self.t.SCORE_FINALISED.format(at=at, name=texts.unit(sheet.finalised_name or "")),
             "",
         ]
-        return Screen("\n".join([*header, *self.lines(sheet.draft)]))
+        return Screen("\n".join([*header, *self.lines(sheet.marks)]))

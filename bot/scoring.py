@@ -18,25 +18,31 @@ from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowSc
 from bot.door import Caller, Context
 from bot.leader import safe_filename
 from bot.officials import leader_label, leader_labels
-from bot.replies import answer, reply, show
+from bot.replies import PressReply, reply, respond
 from bot.score_screens import ScoreView
 from bot.services import Services
 from bot.tally_view import percent, window_times
 from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1, BANDS
-from conversations.engine import Draft, Press, Survey
-from conversations.errors import StaleStep, SurveyError
 from conversations.scoring import score
 from reports.feedback import SummaryRow, UnitFeedback, summary_workbook, top_three, unit_workbook
 from reports.localtime import now, stamp
 from storage.models import ScoreSheet, Window
-from storage.repository import SheetFinalised
-from usecases.access import Role
+from usecases.access import Actor
+from usecases.scoring import (
+    ConfirmFinal,
+    Final,
+    Marked,
+    NoSheet,
+    NoSuchUnit,
+    NotYours,
+    PressOutcome,
+    Refused,
+    Unfinished,
+    Unregistered,
+)
 
 logger = logging.getLogger(__name__)
-
-ScoreAction = ScorePress | FinaliseScore | ShowScore | ConfirmFinalise
-SCORE_ENGINE = Survey(ANNEX1.as_questionnaire())
 
 
 def _finalised_label(sheet: ScoreSheet | None, zone: ZoneInfo) -> str | None:
@@ -50,109 +56,82 @@ class ScoringHandlers:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.scoring = services.scoring
         self.repository = services.repository
 
     def _view(self, t: Texts, window: Window) -> ScoreView:
-        return ScoreView(t, ANNEX1, SCORE_ENGINE, window.unit, window.id, self.services.settings.survey_tz)
+        marking = self.scoring.marking
+        return ScoreView(t, marking.form, marking, window.unit, window.id, self.services.settings.survey_tz)
 
-    async def _named_window(self, message: Message, t: Texts, user_id: int, role: Role) -> Window | None:
+    async def on_score(self, caller: Caller, message: Message, context: Context) -> None:
+        """Handle /score <unit>: walk the 25 items, or show the finalised sheet."""
+        unit = command_argument(message)
+        if not unit:
+            await message.reply_text(caller.t.SCORE_USAGE)
+            return
+        match await self.scoring.open(caller.actor, unit):
+            case NoSuchUnit():
+                await message.reply_text(caller.t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
+            case Marked(window=window, marks=marks):
+                await reply(message, self._view(caller.t, window).step(marks))
+            case Final(window=window, sheet=sheet):
+                await reply(message, self._view(caller.t, window).final(sheet))
+
+    async def on_award(self, caller: Caller, query: CallbackQuery, action: ScorePress) -> None:
+        """Handle points for an item, ⬅ 上一项, or an item number on the review."""
+        outcome = await self.scoring.press(caller.actor, action.window_id, action.press)
+        await respond(query, self._press_reply(caller.t, outcome))
+
+    async def on_show(self, caller: Caller, query: CallbackQuery, action: ShowScore) -> None:
+        """Handle 取消 on the finalise question: back to the sheet."""
+        outcome = await self.scoring.show(caller.actor, action.window_id)
+        await respond(query, self._press_reply(caller.t, outcome))
+
+    async def on_finalise(self, caller: Caller, query: CallbackQuery, action: FinaliseScore) -> None:
+        """Handle 定稿: ask to confirm, if every item is scored."""
+        outcome = await self.scoring.ask_finalise(caller.actor, action.window_id)
+        await respond(query, self._press_reply(caller.t, outcome))
+
+    async def on_confirm(self, caller: Caller, query: CallbackQuery, action: ConfirmFinalise) -> None:
+        """Handle 确认定稿: the sheet becomes the official record."""
+        outcome = await self.scoring.finalise(caller.actor, action.window_id)
+        await respond(query, self._press_reply(caller.t, outcome))
+
+    def _press_reply(self, t: Texts, outcome: PressOutcome) -> PressReply:  # noqa: PLR0911 - one per outcome
+        match outcome:
+            case Marked(window=window, marks=marks, stale=stale):
+                return PressReply(t.ANSWER_STALE if stale else None, screen=self._view(t, window).step(marks))
+            case ConfirmFinal(window=window, marks=marks):
+                return PressReply(screen=self._view(t, window).confirm(marks))
+            case Unfinished(missing=missing):
+                return PressReply(t.SCORE_INCOMPLETE.format(missing=missing), alert=True)
+            case Unregistered():
+                return PressReply(t.ME_NEEDED, alert=True)
+            case Final(window=window, sheet=sheet, refused=refused):
+                notice = t.SCORE_ALREADY_FINAL if refused else None
+                return PressReply(notice, alert=refused, screen=self._view(t, window).final(sheet))
+            case NotYours():
+                return PressReply(t.SCORE_NOT_YOURS, alert=True)
+            case NoSheet():
+                return PressReply(t.ANSWER_STALE)
+            case Refused():
+                return PressReply(t.ANSWER_UNKNOWN)
+
+    async def _named_window(self, message: Message, t: Texts, actor: Actor) -> Window | None:
         """Return the unit named after the command that the caller may see, or reply why not."""
         unit = command_argument(message)
         if not unit:
             await message.reply_text(t.SCORE_USAGE)
             return None
-        summaries = (
-            await self.repository.all_windows()
-            if role is Role.ADMIN
-            else await self.repository.windows_of(user_id)
-        )
-        named = [s.window for s in summaries if s.window.unit == unit]
-        if not named:
-            await message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
-            return None
-        return max(named, key=lambda w: w.id)  # the newest inspection of that unit
-
-    async def on_score(self, caller: Caller, message: Message, context: Context) -> None:
-        """Handle /score <unit>: walk the 25 items, or show the finalised sheet."""
-        t = caller.t
-        window = await self._named_window(message, t, caller.user_id, Role.LEADER)
+        window = await self.services.units.newest_named(actor, unit)
         if window is None:
-            return
-        sheet = await self.repository.score_sheet(window.id)
-        view = self._view(t, window)
-        if sheet is not None and sheet.finalised:
-            await reply(message, view.final(sheet))
-            return
-        draft = sheet.draft if sheet is not None else SCORE_ENGINE.start()
-        if sheet is None:
-            await self.repository.save_score(window.id, draft)
-        await reply(message, view.step(draft))
-
-    async def on_press(self, caller: Caller, query: CallbackQuery, action: ScoreAction) -> None:
-        """Handle a press on a score sheet: only the unit's own leader may score."""
-        t = caller.t
-        window = await self.repository.window(action.window_id)
-        if window is None or window.leader_id != caller.user_id:
-            await answer(query, t.SCORE_NOT_YOURS, alert=True)
-            return
-        view = self._view(t, window)
-        sheet = await self.repository.score_sheet(window.id)
-        if sheet is None:
-            await answer(query, t.ANSWER_STALE)
-            return
-        if sheet.finalised:
-            await answer(query, t.SCORE_ALREADY_FINAL, alert=True)
-            await show(query, view.final(sheet))
-            return
-        missing = len(ANNEX1.items) - sum(s.scored_items for s in score(ANNEX1, sheet.draft).sections)
-        # The official record names a real person and group, so they are asked for before finalising.
-        official = await self.repository.official(caller.user_id)
-        match action:
-            case ScorePress(press=press):
-                await self._apply(query, view, sheet.draft, press)
-            case ShowScore():
-                await answer(query)
-                await show(query, view.step(sheet.draft))
-            case FinaliseScore() if missing:
-                await answer(query, t.SCORE_INCOMPLETE.format(missing=missing), alert=True)
-            case FinaliseScore() | ConfirmFinalise() if official is None:
-                await answer(query, t.ME_NEEDED, alert=True)
-            case FinaliseScore():
-                await answer(query)
-                await show(query, view.confirm(sheet.draft))
-            case ConfirmFinalise() if missing:
-                await answer(query, t.SCORE_INCOMPLETE.format(missing=missing), alert=True)
-            case ConfirmFinalise():
-                assert official is not None  # noqa: S101 - refused above
-                await self.repository.finalise_score(window.id, caller.user_id, official.label)
-                logger.info("A score sheet was finalised (window %d)", window.id)
-                final = await self.repository.score_sheet(window.id)
-                assert final is not None  # noqa: S101 - just written
-                await answer(query)
-                await show(query, view.final(final))
-
-    async def _apply(self, query: CallbackQuery, view: ScoreView, draft: Draft, press: Press) -> None:
-        t = view.t
-        try:
-            updated = SCORE_ENGINE.apply(draft, press)
-            await self.repository.save_score(view.window_id, updated)
-        except StaleStep:
-            await answer(query, t.ANSWER_STALE)
-            await show(query, view.step(draft))
-            return
-        except SheetFinalised:
-            await answer(query, t.SCORE_ALREADY_FINAL, alert=True)
-            return
-        except SurveyError:
-            await answer(query, t.ANSWER_UNKNOWN)
-            return
-        await answer(query)
-        await show(query, view.step(updated))
+            await message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
+        return window
 
     async def on_report(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /report <unit>: score and grade with the evaluation's results, and a workbook."""
         t = caller.t
-        window = await self._named_window(message, t, caller.user_id, caller.role)
+        window = await self._named_window(message, t, caller.actor)
         if window is None:
             return
         feedback = await self._feedback(window)
@@ -170,7 +149,7 @@ class ScoringHandlers:
             unit=window.unit,
             leader=leader_label(ZH, official, window),
             form=ANNEX1,
-            sheet=sheet.draft if sheet else None,
+            sheet=sheet.marks if sheet else None,
             finalised=_finalised_label(sheet, zone),
             tally=await self.services.results.tally(window),
             is_open=window.is_open,
@@ -187,7 +166,7 @@ class ScoringHandlers:
         for summary in summaries:
             window = summary.window
             sheet = await self.repository.score_sheet(window.id)
-            result = score(ANNEX1, sheet.draft) if sheet is not None and sheet.finalised else None
+            result = score(ANNEX1, sheet.marks) if sheet is not None and sheet.finalised else None
             tally = await self.services.results.tally(window)
             rows.append(
                 SummaryRow(

@@ -10,12 +10,16 @@ from pathlib import Path
 from bot.config import Settings
 from bot.live import LiveTallies
 from bot.results import Results
+from conversations.annex1 import ANNEX1
 from conversations.engine import Survey
+from conversations.scoring import Marking
 from storage.repository import Repository
 from usecases.access import Access
 from usecases.events import BatchReleased, Events
 from usecases.participation import BallotBox, Participation
 from usecases.roles import Roles
+from usecases.scoring import Scoring
+from usecases.units import Units
 
 _SECRET_BYTES = 32
 
@@ -47,6 +51,8 @@ class Services:
     access: Access
     participation: Participation
     roles: Roles
+    units: Units
+    scoring: Scoring
     results: Results
     live: LiveTallies
 
@@ -55,6 +61,7 @@ class Services:
         """Wire the use cases for these settings (nothing is opened yet)."""
         repository = Repository(settings.survey_db)
         events = Events()
+        units = Units(repository)
         access = Access(settings.survey_leaders, settings.survey_admins, repository)
         ballot_box = BallotBox(repository, survey, events)
         live = LiveTallies(repository, settings.survey_live_interval)
@@ -67,6 +74,8 @@ class Services:
             access=access,
             participation=Participation(repository, repository, survey, load_secret(settings), ballot_box),
             roles=Roles(repository, access),
+            units=units,
+            scoring=Scoring(repository, repository, repository, Marking(ANNEX1), units),
             results=Results(repository, survey, settings.survey_tz),
             live=live,
         )

@@ -10,7 +10,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from conversations.questionnaire import Frozen, Option, Question, QuestionKind, Questionnaire
+from conversations.questionnaire import Frozen
 
 TITLE = "建立廉政风险防范机制工作检查评分表"
 TOTAL = 100
@@ -23,6 +23,11 @@ class ScoreItem(Frozen):
     number: str  # as printed: "1", "1a", …
     text: str = Field(min_length=1)
     max_points: int = Field(ge=1)
+
+    @property
+    def allowed_points(self) -> range:
+        """Return the points the item may be given: whole points from 0 to its maximum."""
+        return range(self.max_points + 1)
 
 
 class ScoreSection(Frozen):
@@ -68,23 +73,6 @@ class ScoreForm(Frozen):
     def section_of(self, item_id: str) -> ScoreSection:
         """Return the section an item belongs to."""
         return next(s for s in self.sections if any(i.id == item_id for i in s.items))
-
-    def as_questionnaire(self) -> Questionnaire:
-        """Return the sheet as single-choice questions with options 0 … max, for the step engine."""
-        return Questionnaire(
-            title=self.title,
-            questions=tuple(
-                Question(
-                    id=item.id,
-                    kind=QuestionKind.SINGLE,
-                    section=section.title,
-                    prompt=f"{item.number}. {item.text}",
-                    options=tuple(Option(id=f"p{p}", label=str(p)) for p in range(item.max_points + 1)),
-                )
-                for section in self.sections
-                for item in section.items
-            ),
-        )
 
 
 def _section(section_id: str, title: str, max_points: int, *items: tuple[str, str, int]) -> ScoreSection:

@@ -16,20 +16,19 @@ from conversations.errors import (
     UnknownOption,
 )
 from conversations.questionnaire import Frozen, Question, QuestionKind, Questionnaire
+from conversations.steps import Position, Steps
 
 Answers = dict[str, tuple[str, ...]]
 
 
-class Draft(Frozen):
+class Draft(Position):
     """A respondent's progress: the step they are on and what they answered so far.
 
     Steps 0 … size-1 are the questions; step `size` is the review before submitting.
     """
 
-    step: int = Field(default=0, ge=0)
     answers: Answers = Field(default_factory=dict)
     suggestion: str | None = None
-    revising: bool = False
 
 
 class Ballot(Frozen):
@@ -99,7 +98,8 @@ class Survey:
 
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
-        self.review_step = questionnaire.size
+        self.steps = Steps(questionnaire.size)
+        self.review_step = self.steps.review
 
     def start(self) -> Draft:
         """Return a fresh draft on the first question."""
@@ -114,13 +114,10 @@ class Survey:
     def apply(self, draft: Draft, press: Press) -> Draft:  # noqa: PLR0911 - one return per press kind
         """Return the draft after a button press; raise a SurveyError to refuse it."""
         if isinstance(press, Revise):
-            return self._revise(draft, press.question_index)
-        if press.step != draft.step:
-            raise StaleStep
+            return self.steps.revise(draft, press.question_index)
         if isinstance(press, Back):
-            if draft.step == 0:
-                raise StaleStep
-            return draft.model_copy(update={"step": draft.step - 1})
+            return self.steps.back(draft, press.step)
+        self.steps.at(draft, press.step)
         question = self.current_question(draft)
         if question is None:
             raise StaleStep
@@ -163,24 +160,13 @@ class Survey:
         return Ballot(answers=answers, suggestion=draft.suggestion)
 
     def _advance(self, draft: Draft) -> Draft:
-        if not draft.revising:
-            return draft.model_copy(update={"step": draft.step + 1})
-        # Back to the review, unless revising left a required answer empty: go there first.
-        missing = self._first_missing(draft)
-        if missing is None:
-            return draft.model_copy(update={"step": self.review_step, "revising": False})
-        return draft.model_copy(update={"step": missing})
+        return self.steps.advance(draft, self._first_missing(draft))
 
     def _first_missing(self, draft: Draft) -> int | None:
         for index, question in enumerate(self.questionnaire.questions):
             if question.required and not draft.answers.get(question.id):
                 return index
         return None
-
-    def _revise(self, draft: Draft, question_index: int) -> Draft:
-        if draft.step != self.review_step or not 0 <= question_index < self.review_step:
-            raise StaleStep
-        return draft.model_copy(update={"step": question_index, "revising": True})
 
     def _choose(self, draft: Draft, question: Question, option_id: str) -> Draft:
         if question.kind is not QuestionKind.SINGLE or question.option(option_id) is None:

@@ -54,3 +54,7 @@ class WindowClosed(SurveyError):
 
 class AlreadySubmitted(SurveyError):
     """The person has already submitted a ballot for the window."""
+
+
+class SheetFinalised(Exception):
+    """The score sheet is finalised: an official record that no longer changes."""

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 import xlsxwriter
 
 from conversations.annex1 import ScoreForm
-from conversations.engine import Draft
-from conversations.scoring import points, score
+from conversations.scoring import Marks, score
 from conversations.tally import OptionCount, Tally
 from reports.sheets import neutralise
 
@@ -29,7 +28,7 @@ class UnitFeedback:
     unit: str
     leader: str
     form: ScoreForm
-    sheet: Draft | None
+    sheet: Marks | None
     finalised: str | None  # "2026-11-26 10:00 张三", or None for a draft
     tally: Tally
     is_open: bool
@@ -64,12 +63,12 @@ def unit_workbook(feedback: UnitFeedback) -> bytes:
     if feedback.made_at:
         put("报告生成时间", feedback.made_at)
     put("附件1 检查评分", "得分", "满分", style=bold)
-    draft = feedback.sheet or Draft()
-    result = score(feedback.form, draft)
+    marks = feedback.sheet or Marks()
+    result = score(feedback.form, marks)
     for section_score in result.sections:
         put(section_score.section.title, section_score.points, section_score.section.max_points, style=bold)
         for item in section_score.section.items:
-            given = points(draft.answers, item.id)
+            given = marks.points.get(item.id)
             put(f"  {item.number}. {item.text}", given, item.max_points)
     put("合计", result.total, 100, style=bold)
     put("等级", result.grade or "（未评完）")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from conversations.engine import Draft
+from conversations.scoring import Marks
 
 
 class Window(BaseModel):
@@ -63,7 +63,7 @@ class ScoreSheet(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     window_id: int
-    draft: Draft
+    marks: Marks
     updated_at: datetime
     finalised_by: int | None = None
     finalised_name: str | None = None

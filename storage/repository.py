@@ -17,7 +17,8 @@ from typing import Self
 import aiosqlite
 
 from conversations.engine import Ballot, Draft
-from conversations.errors import AlreadySubmitted, WindowClosed
+from conversations.errors import AlreadySubmitted, SheetFinalised, WindowClosed
+from conversations.scoring import Marks
 from conversations.tally import BatchedBallot, Cell, ballot_cells
 from storage.models import Leader, LiveView, Official, ScoreSheet, Window, WindowSummary
 from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, statements
@@ -33,10 +34,6 @@ _INVITE_LIFETIME = timedelta(hours=24)
 
 class DatabaseRefused(Exception):
     """The file at the database path is not one this program can use."""
-
-
-class SheetFinalised(Exception):
-    """The score sheet is finalised: an official record that no longer changes."""
 
 
 def _window(row: sqlite3.Row | tuple[object, ...]) -> Window:
@@ -409,21 +406,21 @@ class Repository:
         window, state, updated, by, name, at = rows[0]
         return ScoreSheet(
             window_id=window,
-            draft=Draft.model_validate_json(state),
+            marks=_marks(state),
             updated_at=updated,
             finalised_by=by,
             finalised_name=name,
             finalised_at=at,
         )
 
-    async def save_score(self, window_id: int, draft: Draft) -> None:
+    async def save_score(self, window_id: int, marks: Marks) -> None:
         """Store the sheet as it stands; raise SheetFinalised once it is finalised."""
         async with self._lock:
             cursor = await self._db.execute(
                 "INSERT INTO score_sheets (window_id, state, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (window_id) DO UPDATE SET state = excluded.state, "
                 "updated_at = excluded.updated_at WHERE finalised_at IS NULL",
-                (window_id, draft.model_dump_json(), _now()),
+                (window_id, marks.model_dump_json(), _now()),
             )
             if cursor.rowcount != 1:
                 raise SheetFinalised
@@ -525,6 +522,18 @@ class Repository:
         """Return how many ballots the window has received."""
         rows = await self._fetchall("SELECT count(*) FROM ballots WHERE window_id = ?", (window_id,))
         return int(rows[0][0])
+
+
+def _marks(state: str) -> Marks:
+    """Read a stored score sheet; sheets saved before it had its own model held survey-style answers."""
+    stored = json.loads(state)
+    if "answers" in stored:  # {"answers": {"s1_1": ["p4"]}, ...}: the option id "p<points>"
+        answers = stored.pop("answers")
+        stored.pop("suggestion", None)
+        stored["points"] = {
+            item: int(chosen[0].removeprefix("p")) for item, chosen in answers.items() if chosen
+        }
+    return Marks.model_validate(stored)
 
 
 async def _scalar(connection: aiosqlite.Connection, sql: str) -> int:

@@ -12,13 +12,21 @@ from bot.callback_data import (
     BeginSurvey,
     CancelClose,
     ConfirmClose,
+    ConfirmFinalise,
+    FinaliseScore,
+    ScorePress,
+    SendChart,
+    SendExport,
+    ShowScore,
     ShowTally,
     SubmitBallot,
     SurveyPress,
     decode,
     encode,
+    kinds,
 )
 from conversations.engine import Back, Choose, FinishChoices, KeepText, Revise, SkipText, Toggle
+from conversations.scoring import Award
 
 BIG = 10**17  # far more windows than a county will ever open
 ACTIONS: list[Action] = [
@@ -36,6 +44,14 @@ ACTIONS: list[Action] = [
     SurveyPress(1, SkipText(15)),
     SurveyPress(1, Back(16)),
     SurveyPress(1, Revise(0)),
+    ScorePress(2, Award(24, 10)),
+    ScorePress(2, Back(3)),
+    ScorePress(2, Revise(24)),
+    FinaliseScore(2),
+    ShowScore(2),
+    ConfirmFinalise(2),
+    SendChart(8),
+    SendExport(9),
 ]
 
 
@@ -93,3 +109,8 @@ def test_damaged_data_is_refused_or_spells_exactly_the_action(
         assert decoded == action
     else:
         assert decoded is None or encode(decoded) == damaged
+
+
+def test_every_kind_of_button_is_covered_here() -> None:
+    """The examples above include every kind of button the bot declares."""
+    assert {type(action) for action in ACTIONS} == set(kinds())

@@ -10,24 +10,26 @@ from pydantic import ValidationError
 
 from bot.callback_data import ScorePress
 from bot.score_screens import ScoreView
-from bot.scoring import SCORE_ENGINE, report_text
+from bot.scoring import report_text
 from bot.texts import ZH
 from conversations.annex1 import ANNEX1, ScoreItem, ScoreSection, grade
 from conversations.annex2 import ANNEX2
-from conversations.engine import Back, Ballot, Choose, Draft, Revise
-from conversations.errors import StaleStep, UnknownOption
-from conversations.scoring import score
+from conversations.engine import Back, Ballot, Revise
+from conversations.errors import SheetFinalised, StaleStep, UnknownOption
+from conversations.scoring import Award, Marking, Marks, score
 from conversations.tally import compute_tally
 from reports.feedback import UnitFeedback
-from storage.repository import Repository, SheetFinalised
+from storage.repository import Repository
+
+MARKING = Marking(ANNEX1)
 
 
-def full_marks_but(lost: dict[str, int]) -> Draft:
+def full_marks_but(lost: dict[str, int]) -> Marks:
     """Return a sheet on its review with every item at its maximum minus the points in `lost`."""
-    draft = SCORE_ENGINE.start()
+    marks = MARKING.start()
     for item in ANNEX1.items:
-        draft = SCORE_ENGINE.apply(draft, Choose(draft.step, f"p{item.max_points - lost.get(item.id, 0)}"))
-    return draft
+        marks = MARKING.apply(marks, Award(marks.step, item.max_points - lost.get(item.id, 0)))
+    return marks
 
 
 def test_annex1_has_25_items_in_5_sections_adding_up_to_100() -> None:
@@ -74,11 +76,12 @@ def test_totals_outside_0_to_100_are_refused(total: int) -> None:
 
 
 def test_points_are_capped_by_the_item() -> None:
-    """An item worth 2 offers 0, 1, 2 only; a forged 3 is refused."""
-    assert [o.id for o in SCORE_ENGINE.questionnaire.questions[1].options] == ["p0", "p1", "p2"]
-    draft = SCORE_ENGINE.apply(SCORE_ENGINE.start(), Choose(0, "p4"))
-    with pytest.raises(UnknownOption):
-        SCORE_ENGINE.apply(draft, Choose(1, "p3"))
+    """An item worth 2 offers 0, 1, 2 only; a forged 3 (or -1) is refused."""
+    assert list(ANNEX1.items[1].allowed_points) == [0, 1, 2]
+    marks = MARKING.apply(MARKING.start(), Award(0, 4))
+    for forged in (3, -1):
+        with pytest.raises(UnknownOption):
+            MARKING.apply(marks, Award(1, forged))
 
 
 _FAIL_LINE = {"s1_1": 4, "s2_1": 4, "s3_1": 8, "s4_1a": 5, "s4_2a": 5, "s4_2b": 5, "s5_2": 5, "s2_2": 4}
@@ -105,26 +108,27 @@ def test_totals_and_bands_of_whole_sheets(lost: dict[str, int], total: int, band
 
 def test_subtotals_while_scoring_and_revising_from_the_review() -> None:
     """Partway: subtotals so far and no grade; a revised item changes the total."""
-    draft = SCORE_ENGINE.start()
+    marks = MARKING.start()
     for points in (4, 1, 3):
-        draft = SCORE_ENGINE.apply(draft, Choose(draft.step, f"p{points}"))
-    partial = score(ANNEX1, draft)
+        marks = MARKING.apply(marks, Award(marks.step, points))
+    partial = score(ANNEX1, marks)
     assert partial.sections[0].points == 8
     assert partial.sections[0].scored_items == 3
     assert partial.grade is None
-    draft = SCORE_ENGINE.apply(draft, Back(3))
-    assert draft.step == 2
+    assert MARKING.missing(marks) == 22
+    marks = MARKING.apply(marks, Back(3))
+    assert marks.step == 2
     full = full_marks_but({})
-    revised = SCORE_ENGINE.apply(SCORE_ENGINE.apply(full, Revise(0)), Choose(0, "p0"))
-    assert revised.step == SCORE_ENGINE.review_step
+    revised = MARKING.apply(MARKING.apply(full, Revise(0)), Award(0, 0))
+    assert revised.step == len(ANNEX1.items)
     assert score(ANNEX1, revised).total == 96
     with pytest.raises(StaleStep):
-        SCORE_ENGINE.apply(revised, Choose(0, "p1"))
+        MARKING.apply(revised, Award(0, 1))
 
 
 def test_the_review_numbers_items_as_its_buttons_do() -> None:
     """Review line N names the item that button N opens, and that step screen says 第 N/25 项."""
-    view = ScoreView(ZH, ANNEX1, SCORE_ENGINE, "县财政局", 1, ZoneInfo("Asia/Shanghai"))
+    view = ScoreView(ZH, ANNEX1, MARKING, "县财政局", 1, ZoneInfo("Asia/Shanghai"))
     review = full_marks_but({"s2_1": 4})
     screen = view.review(review)
     numbered = {
@@ -138,10 +142,10 @@ def test_the_review_numbers_items_as_its_buttons_do() -> None:
         item = ANNEX1.items[button.action.press.question_index]
         line = numbered[button.label]
         assert line.startswith(f"  {button.label}. {item.text[:6]}"), line
-        step = view.step(SCORE_ENGINE.apply(review, button.action.press))
+        step = view.step(MARKING.apply(review, button.action.press))
         assert f"第 {button.label}/25 项" in step.text
     assert "  6. 根据部门职责，理清每个工作…：0/4" in screen.text  # (二)1, worth 4, lost all 4
-    assert [b.label for b in view.step(SCORE_ENGINE.apply(review, Revise(5))).rows[-1]] == ["⬅ 上一项"]
+    assert [b.label for b in view.step(MARKING.apply(review, Revise(5))).rows[-1]] == ["⬅ 上一项"]
 
 
 async def test_a_sheet_resumes_and_cannot_change_once_finalised(tmp_path: Path) -> None:
@@ -154,7 +158,7 @@ async def test_a_sheet_resumes_and_cannot_change_once_finalised(tmp_path: Path) 
     async with Repository(tmp_path / "survey.db") as repository:
         sheet = await repository.score_sheet(window.id)
         assert sheet is not None
-        assert score(ANNEX1, sheet.draft).total == 100
+        assert score(ANNEX1, sheet.marks).total == 100
         assert not sheet.finalised
         assert await repository.finalise_score(window.id, 7, "张组长")
         assert not await repository.finalise_score(window.id, 8, "别人")
@@ -164,7 +168,7 @@ async def test_a_sheet_resumes_and_cannot_change_once_finalised(tmp_path: Path) 
         assert final is not None
         assert final.finalised
         assert (final.finalised_by, final.finalised_name) == (7, "张组长")
-        assert score(ANNEX1, final.draft).total == 100
+        assert score(ANNEX1, final.marks).total == 100
 
 
 def test_the_unit_report_against_a_hand_computed_example() -> None:
@@ -207,3 +211,19 @@ def test_the_unit_report_against_a_hand_computed_example() -> None:
     )
     assert "最突出风险（前三）：内部管理权潜在风险大（5）；现场处决权风险大（2）" in text
     assert "意见建议：4 条" in text
+
+
+async def test_a_sheet_saved_by_an_earlier_release_reads_back(tmp_path: Path) -> None:
+    """Sheets stored as survey-style answers ('p<points>' options) load as marks, points intact."""
+    async with Repository(tmp_path / "survey.db") as repository:
+        window, _ = await repository.open_window(1, "县财政局", min_group=3)
+        old = (
+            '{"step": 2, "answers": {"s1_1": ["p4"], "s1_2": ["p1"]}, "suggestion": null, "revising": false}'
+        )
+        await repository._db.execute(
+            "INSERT INTO score_sheets (window_id, state, updated_at) VALUES (?, ?, ?)",
+            (window.id, old, "2026-11-26T10:00:00+00:00"),
+        )
+        sheet = await repository.score_sheet(window.id)
+    assert sheet is not None
+    assert sheet.marks == Marks(step=2, points={"s1_1": 4, "s1_2": 1})

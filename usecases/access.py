@@ -31,6 +31,11 @@ def can_manage(actor: Actor, window: Window) -> bool:
     return actor.role is Role.ADMIN or (actor.role is Role.LEADER and window.leader_id == actor.user_id)
 
 
+def owns(actor: Actor, window: Window) -> bool:
+    """Return True for the leader who opened the window (while still a leader): only they score it."""
+    return actor.role >= Role.LEADER and window.leader_id == actor.user_id
+
+
 class Access:
     """Decide roles from the configured ids and the leaders made by invites."""
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from conversations.engine import Ballot, Draft
-from storage.models import Leader, Window
+from conversations.scoring import Marks
+from storage.models import Leader, Official, ScoreSheet, Window, WindowSummary
 
 
 class WindowStore(Protocol):
@@ -23,6 +24,12 @@ class WindowStore(Protocol):
 
     async def open_windows(self) -> list[Window]:
         """Return every open window."""
+
+    async def windows_of(self, leader_id: int) -> list[WindowSummary]:
+        """Return the leader's windows, open ones first, newest first, each with its ballot count."""
+
+    async def all_windows(self) -> list[WindowSummary]:
+        """Return every window, grouped by leader, each with its ballot count."""
 
 
 class ParticipantStore(Protocol):
@@ -48,6 +55,26 @@ class ParticipantStore(Protocol):
 
         Raise AlreadySubmitted for a registered key and WindowClosed for a closed window.
         """
+
+
+class ScoreSheetStore(Protocol):
+    """Each window's Annex 1 score sheet."""
+
+    async def score_sheet(self, window_id: int) -> ScoreSheet | None:
+        """Return the window's score sheet, or None if scoring has not started."""
+
+    async def save_score(self, window_id: int, marks: Marks) -> None:
+        """Store the sheet as it stands; raise SheetFinalised once it is finalised."""
+
+    async def finalise_score(self, window_id: int, user_id: int, name: str) -> bool:
+        """Record who finalised the sheet and when; False if it already was."""
+
+
+class OfficialStore(Protocol):
+    """Leaders' real names and inspection groups, which official records carry."""
+
+    async def official(self, user_id: int) -> Official | None:
+        """Return the leader's real name and group, or None until they set them."""
 
 
 class LeaderStore(Protocol):

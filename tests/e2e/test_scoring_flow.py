@@ -62,7 +62,7 @@ async def test_score_and_finalise_once(
     assert again is not None
     assert "定稿" in again.text
     assert not again.buttons
-    late = await leader.press_data(sheet, "Sa:1:3:p0")
+    late = await leader.press_data(sheet, "Sp:1:3:0")
     assert late["text"] == "此评分表已定稿，不能再修改。"
     assert "86/100" in sheet.text
 
