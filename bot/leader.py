@@ -15,6 +15,7 @@ from bot.arguments import UNIT_MAX_LENGTH, command_argument, shorten
 from bot.callback_data import AskClose, CancelClose, ConfirmClose, SendChart, SendExport, ShowTally
 from bot.door import Caller, Context
 from bot.officials import leader_labels
+from bot.paperwork import chart_title
 from bot.qr import qr_png
 from bot.replies import answer, reply, show
 from bot.results import Snapshot
@@ -87,6 +88,13 @@ class LeaderHandlers:
         else:
             logger.info("A survey window was opened (window %d)", window.id)
         await message.reply_photo(qr_png(link), caption=caption)
+        poster = await self.services.paperwork.poster(window, link)
+        if poster is not None:
+            await message.reply_document(
+                poster,
+                filename=t.POSTER_FILE.format(unit=safe_filename(window.unit)),
+                caption=t.POSTER_CAPTION,
+            )
 
     async def on_tally(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /tally [unit]: post a live tally message, or buttons to pick a unit."""
@@ -250,8 +258,7 @@ class LeaderHandlers:
             return
         state = t.STATE_OPEN if window.is_open else t.STATE_CLOSED
         # The chart speaks the form's language, Chinese, whatever the interface language.
-        title = (t.CHART_TITLE_OPEN if window.is_open else t.CHART_TITLE_CLOSED).format(unit=window.unit)
-        png = await self.results.chart(tally, title)
+        png = await self.results.chart(tally, chart_title(t, window, tally, self.services.settings.survey_tz))
         if png is None:
             await message.reply_text(t.CHART_UNAVAILABLE)
             return

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from html import escape
-from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message
 
@@ -17,7 +16,7 @@ from bot.arguments import command_argument, shorten
 from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowScore
 from bot.door import Caller, Context
 from bot.leader import safe_filename
-from bot.officials import leader_label, leader_labels
+from bot.officials import leader_labels
 from bot.replies import PressReply, reply, respond
 from bot.score_screens import ScoreView
 from bot.services import Services
@@ -25,9 +24,9 @@ from bot.tally_view import percent, window_times
 from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1, BANDS
 from conversations.scoring import score
-from reports.feedback import SummaryRow, UnitFeedback, summary_workbook, top_three, unit_workbook
-from reports.localtime import now, stamp
-from storage.models import ScoreSheet, Window
+from reports.county import SummaryRow, summary_workbook
+from reports.papers import IMPROVE, RISKS, UnitPaper, top_three
+from storage.models import Window
 from usecases.access import Actor
 from usecases.scoring import (
     ConfirmFinal,
@@ -43,12 +42,6 @@ from usecases.scoring import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def _finalised_label(sheet: ScoreSheet | None, zone: ZoneInfo) -> str | None:
-    if sheet is None or sheet.finalised_at is None:
-        return None
-    return f"{stamp(sheet.finalised_at, zone)} {sheet.finalised_name or ''}".strip()
 
 
 class ScoringHandlers:
@@ -134,27 +127,13 @@ class ScoringHandlers:
         window = await self._named_window(message, t, caller.actor)
         if window is None:
             return
-        feedback = await self._feedback(window)
+        paper, document = await self.services.paperwork.feedback(t, window)
         times = window_times(t, window, self.services.settings.survey_tz)
-        await message.reply_text(report_text(t, feedback, times))
+        await message.reply_text(report_text(t, paper, times))
         await message.reply_document(
-            unit_workbook(feedback), filename=t.REPORT_FILE.format(unit=safe_filename(window.unit))
-        )
-
-    async def _feedback(self, window: Window) -> UnitFeedback:
-        sheet = await self.repository.score_sheet(window.id)
-        zone = self.services.settings.survey_tz
-        official = await self.repository.official(window.leader_id)
-        return UnitFeedback(
-            unit=window.unit,
-            leader=leader_label(ZH, official, window),
-            form=ANNEX1,
-            sheet=sheet.marks if sheet else None,
-            finalised=_finalised_label(sheet, zone),
-            tally=await self.services.results.tally(window),
-            is_open=window.is_open,
-            survey_times=window_times(ZH, window, zone),
-            made_at=stamp(now(), zone),
+            document,
+            filename=t.REPORT_FILE.format(unit=safe_filename(window.unit)),
+            caption=t.REPORT_CAPTION.format(unit=texts.unit(window.unit)),
         )
 
     async def on_summary(self, caller: Caller, message: Message, context: Context) -> None:
@@ -185,21 +164,22 @@ class ScoringHandlers:
         )
 
 
-def report_text(t: Texts, feedback: UnitFeedback, times: str = "") -> str:
+def report_text(t: Texts, paper: UnitPaper, times: str = "") -> str:
     """Return the unit report message."""
-    lines = [t.REPORT_TITLE.format(unit=texts.unit(feedback.unit))]
+    unit = texts.unit(paper.inspection.unit)
+    lines = [t.REPORT_TITLE.format(unit=unit)]
     if times:
         lines.append(times)
     lines.append("")
-    if feedback.sheet is None:
-        lines.append(t.REPORT_SCORE_NONE.format(unit=texts.unit(feedback.unit)))
+    if paper.score is None:
+        lines.append(t.REPORT_SCORE_NONE.format(unit=unit))
     else:
-        result = score(feedback.form, feedback.sheet)
+        result = paper.score.result
         if result.grade is None:
-            missing = len(feedback.form.items) - sum(s.scored_items for s in result.sections)
+            missing = len(paper.score.form.items) - sum(s.scored_items for s in result.sections)
             lines.append(t.REPORT_SCORE_DRAFT.format(total=result.total, missing=missing))
         else:
-            state = "" if feedback.finalised else t.REPORT_SCORE_STATE_DRAFT
+            state = "" if paper.score.finalised else t.REPORT_SCORE_STATE_DRAFT
             lines.append(t.REPORT_SCORE.format(total=result.total, grade=result.grade, state=state))
         lines += [
             t.REPORT_SECTION_SCORE.format(
@@ -207,14 +187,15 @@ def report_text(t: Texts, feedback: UnitFeedback, times: str = "") -> str:
             )
             for s in result.sections
         ]
-    tally = feedback.tally
-    state = t.REPORT_SURVEY_OPEN if feedback.is_open else ""
+    tally = paper.evaluation.tally
+    is_open = paper.evaluation.is_open
+    state = t.REPORT_SURVEY_OPEN if is_open else ""
     lines += [
         "",
         t.REPORT_SURVEY.format(received=tally.received, rate=percent(tally.favourable_rate), state=state),
     ]
     if tally.counted:
-        for question_id, template in (("improve", t.REPORT_TOP_IMPROVE), ("risks", t.REPORT_TOP_RISKS)):
+        for question_id, template in ((IMPROVE, t.REPORT_TOP_IMPROVE), (RISKS, t.REPORT_TOP_RISKS)):
             top = top_three(tally.question(question_id).counts)
             lines.append(
                 template.format(
@@ -226,7 +207,7 @@ def report_text(t: Texts, feedback: UnitFeedback, times: str = "") -> str:
             )
     else:
         lines.append(t.TALLY_HIDDEN.format(min_group=tally.min_group))
-    if feedback.is_open:
+    if is_open:
         lines.append(t.REPORT_SUGGESTIONS_LATER)
     else:
         lines.append(t.REPORT_SUGGESTIONS.format(count=len(tally.suggestions)))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.live import LiveTallies
+from bot.paperwork import Paperwork
 from bot.results import Results
 from conversations.annex1 import ANNEX1
 from conversations.engine import Survey
@@ -55,6 +56,7 @@ class Services:
     scoring: Scoring
     results: Results
     live: LiveTallies
+    paperwork: Paperwork
 
     @classmethod
     def create(cls, settings: Settings, survey: Survey) -> Services:
@@ -66,6 +68,7 @@ class Services:
         ballot_box = BallotBox(repository, survey, events)
         live = LiveTallies(repository, settings.survey_live_interval)
         events.subscribe(BatchReleased, live.on_batch_released)
+        results = Results(repository, survey, settings.survey_tz)
         return cls(
             settings=settings,
             repository=repository,
@@ -76,6 +79,7 @@ class Services:
             roles=Roles(repository, access),
             units=units,
             scoring=Scoring(repository, repository, repository, Marking(ANNEX1), units),
-            results=Results(repository, survey, settings.survey_tz),
+            results=results,
             live=live,
+            paperwork=Paperwork(repository, results, settings.survey_tz),
         )

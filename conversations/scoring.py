@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pydantic import Field
@@ -113,13 +114,19 @@ class ScoreResult(Frozen):
 
 def score(form: ScoreForm, marks: Marks) -> ScoreResult:
     """Add up the sheet as it stands; points are capped by the form (the marking offers 0 … max)."""
+    return score_points(form, marks.points)
+
+
+def score_points(form: ScoreForm, given: Mapping[str, int]) -> ScoreResult:
+    """Add up points per item id (items missing are not scored yet), each capped at its maximum."""
     sections = []
     for section in form.sections:
-        given = [marks.points.get(item.id) for item in section.items]
-        capped = [
-            min(p, item.max_points) for p, item in zip(given, section.items, strict=True) if p is not None
-        ]
+        scored = [(given[item.id], item) for item in section.items if item.id in given]
         sections.append(
-            SectionScore(section=section, points=sum(capped), scored_items=sum(p is not None for p in given))
+            SectionScore(
+                section=section,
+                points=sum(min(p, item.max_points) for p, item in scored),
+                scored_items=len(scored),
+            )
         )
     return ScoreResult(sections=tuple(sections))

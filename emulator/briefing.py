@@ -309,6 +309,9 @@ async def run_survey(options: Options) -> Figures:
             assert opened is not None
             assert "start=" in opened.text, opened.text
             tokens.append(opened.text.split("start=")[1].split()[0])
+            await emulator.wait_chat(LEADER_ID, lambda: leader.last.document is not None)
+            poster = leader.last
+            (folder / f"{unit}_{poster.document_name}").write_bytes(poster.document or b"")
             await leader.send(f"/tally {unit}")  # a live tally message, kept current during the run
         crowd = _crowd(emulator, options)
         run = [
@@ -332,7 +335,7 @@ async def run_survey(options: Options) -> Figures:
 
 
 async def _close(emulator: BotApiEmulator, leader: Person, unit: str, folder: Path) -> None:
-    """Close a unit as a leader does, print its final report and save its chart and workbook."""
+    """Close a unit as a leader does, print its final report, save its chart, workbook and feedback."""
     confirm = await leader.send(f"/close {unit}")
     assert confirm is not None
     before = len(leader.messages)
@@ -348,6 +351,11 @@ async def _close(emulator: BotApiEmulator, leader: Person, unit: str, folder: Pa
             (folder / f"{unit}_{message.document_name}").write_bytes(message.document)
         else:
             print(message.text, "\n")
+    before = len(leader.messages)
+    await leader.send(f"/report {unit}")
+    await emulator.wait_chat(leader.user_id, lambda: any(m.document for m in leader.messages[before:]))
+    report = next(m for m in leader.messages[before:] if m.document)
+    (folder / f"{unit}_{report.document_name}").write_bytes(report.document or b"")
 
 
 def _think(value: str) -> tuple[float, float]:

@@ -72,10 +72,10 @@ class Person:
 
     async def send_update(self, kind: str, body: JSON) -> BotMessage:
         """Send any update (a sticker, an edited message, a group message); return the reply."""
-        before = len(self.messages)
         chat_id = body["chat"]["id"]
-        await self.emulator.push(kind, body)
         replies = self.emulator.world.chat_messages
+        before = len(replies.get(chat_id, []))  # the chat the update comes from, maybe a group
+        await self.emulator.push(kind, body)
         await self.emulator.wait_chat(chat_id, lambda: len(replies.get(chat_id, [])) > before)
         return replies[chat_id][before]
 

@@ -15,12 +15,13 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from conversations.engine import Ballot
-from conversations.questionnaire import Polarity, QuestionKind, Questionnaire
+from conversations.questionnaire import QuestionKind, Questionnaire
 from conversations.tally import Tally
 from reports.localtime import stamp
+from reports.printing import ROW_PIXELS, page_breaks, setup_page
+from reports.wording import TENDENCY
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_POLARITY = {Polarity.FAVOURABLE: "满意", Polarity.NEUTRAL: "中性", Polarity.UNFAVOURABLE: "不满意"}
 
 
 def neutralise(value: str) -> str:
@@ -71,10 +72,13 @@ class _Sheet:
         self.formats = formats
         self.row = 0
 
-    def write(self, *cells: str | float | None, style: str | None = None, percent_at: int = -1) -> None:
-        """Write one row: text neutralised, numbers as numbers, the cell at `percent_at` as %."""
+    def write(
+        self, *cells: str | float | None, style: str | None = None, percent_at: int | range = -1
+    ) -> None:
+        """Write one row: text neutralised, numbers as numbers, the cells at `percent_at` as %."""
+        percent = percent_at if isinstance(percent_at, range) else range(percent_at, percent_at + 1)
         for column, value in enumerate(cells):
-            cell_format = self.formats["percent"] if column == percent_at else self.formats.get(style or "")
+            cell_format = self.formats["percent"] if column in percent else self.formats.get(style or "")
             if isinstance(value, str):
                 self.sheet.write_string(self.row, column, neutralise(value), cell_format)
             elif value is not None:
@@ -98,69 +102,92 @@ class UnitReport:
     zone: ZoneInfo  # SURVEY_TZ: every time is written as the county reads its clocks
 
 
+CHARTS_SHEET = "图表"
+CHART_WIDTH = 640  # pixels: within the 698 px of an A4 portrait page at 100 %
+CHART_COLUMNS = 8
+CHART_COLUMN_WIDTH = 11  # 8 × 82 px = 656 px, the charts' print area
+MAX_TICKS = 6
+
+
 def workbook(report: UnitReport) -> bytes:
-    """Return the XLSX workbook: 汇总 (with bar charts), 答卷, and 意见建议 once closed."""
+    """Return the XLSX workbook: 汇总, 图表 (native bar charts), 答卷, and 意见建议 once closed.
+
+    Every sheet prints on A4: tables fitted to the page width with their header rows repeated,
+    the charts at 100 % with page breaks between them, so none is cut.
+    """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14}),
-        "bold": book.add_format({"bold": True}),
-        "percent": book.add_format({"num_format": "0.0%"}),
+        "bold": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
+        "percent": book.add_format({"num_format": "0.0%", "valign": "top"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
-    _summary(book, formats, report)
+    ranges = _summary(book, formats, report)
+    _charts(book, ranges, report)
     header, rows = ballot_rows(report.questionnaire, report.ballots, min_group=report.tally.min_group)
     sheet = _Sheet(book.add_worksheet("答卷"), formats)
     sheet.write(*header, style="bold")
     for number, *cells in rows:
-        sheet.write(int(number), *cells)
+        sheet.write(int(number), *cells, style="wrap")
     sheet.sheet.freeze_panes(1, 1)
+    sheet.sheet.set_column(0, 0, 5)
+    sheet.sheet.set_column(1, len(header) - 1, 12)
+    setup_page(sheet.sheet, f"{report.unit} 答卷", landscape=True, repeat_rows=(0, 0))
     if report.suggestions is not None:
         notes = _Sheet(book.add_worksheet("意见建议"), formats)
         notes.write("序号", "其它意见建议（顺序随机）", style="bold")
         shuffled = list(report.suggestions)
         random.SystemRandom().shuffle(shuffled)
         for position, suggestion in enumerate(shuffled, start=1):
-            notes.write(position, suggestion)
-        notes.sheet.set_column(1, 1, 80)
+            notes.write(position, suggestion, style="wrap")
+        notes.sheet.set_column(0, 0, 6)
+        notes.sheet.set_column(1, 1, 86)
+        setup_page(notes.sheet, f"{report.unit} 意见建议", repeat_rows=(0, 0))
     book.close()
     return buffer.getvalue()
 
 
 def _summary(
     book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.format.Format], report: UnitReport
-) -> None:
+) -> list[tuple[str, int, int]]:
+    """Write 汇总 and return each choice question's rows (title, first, last) for its chart."""
     tally = report.tally
     sheet = _Sheet(book.add_worksheet("汇总"), formats)
-    sheet.sheet.set_column(0, 0, 34)
-    sheet.sheet.set_column(1, 1, 40)
+    sheet.sheet.set_column(0, 0, 24, formats["wrap"])
+    sheet.sheet.set_column(1, 1, 34, formats["wrap"])
+    sheet.sheet.set_column(2, 4, 9)
     sheet.write(f"{report.unit} 民主测评汇总", style="title")
     sheet.write("状态", "进行中（仅含已满批次的答卷）" if report.is_open else "已结束（最终结果）")
     sheet.write("已收到答卷", tally.received)
     sheet.write("统计答卷", tally.counted)
     rate = tally.favourable_rate
-    sheet.write("民主测评满意率", f"{100 * rate:.1f}%" if rate is not None else "—")
+    sheet.write("民主测评满意率", "—" if rate is None else rate, percent_at=1)
     sheet.write("开始时间", stamp(report.opened_at, report.zone))
     if report.closed_at is not None:
         sheet.write("结束时间", stamp(report.closed_at, report.zone))
     sheet.write("导出时间", stamp(report.exported_at, report.zone))
     sheet.row += 1
+    header_row = sheet.row
     sheet.write("题目", "选项", "人数", "占比", "倾向", style="bold")
-    charts: list[tuple[str, int, int]] = []
+    ranges: list[tuple[str, int, int]] = []
     for item in tally.questions:
         ranked = item.ranked() if item.question.kind is QuestionKind.MULTI else item.counts
         first = sheet.row
         for count in ranked:
             share = count.count / tally.counted if tally.counted else 0.0
-            polarity = _POLARITY.get(count.option.polarity) if count.option.polarity else ""
-            sheet.write(item.question.prompt, count.option.label, count.count, share, polarity, percent_at=3)
-        charts.append((item.question.prompt, first, sheet.row - 1))
+            tendency = TENDENCY[count.option.polarity] if count.option.polarity else ""
+            sheet.write(item.question.prompt, count.option.label, count.count, share, tendency, percent_at=3)
+        ranges.append((item.question.prompt, first, sheet.row - 1))
         if item.question.rated:
             sheet.write(
                 f"{item.question.prompt} 满意率", None, None, item.favourable_rate or 0.0, percent_at=3
             )
     sheet.row += 1
     _breakdown_table(sheet, tally)
-    _charts(book, sheet.sheet, charts, tally)
+    setup_page(sheet.sheet, f"{report.unit} 民主测评汇总", repeat_rows=(header_row, header_row))
+    sheet.sheet.freeze_panes(header_row + 1, 0)
+    return ranges
 
 
 def _breakdown_table(sheet: _Sheet, tally: Tally) -> None:
@@ -170,18 +197,34 @@ def _breakdown_table(sheet: _Sheet, tally: Tally) -> None:
     sheet.write("题目", *(f"{row.category.label}（{row.ballots}）" for row in tally.breakdown), style="bold")
     small = f"<{tally.min_group}"
     for index, item in enumerate(rated):
-        cells: list[str] = []
+        cells: list[str | float | None] = []
         for row in tally.breakdown:
             value = row.item_rates[index] if row.shown and row.item_rates else None
-            cells.append(small if not row.shown else ("—" if value is None else f"{100 * value:.1f}%"))
-        sheet.write(item.question.prompt, *cells)
+            cells.append(small if not row.shown else value)
+        sheet.write(item.question.prompt, *cells, percent_at=range(1, len(cells) + 1))
 
 
-def _charts(
-    book: xlsxwriter.Workbook, sheet: Worksheet, ranges: list[tuple[str, int, int]], tally: Tally
-) -> None:
-    """Put a native bar chart of the counts of each item beside the table."""
-    for index, (title, first, last) in enumerate(ranges):
+def count_axis_step(largest: int) -> int:
+    """Return a whole-number tick step (1, 2, 5, 10, 20, …) giving at most six ticks up to `largest`."""
+    step = 1
+    while largest / step > MAX_TICKS - 1:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    return step
+
+
+def _charts(book: xlsxwriter.Workbook, ranges: list[tuple[str, int, int]], report: UnitReport) -> None:
+    """Put a native bar chart of each choice question's counts on 图表, none cut by a page break."""
+    tally = report.tally
+    sheet = book.add_worksheet(CHARTS_SHEET)
+    sheet.set_column(0, CHART_COLUMNS - 1, CHART_COLUMN_WIDTH)
+    heading = f"{report.unit} 民主测评图表（统计 {tally.counted} 份）"
+    sheet.write_string(0, 0, neutralise(heading), book.add_format({"bold": True, "font_size": 14}))
+    if not tally.counted:
+        sheet.write_string(1, 0, "（答卷不足，图表为空）")
+    heights = [-(-(100 + 40 * (last - first + 1)) // ROW_PIXELS) + 1 for _, first, last in ranges]
+    breaks = page_breaks(heights, first_row=2)
+    row = 2
+    for (title, first, last), rows, item in zip(ranges, heights, tally.questions, strict=True):
         chart = book.add_chart({"type": "bar"})
         assert chart is not None  # noqa: S101 - 'bar' is a known chart type
         chart.add_series(
@@ -190,12 +233,19 @@ def _charts(
                 "categories": ["汇总", first, 1, last, 1],
                 "values": ["汇总", first, 2, last, 2],
                 "data_labels": {"value": True},
+                "fill": {"color": "#1565C0"},
             }
         )
-        chart.set_title({"name": title})
+        largest = max(count.count for count in item.counts)
+        chart.set_title({"name": title, "name_font": {"size": 11}})
         chart.set_legend({"none": True})
+        chart.set_x_axis(
+            {"min": 0, "major_unit": count_axis_step(largest), "num_format": "0", "name": "人数"}
+        )
         chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": 520, "height": 90 + 32 * (last - first + 1)})
-        sheet.insert_chart(1 + index * 14, 6, chart)
-    if not tally.counted:
-        sheet.write_string(0, 6, "（答卷不足，图表为空）")
+        chart.set_size({"width": CHART_WIDTH, "height": (rows - 1) * ROW_PIXELS})
+        sheet.insert_chart(row, 0, chart, {"x_offset": 4, "y_offset": 0, "object_position": 3})
+        row += rows
+    sheet.set_h_pagebreaks(breaks)
+    sheet.print_area(0, 0, max(row, 2), CHART_COLUMNS - 1)
+    setup_page(sheet, heading, fit_width=False)

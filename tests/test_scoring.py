@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from conversations.engine import Back, Ballot, Revise
 from conversations.errors import SheetFinalised, StaleStep, UnknownOption
 from conversations.scoring import Award, Marking, Marks, score
 from conversations.tally import compute_tally
-from reports.feedback import UnitFeedback
+from reports.papers import Evaluation, Inspection, ScoreRecord, UnitPaper
 from storage.repository import Repository
 
 MARKING = Marking(ANNEX1)
@@ -109,8 +110,8 @@ def test_totals_and_bands_of_whole_sheets(lost: dict[str, int], total: int, band
 def test_subtotals_while_scoring_and_revising_from_the_review() -> None:
     """Partway: subtotals so far and no grade; a revised item changes the total."""
     marks = MARKING.start()
-    for points in (4, 1, 3):
-        marks = MARKING.apply(marks, Award(marks.step, points))
+    for given in (4, 1, 3):
+        marks = MARKING.apply(marks, Award(marks.step, given))
     partial = score(ANNEX1, marks)
     assert partial.sections[0].points == 8
     assert partial.sections[0].scored_items == 3
@@ -192,16 +193,17 @@ def test_the_unit_report_against_a_hand_computed_example() -> None:
     )
     ballots.append(Ballot(answers={**bad, "category": ("served",), "improve": ("a",), "risks": ("d",)}))
     tally = compute_tally(ANNEX2, ballots, min_group=3)
-    feedback = UnitFeedback(
-        unit="县财政局",
-        leader="张组长",
-        form=ANNEX1,
-        sheet=full_marks_but({"s3_1": 8, "s4_1a": 4, "s5_2": 2}),
-        finalised="2026-11-26 10:00 张组长",
-        tally=tally,
-        is_open=False,
+    sheet = full_marks_but({"s3_1": 8, "s4_1a": 4, "s5_2": 2})
+    paper = UnitPaper(
+        inspection=Inspection(unit="县财政局", day=date(2026, 11, 26), leader="张组长"),
+        score=ScoreRecord(
+            form=ANNEX1,
+            points=sheet.points,
+            finalised="2026年11月26日 张组长",
+        ),
+        evaluation=Evaluation(tally=tally, is_open=False),
     )
-    text = report_text(ZH, feedback)
+    text = report_text(ZH, paper)
     assert "检查评分：<b>86</b>/100，等级 <b>良好</b>" in text
     assert "（三）廉政风险等级划分情况（12分）：4/12" in text
     assert "收到答卷 6 份，满意率 <b>83.3%</b>" in text

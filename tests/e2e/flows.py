@@ -67,11 +67,18 @@ def link_token(message: BotMessage) -> str:
     return found.group(1)
 
 
+async def send_open(leader: Person, command: str) -> BotMessage:
+    """Send an /open command; return the reply, once the poster that follows a QR code has arrived."""
+    reply = await leader.send(command)
+    assert reply is not None
+    if reply.photo is not None:
+        await leader.emulator.wait_chat(leader.user_id, lambda: leader.last.document is not None)
+    return reply
+
+
 async def open_unit(leader: Person, unit: str) -> str:
     """Have the leader open a unit; return the link's token."""
-    reply = await leader.send(f"/open {unit}")
-    assert reply is not None
-    return link_token(reply)
+    return link_token(await send_open(leader, f"/open {unit}"))
 
 
 async def begin(person: Person, token: str) -> BotMessage:

@@ -12,28 +12,37 @@ from tests.e2e.flows import (
     begin,
     complete,
     expected_counts,
+    link_token,
     open_unit,
+    send_open,
     shown_counts,
     varied_answers,
 )
 
 
-async def test_open_replies_with_link_and_qr_code(bot: RunningBot, leader: Person) -> None:
-    """/open answers with a QR code image whose caption holds the deep link."""
+async def test_open_replies_with_link_qr_code_and_poster(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """/open answers with a QR code image whose caption holds the deep link, then an A4 poster PDF."""
     reply = await leader.send("/open   县财政局  ")
     assert reply is not None
     assert reply.photo is not None
     assert reply.photo.startswith(b"\x89PNG")
     assert "县财政局 的民主测评已开始" in reply.text
     assert "https://t.me/survey_test_bot?start=" in reply.text
+    await emulator.wait_for(lambda: leader.last is not reply)
+    poster = leader.last
+    assert poster.document_name == "测评二维码海报_县财政局.pdf"
+    assert (poster.document or b"").startswith(b"%PDF")
+    assert "A4 海报" in poster.text
 
 
 async def test_open_twice_gives_the_same_link(bot: RunningBot, leader: Person) -> None:
     """Opening a unit that is already open returns its link instead of a second window."""
     first = await open_unit(leader, "县审计局")
-    second = await open_unit(leader, "县审计局")
-    assert first == second
-    assert "已在进行中" in leader.last.text
+    again = await send_open(leader, "/open 县审计局")
+    assert first == link_token(again)
+    assert "已在进行中" in again.text
     assert "县审计局：0 份" in (await leader.send("/units") or leader.last).text
 
 
@@ -192,7 +201,7 @@ async def test_non_leaders_are_refused(
         reply = await stranger.send(command)
         assert reply is not None
         assert reply.text == "此命令仅供检查考核组组长使用。"
-    await other_leader.send("/open 县审计局")
+    await send_open(other_leader, "/open 县审计局")
     reply = await other_leader.send("/tally 县财政局")
     assert reply is not None
     assert "没有找到" in reply.text
@@ -305,8 +314,7 @@ async def test_several_open_units_offer_a_picker(
 
 async def test_unit_names_are_trimmed_limited_and_shown_literally(bot: RunningBot, leader: Person) -> None:
     """Markup in a unit name is shown as typed; empty and over-long names are refused."""
-    reply = await leader.send("/open <b>县&局</b>")
-    assert reply is not None
+    reply = await send_open(leader, "/open <b>县&局</b>")
     assert "<b>县&局</b> 的民主测评已开始" in reply.text
     empty = await leader.send("/open    ")
     assert empty is not None
@@ -314,6 +322,5 @@ async def test_unit_names_are_trimmed_limited_and_shown_literally(bot: RunningBo
     too_long = await leader.send("/open " + "局" * 65)
     assert too_long is not None
     assert "不能超过 64 个字" in too_long.text
-    fits = await leader.send("/open " + "局" * 64)
-    assert fits is not None
+    fits = await send_open(leader, "/open " + "局" * 64)
     assert fits.photo is not None

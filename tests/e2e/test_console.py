@@ -10,7 +10,15 @@ import openpyxl
 from emulator import BotApiEmulator
 from emulator.people import Person
 from tests.e2e.conftest import ADMIN_ID, LEADER_ID, LIVE_INTERVAL, RunningBot
-from tests.e2e.flows import complete, expected_counts, link_token, open_unit, shown_counts, varied_answers
+from tests.e2e.flows import (
+    complete,
+    expected_counts,
+    link_token,
+    open_unit,
+    send_open,
+    shown_counts,
+    varied_answers,
+)
 
 
 async def test_live_message_moves_only_when_a_batch_is_complete(
@@ -68,7 +76,7 @@ async def test_close_delivers_tally_chart_and_workbook(
     assert "图表" in chart.text
     assert xlsx.document_name == "民主测评_县审计局.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(xlsx.document or b""))
-    assert book.sheetnames == ["汇总", "答卷", "意见建议"]
+    assert book.sheetnames == ["汇总", "图表", "答卷", "意见建议"]
     assert book["答卷"].max_row == 5
     assert csv.document is not None
     assert csv.document.startswith(b"\xef\xbb\xbf")
@@ -89,7 +97,7 @@ async def test_chart_and_export_on_request(bot: RunningBot, emulator: BotApiEmul
     assert export is not None
     assert export.document_name == "民主测评_县教育局.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(export.document or b""))
-    assert book.sheetnames == ["汇总", "答卷"]  # no suggestions before close
+    assert book.sheetnames == ["汇总", "图表", "答卷"]  # no suggestions before close
 
 
 async def test_an_invite_makes_a_leader_exactly_once(
@@ -108,8 +116,7 @@ async def test_an_invite_makes_a_leader_exactly_once(
     late = await Person(emulator, 4343).send(f"/start {token}")
     assert late is not None
     assert "已被使用或已过期" in late.text
-    opened = await newcomer.send("/open 县林业局")
-    assert opened is not None
+    opened = await send_open(newcomer, "/open 县林业局")
     assert opened.photo is not None
     refused = await (Person(emulator, 4343)).send("/open 县林业局")
     assert refused is not None

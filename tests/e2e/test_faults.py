@@ -12,7 +12,7 @@ from emulator import ApiError, BotApiEmulator
 from emulator.people import Person
 from emulator.server import DROP
 from tests.e2e.conftest import RunningBot
-from tests.e2e.flows import answer_step, begin, complete, open_unit, varied_answers
+from tests.e2e.flows import answer_step, begin, complete, open_unit, send_open, varied_answers
 
 TOO_OLD = ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
 NOT_FOUND = ApiError(400, "Bad Request: message to edit not found")
@@ -205,8 +205,7 @@ async def test_odd_command_arguments(bot: RunningBot, emulator: BotApiEmulator, 
         reply = await leader.send(command)
         assert reply is not None
         assert expected in reply.text, (command[:20], reply.text[:80])
-    opened = await leader.send("/open \u202e<i>县</i>\u200b财政局 🏛\x07")
-    assert opened is not None
+    opened = await send_open(leader, "/open \u202e<i>县</i>\u200b财政局 🏛\x07")
     assert "<i>县</i> 财政局 🏛 的民主测评已开始" in opened.text
     units = await leader.send("/units")
     assert units is not None

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import openpyxl
+from docx import Document
 
 from conversations.annex1 import ANNEX1
 from emulator import BotApiEmulator, BotMessage
@@ -87,12 +88,16 @@ async def test_unit_report_and_county_summary(
     assert "收到答卷 3 份" in report.text
     assert "最需改进（前三）" in report.text
     await emulator.wait_for(lambda: bool(leader.last.document))
-    workbook = openpyxl.load_workbook(io.BytesIO(leader.last.document or b""))
-    assert workbook.sheetnames == ["单位报告"]  # still open: no suggestions yet
-    values = [row[:3] for row in workbook["单位报告"].iter_rows(values_only=True)]
-    assert ("合计", 86, 100) in values
-    assert ("等级", "良好", None) in values
-    assert ("组长", "张三（第一检查组）", None) in values
+    assert leader.last.document_name == "检查考核结果反馈_县财政局.docx"
+    document = Document(io.BytesIO(leader.last.document or b""))
+    assert "关于县财政局建立廉政风险防范机制工作" in document.paragraphs[0].text
+    score_rows = [tuple(c.text for c in row.cells) for row in document.tables[0].rows]
+    assert ("合计", "合计", "100", "86", "", "") in score_rows
+    assert ("等级", "等级", "", "良好", "", "") in score_rows
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "共收回测评表 3 份" in body
+    assert "测评结束后提供" in body  # still open: no suggestions yet
+    assert "第一检查组\n组长：张三\n" in body
 
     await open_unit(other_leader, "县审计局")
     summary = await admin.send("/summary")
@@ -105,9 +110,12 @@ async def test_unit_report_and_county_summary(
     await emulator.wait_for(lambda: bool(admin.last.document))
     data = admin.last.document or b""
     assert b"autoFilter" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
-    table = list(openpyxl.load_workbook(io.BytesIO(data))["全县汇总"].iter_rows(values_only=True))
-    assert table[0] == ("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")
+    county = list(openpyxl.load_workbook(io.BytesIO(data))["全县汇总"].iter_rows(values_only=True))
+    header = ("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")
+    table = county[county.index(header) + 1 :]
     assert ("县财政局", "张三（第一检查组）", "进行中", 3) in [row[:4] for row in table]
+    assert county[1][2:7] == ("优秀", "良好", "合格", "不合格", "未定稿")
+    assert county[2][2:7] == (0, 1, 0, 0, 1)
     leaders = await admin.send("/leaders")
     assert leaders is not None
     assert f"• 张三（第一检查组） · {LEADER_ID}（配置文件）" in leaders.text

@@ -1,0 +1,100 @@
+"""Gather what a paper needs from storage and the tally, and render it off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from zoneinfo import ZoneInfo
+
+from bot.results import Results
+from bot.tally_view import window_times
+from bot.texts import ZH, Texts
+from conversations.annex1 import ANNEX1
+from conversations.tally import Tally
+from reports.charts import render_chart_parts
+from reports.feedback_doc import unit_feedback_docx
+from reports.fonts import cjk_font
+from reports.localtime import local, stamp
+from reports.papers import Evaluation, Inspection, ScoreRecord, UnitPaper
+from reports.poster import poster_pdf
+from reports.wording import day
+from storage.models import Official, ScoreSheet, Window
+from storage.repository import Repository
+
+
+def inspection(window: Window, official: Official | None, zone: ZoneInfo) -> Inspection:
+    """Return the heading of a unit's papers: the briefing's local date is the day the window opened.
+
+    The leader is named as registered with /me; before that, by their Telegram name, marked.
+    """
+    return Inspection(
+        unit=window.unit,
+        day=local(window.opened_at, zone).date(),
+        leader=official.name
+        if official
+        else ZH.UNREGISTERED.format(name=window.leader_name or window.leader_id),
+        group=official.group if official else "",
+    )
+
+
+def chart_title(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> str:
+    """Return the chart's title: unit, state, ballots counted and the briefing's date (in Chinese)."""
+    template = t.CHART_TITLE_OPEN if window.is_open else t.CHART_TITLE_CLOSED
+    return template.format(
+        unit=window.unit, ballots=tally.counted, date=day(local(window.opened_at, zone).date())
+    )
+
+
+def score_record(sheet: ScoreSheet | None, zone: ZoneInfo) -> ScoreRecord | None:
+    """Return the score sheet as the papers read it."""
+    if sheet is None:
+        return None
+    finalised = None
+    if sheet.finalised_at is not None:
+        finalised = f"{stamp(sheet.finalised_at, zone)} {sheet.finalised_name or ''}".strip()
+    return ScoreRecord(form=ANNEX1, points=sheet.marks.points, finalised=finalised)
+
+
+class Paperwork:
+    """The unit's feedback document and the room's poster."""
+
+    def __init__(self, repository: Repository, results: Results, zone: ZoneInfo) -> None:
+        self.repository = repository
+        self.results = results
+        self.zone = zone
+
+    async def unit_paper(self, t: Texts, window: Window) -> UnitPaper:
+        """Return everything the unit's feedback says; suggestions shuffled, the chart drawn for A4."""
+        tally = await self.results.tally(window)
+        suggestions = list(tally.suggestions)
+        random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what
+        tally = tally.model_copy(update={"suggestions": tuple(suggestions)})
+        font = cjk_font()
+        charts: list[bytes] = []
+        if font is not None and tally.counted:
+            title = chart_title(t, window, tally, self.zone)
+            charts = await asyncio.to_thread(render_chart_parts, tally, title, font)
+        official = await self.repository.official(window.leader_id)
+        return UnitPaper(
+            inspection=inspection(window, official, self.zone),
+            score=score_record(await self.repository.score_sheet(window.id), self.zone),
+            evaluation=Evaluation(
+                tally=tally,
+                is_open=window.is_open,
+                times=window_times(ZH, window, self.zone),
+                charts=tuple(charts),
+            ),
+        )
+
+    async def feedback(self, t: Texts, window: Window) -> tuple[UnitPaper, bytes]:
+        """Return the unit's paper and its 结果反馈 as a .docx."""
+        paper = await self.unit_paper(t, window)
+        return paper, await asyncio.to_thread(unit_feedback_docx, paper)
+
+    async def poster(self, window: Window, link: str) -> bytes | None:
+        """Return the A4 poster PDF, or None without a Chinese font."""
+        font = cjk_font()
+        if font is None:
+            return None
+        when = local(window.opened_at, self.zone).date()
+        return await asyncio.to_thread(poster_pdf, window.unit, link, when, font)

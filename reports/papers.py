@@ -1,0 +1,133 @@
+"""The plain data the inspection's papers are made from, built by the bot, rendered by reports/."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from conversations.annex1 import ScoreForm, ScoreItem
+from conversations.scoring import ScoreResult, score_points
+from conversations.tally import OptionCount, Tally
+
+TOP = 3
+IMPROVE = "improve"
+RISKS = "risks"
+
+
+def top_three(counts: Sequence[OptionCount]) -> list[OptionCount]:
+    """Return the three most chosen options that anyone chose, most chosen first."""
+    return [c for c in sorted(counts, key=lambda c: -c.count) if c.count][:TOP]
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """Who inspected which unit when: the heading of every paper."""
+
+    unit: str
+    day: date  # the briefing's date, already in local time
+    leader: str  # the group leader's name
+    group: str = ""  # e.g. 第一检查组; empty where none is set
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRecord:
+    """The group's Annex 1 sheet: points, reasons for lost points, photos, and whether it is final."""
+
+    form: ScoreForm
+    points: Mapping[str, int]  # item id → points; items missing are not scored yet
+    reasons: Mapping[str, str] = field(default_factory=dict)  # item id → 扣分理由
+    photos: Mapping[str, int] = field(default_factory=dict)  # item id → photos taken during 实地查看
+    finalised: str | None = None  # "2026年11月26日 张三", None for a draft
+
+    @property
+    def result(self) -> ScoreResult:
+        """Return subtotals, total and grade."""
+        return score_points(self.form, self.points)
+
+    def lost_points(self, item: ScoreItem) -> bool:
+        """Return True if the item is scored below its maximum (so it needs a reason)."""
+        given = self.points.get(item.id)
+        return given is not None and given < item.max_points
+
+    @property
+    def missing_reasons(self) -> int:
+        """Return how many items lost points without a reason."""
+        return sum(self.lost_points(item) and not self.reasons.get(item.id) for item in self.form.items)
+
+    @property
+    def photo_count(self) -> int:
+        """Return the photos attached to the whole sheet."""
+        return sum(self.photos.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The Annex 2 results as the leader may see them."""
+
+    tally: Tally
+    is_open: bool
+    paper: int | None = None  # how many of the ballots were entered from paper, where any were
+    times: str = ""  # when the evaluation opened (and closed), in local time
+    charts: tuple[bytes, ...] = ()  # the chart as PNG parts, each fitting an A4 page
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """The three sections the leader writes for the feedback meeting."""
+
+    strengths: str = ""  # 肯定成绩
+    shortcomings: str = ""  # 存在不足
+    improvements: str = ""  # 改进意见
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPaper:
+    """Everything the 结果反馈 of one unit says."""
+
+    inspection: Inspection
+    score: ScoreRecord | None
+    evaluation: Evaluation
+    findings: Findings = Findings()
+    good_practice: str = ""  # 好经验好做法, for the group's summary report
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPaper:
+    """Everything the group's 总结报告 says."""
+
+    group: str
+    leader: str
+    day: date  # the report's date
+    units: Sequence[UnitPaper]
+    conclusions: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceTotal:
+    """One option of a choose-up-to-three item over several units."""
+
+    label: str
+    chosen: int  # times chosen over all counted ballots
+    ballots: int  # counted ballots over the units
+    units_top_three: int  # units where it is among the three most chosen
+
+
+def choice_totals(units: Sequence[UnitPaper], question_id: str) -> list[ChoiceTotal]:
+    """Return each option's times chosen over the units, most chosen first (the form's order breaks ties)."""
+    chosen: Counter[str] = Counter()
+    top: Counter[str] = Counter()
+    labels: list[str] = []
+    ballots = 0
+    for unit in units:
+        tally = unit.evaluation.tally
+        if not tally.counted:
+            continue
+        item = tally.question(question_id)
+        labels = [c.option.label for c in item.counts]
+        ballots += tally.counted
+        chosen.update({c.option.label: c.count for c in item.counts})
+        top.update(c.option.label for c in top_three(item.counts))
+    totals = [ChoiceTotal(label, chosen[label], ballots, top[label]) for label in labels]
+    return sorted(totals, key=lambda t: -t.chosen)

@@ -1,0 +1,89 @@
+"""Wording shared by every paper: answer tendencies, dates, rates, and labels wrapped between words."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from conversations.questionnaire import Polarity
+
+# The form's own middle answers say 一般 (预警措施作用一般), not "neutral".
+TENDENCY = {Polarity.FAVOURABLE: "满意", Polarity.NEUTRAL: "一般", Polarity.UNFAVOURABLE: "不满意"}
+
+# The words of the forms' labels, so a label is wrapped between words and never inside one
+# (Chinese has no spaces to break at). A character outside every word stands on its own.
+_VOCABULARY = (
+    "领导班子 重大决策 制度执行 需改进完善 选人用人 办法 重大项目 确定和实施 需加强和完善 防控措施",
+    "大宗物资 采购办法 大额资金 支出制度 思想道德 风险大 行使 自由裁量权 现场处决权 内部管理权 潜在",
+    "岗位职权 梳理情况 风险点 排查情况 领导岗位 重点岗位 一般岗位 教育防范 制度防范 民主防控 决策",
+    "用权事项公开 科技防控 廉政风险 预警处置 整体防范 效果认定 班子成员 中层干部 一般党员干部",
+    "服务对象代表 参评对象 民主测评 满意率 最终结果 进行中 职责权力 全面准确 没有 全面梳理 教育活动",
+    "经常化 方式多样化 教育方式 单一 针对性差 内控制度 健全配套 务实管用 决策风险 效果好 不够",
+    "科技手段 尚未运用 根本不起作用 效果明显 不明显",
+)
+WORDS = frozenset(word for line in _VOCABULARY for word in line.split())
+_BREAK_AFTER = frozenset("、，,：:；;）)·")
+_OPENING = frozenset("（(《“")
+_LONGEST_WORD = max(len(word) for word in WORDS)
+
+
+def tokens(text: str) -> list[str]:
+    """Split text into the longest known words, single characters and punctuation."""
+    found: list[str] = []
+    start = 0
+    while start < len(text):
+        longest = min(_LONGEST_WORD, len(text) - start)
+        size = next((n for n in range(longest, 1, -1) if text[start : start + n] in WORDS), 1)
+        found.append(text[start : start + size])
+        start += size
+    return found
+
+
+def _breakable(parts: list[str], index: int) -> bool:
+    """Return True where a line may end before parts[index]: between two words, or after punctuation."""
+    before, after = parts[index - 1], parts[index]
+    if before in _OPENING or after in _BREAK_AFTER or (before[-1].isascii() and after[0].isascii()):
+        return False
+    return len(before) > 1 or len(after) > 1 or before in _BREAK_AFTER or after in _OPENING
+
+
+@cache
+def wrap(text: str, width: int) -> str:
+    """Return text in as few lines of at most `width` characters as word breaks allow, evenly filled.
+
+    A word longer than the width keeps its own line rather than being cut.
+    """
+    if len(text) <= width:
+        return text
+    parts = tokens(text)
+    cuts = [0, *(i for i in range(1, len(parts)) if _breakable(parts, i)), len(parts)]
+    offsets = [sum(len(p) for p in parts[:i]) for i in range(len(parts) + 1)]
+
+    # best[j] = (lines, longest line) for the text up to cut j; the fewest lines, then the shortest longest.
+    best: dict[int, tuple[int, int, int]] = {0: (0, 0, -1)}
+    for j, end in enumerate(cuts[1:], start=1):
+        options = []
+        for i in range(j):
+            length = offsets[end] - offsets[cuts[i]]
+            if i in best and (length <= width or j == i + 1):
+                lines, longest, _ = best[i]
+                options.append((lines + 1, max(longest, length), i))
+        if options:
+            best[j] = min(options)
+    wrapped: list[str] = []
+    j = len(cuts) - 1
+    while j > 0:
+        i = best[j][2]
+        wrapped.append("".join(parts[cuts[i] : cuts[j]]))
+        j = i
+    return "\n".join(reversed(wrapped))
+
+
+def day(value: date) -> str:
+    """Return a date as official documents print it: 2026年11月26日."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def rate(value: float | None) -> str:
+    """Return a rate as 83.3%, or — where there is none."""
+    return "—" if value is None else f"{100 * value:.1f}%"

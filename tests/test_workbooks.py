@@ -1,0 +1,226 @@
+"""Workbooks that print: A4, fitted or broken so no chart is cut, numbers stored as numbers."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import zipfile
+from datetime import UTC, datetime
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from conversations.annex2 import ANNEX2
+from conversations.questionnaire import QuestionKind
+from reports.county import UNITS_PER_PAGE, WIDTHS, SummaryRow, summary_workbook
+from reports.localtime import DEFAULT_ZONE
+from reports.printing import PORTRAIT_WIDTH_PIXELS, ROWS_PER_PAGE, column_pixels, page_breaks
+from reports.sheets import (
+    CHART_COLUMN_WIDTH,
+    CHART_COLUMNS,
+    CHART_WIDTH,
+    UnitReport,
+    count_axis_step,
+    workbook,
+)
+from tests.paper_samples import sample_ballots, sample_tally
+
+A4 = 9
+
+
+def survey_workbook(*, is_open: bool = False) -> bytes:
+    tally = sample_tally()
+    return workbook(
+        UnitReport(
+            questionnaire=ANNEX2,
+            unit="县财政局",
+            is_open=is_open,
+            tally=tally,
+            ballots=sample_ballots(1, 28),
+            suggestions=None if is_open else list(tally.suggestions),
+            opened_at=datetime(2026, 11, 26, 1, 0, tzinfo=UTC),
+            closed_at=None if is_open else datetime(2026, 11, 26, 1, 40, tzinfo=UTC),
+            exported_at=datetime(2026, 11, 26, 1, 45, tzinfo=UTC),
+            zone=DEFAULT_ZONE,
+        )
+    )
+
+
+def assert_a4_with_page_numbers(sheet: Worksheet) -> None:
+    assert sheet.page_setup.paperSize == A4, sheet.title
+    assert "&P" in (sheet.oddFooter.center.text or ""), sheet.title
+
+
+def assert_fitted_to_width(sheet: Worksheet) -> None:
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+    assert sheet.page_setup.fitToWidth in (None, 1), sheet.title  # 1 is the default, so often left out
+    assert sheet.page_setup.fitToHeight == 0, sheet.title
+
+
+def test_every_survey_sheet_prints_on_a4_with_page_numbers() -> None:
+    """汇总, 图表, 答卷 and 意见建议 each: A4, a footer with page numbers, a sensible orientation."""
+    book = openpyxl.load_workbook(io.BytesIO(survey_workbook()))
+    assert book.sheetnames == ["汇总", "图表", "答卷", "意见建议"]
+    for sheet in book.worksheets:
+        assert_a4_with_page_numbers(sheet)
+    orientations = {sheet.title: sheet.page_setup.orientation for sheet in book.worksheets}
+    assert orientations == {
+        "汇总": "portrait",
+        "图表": "portrait",
+        "答卷": "landscape",
+        "意见建议": "portrait",
+    }
+
+
+def test_tables_fit_the_width_and_repeat_their_header_row() -> None:
+    """Tables print one page wide, as many tall as needed, the header row on every page."""
+    book = openpyxl.load_workbook(io.BytesIO(survey_workbook()))
+    for name in ("汇总", "答卷", "意见建议"):
+        assert_fitted_to_width(book[name])
+    summary_rows = list(book["汇总"].iter_rows(values_only=True))
+    header_row = summary_rows.index(("题目", "选项", "人数", "占比", "倾向")) + 1
+    assert book["汇总"].print_title_rows == f"${header_row}:${header_row}"
+    assert book["答卷"].print_title_rows == "$1:$1"
+    assert book["意见建议"].print_title_rows == "$1:$1"
+
+
+def test_rates_are_numbers_with_a_percent_format() -> None:
+    """The overall rate, the item rates and the by-category rates can be calculated with."""
+    tally = sample_tally()
+    sheet = openpyxl.load_workbook(io.BytesIO(survey_workbook()))["汇总"]
+    cells = {row[0].value: row for row in sheet.iter_rows() if row[0].value}
+    overall = cells["民主测评满意率"][1]
+    assert overall.value == pytest.approx(tally.favourable_rate)
+    assert overall.number_format == "0.0%"
+    rated = [item for item in tally.questions if item.question.rated]
+    for item in rated:
+        rate_cell = cells[f"{item.question.prompt} 满意率"][3]
+        assert rate_cell.value == pytest.approx(item.favourable_rate)
+        assert rate_cell.number_format == "0.0%"
+    below = list(sheet.iter_rows())
+    below = below[[row[0].value for row in below].index("按参评对象的满意率") :]
+    breakdown = [row for row in below if row[0].value in {q.question.prompt for q in rated}]
+    assert len(breakdown) == len(rated)
+    shown = [c for row in breakdown for c in row[1:5] if isinstance(c.value, float)]
+    assert shown
+    assert all(c.number_format == "0.0%" for c in shown)
+    assert {c.value for row in breakdown for c in row[1:5] if isinstance(c.value, str)} <= {"<3"}
+    assert not any(
+        isinstance(c.value, str) and c.value.endswith("%") for row in sheet.iter_rows() for c in row
+    )
+
+
+def _drawing_rows(data: bytes, sheet_file: str) -> list[tuple[int, int]]:
+    """Return each chart's first and last row on a sheet, from the drawing's anchors."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    relations = archive.read(f"xl/worksheets/_rels/{sheet_file}.rels").decode()
+    drawing = re.search(r'Target="../drawings/(drawing\d+\.xml)"', relations)
+    assert drawing is not None
+    xml = archive.read(f"xl/drawings/{drawing.group(1)}").decode()
+    starts = [int(r) for r in re.findall(r"<xdr:from>.*?<xdr:row>(\d+)</xdr:row>", xml, re.DOTALL)]
+    ends = [int(r) for r in re.findall(r"<xdr:to>.*?<xdr:row>(\d+)</xdr:row>", xml, re.DOTALL)]
+    return list(zip(starts, ends, strict=True))
+
+
+def test_no_chart_is_cut_by_a_page_break() -> None:
+    """图表 prints at 100 % with breaks between charts: no chart spans a break, no page overflows."""
+    data = survey_workbook()
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["图表"]
+    assert not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.scale in (None, 100)
+    breaks = [brk.id for brk in sheet.row_breaks.brk]  # a break after row id (1-based)
+    charts = _drawing_rows(data, "sheet2.xml")
+    choice_questions = [q for q in ANNEX2.questions if q.kind is not QuestionKind.TEXT]
+    assert len(charts) == len(choice_questions) == 15
+    assert breaks
+    for first, last in charts:  # rows 0-based
+        assert not any(first < brk <= last for brk in breaks), (first, last, breaks)
+    edges = [0, *breaks, charts[-1][1] + 1]
+    assert all(b - a <= ROWS_PER_PAGE for a, b in itertools.pairwise(edges))
+    assert CHART_WIDTH < CHART_COLUMNS * column_pixels(CHART_COLUMN_WIDTH) <= PORTRAIT_WIDTH_PIXELS
+
+
+def test_native_chart_axes_start_at_zero_with_whole_steps() -> None:
+    """Every count axis starts at 0 and steps in whole numbers (16 vs 14 is not drawn as 3:1)."""
+    archive = zipfile.ZipFile(io.BytesIO(survey_workbook()))
+    charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+    assert len(charts) == 15
+    for name in charts:
+        xml = archive.read(name).decode()
+        value_axis = xml[xml.index("<c:valAx>") :]
+        assert '<c:min val="0"/>' in value_axis, name
+        step = re.search(r'<c:majorUnit val="([\d.]+)"/>', value_axis)
+        assert step is not None
+        assert float(step.group(1)).is_integer()
+
+
+@pytest.mark.parametrize(
+    ("largest", "step"), [(0, 1), (3, 1), (5, 1), (6, 2), (10, 2), (11, 5), (25, 5), (26, 10)]
+)
+def test_count_axis_steps(largest: int, step: int) -> None:
+    """Steps of 1, 2, 5, 10 … give at most six ticks."""
+    assert count_axis_step(largest) == step
+
+
+def test_page_breaks_keep_blocks_whole() -> None:
+    """Blocks of rows go to the next page when they would not fit on this one."""
+    assert page_breaks([10, 10, 10, 10, 10], rows_per_page=25) == [20, 40]
+    assert page_breaks([30, 5], rows_per_page=25) == [30]
+
+
+def county_rows(count: int) -> list[SummaryRow]:
+    return [
+        SummaryRow(
+            unit=f"县{index}局",
+            leader="张三",
+            is_open=index % 2 == 0,
+            ballots=20 + index,
+            favourable_rate=None if index % 7 == 0 else 0.5 + index / 200,
+            total=None if index % 5 == 0 else 60 + index % 40,
+            grade=None if index % 5 == 0 else ("良好" if index % 40 >= 20 else "合格"),
+        )
+        for index in range(count)
+    ]
+
+
+@pytest.mark.parametrize("units", [1, 30, 31, 65])
+def test_county_summary_prints_one_page_per_30_units(units: int) -> None:
+    """A4 portrait at 100 %: a break after every 30 units, the header repeated, columns within the width."""
+    book = openpyxl.load_workbook(io.BytesIO(summary_workbook(county_rows(units))))
+    assert book.sheetnames == ["全县汇总"]
+    sheet = book["全县汇总"]
+    assert_a4_with_page_numbers(sheet)
+    assert sheet.page_setup.orientation == "portrait"
+    rows = list(sheet.iter_rows(values_only=True))
+    header = (
+        rows.index(("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")) + 1
+    )
+    assert sheet.print_title_rows == f"${header}:${header}"
+    breaks = [brk.id for brk in sheet.row_breaks.brk]
+    assert breaks == [header + UNITS_PER_PAGE * n for n in range(1, -(-units // UNITS_PER_PAGE))]
+    assert sum(column_pixels(w) for w in WIDTHS) <= PORTRAIT_WIDTH_PIXELS
+    assert header + UNITS_PER_PAGE <= ROWS_PER_PAGE
+
+
+def test_county_summary_numbers_match_the_rows() -> None:
+    """Ballots, rates and totals are numbers; the band counts add up to the units."""
+    source = county_rows(12)
+    sheet = openpyxl.load_workbook(io.BytesIO(summary_workbook(source)))["全县汇总"]
+    rows = list(sheet.iter_rows(values_only=True))
+    bands = dict(zip(rows[1][2:7], rows[2][2:7], strict=True))
+    assert sum(bands.values()) == 12
+    assert bands["未定稿"] == sum(1 for r in source if r.grade is None)
+    table = rows[
+        rows.index(("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")) + 1 :
+    ]
+    for row, item in zip(table, source, strict=True):
+        assert row[0] == item.unit
+        assert row[3] == item.ballots
+        assert row[4] == (None if item.favourable_rate is None else pytest.approx(item.favourable_rate))
+        assert row[5] == item.total
+        assert row[6] == (item.grade or "未定稿")
+    rate_cells = [row[4] for row in sheet.iter_rows() if isinstance(row[4].value, float)]
+    assert rate_cells
+    assert all(c.number_format == "0.0%" for c in rate_cells)
