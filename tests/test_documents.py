@@ -218,7 +218,7 @@ def test_group_report_lists_every_unit_with_score_grade_and_rate() -> None:
 
 
 def test_group_report_adds_up_the_common_problems_across_units() -> None:
-    """Each 限选三项 option: times chosen over the units, share of ballots, units with it in their top three."""
+    """Each 限选三项 option: times chosen over the units, share of ballots, units with it in a top three."""
     paper = group_sample()
     document = open_docx(group_report_docx(paper))
     tables = [t for t in document.tables if t.rows[0].cells[0].text == "选项"]
