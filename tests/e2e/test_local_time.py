@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from docx import Document
 
 from conversations.annex1 import ANNEX1
 from emulator import BotApiEmulator
@@ -86,14 +87,10 @@ async def test_times_read_as_local_time(
     assert report is not None
     assert any(f"开始时间：{reading}" in report.text for reading in around(started))
     await emulator.wait_for(lambda: bool(leader.last.document))
-    values = {
-        row[0]: row[1]
-        for row in openpyxl.load_workbook(io.BytesIO(leader.last.document or b""))["单位报告"].iter_rows(
-            values_only=True
-        )
-    }
-    assert any(reading in str(values["评分状态"]) for reading in around(datetime.now(UTC)))
-    assert values["报告生成时间"] in around(datetime.now(UTC))
+    document = Document(io.BytesIO(leader.last.document or b""))
+    body = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert any(f"已于 {reading} 张三（第一检查组） 定稿" in body for reading in around(datetime.now(UTC)))
+    assert any(f"开始时间：{reading}" in body for reading in around(started))
 
     invite = await admin.send("/invite")
     assert invite is not None
