@@ -1,61 +1,48 @@
-"""`python -m bot`: check the configuration, then poll Telegram until stopped.
+"""`python -m bot`: check the configuration, then poll Telegram (or serve a webhook) until stopped.
 
+`python -m bot check` tests the configuration, the database and the Bot API and says what to fix;
 `python -m bot backup FILE` copies the database (and its key file) while the bot runs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import sqlite3
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot import operator_texts as say
+from bot.app import build_application
+from bot.check import run_checks
 from bot.config import Settings, StorageSettings
+from bot.serve import configure_logging, serve
 from storage.backup import BackupFailed, backup
 from storage.repository import DatabaseRefused, Repository
 
-BOTFATHER_HELP = (
-    "No bot token: TELEGRAM_BOT_TOKEN is not set. Talk to @BotFather in Telegram "
-    "(https://t.me/BotFather), send /newbot, choose a name and a username ending in 'bot', "
-    "and copy the token it gives you (it looks like 123456789:AA...). Then either export it, "
-    "TELEGRAM_BOT_TOKEN=<token>, or put the line TELEGRAM_BOT_TOKEN=<token> in a file "
-    "named .env in this folder, and start the bot again."
-)
-BOTFATHER_RETRY = (
-    "Telegram refused the bot token in TELEGRAM_BOT_TOKEN. Check that it was copied whole "
-    "from @BotFather (or ask @BotFather for a new one with /token) and start the bot again."
-)
+CONFIGURATION_ERROR = 2  # the service unit does not restart on this code: a restart would not help
 
 
-def configure_logging() -> None:
-    """Log to stderr; keep httpx quiet, since at INFO it logs request URLs with the token."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-
-
-def load_settings() -> Settings | None:
-    """Return the settings, or print why they are unusable and return None."""
+def read_settings() -> tuple[Settings | None, ValidationError | None]:
+    """Return the settings from the environment and .env, or the error that makes them unusable."""
     try:
-        return Settings()  # pydantic-settings fills it from the environment
+        return Settings(), None  # pydantic-settings fills it from the environment
     except ValidationError as error:
-        if any(e["loc"] == ("telegram_bot_token",) for e in error.errors()):
-            print(BOTFATHER_HELP, file=sys.stderr)
-        else:
-            print(f"The configuration is not valid:\n{_describe(error)}", file=sys.stderr)
-        return None
+        return None, error
 
 
-def _describe(error: ValidationError) -> str:
-    lines = []
+def explain(error: ValidationError) -> str:
+    """Return what is wrong with the settings, in Chinese and English, with the fix."""
+    if any(item["loc"] == ("telegram_bot_token",) for item in error.errors()):
+        return say.NO_TOKEN.block()
+    lines = [say.BAD_SETTINGS.block()]
     for item in error.errors():
         name = ".".join(str(part) for part in item["loc"]).upper()
         lines.append(f"  {name}: {item['msg']}")
+    lines.append(say.BAD_SETTINGS_FIX.block())
     return "\n".join(lines)
 
 
@@ -71,26 +58,53 @@ def run_backup(target: str) -> int:
     return 0
 
 
+def run_check() -> int:
+    """Print one line per check; return 0 only when every check passed."""
+    settings, error = read_settings()
+    outcomes = asyncio.run(run_checks(settings, error))
+    for outcome in outcomes:
+        print(outcome.line())
+    failed = sum(not outcome.passed for outcome in outcomes)
+    print((say.SUMMARY_FAILED.format(count=failed) if failed else say.SUMMARY_PASSED).inline())
+    return 1 if failed else 0
+
+
 def run_bot() -> int:
-    """Poll until stopped; return the exit code (2 for a configuration Telegram or SQLite refuses)."""
-    settings = load_settings()
+    """Run until stopped; return the exit code (2 for what a restart would not mend, 1 for the network)."""
+    settings, error = read_settings()
     if settings is None:
-        return 2
+        assert error is not None  # noqa: S101 - one of the two is always given
+        print(explain(error), file=sys.stderr)
+        return CONFIGURATION_ERROR
     configure_logging()
     try:
         # Check (create, migrate) the database before talking to Telegram: a wrong file is
         # refused at once, whatever the network.
         asyncio.run(_check_database(settings))
-        application = build_application(settings)
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        application = build_application(settings)  # reads (or makes) the key file
+    except (DatabaseRefused, sqlite3.Error, OSError) as problem:
+        reason = problem.args[-1] if isinstance(problem, OSError) and problem.args else problem
+        unusable = say.DATABASE_UNUSABLE.format(
+            path=settings.survey_db, key=settings.secret_path, reason=reason
+        )
+        print(unusable.block(), file=sys.stderr)
+        return CONFIGURATION_ERROR
+    return _serve(application, settings)
+
+
+def _serve(application: Application, settings: Settings) -> int:  # type: ignore[type-arg]
+    try:
+        serve(application, settings)
     except InvalidToken:
-        print(BOTFATHER_RETRY, file=sys.stderr)
-        return 2
-    except DatabaseRefused as error:
-        print(f"Refusing to start: {error}", file=sys.stderr)
-        return 2
+        print(say.BAD_TOKEN.block(), file=sys.stderr)
+        return CONFIGURATION_ERROR
     except NetworkError as error:
-        print(f"Cannot reach the Bot API at {settings.telegram_base_url}: {error}", file=sys.stderr)
+        print(say.UNREACHABLE.format(url=settings.telegram_base_url, reason=error).block(), file=sys.stderr)
+        return 1
+    except OSError as error:  # the webhook's port is taken, or the address is not this machine's
+        webhook = settings.webhook
+        listen, port = (webhook.listen, webhook.port) if webhook else ("?", 0)
+        print(say.CANNOT_LISTEN.format(listen=listen, port=port, reason=error).block(), file=sys.stderr)
         return 1
     return 0
 
@@ -101,13 +115,15 @@ async def _check_database(settings: Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the bot, or a backup with `backup FILE`; return the process exit code."""
+    """Run the bot, the self-check (`check`) or a backup (`backup FILE`); return the exit code."""
     arguments = sys.argv[1:] if argv is None else argv
     if not arguments:
         return run_bot()
+    if arguments == ["check"]:
+        return run_check()
     if arguments[0] == "backup" and len(arguments) == 2:  # noqa: PLR2004 - "backup FILE"
         return run_backup(arguments[1])
-    print("usage: python -m bot [backup FILE]", file=sys.stderr)
+    print(say.USAGE.block(), file=sys.stderr)
     return 2
 
 

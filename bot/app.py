@@ -163,6 +163,17 @@ async def set_command_menus(application: Application, services: Services) -> Non
         await set_menu(bot, user_id, Role.ADMIN)
 
 
+def api_builder(settings: Settings) -> ApplicationBuilder:  # type: ignore[type-arg]
+    """Return a builder set for the Bot API: the token, the base URL and the proxy, if any."""
+    builder = ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
+    builder = builder.base_url(settings.telegram_base_url)
+    proxy = settings.proxy_url
+    if proxy is not None:
+        # Both connection pools: sends and edits (proxy) and getUpdates (get_updates_proxy).
+        builder = builder.proxy(proxy).get_updates_proxy(proxy)
+    return builder
+
+
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Build the bot: storage opened on start, closed on stop, handlers registered."""
     return build(settings)[0]
@@ -184,9 +195,7 @@ def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[t
         await services.repository.close()
 
     builder = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(settings.telegram_base_url)
+        api_builder(settings)
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )

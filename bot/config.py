@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -12,12 +16,35 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 _USER_ID = re.compile(r"^[1-9][0-9]{0,15}$")
+# Telegram's rule for setWebhook's secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+# Telegram delivers webhooks over HTTPS only; plain HTTP is allowed for loopback tests.
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram delivers updates, and where the bot listens for them."""
+
+    url: str
+    listen: str
+    port: int
+    secret: str
+
+    @property
+    def path(self) -> str:
+        """Return the path the bot serves: the public URL's own path (a reverse proxy keeps it)."""
+        return urlsplit(self.url).path or "/"
 
 
 class StorageSettings(BaseSettings):
     """Where the data lives: all that `python -m bot backup` needs."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (`TELEGRAM_PROXY=` in an EnvironmentFile) means "not set", not "set to ''".
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     survey_db: Path = Path("survey.db")
 
@@ -32,6 +59,13 @@ class Settings(StorageSettings):
 
     telegram_bot_token: SecretStr = Field(min_length=1)
     telegram_base_url: str = DEFAULT_BASE_URL
+    # Every Bot API request goes through this proxy (http://, https://, socks5://, socks5h://).
+    telegram_proxy: SecretStr | None = None
+    # Set: Telegram POSTs updates to this public HTTPS URL instead of the bot polling for them.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_webhook_secret: SecretStr | None = None
     survey_leaders: Annotated[frozenset[int], NoDecode] = frozenset()
     survey_admins: Annotated[frozenset[int], NoDecode] = frozenset()
     survey_min_group: int = Field(default=3, ge=1, le=1000)
@@ -55,7 +89,10 @@ class Settings(StorageSettings):
             if not item:
                 continue
             if not _USER_ID.match(item):
-                msg = f"{item!r} is not a Telegram user id (a positive whole number)"
+                msg = (
+                    f"{item!r} 不是 Telegram 用户编号（正整数）/ "
+                    "is not a Telegram user id (a positive whole number)"
+                )
                 raise ValueError(msg)
             ids.add(int(item))
         return frozenset(ids)
@@ -64,6 +101,61 @@ class Settings(StorageSettings):
     @classmethod
     def _check_base_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            msg = "must start with http:// or https://"
+            msg = "应以 http:// 或 https:// 开头 / must start with http:// or https://"
             raise ValueError(msg)
         return value
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _check_proxy(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.get_secret_value())
+        if parts.scheme not in PROXY_SCHEMES or not parts.hostname or parts.port is None:
+            msg = (
+                "应为 http://主机:端口 或 socks5://主机:端口 / must look like http://host:port or "
+                "socks5://host:port (also https://, socks5h://; user:password@ before the host if needed)"
+            )
+            raise ValueError(msg)
+        return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        loopback = parts.scheme == "http" and parts.hostname in _LOOPBACK
+        if not (parts.scheme == "https" or loopback) or not parts.hostname:
+            msg = (
+                "应为公网可访问的 https:// 地址 / must be a public https:// URL "
+                "(Telegram delivers webhooks over HTTPS only)"
+            )
+            raise ValueError(msg)
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            msg = "只能含 1-256 个字母、数字、_ 或 - / must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def proxy_url(self) -> str | None:
+        """Return the proxy URL (credentials included), or None for a direct connection."""
+        return self.telegram_proxy.get_secret_value() if self.telegram_proxy else None
+
+    @cached_property
+    def webhook(self) -> Webhook | None:
+        """Return the webhook to serve, or None to poll; an unset secret is drawn once per process."""
+        if self.telegram_webhook_url is None:
+            return None
+        secret = self.telegram_webhook_secret
+        return Webhook(
+            url=self.telegram_webhook_url,
+            listen=self.telegram_webhook_listen,
+            port=self.telegram_webhook_port,
+            secret=secret.get_secret_value() if secret else secrets.token_urlsafe(32),
+        )

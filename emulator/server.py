@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from emulator.webhook import WebhookSender
 from emulator.world import (
     ANSWER_TEXT_LIMIT,
     CAPTION_LIMIT,
@@ -64,11 +65,15 @@ class BotApiEmulator:
         self.bot_id = int(token.split(":", 1)[0])
         self.world = World()
         self._changed = asyncio.Condition()
+        self.webhook = WebhookSender(self.world, self._changed)
+        self.client_ports: list[int] = []  # the client's port of every request (proxy tests)
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._methods: dict[str, Method] = {
             "getMe": self._get_me,
-            "deleteWebhook": self._true,
+            "deleteWebhook": self.webhook.delete_webhook,
+            "setWebhook": self.webhook.set_webhook,
+            "getWebhookInfo": self.webhook.get_webhook_info,
             "setMyCommands": self._set_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "getUpdates": self._get_updates,
@@ -103,12 +108,15 @@ class BotApiEmulator:
         self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
-        """Stop listening."""
+        """Stop delivering and listening."""
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
 
     async def _handle(self, request: web.Request) -> web.Response:
+        if request.transport is not None:
+            self.client_ports.append(int(request.transport.get_extra_info("peername")[1]))
         if request.match_info["token"] != self.token:
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
@@ -202,6 +210,10 @@ class BotApiEmulator:
         offset = int(params.get("offset", 0) or 0)
         limit = int(params.get("limit", 100) or 100)
         timeout = float(params.get("timeout", 0) or 0)
+        if self.webhook.url:
+            raise ApiError(
+                409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook first"
+            )
         self.polling.set()
         deadline = time.monotonic() + timeout
         async with self._changed:

@@ -1,0 +1,220 @@
+"""`python -m bot check`: test the configuration, the database and the Bot API before a briefing."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import ValidationError
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from bot import operator_texts as say
+from bot.app import api_builder
+from bot.config import Settings
+from bot.operator_texts import Said
+from storage.schema import APPLICATION_ID, SCHEMA_VERSION
+
+_OTHERS = 0o077  # permission bits of the group and of everyone else
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one check: what was checked, whether it passed, what was found, the fix."""
+
+    name: Said
+    passed: bool
+    detail: Said
+    fix: Said | None = None
+
+    def line(self) -> str:
+        """Return the check as one line: mark, name, finding and, for a failure, the fix."""
+        mark = say.PASSED if self.passed else say.FAILED
+        text = f"{mark} {self.name.inline()}: {self.detail.inline()}"
+        if self.fix is not None:
+            text += f" — {say.FIX.inline()}: {self.fix.inline()}"
+        return text
+
+
+def passed(name: Said, detail: Said) -> Outcome:
+    """Return a passed check."""
+    return Outcome(name, passed=True, detail=detail)
+
+
+def failed(name: Said, detail: Said, fix: Said) -> Outcome:
+    """Return a failed check with its fix."""
+    return Outcome(name, passed=False, detail=detail, fix=fix)
+
+
+def configuration(error: ValidationError | None, settings: Settings | None) -> Outcome:
+    """Report the configuration: its mode and route, or the settings that are not valid."""
+    if settings is None:
+        assert error is not None  # noqa: S101 - one of the two is always given
+        names = sorted({str(item["loc"][0]).upper() for item in error.errors() if item["loc"]})
+        fix = say.CONFIG_NO_TOKEN_FIX if "TELEGRAM_BOT_TOKEN" in names else say.CONFIG_FIX
+        return failed(say.CONFIGURATION, say.CONFIG_INVALID.format(names=", ".join(names)), fix)
+    webhook = settings.webhook
+    mode = (
+        say.CONFIG_POLLING
+        if webhook is None
+        else say.CONFIG_WEBHOOK.format(url=webhook.url, listen=webhook.listen, port=webhook.port)
+    )
+    base = settings.telegram_base_url
+    route = (
+        say.CONFIG_DIRECT.format(base=base)
+        if settings.proxy_url is None
+        else say.CONFIG_PROXY.format(proxy=redacted(settings.proxy_url), base=base)
+    )
+    return passed(say.CONFIGURATION, Said(f"{mode.zh}，{route.zh}", f"{mode.en}, {route.en}"))
+
+
+def redacted(url: str) -> str:
+    """Return a proxy URL with any password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def database(path: Path) -> Outcome:
+    """Check that the database can be created, or is ours, current, intact and writable."""
+    if not path.exists():
+        folder = _nearest_existing(path.parent)
+        if os.access(folder, os.W_OK | os.X_OK):
+            return passed(say.DATABASE, say.DB_NEW.format(path=path))
+        found = say.DB_CANNOT_CREATE.format(path=path, folder=folder)
+        return failed(say.DATABASE, found, say.DB_CANNOT_CREATE_FIX)
+    try:
+        application_id, version, tables, integrity = _inspect(path)
+    except (sqlite3.Error, OSError) as error:
+        found = say.DB_UNREADABLE.format(path=path, reason=error)
+        return failed(say.DATABASE, found, say.DB_UNREADABLE_FIX)
+    if application_id != APPLICATION_ID and (application_id != 0 or tables):
+        return failed(say.DATABASE, say.DB_FOREIGN.format(path=path), say.DB_FOREIGN_FIX)
+    if version > SCHEMA_VERSION:
+        found = say.DB_NEWER.format(path=path, version=version, ours=SCHEMA_VERSION)
+        return failed(say.DATABASE, found, say.DB_NEWER_FIX)
+    return _current_database(path, version, integrity)
+
+
+def _current_database(path: Path, version: int, integrity: str) -> Outcome:
+    """Check a database this program can use: intact and writable."""
+    if integrity != "ok":
+        found = say.DB_DAMAGED.format(path=path, result=integrity)
+        return failed(say.DATABASE, found, say.DB_DAMAGED_FIX)
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return failed(say.DATABASE, say.DB_READ_ONLY.format(path=path), say.DB_READ_ONLY_FIX)
+    found = say.DB_OK.format(path=path, version=version)
+    if version < SCHEMA_VERSION:
+        later = say.DB_MIGRATE.format(ours=SCHEMA_VERSION)
+        found = Said(found.zh + later.zh, found.en + later.en)
+    return passed(say.DATABASE, found)
+
+
+def _nearest_existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _inspect(path: Path) -> tuple[int, int, int, str]:
+    """Return the application id, schema version, table count and integrity of a database file."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        (application_id,) = connection.execute("PRAGMA application_id").fetchone()
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
+        (tables,) = connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        connection.close()
+    return application_id, version, tables, "; ".join(str(row[0]) for row in rows)
+
+
+def key_file(settings: Settings) -> Outcome:
+    """Check the participant-key secret: from SURVEY_SECRET, or an owner-only key file."""
+    if settings.survey_secret is not None:
+        return passed(say.KEY_FILE, say.KEY_FROM_ENV)
+    path = settings.secret_path
+    if not path.exists():
+        if settings.survey_db.exists():
+            return failed(
+                say.KEY_FILE, say.KEY_MISSING.format(path=path), say.KEY_MISSING_FIX.format(path=path)
+            )
+        return passed(say.KEY_FILE, say.KEY_NEW.format(path=path))
+    mode = f"{path.stat().st_mode & 0o777:03o}"
+    if path.stat().st_mode & _OTHERS:
+        return failed(
+            say.KEY_FILE, say.KEY_OPEN.format(path=path, mode=mode), say.KEY_OPEN_FIX.format(path=path)
+        )
+    if not os.access(path, os.R_OK) or not path.is_file():
+        return failed(
+            say.KEY_FILE, say.KEY_UNREADABLE.format(path=path), say.KEY_UNREADABLE_FIX.format(path=path)
+        )
+    return passed(say.KEY_FILE, say.KEY_OK.format(path=path, mode=mode))
+
+
+async def bot_api(settings: Settings) -> list[Outcome]:
+    """Call getMe and, in webhook mode, getWebhookInfo, the way the bot itself would."""
+    bot = api_builder(settings).build().bot
+    try:
+        await bot.initialize()  # calls getMe
+    except InvalidToken as error:
+        return [failed(say.BOT_API, say.API_BAD_TOKEN.format(reason=error), say.API_BAD_TOKEN_FIX)]
+    except NetworkError as error:
+        return [_unreachable(settings, error)]
+    except TelegramError as error:
+        return [failed(say.BOT_API, say.API_REFUSED.format(reason=error), say.API_REFUSED_FIX)]
+    try:
+        outcomes = [passed(say.BOT_API, say.API_OK.format(username=bot.username))]
+        if settings.webhook is not None:
+            outcomes.append(await _webhook(settings, bot))
+        return outcomes
+    finally:
+        await bot.shutdown()
+
+
+def _unreachable(settings: Settings, error: NetworkError) -> Outcome:
+    url = settings.telegram_base_url
+    proxy = settings.proxy_url
+    fix = (
+        say.API_UNREACHABLE_FIX
+        if proxy is None
+        else say.API_UNREACHABLE_PROXY_FIX.format(proxy=redacted(proxy), url=url)
+    )
+    return failed(say.BOT_API, say.API_UNREACHABLE.format(url=url, reason=error), fix)
+
+
+async def _webhook(settings: Settings, bot: Bot) -> Outcome:
+    """Ask Telegram where it delivers updates and whether the last deliveries failed."""
+    webhook = settings.webhook
+    assert webhook is not None  # noqa: S101 - called in webhook mode only
+    try:
+        info = await bot.get_webhook_info()
+    except TelegramError as error:
+        return failed(say.WEBHOOK, say.API_REFUSED.format(reason=error), say.API_REFUSED_FIX)
+    if not info.url:
+        return passed(say.WEBHOOK, say.HOOK_NOT_SET)
+    if info.url != webhook.url:
+        return failed(say.WEBHOOK, say.HOOK_OTHER.format(url=info.url), say.HOOK_OTHER_FIX)
+    pending = info.pending_update_count
+    if info.last_error_date is not None and pending:
+        found = say.HOOK_FAILING.format(error=info.last_error_message, pending=pending)
+        return failed(
+            say.WEBHOOK, found, say.HOOK_FAILING_FIX.format(listen=webhook.listen, port=webhook.port)
+        )
+    return passed(say.WEBHOOK, say.HOOK_OK.format(url=info.url, pending=pending))
+
+
+async def run_checks(settings: Settings | None, error: ValidationError | None) -> list[Outcome]:
+    """Run every check in order; without a valid configuration only that one is reported."""
+    outcomes = [configuration(error, settings)]
+    if settings is None:
+        return outcomes
+    outcomes += [database(settings.survey_db), key_file(settings)]
+    outcomes += await bot_api(settings)
+    return outcomes

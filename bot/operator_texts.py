@@ -1,0 +1,208 @@
+"""What the person running the bot reads: start-up errors and the self-check, in Chinese and English.
+
+The chat interface is in bot/texts.py; these are for whoever installs and runs the bot, who may read
+either language, so every message carries both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Said:
+    """One message in Chinese and in English."""
+
+    zh: str
+    en: str
+
+    def format(self, **values: object) -> Said:
+        """Return the message with `{name}` fields filled in both languages."""
+        return Said(self.zh.format(**values), self.en.format(**values))
+
+    def block(self) -> str:
+        """Return the message as two paragraphs, Chinese first."""
+        return f"{self.zh}\n{self.en}"
+
+    def inline(self) -> str:
+        """Return the message on one line, Chinese first."""
+        return f"{self.zh} / {self.en}"
+
+
+# Start-up errors (printed to stderr, exit code 2 unless said otherwise).
+NO_TOKEN = Said(
+    "无法启动：未设置机器人令牌 TELEGRAM_BOT_TOKEN。解决办法：在 Telegram 中与 @BotFather"
+    "（https://t.me/BotFather）对话，发送 /newbot，起一个名字和以 bot 结尾的用户名，复制它给出的令牌"
+    "（形如 123456789:AA...），写入环境变量 TELEGRAM_BOT_TOKEN=<令牌>（或本文件夹的 .env 文件、"
+    "服务的 EnvironmentFile），然后重新启动。",
+    "Cannot start: no bot token, TELEGRAM_BOT_TOKEN is not set. Fix: talk to @BotFather in Telegram "
+    "(https://t.me/BotFather), send /newbot, choose a name and a username ending in 'bot', and copy "
+    "the token it gives you (it looks like 123456789:AA...). Then set TELEGRAM_BOT_TOKEN=<token> in "
+    "the environment (or in a file named .env in this folder, or the service's EnvironmentFile) and "
+    "start the bot again.",
+)
+BAD_TOKEN = Said(
+    "无法启动：Telegram 拒绝了 TELEGRAM_BOT_TOKEN 中的令牌。解决办法：确认令牌是从 @BotFather 完整复制的，"
+    "或向 @BotFather 发送 /token 获取新令牌，更新后重新启动。",
+    "Cannot start: Telegram refused the bot token in TELEGRAM_BOT_TOKEN. Fix: check that it was copied "
+    "whole from @BotFather (or ask @BotFather for a new one with /token), then start the bot again.",
+)
+BAD_SETTINGS = Said("无法启动：以下设置无效：", "Cannot start: these settings are not valid:")
+BAD_SETTINGS_FIX = Said(
+    "解决办法：在环境变量、.env 文件或服务的 EnvironmentFile 中改正上述设置，"
+    "然后重新启动（见 README 的“配置”一节）。",
+    "Fix: correct the settings named above in the environment, the .env file or the service's "
+    "EnvironmentFile, then start the bot again (see the README's Configuration table).",
+)
+DATABASE_UNUSABLE = Said(
+    "无法启动：数据库 {path} 不可用（{reason}）。解决办法：确认 SURVEY_DB 指向本程序的测评数据库，"
+    "运行机器人的用户能读写该文件及其所在文件夹（以及密钥文件 {key}）；"
+    "文件损坏时从备份恢复（见 README 的“备份与恢复”）。",
+    "Cannot start: the database {path} is not usable ({reason}). Fix: check that SURVEY_DB names this "
+    "program's survey database and that the user the bot runs as can read and write it, its folder "
+    "and the key file {key}; if the file is damaged, restore a backup (see the README's Backup and restore).",
+)
+UNREACHABLE = Said(
+    "无法连接 Bot API {url}（{reason}）。解决办法：检查网络、TELEGRAM_BASE_URL 和 TELEGRAM_PROXY"
+    "（许多网络需要经代理才能访问 Telegram）；用 python -m bot check 逐项检查。",
+    "Cannot reach the Bot API at {url} ({reason}). Fix: check the network, TELEGRAM_BASE_URL and "
+    "TELEGRAM_PROXY (many networks reach Telegram only through a proxy); python -m bot check tests each.",
+)
+CANNOT_LISTEN = Said(
+    "无法在 {listen}:{port} 接收 Webhook（{reason}）。解决办法：停止占用该端口的程序，或修改 "
+    "TELEGRAM_WEBHOOK_LISTEN / TELEGRAM_WEBHOOK_PORT（反向代理也要随之修改）。",
+    "Cannot listen for the webhook on {listen}:{port} ({reason}). Fix: stop whatever holds that port, "
+    "or change TELEGRAM_WEBHOOK_LISTEN / TELEGRAM_WEBHOOK_PORT (and the reverse proxy with it).",
+)
+USAGE = Said(
+    "用法：python -m bot（启动）| python -m bot check（自检）| python -m bot backup 文件（备份）",
+    "usage: python -m bot (run) | python -m bot check (self-check) | python -m bot backup FILE",
+)
+
+# The self-check: one line per check, "✔ name: detail" or "✘ name: problem — fix".
+PASSED = "✔"
+FAILED = "✘"
+FIX = Said("解决", "fix")
+SUMMARY_PASSED = Said("全部通过，可以开始测评。", "All checks passed: ready for the briefing.")
+SUMMARY_FAILED = Said(
+    "{count} 项未通过，请按提示修复后再运行 python -m bot check。",
+    "{count} check(s) failed: fix them as shown and run python -m bot check again.",
+)
+
+CONFIGURATION = Said("配置", "configuration")
+CONFIG_POLLING = Said("轮询模式", "polling mode")
+CONFIG_WEBHOOK = Said(
+    "Webhook 模式 {url}，本机监听 {listen}:{port}", "webhook mode {url}, listening on {listen}:{port}"
+)
+CONFIG_DIRECT = Said("直连 {base}", "direct to {base}")
+CONFIG_PROXY = Said("经代理 {proxy} 访问 {base}", "through the proxy {proxy} to {base}")
+CONFIG_INVALID = Said("设置无效：{names}", "not valid: {names}")
+CONFIG_FIX = Said(
+    "在环境变量、.env 或 EnvironmentFile 中改正这些设置（见 README 的“配置”一节）",
+    "correct these settings in the environment, .env or the EnvironmentFile (README, Configuration)",
+)
+CONFIG_NO_TOKEN_FIX = Said(
+    "向 @BotFather（https://t.me/BotFather）发送 /newbot 获取令牌，写入 TELEGRAM_BOT_TOKEN",
+    "get a token from @BotFather (https://t.me/BotFather, /newbot) and set TELEGRAM_BOT_TOKEN",
+)
+
+DATABASE = Said("数据库", "database")
+DB_NEW = Said("{path} 尚不存在，首次启动时创建", "{path} does not exist yet; it is created on first start")
+DB_CANNOT_CREATE = Said("无法在 {folder} 中创建 {path}", "{path} cannot be created in {folder}")
+DB_CANNOT_CREATE_FIX = Said(
+    "创建该文件夹并交给运行机器人的用户（chown），或修改 SURVEY_DB",
+    "create the folder and give it to the user the bot runs as (chown), or change SURVEY_DB",
+)
+DB_UNREADABLE = Said("无法读取 {path}（{reason}）", "cannot read {path} ({reason})")
+DB_UNREADABLE_FIX = Said(
+    "确认 SURVEY_DB 指向测评数据库且运行机器人的用户能读写它；文件损坏时从备份恢复",
+    "check that SURVEY_DB names the survey database and the bot's user can read and write it; "
+    "if it is damaged, restore a backup",
+)
+DB_FOREIGN = Said(
+    "{path} 不是测评数据库（存有其他数据）", "{path} is not a survey database (it holds other data)"
+)
+DB_FOREIGN_FIX = Said(
+    "让 SURVEY_DB 指向测评数据库或一个新文件名", "point SURVEY_DB at the survey database or a new file name"
+)
+DB_NEWER = Said(
+    "{path} 的结构版本 {version} 比本程序的 {ours} 新",
+    "{path} has schema version {version}, newer than this program's {ours}",
+)
+DB_NEWER_FIX = Said("使用写入该文件的较新版本程序", "run the newer release of the program that wrote it")
+DB_DAMAGED = Said("{path} 完整性检查未通过：{result}", "{path} failed its integrity check: {result}")
+DB_DAMAGED_FIX = Said(
+    "停止机器人，从备份恢复（见 README 的“备份与恢复”）",
+    "stop the bot and restore a backup (see the README's Backup and restore)",
+)
+DB_READ_ONLY = Said("{path} 只读，机器人无法保存答卷", "{path} is read-only: the bot could not save ballots")
+DB_READ_ONLY_FIX = Said(
+    "把文件及其文件夹交给运行机器人的用户（chown）并允许写入",
+    "give the file and its folder to the bot's user (chown) and allow writing",
+)
+DB_OK = Said("{path}：结构版本 {version}，完整性正常", "{path}: schema version {version}, integrity ok")
+DB_MIGRATE = Said("（启动时升级到 {ours}）", " (migrated to {ours} at start)")
+
+KEY_FILE = Said("密钥文件", "key file")
+KEY_FROM_ENV = Said("使用 SURVEY_SECRET，无密钥文件", "SURVEY_SECRET is set; no key file is used")
+KEY_NEW = Said("{path} 首次启动时创建（仅所有者可读）", "{path} is created owner-only on first start")
+KEY_MISSING = Said(
+    "数据库已存在，但密钥文件 {path} 不见了", "the database exists but its key file {path} is missing"
+)
+KEY_MISSING_FIX = Said(
+    "从与数据库一起做的备份中恢复 {path}；没有它，已参加的人可以再次提交",
+    "restore {path} from the backup made with the database; "
+    "without it people who took part could submit again",
+)
+KEY_OPEN = Said("{path} 的权限是 {mode}，其他用户可读", "{path} has mode {mode}: other users can read it")
+KEY_OPEN_FIX = Said("chmod 600 {path}", "chmod 600 {path}")
+KEY_UNREADABLE = Said("无法读取 {path}", "cannot read {path}")
+KEY_UNREADABLE_FIX = Said(
+    "把 {path} 交给运行机器人的用户（chown）", "give {path} to the user the bot runs as (chown)"
+)
+KEY_OK = Said("{path}：仅所有者可读（{mode}）", "{path}: owner-only ({mode})")
+
+BOT_API = Said("Bot API（getMe）", "Bot API (getMe)")
+API_OK = Said("以 @{username} 连接成功", "connected as @{username}")
+API_BAD_TOKEN = Said("令牌被拒绝（{reason}）", "the token was refused ({reason})")
+API_BAD_TOKEN_FIX = Said(
+    "从 @BotFather 完整复制令牌（或发送 /token 换新令牌）并更新 TELEGRAM_BOT_TOKEN；"
+    "也确认 TELEGRAM_BASE_URL 正确",
+    "copy the token whole from @BotFather (or get a new one with /token) into TELEGRAM_BOT_TOKEN; "
+    "also check TELEGRAM_BASE_URL",
+)
+API_UNREACHABLE = Said("无法连接 {url}（{reason}）", "cannot reach {url} ({reason})")
+API_UNREACHABLE_FIX = Said(
+    "检查网络和 TELEGRAM_BASE_URL；本网络无法直连 Telegram 时设置 TELEGRAM_PROXY",
+    "check the network and TELEGRAM_BASE_URL; "
+    "where this network cannot reach Telegram directly, set TELEGRAM_PROXY",
+)
+API_UNREACHABLE_PROXY_FIX = Said(
+    "确认代理 {proxy} 在运行并允许访问 {url}，或修改 TELEGRAM_PROXY",
+    "check that the proxy {proxy} is running and lets this machine reach {url}, or change TELEGRAM_PROXY",
+)
+API_REFUSED = Said("Bot API 报错：{reason}", "the Bot API answered with an error: {reason}")
+API_REFUSED_FIX = Said(
+    "按报错内容检查 TELEGRAM_BASE_URL 和令牌", "check TELEGRAM_BASE_URL and the token against the error"
+)
+
+WEBHOOK = Said("Webhook（getWebhookInfo）", "webhook (getWebhookInfo)")
+HOOK_NOT_SET = Said("尚未设置，机器人启动时设置", "not set yet; the bot sets it when it starts")
+HOOK_OTHER = Said(
+    "Telegram 正推送到 {url}，不是 TELEGRAM_WEBHOOK_URL",
+    "Telegram delivers to {url}, not TELEGRAM_WEBHOOK_URL",
+)
+HOOK_OTHER_FIX = Said(
+    "启动机器人（它会设置 TELEGRAM_WEBHOOK_URL）；若另有程序使用同一令牌，先停用它",
+    "start the bot (it sets TELEGRAM_WEBHOOK_URL); if another program uses this token, stop it first",
+)
+HOOK_FAILING = Said(
+    "Telegram 无法送达（{error}），{pending} 条更新在等待",
+    "Telegram cannot deliver ({error}); {pending} update(s) waiting",
+)
+HOOK_FAILING_FIX = Said(
+    "确认机器人在运行、该地址可从互联网经 HTTPS 访问、证书有效、反向代理转发到 {listen}:{port}",
+    "make sure the bot is running, the URL is reachable from the internet over HTTPS with a valid "
+    "certificate, and the reverse proxy forwards it to {listen}:{port}",
+)
+HOOK_OK = Said("{url}，等待中的更新 {pending} 条", "{url}, {pending} update(s) waiting")

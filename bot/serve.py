@@ -1,0 +1,90 @@
+"""Run the built application: poll Telegram, or serve a webhook; log lines for a terminal or journald."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TypedDict
+
+from telegram.ext import Application
+from tornado.web import HTTPError
+
+from bot.app import ALLOWED_UPDATES
+from bot.config import Settings, Webhook
+
+logger = logging.getLogger(__name__)
+_FORBIDDEN = 403
+# python-telegram-bot notes a refused webhook request only at DEBUG, under this logger's name.
+_WEBHOOK_LOGGER = "telegram.ext.Updater"
+
+
+class WebhookOptions(TypedDict):
+    """The arguments of `Updater.start_webhook` / `Application.run_webhook` that this bot sets."""
+
+    listen: str
+    port: int
+    url_path: str
+    webhook_url: str
+    secret_token: str
+    allowed_updates: list[str]
+
+
+def webhook_options(webhook: Webhook) -> WebhookOptions:
+    """Return how to serve this webhook: every request must carry the secret token."""
+    return WebhookOptions(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.path,
+        webhook_url=webhook.url,
+        secret_token=webhook.secret,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+
+
+def serve(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Poll, or serve the webhook, until SIGTERM or SIGINT; then finish in-flight work and stop."""
+    webhook = settings.webhook
+    if webhook is None:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        return
+    log_refused_webhook_requests()
+    logger.info("Serving the webhook %s on %s:%d", webhook.url, webhook.listen, webhook.port)
+    application.run_webhook(**webhook_options(webhook))
+
+
+class RefusedRequests(logging.Filter):
+    """Turn the library's debug note of a refused webhook request into one warning, without its body."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep INFO and above; rewrite a 403 refusal as a warning; drop the other debug lines."""
+        if record.levelno >= logging.INFO:
+            return True
+        error = record.exc_info[1] if record.exc_info else None
+        if not (isinstance(error, HTTPError) and error.status_code == _FORBIDDEN):
+            return False  # e.g. "Webhook received data: <body>" — never logged
+        remote = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        record.msg = "Refused a webhook request from %s: %s (its body is not logged)"
+        record.args = (remote, error.reason or "forbidden")
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+def log_refused_webhook_requests() -> None:
+    """Log each webhook request refused for a missing or wrong secret token, once, as a warning."""
+    updater_log = logging.getLogger(_WEBHOOK_LOGGER)
+    if not any(isinstance(f, RefusedRequests) for f in updater_log.filters):
+        updater_log.addFilter(RefusedRequests())
+    updater_log.setLevel(logging.DEBUG)  # so the refusal is recorded at all; the filter drops the rest
+
+
+def configure_logging() -> None:
+    """Log to stderr, without timestamps under systemd (journald adds its own).
+
+    httpx stays quiet, since at INFO it logs request URLs with the token.
+    """
+    under_journald = "JOURNAL_STREAM" in os.environ
+    layout = "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(format=layout if under_journald else "%(asctime)s " + layout, level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
