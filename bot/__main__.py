@@ -17,7 +17,7 @@ from telegram.ext import Application
 
 from bot import operator_texts as say
 from bot.app import build_application
-from bot.check import run_checks
+from bot.check import database, run_checks, without_token
 from bot.config import Settings, StorageSettings
 from bot.serve import configure_logging, serve
 from storage.backup import BackupFailed, backup
@@ -77,10 +77,14 @@ def run_bot() -> int:
         print(explain(error), file=sys.stderr)
         return CONFIGURATION_ERROR
     configure_logging()
+    # Check the database before talking to Telegram: a wrong file is refused at once, whatever the
+    # network, with the self-check's own diagnosis and fix.
+    found = database(settings.survey_db)
+    if found.fix is not None:
+        print(found.detail.cannot_start(found.fix).block(), file=sys.stderr)
+        return CONFIGURATION_ERROR
     try:
-        # Check (create, migrate) the database before talking to Telegram: a wrong file is
-        # refused at once, whatever the network.
-        asyncio.run(_check_database(settings))
+        asyncio.run(_check_database(settings))  # creates or migrates it
         application = build_application(settings)  # reads (or makes) the key file
     except (DatabaseRefused, sqlite3.Error, OSError) as problem:
         reason = problem.args[-1] if isinstance(problem, OSError) and problem.args else problem
@@ -99,7 +103,8 @@ def _serve(application: Application, settings: Settings) -> int:  # type: ignore
         print(say.BAD_TOKEN.block(), file=sys.stderr)
         return CONFIGURATION_ERROR
     except NetworkError as error:
-        print(say.UNREACHABLE.format(url=settings.telegram_base_url, reason=error).block(), file=sys.stderr)
+        reason = without_token(error, settings)
+        print(say.UNREACHABLE.format(url=settings.telegram_base_url, reason=reason).block(), file=sys.stderr)
         return 1
     except OSError as error:  # the webhook's port is taken, or the address is not this machine's
         webhook = settings.webhook

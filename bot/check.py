@@ -81,8 +81,14 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def without_token(error: Exception, settings: Settings) -> str:
+    """Return an error's message with the bot token blanked out, should the library quote it."""
+    return str(error).replace(settings.telegram_bot_token.get_secret_value(), "<TELEGRAM_BOT_TOKEN>")
+
+
 def database(path: Path) -> Outcome:
     """Check that the database can be created, or is ours, current, intact and writable."""
+    path = path.absolute()  # say which file, whatever the working folder
     if not path.exists():
         folder = _nearest_existing(path.parent)
         if os.access(folder, os.W_OK | os.X_OK):
@@ -139,7 +145,7 @@ def key_file(settings: Settings) -> Outcome:
     """Check the participant-key secret: from SURVEY_SECRET, or an owner-only key file."""
     if settings.survey_secret is not None:
         return passed(say.KEY_FILE, say.KEY_FROM_ENV)
-    path = settings.secret_path
+    path = settings.secret_path.absolute()
     if not path.exists():
         if settings.survey_db.exists():
             return failed(
@@ -163,12 +169,13 @@ async def bot_api(settings: Settings) -> list[Outcome]:
     bot = api_builder(settings).build().bot
     try:
         await bot.initialize()  # calls getMe
-    except InvalidToken as error:
-        return [failed(say.BOT_API, say.API_BAD_TOKEN.format(reason=error), say.API_BAD_TOKEN_FIX)]
+    except InvalidToken:  # its message quotes the token: not repeated here
+        return [failed(say.BOT_API, say.API_BAD_TOKEN, say.API_BAD_TOKEN_FIX)]
     except NetworkError as error:
         return [_unreachable(settings, error)]
     except TelegramError as error:
-        return [failed(say.BOT_API, say.API_REFUSED.format(reason=error), say.API_REFUSED_FIX)]
+        found = say.API_REFUSED.format(reason=without_token(error, settings))
+        return [failed(say.BOT_API, found, say.API_REFUSED_FIX)]
     try:
         outcomes = [passed(say.BOT_API, say.API_OK.format(username=bot.username))]
         if settings.webhook is not None:
@@ -186,7 +193,8 @@ def _unreachable(settings: Settings, error: NetworkError) -> Outcome:
         if proxy is None
         else say.API_UNREACHABLE_PROXY_FIX.format(proxy=redacted(proxy), url=url)
     )
-    return failed(say.BOT_API, say.API_UNREACHABLE.format(url=url, reason=error), fix)
+    found = say.API_UNREACHABLE.format(url=url, reason=without_token(error, settings))
+    return failed(say.BOT_API, found, fix)
 
 
 async def _webhook(settings: Settings, bot: Bot) -> Outcome:
@@ -196,7 +204,8 @@ async def _webhook(settings: Settings, bot: Bot) -> Outcome:
     try:
         info = await bot.get_webhook_info()
     except TelegramError as error:
-        return failed(say.WEBHOOK, say.API_REFUSED.format(reason=error), say.API_REFUSED_FIX)
+        found = say.API_REFUSED.format(reason=without_token(error, settings))
+        return failed(say.WEBHOOK, found, say.API_REFUSED_FIX)
     if not info.url:
         return passed(say.WEBHOOK, say.HOOK_NOT_SET)
     if info.url != webhook.url:

@@ -24,6 +24,10 @@ class Said:
         """Return the message as two paragraphs, Chinese first."""
         return f"{self.zh}\n{self.en}"
 
+    def cannot_start(self, fix: Said) -> Said:
+        """Return this problem and its fix as a start-up error."""
+        return Said(f"无法启动：{self.zh}。解决办法：{fix.zh}。", f"Cannot start: {self.en}. Fix: {fix.en}.")
+
     def inline(self) -> str:
         """Return the message on one line, Chinese first."""
         return f"{self.zh} / {self.en}"
@@ -164,7 +168,7 @@ KEY_OK = Said("{path}：仅所有者可读（{mode}）", "{path}: owner-only ({m
 
 BOT_API = Said("Bot API（getMe）", "Bot API (getMe)")
 API_OK = Said("以 @{username} 连接成功", "connected as @{username}")
-API_BAD_TOKEN = Said("令牌被拒绝（{reason}）", "the token was refused ({reason})")
+API_BAD_TOKEN = Said("Bot API 拒绝了该令牌", "the Bot API refused the token")
 API_BAD_TOKEN_FIX = Said(
     "从 @BotFather 完整复制令牌（或发送 /token 换新令牌）并更新 TELEGRAM_BOT_TOKEN；"
     "也确认 TELEGRAM_BASE_URL 正确",

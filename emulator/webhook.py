@@ -102,8 +102,10 @@ class WebhookSender:
 
     async def _failed(self, message: str) -> None:
         """Note the error for getWebhookInfo and wait before trying again."""
-        self.last_error_message = message
-        self.last_error_date = int(time.time())
+        async with self._changed:
+            self.last_error_message = message
+            self.last_error_date = int(time.time())
+            self._changed.notify_all()
         await asyncio.sleep(RETRY_DELAY)
 
     async def stop(self) -> None:

@@ -96,3 +96,112 @@ def test_bad_settings_are_named(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "SURVEY_LEADERS" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_missing_token_is_explained_in_chinese_too(tmp_path: Path) -> None:
+    """The @BotFather steps come in Chinese and in English."""
+    result = _run_bot(tmp_path, TELEGRAM_BOT_TOKEN="")
+    assert result.returncode == 2
+    assert "未设置机器人令牌" in result.stderr
+    assert "no bot token" in result.stderr
+    assert result.stderr.count("@BotFather") >= 2
+
+
+def test_bad_settings_name_the_fix_in_both_languages(tmp_path: Path) -> None:
+    """A malformed setting: both languages say where to correct it."""
+    result = _run_bot(tmp_path, TELEGRAM_BOT_TOKEN="1:x", TELEGRAM_PROXY="ftp://proxy:21")
+    assert result.returncode == 2
+    assert "TELEGRAM_PROXY" in result.stderr
+    assert "以下设置无效" in result.stderr
+    assert "EnvironmentFile" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["garbage", "folder"])
+def test_an_unreadable_database_is_refused_in_both_languages(tmp_path: Path, kind: str) -> None:
+    """SURVEY_DB is no database (or a folder): exit 2 before any network, the fix named, no traceback."""
+    path = tmp_path / "survey.db"
+    if kind == "garbage":
+        path.write_bytes(b"not a database at all " * 100)
+    else:
+        path.mkdir()
+    result = _run_bot(tmp_path, TELEGRAM_BOT_TOKEN="1:x", TELEGRAM_BASE_URL="http://127.0.0.1:9/bot")
+    assert result.returncode == 2
+    assert "无法启动" in result.stderr
+    assert f"Cannot start: cannot read {path}" in result.stderr
+    assert "restore a backup" in result.stderr
+    assert "Traceback" not in result.stderr
+    if kind == "garbage":
+        assert path.read_bytes() == b"not a database at all " * 100
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://127.0.0.1:3128",
+        "https://proxy.example.org:443",
+        "socks5://u:p@127.0.0.1:1080",
+        "socks5h://h:1",
+    ],
+)
+def test_proxy_urls_are_accepted(value: str) -> None:
+    """HTTP, HTTPS and SOCKS5 proxies, with or without credentials."""
+    assert _settings(telegram_proxy=value).proxy_url == value
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1:3128", "ftp://proxy:21", "socks4://h:1", "http://proxy"])
+def test_malformed_proxies_are_refused(value: str) -> None:
+    """No scheme, an unsupported one, or no port: refused at start."""
+    with pytest.raises(ValidationError, match="telegram_proxy"):
+        _settings(telegram_proxy=value)
+
+
+def test_empty_values_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`TELEGRAM_PROXY=` in an EnvironmentFile leaves the proxy off rather than refusing it."""
+    for name in ("TELEGRAM_PROXY", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "SURVEY_DB"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
+    settings = Settings(_env_file=None)
+    assert settings.proxy_url is None
+    assert settings.webhook is None
+    assert settings.survey_db == Path("survey.db")
+
+
+def test_webhook_settings() -> None:
+    """The public URL's path is served; the listen address and port are separate; the secret is kept."""
+    settings = _settings(
+        telegram_webhook_url="https://survey.example.gov.cn/tg/updates",
+        telegram_webhook_port="8443",
+        telegram_webhook_secret="s3cret_-",
+    )
+    webhook = settings.webhook
+    assert webhook is not None
+    assert webhook.path == "/tg/updates"
+    assert (webhook.listen, webhook.port, webhook.secret) == ("127.0.0.1", 8443, "s3cret_-")
+
+
+def test_an_unset_webhook_secret_is_drawn_once_per_process() -> None:
+    """Without TELEGRAM_WEBHOOK_SECRET a long random one is used, the same for the whole run."""
+    first = _settings(telegram_webhook_url="https://a.example.org/")
+    second = _settings(telegram_webhook_url="https://a.example.org/")
+    assert first.webhook is not None
+    assert second.webhook is not None
+    assert first.webhook.secret == first.webhook.secret
+    assert first.webhook.secret != second.webhook.secret
+    assert len(first.webhook.secret) >= 32
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("telegram_webhook_url", "http://survey.example.gov.cn/hook"),  # Telegram needs HTTPS
+        ("telegram_webhook_url", "survey.example.gov.cn/hook"),
+        ("telegram_webhook_secret", "has spaces"),
+        ("telegram_webhook_secret", "x" * 257),
+        ("telegram_webhook_port", "70000"),
+    ],
+)
+def test_malformed_webhook_settings_are_refused(name: str, value: str) -> None:
+    """A plain-HTTP public URL, a secret Telegram would refuse, a port out of range."""
+    with pytest.raises(ValidationError, match=name):
+        _settings(telegram_webhook_url="https://a.example.org/", **{name: value})

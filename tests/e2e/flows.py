@@ -117,3 +117,16 @@ async def complete(person: Person, token: str, answers: FormAnswers) -> BotMessa
     reply = await person.press(survey, "提交")
     assert reply.get("text") == "答卷已提交，感谢参与！"
     return survey
+
+
+async def short_briefing(leader: Person, participants: list[Person]) -> None:
+    """Open a unit, let each participant answer, close it: the final tally counts every ballot."""
+    token = await open_unit(leader, "县财政局")
+    all_answers = [varied_answers(seed) for seed in range(len(participants))]
+    for person, answers in zip(participants, all_answers, strict=True):
+        await complete(person, token, answers)
+    confirm = await leader.send("/close")
+    assert confirm is not None
+    await leader.press(confirm, "确认关闭")
+    assert "最终结果" in confirm.text, confirm.text
+    assert shown_counts(confirm.text) == expected_counts(all_answers)

@@ -141,6 +141,6 @@ def test_a_foreign_or_corrupt_database_file_is_refused_at_start(tmp_path: Path) 
             timeout=60,
         )
         assert result.returncode == 2, result.stderr
-        assert "Refusing to start" in result.stderr
+        assert "Cannot start" in result.stderr
         assert "Traceback" not in result.stderr
         assert path.read_bytes() == before

@@ -1,0 +1,182 @@
+"""`python -m bot check` against the emulator: all pass, or one clear line per failure with its fix."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from emulator import BotApiEmulator
+from emulator.people import Person
+from tests.e2e.conftest import BotProcess
+from tests.e2e.test_webhook import free_port, webhook_env
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+async def check(bot: BotProcess, **changes: str) -> tuple[int, list[str]]:
+    """Run `python -m bot check` with the bot's settings and these changes; return code and lines."""
+    env = {**bot.env, **changes}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "check", cwd=bot.folder, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, output.decode().splitlines()
+
+
+def line(lines: list[str], name: str) -> str:
+    """Return the one line of the check called `name`, asserting it is in both languages."""
+    (found,) = [text for text in lines if name in text.split(": ", 1)[0]]
+    assert CJK.search(found), found
+    assert "Traceback" not in "\n".join(lines)
+    return found
+
+
+@pytest.fixture
+def configured(emulator: BotApiEmulator, tmp_path: Path) -> BotProcess:
+    """Return the bot's configuration, not started."""
+    return BotProcess(emulator, tmp_path)
+
+
+async def test_passes_before_the_first_start(configured: BotProcess) -> None:
+    """A fresh configuration: every line passes; the database and key file will be made at start."""
+    code, lines = await check(configured)
+    assert code == 0, lines
+    assert line(lines, "configuration").startswith("✔")
+    assert "polling mode" in line(lines, "configuration")
+    assert "created on first start" in line(lines, "database")
+    assert "created owner-only on first start" in line(lines, "key file")
+    assert "connected as @survey_test_bot" in line(lines, "getMe")
+    assert "webhook" not in "\n".join(lines[:-1])
+    assert "All checks passed" in lines[-1]
+
+
+async def test_passes_while_the_bot_runs(bot_process: BotProcess, leader: Person) -> None:
+    """With the bot up: schema version and integrity, an owner-only key file, getMe."""
+    assert await leader.send("/units") is not None
+    code, lines = await check(bot_process)
+    assert code == 0, lines
+    assert re.search(r"schema version \d+, integrity ok", line(lines, "database"))
+    assert "owner-only (600)" in line(lines, "key file")
+
+
+async def test_webhook_mode_reads_get_webhook_info(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    """In webhook mode getWebhookInfo is checked: fine while the bot takes updates, failed when it cannot."""
+    bot = BotProcess(emulator, tmp_path)
+    bot.env |= webhook_env(free_port())
+    await bot.start()
+    leader = Person(emulator, 9001)
+    assert await leader.send("/units") is not None
+    code, lines = await check(bot)
+    assert code == 0, lines
+    assert "webhook mode" in line(lines, "configuration")
+    assert "0 update(s) waiting" in line(lines, "getWebhookInfo")
+    assert await bot.signal(signal.SIGTERM) == 0
+    await emulator.push("message", leader.message_json("/units"))  # undeliverable now
+    await emulator.wait_for(lambda: emulator.webhook.last_error_message is not None)
+    code, lines = await check(bot)
+    assert code == 1
+    failed = line(lines, "getWebhookInfo")
+    assert failed.startswith("✘")
+    assert "Telegram cannot deliver (Connection failed" in failed
+    assert "1 update(s) waiting" in failed
+    assert "reverse proxy forwards it to 127.0.0.1:" in failed
+
+
+async def test_a_wrong_token_fails_naming_botfather(configured: BotProcess) -> None:
+    """A token the Bot API refuses: exit 1, the getMe line says so and how to get a new one."""
+    code, lines = await check(configured, TELEGRAM_BOT_TOKEN="123456:wrong")
+    assert code == 1
+    failed = line(lines, "getMe")
+    assert failed.startswith("✘")
+    assert "拒绝了该令牌" in failed
+    assert "refused the token" in failed
+    assert "@BotFather" in failed
+    assert "123456:wrong" not in "\n".join(lines)
+    assert "1 check(s) failed" in lines[-1]
+
+
+async def test_an_unreachable_base_url_fails_naming_the_proxy_setting(configured: BotProcess) -> None:
+    """Nothing listens at the base URL: exit 1, 'cannot reach', and the fix mentions TELEGRAM_PROXY."""
+    dead = f"http://127.0.0.1:{free_port()}/bot"
+    code, lines = await check(configured, TELEGRAM_BASE_URL=dead)
+    assert code == 1
+    failed = line(lines, "getMe")
+    assert f"cannot reach {dead}" in failed
+    assert "无法连接" in failed
+    assert "TELEGRAM_PROXY" in failed
+
+
+async def test_an_unreachable_proxy_is_named(configured: BotProcess) -> None:
+    """A proxy that is not running: the fix names the proxy (password hidden)."""
+    proxy = f"socks5://user:hunter2@127.0.0.1:{free_port()}"
+    code, lines = await check(configured, TELEGRAM_PROXY=proxy)
+    assert code == 1
+    assert "through the proxy socks5://user:***@127.0.0.1" in line(lines, "configuration")
+    assert "check that the proxy socks5://user:***@127.0.0.1" in line(lines, "getMe")
+    assert "hunter2" not in "\n".join(lines)
+
+
+@pytest.mark.parametrize("kind", ["garbage", "folder", "foreign"])
+async def test_an_unreadable_database_fails(configured: BotProcess, kind: str) -> None:
+    """Not a database, a folder, another program's database: the database line fails with a fix."""
+    path = configured.folder / "survey.db"
+    if kind == "garbage":
+        path.write_bytes(b"this is not a database" * 100)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        with sqlite3.connect(path) as other:
+            other.execute("CREATE TABLE invoices (id INTEGER)")
+    code, lines = await check(configured)
+    assert code == 1
+    failed = line(lines, "database")
+    assert failed.startswith("✘")
+    assert "fix" in failed
+    assert "解决" in failed
+    assert ("cannot read" in failed) or ("not a survey database" in failed)
+
+
+async def test_a_key_file_others_can_read_fails(bot_process: BotProcess, leader: Person) -> None:
+    """A key file readable by others: the fix is chmod 600."""
+    assert await leader.send("/units") is not None
+    key = bot_process.folder / "survey.db.key"
+    key.chmod(0o644)
+    code, lines = await check(bot_process)
+    assert code == 1
+    assert f"chmod 600 {key}" in line(lines, "key file")
+
+
+async def test_a_lost_key_file_fails(bot_process: BotProcess, leader: Person) -> None:
+    """The database without its key file: restore it from the backup."""
+    assert await leader.send("/units") is not None
+    (bot_process.folder / "survey.db.key").unlink()
+    code, lines = await check(bot_process)
+    assert code == 1
+    assert "restore" in line(lines, "key file")
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": ""}, "@BotFather"),
+        ({"SURVEY_LEADERS": "12,abc"}, "SURVEY_LEADERS"),
+    ],
+)
+async def test_a_malformed_configuration_fails_first(
+    configured: BotProcess, changes: dict[str, str], named: str
+) -> None:
+    """Settings that do not parse: the configuration line fails, naming the setting or @BotFather."""
+    code, lines = await check(configured, **changes)
+    assert code == 1
+    failed = line(lines, "configuration")
+    assert failed.startswith("✘")
+    assert named in failed
+    assert len(lines) == 2  # the configuration line and the summary
