@@ -204,4 +204,4 @@ def test_an_unset_webhook_secret_is_drawn_once_per_process() -> None:
 def test_malformed_webhook_settings_are_refused(name: str, value: str) -> None:
     """A plain-HTTP public URL, a secret Telegram would refuse, a port out of range."""
     with pytest.raises(ValidationError, match=name):
-        _settings(telegram_webhook_url="https://a.example.org/", **{name: value})
+        _settings(**{"telegram_webhook_url": "https://a.example.org/", name: value})
