@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 _FORBIDDEN = 403
 # python-telegram-bot notes a refused webhook request only at DEBUG, under this logger's name.
 _WEBHOOK_LOGGER = "telegram.ext.Updater"
+# ... and its network retry loop logs an aborted start-up (getMe, setWebhook) with a traceback here.
+_RETRY_LOGGER = "telegram.ext"
 
 
 class WebhookOptions(TypedDict):
@@ -78,6 +80,16 @@ def log_refused_webhook_requests() -> None:
     updater_log.setLevel(logging.DEBUG)  # so the refusal is recorded at all; the filter drops the rest
 
 
+class ExplainedFailures(logging.Filter):
+    """Keep a start-up failure the bot explains itself (bad token, no network) to one log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop the traceback of the library's last, aborting try; the bot prints what to do."""
+        if "Aborting" in str(record.msg):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 def configure_logging() -> None:
     """Log to stderr, without timestamps under systemd (journald adds its own).
 
@@ -88,3 +100,4 @@ def configure_logging() -> None:
     logging.basicConfig(format=layout if under_journald else "%(asctime)s " + layout, level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger(_RETRY_LOGGER).addFilter(ExplainedFailures())
