@@ -127,6 +127,6 @@ async def short_briefing(leader: Person, participants: list[Person]) -> None:
         await complete(person, token, answers)
     confirm = await leader.send("/close")
     assert confirm is not None
-    await leader.press(confirm, "确认关闭")
+    await leader.press(confirm, "确认结束")
     assert "最终结果" in confirm.text, confirm.text
     assert shown_counts(confirm.text) == expected_counts(all_answers)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import socket
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -34,12 +36,27 @@ def webhook_env(port: int) -> dict[str, str]:
     }
 
 
+async def serving(port: int) -> None:
+    """Wait (up to 30 s) until the bot's webhook server accepts connections on this port."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            assert time.monotonic() < deadline, f"nothing listens on {port}"
+            await asyncio.sleep(0.1)
+        else:
+            writer.close()
+            return
+
+
 @pytest.fixture
 async def webhook_bot(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[BotProcess]:
     process = BotProcess(emulator, tmp_path)
-    process.env |= webhook_env(free_port())
+    port = free_port()
+    process.env |= webhook_env(port)
     await process.start()
-    await emulator.wait_for(lambda: bool(emulator.webhook.url), timeout=30)
+    await serving(port)
     yield process
     if process.process is not None:
         await process.signal(signal.SIGKILL)
