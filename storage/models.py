@@ -89,3 +89,40 @@ class Official(BaseModel):
     def label(self) -> str:
         """Return '张三（第一检查组）'."""
         return f"{self.name}（{self.group}）"
+
+
+class ItemNotes(BaseModel):
+    """A score sheet's reasons for lost points and its photos, by item id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reasons: dict[str, str] = {}
+    photos: dict[str, list[str]] = {}  # Telegram file ids
+
+    def photo_counts(self) -> dict[str, int]:
+        """Return how many photos each item has."""
+        return {item: len(ids) for item, ids in self.photos.items()}
+
+
+class Writings(BaseModel):
+    """The leader's written sections of a unit's feedback, and whether they are final."""
+
+    model_config = ConfigDict(frozen=True)
+
+    texts: dict[str, str] = {}  # section → text
+    finalised_at: datetime | None = None
+
+    @property
+    def finalised(self) -> bool:
+        """Return True once the sections can no longer change."""
+        return self.finalised_at is not None
+
+
+class Pending(BaseModel):
+    """What a leader's next message fills in: a kind ('reason', 'writing', 'conclusions') and its target."""
+
+    model_config = ConfigDict(frozen=True)
+
+    window_id: int
+    kind: str
+    target: str = ""

@@ -21,6 +21,7 @@ from conversations.errors import AlreadySubmitted, SheetFinalised, WindowClosed
 from conversations.scoring import Marks
 from conversations.tally import BatchedBallot, Cell, ballot_cells
 from storage.models import Leader, LiveView, Official, ScoreSheet, Window, WindowSummary
+from storage.notes import NoteQueries
 from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, statements
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Repository:
+class Repository(NoteQueries):
     """Async access to windows, ballots, participations and drafts."""
 
     def __init__(self, path: Path) -> None:

@@ -137,6 +137,45 @@ MIGRATIONS: tuple[str, ...] = (
         set_at     TEXT    NOT NULL
     );
     """,
+    """
+    -- What the papers say beyond points: a reason per item scored below its maximum (扣分理由),
+    -- the Telegram file ids of photos taken during 实地查看, the leader's written sections of the
+    -- feedback (肯定成绩, 存在不足, 改进意见, 好经验好做法), and a group's conclusions.
+    CREATE TABLE item_reasons (
+        window_id INTEGER NOT NULL REFERENCES windows (id),
+        item      TEXT    NOT NULL,
+        reason    TEXT    NOT NULL,
+        PRIMARY KEY (window_id, item)
+    );
+    CREATE TABLE item_photos (
+        window_id INTEGER NOT NULL REFERENCES windows (id),
+        item      TEXT    NOT NULL,
+        file_id   TEXT    NOT NULL,
+        PRIMARY KEY (window_id, item, file_id)
+    );
+    CREATE TABLE writings (
+        window_id INTEGER NOT NULL REFERENCES windows (id),
+        section   TEXT    NOT NULL,
+        text      TEXT    NOT NULL,
+        PRIMARY KEY (window_id, section)
+    );
+    CREATE TABLE writings_final (
+        window_id    INTEGER PRIMARY KEY REFERENCES windows (id),
+        finalised_at TEXT    NOT NULL
+    );
+    CREATE TABLE group_conclusions (
+        leader_id INTEGER PRIMARY KEY,
+        text      TEXT    NOT NULL
+    );
+    -- What a leader's next message is for (a reason, photos, a section, the conclusions): kept
+    -- here, not in memory, so a restart loses nothing.
+    CREATE TABLE pending_inputs (
+        user_id   INTEGER PRIMARY KEY,
+        window_id INTEGER NOT NULL,
+        kind      TEXT    NOT NULL,
+        target    TEXT    NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
