@@ -26,14 +26,21 @@ from bot.callback_data import (
     CancelClose,
     ConfirmClose,
     ConfirmFinalise,
+    ConfirmSections,
     FinaliseScore,
+    FinaliseSections,
+    NoteDone,
+    NoteItem,
     ScorePress,
     SendChart,
     SendExport,
     ShowScore,
     ShowTally,
+    SkipSection,
     SubmitBallot,
     SurveyPress,
+    WriteConclusions,
+    WriteSection,
 )
 from bot.config import Settings
 from bot.door import Door, MessageCallback, Presses
@@ -42,6 +49,7 @@ from bot.general import on_error, on_group, on_help
 from bot.leader import LeaderHandlers
 from bot.limits import BURST, CONCURRENT_UPDATES, PACE_PER_SECOND
 from bot.menus import set_default_menu, set_menu
+from bot.notes import GroupReportHandlers, NoteHandlers
 from bot.officials import OfficialHandlers
 from bot.participant import ParticipantHandlers
 from bot.scoring import ScoringHandlers
@@ -64,16 +72,22 @@ class Handlers:
     scoring: ScoringHandlers
     admins: AdminHandlers
     officials: OfficialHandlers
+    notes: NoteHandlers
+    groups: GroupReportHandlers
 
     @classmethod
     def create(cls, services: Services) -> Handlers:
         """Build the handlers on these services."""
+        participants = ParticipantHandlers(services.participation, services.roles, services.survey)
+        scoring = ScoringHandlers(services)
         return cls(
-            participants=ParticipantHandlers(services.participation, services.roles, services.survey),
+            participants=participants,
             leaders=LeaderHandlers(services),
-            scoring=ScoringHandlers(services),
+            scoring=scoring,
             admins=AdminHandlers(services),
             officials=OfficialHandlers(services),
+            notes=NoteHandlers(services, scoring, participants.on_text, participants.on_other),
+            groups=GroupReportHandlers(services),
         )
 
 
@@ -93,6 +107,14 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(ShowScore, Role.LEADER, scoring.on_show)
     presses.route(FinaliseScore, Role.LEADER, scoring.on_finalise)
     presses.route(ConfirmFinalise, Role.LEADER, scoring.on_confirm)
+    notes = handlers.notes
+    presses.route(NoteItem, Role.LEADER, notes.on_note_item)
+    presses.route(NoteDone, Role.LEADER, notes.on_note_done)
+    presses.route(WriteSection, Role.LEADER, notes.on_write_section)
+    presses.route(SkipSection, Role.LEADER, notes.on_skip_section)
+    presses.route(FinaliseSections, Role.LEADER, notes.on_finalise_sections)
+    presses.route(ConfirmSections, Role.LEADER, notes.on_confirm_sections)
+    presses.route(WriteConclusions, Role.LEADER, notes.on_write_conclusions)
     presses.check_complete()
 
 
@@ -133,15 +155,19 @@ def register_handlers(application: Application, services: Services, handlers: Ha
             command("score", leader, scoring.on_score),
             command("report", leader, scoring.on_report),
             command("summary", admin, scoring.on_summary),
+            command("write", leader, handlers.notes.on_write),
+            command("groupreport", leader, handlers.groups.on_groupreport),
             command("me", leader, handlers.officials.on_me),
             command("invite", admin, admins.on_invite),
             command("leaders", admin, admins.on_leaders),
             command("revoke", admin, admins.on_revoke),
             CallbackQueryHandler(presses.on_press),
-            # Unknown commands and plain text: the text may be the free-text answer.
+            # Unknown commands and plain text: a leader's reason or section, or a free-text answer.
             MessageHandler(
-                message & filters.TEXT & ~filters.COMMAND, door.admit(everyone, participants.on_text)
+                message & filters.TEXT & ~filters.COMMAND, door.admit(everyone, handlers.notes.on_text)
             ),
+            # A leader's photo from the on-site check; anyone else's gets the usual hint.
+            MessageHandler(message & filters.PHOTO, door.admit(everyone, handlers.notes.on_photo)),
             MessageHandler(message, door.admit(everyone, participants.on_other)),
             MessageHandler(
                 private & filters.UpdateType.EDITED_MESSAGE, door.admit(everyone, participants.on_edited)

@@ -201,6 +201,54 @@ class ConfirmFinalise(Action):
     """The leader confirms finalising the score sheet."""
 
 
+@button("sn")
+@dataclass(frozen=True, slots=True)
+class NoteItem(Action):
+    """📝 理由/照片 on an item: the next text is its 扣分理由, photos attach to it."""
+
+    step: int
+
+
+@button("sd")
+@dataclass(frozen=True, slots=True)
+class NoteDone(Action):
+    """完成 on an item's note: back to the sheet."""
+
+
+@button("wk")
+@dataclass(frozen=True, slots=True)
+class WriteSection(Action):
+    """✎ on one of the leader's sections of the feedback."""
+
+    section: int
+
+
+@button("wn")
+@dataclass(frozen=True, slots=True)
+class SkipSection(Action):
+    """跳过 in the guided walk: keep the section as it is, go on."""
+
+    section: int
+
+
+@button("wf")
+@dataclass(frozen=True, slots=True)
+class FinaliseSections(Action):
+    """📝 定稿 on the sections: the bot asks to confirm."""
+
+
+@button("wy")
+@dataclass(frozen=True, slots=True)
+class ConfirmSections(Action):
+    """The leader confirms the sections are final."""
+
+
+@button("gc")
+@dataclass(frozen=True, slots=True)
+class WriteConclusions(Action):
+    """✎ 结论和建议 under the group's report (the window id is 0: it belongs to the group)."""
+
+
 def kinds() -> tuple[type[Action], ...]:
     """Return every kind of button declared here."""
     return tuple(_KINDS)

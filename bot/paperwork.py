@@ -14,11 +14,12 @@ from conversations.tally import Tally
 from reports.charts import render_chart_parts
 from reports.feedback_doc import unit_feedback_docx
 from reports.fonts import cjk_font
-from reports.localtime import local, stamp
-from reports.papers import Evaluation, Inspection, ScoreRecord, UnitPaper
+from reports.group_doc import group_report_docx
+from reports.localtime import local, now, stamp
+from reports.papers import Evaluation, Findings, GroupPaper, Inspection, ScoreRecord, UnitPaper
 from reports.poster import poster_pdf
 from reports.wording import day
-from storage.models import Official, ScoreSheet, Window
+from storage.models import ItemNotes, Official, ScoreSheet, Window
 from storage.repository import Repository
 
 
@@ -45,14 +46,20 @@ def chart_title(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> str:
     )
 
 
-def score_record(sheet: ScoreSheet | None, zone: ZoneInfo) -> ScoreRecord | None:
-    """Return the score sheet as the papers read it."""
+def score_record(sheet: ScoreSheet | None, zone: ZoneInfo, notes: ItemNotes) -> ScoreRecord | None:
+    """Return the score sheet, with its reasons and photo counts, as the papers read it."""
     if sheet is None:
         return None
     finalised = None
     if sheet.finalised_at is not None:
         finalised = f"{stamp(sheet.finalised_at, zone)} {sheet.finalised_name or ''}".strip()
-    return ScoreRecord(form=ANNEX1, points=sheet.marks.points, finalised=finalised)
+    return ScoreRecord(
+        form=ANNEX1,
+        points=sheet.marks.points,
+        reasons=notes.reasons,
+        photos=notes.photo_counts(),
+        finalised=finalised,
+    )
 
 
 class Paperwork:
@@ -63,28 +70,58 @@ class Paperwork:
         self.results = results
         self.zone = zone
 
-    async def unit_paper(self, t: Texts, window: Window) -> UnitPaper:
+    async def unit_paper(self, t: Texts, window: Window, *, charts: bool = True) -> UnitPaper:
         """Return everything the unit's feedback says; suggestions shuffled, the chart drawn for A4."""
         tally = await self.results.tally(window)
         suggestions = list(tally.suggestions)
         random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what
         tally = tally.model_copy(update={"suggestions": tuple(suggestions)})
         font = cjk_font()
-        charts: list[bytes] = []
-        if font is not None and tally.counted:
+        drawn: list[bytes] = []
+        if charts and font is not None and tally.counted:
             title = chart_title(t, window, tally, self.zone)
-            charts = await asyncio.to_thread(render_chart_parts, tally, title, font)
+            drawn = await asyncio.to_thread(render_chart_parts, tally, title, font)
         official = await self.repository.official(window.leader_id)
+        notes = await self.repository.item_notes(window.id)
+        writings = (await self.repository.writings(window.id)).texts
         return UnitPaper(
             inspection=inspection(window, official, self.zone),
-            score=score_record(await self.repository.score_sheet(window.id), self.zone),
+            score=score_record(await self.repository.score_sheet(window.id), self.zone, notes),
             evaluation=Evaluation(
                 tally=tally,
                 is_open=window.is_open,
                 times=window_times(ZH, window, self.zone),
-                charts=tuple(charts),
+                charts=tuple(drawn),
             ),
+            findings=Findings(
+                strengths=writings.get("strengths", ""),
+                shortcomings=writings.get("shortcomings", ""),
+                improvements=writings.get("improvements", ""),
+            ),
+            good_practice=writings.get("practice", ""),
         )
+
+    async def group_report(
+        self, t: Texts, windows: list[Window], leaders: list[int]
+    ) -> tuple[GroupPaper, bytes]:
+        """Return the 总结报告 of these units, by these leaders (their names, group and conclusions)."""
+        officials = await self.repository.officials(leaders)
+        names = [o.name for o in officials.values()] or [
+            ZH.UNREGISTERED.format(name=leaders[0] if leaders else "")
+        ]
+        groups = sorted({o.group for o in officials.values()})
+        conclusions = [text for leader in leaders if (text := await self.repository.conclusions(leader))]
+        units = [
+            await self.unit_paper(t, window, charts=False) for window in sorted(windows, key=lambda w: w.id)
+        ]
+        paper = GroupPaper(
+            group="、".join(groups),
+            leader="、".join(names),
+            day=local(now(), self.zone).date(),
+            units=units,
+            conclusions="\n".join(conclusions),
+        )
+        return paper, await asyncio.to_thread(group_report_docx, paper)
 
     async def feedback(self, t: Texts, window: Window) -> tuple[UnitPaper, bytes]:
         """Return the unit's paper and its 结果反馈 as a .docx."""

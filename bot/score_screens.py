@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowScore
+from bot.callback_data import ConfirmFinalise, FinaliseScore, NoteDone, NoteItem, ScorePress, ShowScore
 from bot.screens import Button, Screen
 from bot.texts import Texts
 from conversations.annex1 import ScoreForm
 from conversations.engine import Back, Revise
 from conversations.scoring import Award, Marking, Marks, score
 from reports.localtime import stamp
-from storage.models import ScoreSheet
+from storage.models import ItemNotes, ScoreSheet
+from usecases.notes import REASON_MAX, ItemNote
 
 _POINTS_PER_ROW = 5
 _REVISE_PER_ROW = 8
@@ -35,6 +36,7 @@ class ScoreView:
     unit: str
     window_id: int
     zone: ZoneInfo
+    notes: ItemNotes = field(default_factory=ItemNotes)
 
     def step(self, marks: Marks) -> Screen:
         """Return the screen for the item being scored, or the review once every item is passed."""
@@ -66,8 +68,10 @@ class ScoreView:
             for p in item.allowed_points
         ]
         rows = [tuple(buttons[i : i + _POINTS_PER_ROW]) for i in range(0, len(buttons), _POINTS_PER_ROW)]
+        last = [Button(t.NOTE_BUTTON, NoteItem(self.window_id, marks.step))]
         if marks.step > 0:
-            rows.append((Button(t.SCORE_BACK, ScorePress(self.window_id, Back(marks.step))),))
+            last.insert(0, Button(t.SCORE_BACK, ScorePress(self.window_id, Back(marks.step))))
+        rows.append(tuple(last))
         return Screen(text, tuple(rows))
 
     def lines(self, marks: Marks) -> list[str]:
@@ -85,19 +89,33 @@ class ScoreView:
             for item in section.items:
                 number += 1
                 given = marks.points.get(item.id)
+                line = t.SCORE_ITEM_LINE.format(
+                    number=number,
+                    text=escape(_short(item.text)),
+                    points="—" if given is None else given,
+                    max=item.max_points,
+                )
                 lines.append(
-                    t.SCORE_ITEM_LINE.format(
-                        number=number,
-                        text=escape(_short(item.text)),
-                        points="—" if given is None else given,
-                        max=item.max_points,
-                    )
+                    line + self._notes_mark(item.id, lost=given is not None and given < item.max_points)
                 )
         if result.grade is None:
             lines.append(t.SCORE_TOTAL_OPEN.format(total=result.total, missing=self.marking.missing(marks)))
         else:
             lines.append(t.SCORE_TOTAL.format(total=result.total, grade=result.grade))
         return lines
+
+    def _notes_mark(self, item_id: str, *, lost: bool) -> str:
+        """Return ' 理由：…' or ' ⚠ 未填扣分理由' for an item that lost points, and ' 📷 n' for photos."""
+        mark = ""
+        reason = self.notes.reasons.get(item_id)
+        if reason:
+            mark += self.t.NOTE_REASON_MARK.format(reason=escape(_short(reason)))
+        elif lost:
+            mark += self.t.NOTE_REASON_MISSING
+        photos = len(self.notes.photos.get(item_id, []))
+        if photos:
+            mark += self.t.NOTE_PHOTOS_MARK.format(count=photos)
+        return mark
 
     def review(self, marks: Marks) -> Screen:
         """Return the review: everything scored so far, a number per item to revise, and 定稿."""
@@ -136,3 +154,19 @@ class ScoreView:
             "",
         ]
         return Screen("\n".join([*header, *self.lines(sheet.marks)]))
+
+
+def note_screen(t: Texts, note: ItemNote) -> Screen:
+    """Return the screen asking for an item's reason and photos, with 完成 back to the sheet."""
+    item, notes = note.item, note.notes
+    text = t.NOTE_PROMPT.format(
+        unit=texts.unit(note.window.unit),
+        number=note.number,
+        text=escape(item.text),
+        points="—" if note.points is None else note.points,
+        max=item.max_points,
+        reason=escape(notes.reasons.get(item.id, "")) or t.NOTE_NONE,
+        photos=len(notes.photos.get(item.id, [])),
+        limit=REASON_MAX,
+    )
+    return Screen(text, ((Button(t.NOTE_DONE, NoteDone(note.window.id)),),))

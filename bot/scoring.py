@@ -18,16 +18,17 @@ from bot.door import Caller, Context
 from bot.leader import safe_filename
 from bot.officials import leader_labels
 from bot.replies import PressReply, reply, respond
-from bot.score_screens import ScoreView
+from bot.score_screens import ScoreView, note_screen
 from bot.services import Services
 from bot.tally_view import percent, window_times
 from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1, BANDS
-from conversations.scoring import score
+from conversations.scoring import Award, score
 from reports.county import SummaryRow, summary_workbook
 from reports.papers import IMPROVE, RISKS, UnitPaper, top_three
 from storage.models import Window
 from usecases.access import Actor
+from usecases.notes import ItemNote
 from usecases.scoring import (
     ConfirmFinal,
     Final,
@@ -52,9 +53,11 @@ class ScoringHandlers:
         self.scoring = services.scoring
         self.repository = services.repository
 
-    def _view(self, t: Texts, window: Window) -> ScoreView:
+    async def _view(self, t: Texts, window: Window) -> ScoreView:
         marking = self.scoring.marking
-        return ScoreView(t, marking.form, marking, window.unit, window.id, self.services.settings.survey_tz)
+        notes = await self.repository.item_notes(window.id)
+        zone = self.services.settings.survey_tz
+        return ScoreView(t, marking.form, marking, window.unit, window.id, zone, notes)
 
     async def on_score(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /score <unit>: walk the 25 items, or show the finalised sheet."""
@@ -66,43 +69,58 @@ class ScoringHandlers:
             case NoSuchUnit():
                 await message.reply_text(caller.t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
             case Marked(window=window, marks=marks):
-                await reply(message, self._view(caller.t, window).step(marks))
+                await reply(message, (await self._view(caller.t, window)).step(marks))
             case Final(window=window, sheet=sheet):
-                await reply(message, self._view(caller.t, window).final(sheet))
+                await reply(message, (await self._view(caller.t, window)).final(sheet))
 
     async def on_award(self, caller: Caller, query: CallbackQuery, action: ScorePress) -> None:
-        """Handle points for an item, ⬅ 上一项, or an item number on the review."""
+        """Handle points for an item, ⬅ 上一项, or an item number on the review.
+
+        Points below the item's maximum ask for the reason (and photos) before the next item.
+        """
         outcome = await self.scoring.press(caller.actor, action.window_id, action.press)
-        await respond(query, self._press_reply(caller.t, outcome))
+        press = action.press
+        if isinstance(outcome, Marked) and not outcome.stale and isinstance(press, Award):
+            item = self.scoring.marking.form.items[press.step]
+            if press.points < item.max_points:
+                note = await self.services.notes.note_item(caller.actor, action.window_id, press.step)
+                if isinstance(note, ItemNote):
+                    await respond(query, PressReply(screen=note_screen(caller.t, note)))
+                    return
+        await respond(query, await self._press_reply(caller.t, outcome))
 
     async def on_show(self, caller: Caller, query: CallbackQuery, action: ShowScore) -> None:
         """Handle 取消 on the finalise question: back to the sheet."""
-        outcome = await self.scoring.show(caller.actor, action.window_id)
-        await respond(query, self._press_reply(caller.t, outcome))
+        await respond(query, await self.sheet_reply(caller, action.window_id))
+
+    async def sheet_reply(self, caller: Caller, window_id: int) -> PressReply:
+        """Return the sheet where it stands, as a reply to a press or a message."""
+        return await self._press_reply(caller.t, await self.scoring.show(caller.actor, window_id))
 
     async def on_finalise(self, caller: Caller, query: CallbackQuery, action: FinaliseScore) -> None:
         """Handle 定稿: ask to confirm, if every item is scored."""
         outcome = await self.scoring.ask_finalise(caller.actor, action.window_id)
-        await respond(query, self._press_reply(caller.t, outcome))
+        await respond(query, await self._press_reply(caller.t, outcome))
 
     async def on_confirm(self, caller: Caller, query: CallbackQuery, action: ConfirmFinalise) -> None:
         """Handle 确认定稿: the sheet becomes the official record."""
         outcome = await self.scoring.finalise(caller.actor, action.window_id)
-        await respond(query, self._press_reply(caller.t, outcome))
+        await respond(query, await self._press_reply(caller.t, outcome))
 
-    def _press_reply(self, t: Texts, outcome: PressOutcome) -> PressReply:  # noqa: PLR0911 - one per outcome
+    async def _press_reply(self, t: Texts, outcome: PressOutcome) -> PressReply:  # noqa: PLR0911 - one per outcome
         match outcome:
             case Marked(window=window, marks=marks, stale=stale):
-                return PressReply(t.ANSWER_STALE if stale else None, screen=self._view(t, window).step(marks))
+                screen = (await self._view(t, window)).step(marks)
+                return PressReply(t.ANSWER_STALE if stale else None, screen=screen)
             case ConfirmFinal(window=window, marks=marks):
-                return PressReply(screen=self._view(t, window).confirm(marks))
+                return PressReply(screen=(await self._view(t, window)).confirm(marks))
             case Unfinished(missing=missing):
                 return PressReply(t.SCORE_INCOMPLETE.format(missing=missing), alert=True)
             case Unregistered():
                 return PressReply(t.ME_NEEDED, alert=True)
             case Final(window=window, sheet=sheet, refused=refused):
                 notice = t.SCORE_ALREADY_FINAL if refused else None
-                return PressReply(notice, alert=refused, screen=self._view(t, window).final(sheet))
+                return PressReply(notice, alert=refused, screen=(await self._view(t, window)).final(sheet))
             case NotYours():
                 return PressReply(t.SCORE_NOT_YOURS, alert=True)
             case NoSheet():

@@ -17,6 +17,7 @@ from conversations.scoring import Marking
 from storage.repository import Repository
 from usecases.access import Access
 from usecases.events import BatchReleased, Events
+from usecases.notes import Notes
 from usecases.participation import BallotBox, Participation
 from usecases.roles import Roles
 from usecases.scoring import Scoring
@@ -57,6 +58,7 @@ class Services:
     results: Results
     live: LiveTallies
     paperwork: Paperwork
+    notes: Notes
 
     @classmethod
     def create(cls, settings: Settings, survey: Survey) -> Services:
@@ -82,4 +84,5 @@ class Services:
             results=results,
             live=live,
             paperwork=Paperwork(repository, results, settings.survey_tz),
+            notes=Notes(repository, repository, repository, ANNEX1, units),
         )

@@ -216,6 +216,49 @@ class Texts:
     SUMMARY_NO_SCORE = "未评分"
     SUMMARY_CAPTION = "全县汇总表（可按任一列排序筛选）"
 
+    # 扣分理由 and photos, the leader's sections, the group's report
+    NOTE_BUTTON = "📝 理由/照片"
+    NOTE_REASON_MARK = "　理由：{reason}"
+    NOTE_REASON_MISSING = "　⚠ 未填扣分理由"
+    NOTE_PHOTOS_MARK = "　📷 {count}"
+    NOTE_PROMPT = (
+        "<b>{unit}</b> · 扣分理由与照片\n{number}. {text}\n得分：{points}/{max}\n\n"
+        "当前理由：{reason}\n照片：{photos} 张\n\n"
+        "请直接发送扣分理由（不超过 {limit} 字），也可发送实地查看时拍摄的照片。不填写点“完成”。"
+    )
+    NOTE_NONE = "（未填写）"
+    NOTE_DONE = "完成 ➡"
+    NOTE_SAVED = "已记录扣分理由。"
+    NOTE_PHOTO_ADDED = "已附照片：此项共 {count} 张。可继续发送照片或扣分理由，点“完成”返回评分表。"
+    NOTE_LOCKED = "评分表已定稿，扣分理由和照片不能再改。"
+    TEXT_TOO_LONG = "不能超过 {limit} 字（您发送了 {length} 字），请精简后重新发送。未保存本条内容。"
+    WRITE_USAGE = "用法：/write 单位名称（撰写结果反馈的肯定成绩、存在不足、改进意见和好经验好做法）"
+    SECTION_TITLES: ClassVar[dict[str, str]] = {
+        "strengths": "肯定成绩",
+        "shortcomings": "存在不足",
+        "improvements": "改进意见",
+        "practice": "好经验好做法",
+    }
+    WRITE_TITLE = "<b>{unit}</b> 结果反馈：组长撰写部分"
+    WRITE_LINE = "<b>{section}</b>：{text}"
+    WRITE_EMPTY = "（未填写）"
+    WRITE_ASK = "请发送“{section}”（不超过 {limit} 字，可分段）。不改点“跳过”。"
+    WRITE_SKIP = "跳过 ➡"
+    WRITE_EDIT = "✎ {section}"
+    WRITE_FINALISE = "📝 定稿"
+    WRITE_CONFIRM = "确认定稿 <b>{unit}</b> 的结果反馈文字？定稿后不能再修改。"
+    WRITE_CONFIRM_BUTTON = "确认定稿"
+    WRITE_FINAL = "已定稿。/report {unit} 生成结果反馈。"
+    WRITE_LOCKED = "结果反馈文字已定稿，不能再修改。"
+    GROUP_USAGE = "用法：/groupreport 检查组名称\n已登记的检查组：{groups}"
+    GROUP_NOT_FOUND = "没有找到检查组“{group}”的测评单位。"
+    GROUP_FILE: ClassVar[str] = "检查考核总结报告_{group}.docx"
+    GROUP_FILE_FALLBACK: ClassVar[str] = "检查考核组"
+    GROUP_CAPTION = "<b>{group}</b> 检查考核总结报告（Word 文档，{count} 个单位）"
+    GROUP_CONCLUSIONS_BUTTON = "✎ 结论和建议"
+    GROUP_ASK = "请发送本组的“结论和建议”（不超过 {limit} 字，可分段）。\n当前：{text}"
+    GROUP_SAVED = "已保存结论和建议。发送 /groupreport 重新生成总结报告。"
+
     # everyone
     HELP_PARTICIPANT = (
         "这是廉政风险防范机制工作民主测评机器人。\n"
@@ -232,11 +275,13 @@ class Texts:
         "/score 单位 — 检查评分（附件1）\n"
         "/report 单位 — 单位检查考核结果\n"
         "/units — 我的测评单位\n"
+        "/write 单位 — 撰写结果反馈（肯定成绩、存在不足、改进意见、好经验好做法）\n"
+        "/groupreport — 本组检查考核总结报告\n"
         "/me 姓名 检查组 — 登记真实姓名和检查组（用于定稿和报告）"
     )
     HELP_ADMIN = (
-        "管理员命令：\n/summary — 全县汇总\n/invite — 生成组长邀请链接\n"
-        "/leaders — 组长名单\n/revoke 用户ID — 撤销组长"
+        "管理员命令：\n/summary — 全县汇总\n/groupreport 检查组 — 检查组总结报告\n"
+        "/invite — 生成组长邀请链接\n/leaders — 组长名单\n/revoke 用户ID — 撤销组长"
     )
     COMMANDS_PARTICIPANT: ClassVar[dict[str, str]] = {
         "start": "开始 / 说明",
@@ -251,6 +296,8 @@ class Texts:
         "export": "导出 Excel / CSV",
         "score": "检查评分（附件1）：/score 单位",
         "report": "单位检查考核结果：/report 单位",
+        "write": "撰写结果反馈：/write 单位",
+        "groupreport": "本组总结报告",
         "units": "我的测评单位",
         "me": "登记姓名和检查组：/me 姓名 检查组",
         "help": "帮助",
@@ -258,6 +305,7 @@ class Texts:
     }
     COMMANDS_ADMIN: ClassVar[dict[str, str]] = {
         "summary": "全县汇总",
+        "groupreport": "检查组总结报告：/groupreport 检查组",
         "units": "全部测评单位",
         "tally": "统计",
         "chart": "统计图表",
@@ -471,6 +519,46 @@ class EnglishTexts(Texts):
     SUMMARY_BANDS = "Grades: {bands}"
     SUMMARY_NO_SCORE = "not scored"
     SUMMARY_CAPTION = "County summary (sort or filter by any column)"
+    NOTE_BUTTON = "📝 Reason/photos"
+    NOTE_REASON_MARK = "　reason: {reason}"
+    NOTE_REASON_MISSING = "　⚠ no reason for lost points"
+    NOTE_PHOTOS_MARK = "　📷 {count}"
+    NOTE_PROMPT = (
+        "<b>{unit}</b> · reason and photos\n{number}. {text}\nPoints: {points}/{max}\n\n"
+        "Reason now: {reason}\nPhotos: {photos}\n\n"
+        "Send the reason for lost points (at most {limit} characters), and any photos from the on-site "
+        "check. Press Done to leave it."
+    )
+    NOTE_NONE = "(none)"
+    NOTE_DONE = "Done ➡"
+    NOTE_SAVED = "Reason recorded."
+    NOTE_PHOTO_ADDED = "Photo attached: {count} on this item. Send more, or the reason; Done goes back."
+    NOTE_LOCKED = "The score sheet is finalised: reasons and photos no longer change."
+    TEXT_TOO_LONG = "At most {limit} characters (yours has {length}). Nothing was saved; please shorten it."
+    WRITE_USAGE = "Usage: /write unit (the feedback's strengths, shortcomings, improvements, good practice)"
+    SECTION_TITLES: ClassVar[dict[str, str]] = {
+        "strengths": "肯定成绩 (strengths)",
+        "shortcomings": "存在不足 (shortcomings)",
+        "improvements": "改进意见 (improvements)",
+        "practice": "好经验好做法 (good practice)",
+    }
+    WRITE_TITLE = "<b>{unit}</b> feedback: the leader's sections"
+    WRITE_LINE = "<b>{section}</b>: {text}"
+    WRITE_EMPTY = "(empty)"
+    WRITE_ASK = "Send “{section}” (at most {limit} characters; paragraphs welcome). Skip leaves it."
+    WRITE_SKIP = "Skip ➡"
+    WRITE_EDIT = "✎ {section}"
+    WRITE_FINALISE = "📝 Finalise"
+    WRITE_CONFIRM = "Finalise the feedback text of <b>{unit}</b>? It cannot change afterwards."
+    WRITE_CONFIRM_BUTTON = "确认定稿 (finalise)"
+    WRITE_FINAL = "Final. /report {unit} makes the feedback document."
+    WRITE_LOCKED = "The feedback text is final and no longer changes."
+    GROUP_USAGE = "Usage: /groupreport group name\nRegistered groups: {groups}"
+    GROUP_NOT_FOUND = "No units found for the group “{group}”."
+    GROUP_CAPTION = "<b>{group}</b> summary report (a Word document, {count} units)"
+    GROUP_CONCLUSIONS_BUTTON = "✎ Conclusions"
+    GROUP_ASK = "Send the group's conclusions (at most {limit} characters).\nNow: {text}"
+    GROUP_SAVED = "Conclusions saved. Send /groupreport to make the report again."
     HELP_PARTICIPANT = (
         "This bot runs the democratic evaluation of integrity-risk prevention work.\n"
         "Scan the QR code shown in the room, or open the link from the group leader, and answer with "
@@ -486,6 +574,8 @@ class EnglishTexts(Texts):
         "/score unit — the Annex 1 score sheet\n"
         "/report unit — the unit's results\n"
         "/units — my units\n"
+        "/write unit — the feedback's written sections\n"
+        "/groupreport — your group's summary report\n"
         "/me name group — your real name and group (for finalised sheets and reports)"
     )
     HELP_ADMIN = (
@@ -504,6 +594,8 @@ class EnglishTexts(Texts):
         "export": "Excel / CSV export",
         "score": "Annex 1 score sheet: /score unit",
         "report": "A unit's results: /report unit",
+        "write": "Feedback text: /write unit",
+        "groupreport": "Group summary report",
         "units": "My units",
         "me": "Your name and group: /me name group",
         "help": "Help",
@@ -511,6 +603,7 @@ class EnglishTexts(Texts):
     }
     COMMANDS_ADMIN: ClassVar[dict[str, str]] = {
         "summary": "County summary",
+        "groupreport": "Group report: /groupreport group",
         "units": "All units",
         "tally": "Tally",
         "chart": "Charts",

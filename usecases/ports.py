@@ -10,7 +10,7 @@ from typing import Protocol
 
 from conversations.engine import Ballot, Draft
 from conversations.scoring import Marks
-from storage.models import Leader, Official, ScoreSheet, Window, WindowSummary
+from storage.models import ItemNotes, Leader, Official, Pending, ScoreSheet, Window, WindowSummary, Writings
 
 
 class WindowStore(Protocol):
@@ -85,3 +85,37 @@ class LeaderStore(Protocol):
 
     async def redeem_invite(self, token: str, user_id: int, name: str) -> bool | None:
         """Make the user a leader; None if no such invite, False if spent or expired."""
+
+
+class NoteStore(Protocol):
+    """Reasons and photos of score sheets, the leader's sections, groups' conclusions, pending input."""
+
+    async def item_notes(self, window_id: int) -> ItemNotes:
+        """Return the sheet's reasons and photos."""
+
+    async def save_reason(self, window_id: int, item: str, reason: str) -> None:
+        """Record (or replace) the reason an item lost points."""
+
+    async def add_photo(self, window_id: int, item: str, file_id: str) -> int:
+        """Attach a photo to an item (once per file); return how many the item has."""
+
+    async def writings(self, window_id: int) -> Writings:
+        """Return the leader's written sections of the unit's feedback."""
+
+    async def save_writing(self, window_id: int, section: str, text: str) -> None:
+        """Record a section; raise WritingsFinalised once the sections are final."""
+
+    async def finalise_writings(self, window_id: int) -> None:
+        """Make the sections final (once)."""
+
+    async def conclusions(self, leader_id: int) -> str:
+        """Return the conclusions a leader wrote for their group's report ('' if none)."""
+
+    async def save_conclusions(self, leader_id: int, text: str) -> None:
+        """Record (or replace) a leader's conclusions."""
+
+    async def pending(self, user_id: int) -> Pending | None:
+        """Return what the person's next message fills in, or None."""
+
+    async def set_pending(self, user_id: int, pending: Pending | None) -> None:
+        """Set (or, with None, clear) what the person's next message fills in."""

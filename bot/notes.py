@@ -1,0 +1,255 @@
+"""Handlers for what a leader writes beyond points: reasons and photos, the feedback's sections, conclusions.
+
+A leader's text or photo goes to what is pending for them (see usecases/notes.py); with
+nothing pending it is a participant's message as before.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import CallbackQuery, Message
+
+from bot import texts
+from bot.arguments import command_argument
+from bot.callback_data import (
+    ConfirmSections,
+    FinaliseSections,
+    NoteDone,
+    NoteItem,
+    SkipSection,
+    WriteConclusions,
+    WriteSection,
+)
+from bot.door import Caller, Context, MessageCallback
+from bot.leader import safe_filename
+from bot.replies import PressReply, reply, respond
+from bot.score_screens import note_screen
+from bot.scoring import ScoringHandlers
+from bot.screens import Button, Screen
+from bot.services import Services
+from bot.texts import Texts
+from usecases.access import Role
+from usecases.notes import (
+    SECTIONS,
+    WRITING_MAX,
+    ConclusionsSaved,
+    ItemNote,
+    Locked,
+    NotExpected,
+    NotYours,
+    PhotoAdded,
+    ReasonSaved,
+    Sections,
+    TextOutcome,
+    TooLong,
+)
+
+
+def sections_screen(t: Texts, outcome: Sections, *, confirm: bool = False) -> Screen:
+    """Return the leader's sections: each as written, then what is asked, or the buttons to edit."""
+    window, writings = outcome.window, outcome.writings
+    lines = [t.WRITE_TITLE.format(unit=texts.unit(window.unit)), ""]
+    for section in SECTIONS:
+        text = writings.texts.get(section, "")
+        lines.append(
+            t.WRITE_LINE.format(section=t.SECTION_TITLES[section], text=escape(text) or t.WRITE_EMPTY)
+        )
+    if writings.finalised:
+        lines += ["", t.WRITE_FINAL.format(unit=texts.unit(window.unit))]
+        return Screen("\n".join(lines))
+    if confirm:
+        lines += ["", t.WRITE_CONFIRM.format(unit=texts.unit(window.unit))]
+        buttons = (
+            Button(t.WRITE_CONFIRM_BUTTON, ConfirmSections(window.id)),
+            Button(t.CANCEL_CLOSE_BUTTON, SkipSection(window.id, len(SECTIONS) - 1)),
+        )
+        return Screen("\n".join(lines), (buttons,))
+    if outcome.asking is not None:
+        index = SECTIONS.index(outcome.asking)
+        title = t.SECTION_TITLES[outcome.asking]
+        lines += ["", t.WRITE_ASK.format(section=title, limit=WRITING_MAX)]
+        return Screen("\n".join(lines), ((Button(t.WRITE_SKIP, SkipSection(window.id, index)),),))
+    edits = [
+        Button(t.WRITE_EDIT.format(section=t.SECTION_TITLES[s]), WriteSection(window.id, i))
+        for i, s in enumerate(SECTIONS)
+    ]
+    rows = (tuple(edits[:2]), tuple(edits[2:]), (Button(t.WRITE_FINALISE, FinaliseSections(window.id)),))
+    return Screen("\n".join(lines), rows)
+
+
+class NoteHandlers:
+    """Reasons and photos on the score sheet, /write, and the conclusions of /groupreport."""
+
+    def __init__(
+        self,
+        services: Services,
+        scoring: ScoringHandlers,
+        on_participant_text: MessageCallback,
+        on_participant_other: MessageCallback,
+    ) -> None:
+        self.notes = services.notes
+        self.scoring = scoring
+        self.on_participant_text = on_participant_text
+        self.on_participant_other = on_participant_other
+
+    # reasons and photos
+
+    async def on_note_item(self, caller: Caller, query: CallbackQuery, action: NoteItem) -> None:
+        """Handle 📝 理由/照片 on an item of the sheet."""
+        outcome = await self.notes.note_item(caller.actor, action.window_id, action.step)
+        if isinstance(outcome, ItemNote):
+            await respond(query, PressReply(screen=note_screen(caller.t, outcome)))
+        elif isinstance(outcome, Locked):
+            await respond(query, PressReply(caller.t.NOTE_LOCKED, alert=True))
+        else:
+            await respond(query, PressReply(caller.t.SCORE_NOT_YOURS, alert=True))
+
+    async def on_note_done(self, caller: Caller, query: CallbackQuery, action: NoteDone) -> None:
+        """Handle 完成: nothing more for this item; back to the sheet where it stands."""
+        await self.notes.stop_waiting(caller.actor)
+        await respond(query, await self.scoring.sheet_reply(caller, action.window_id))
+
+    async def on_photo(self, caller: Caller, message: Message, context: Context) -> None:
+        """Attach a leader's photo to the item being noted; anyone else's photo gets the usual hint."""
+        photos = message.photo
+        if caller.role < Role.LEADER or not photos:
+            await self.on_participant_other(caller, message, context)
+            return
+        outcome = await self.notes.take_photo(caller.actor, photos[-1].file_id)
+        match outcome:
+            case PhotoAdded(count=count):
+                await message.reply_text(caller.t.NOTE_PHOTO_ADDED.format(count=count))
+            case Locked():
+                await message.reply_text(caller.t.NOTE_LOCKED)
+            case NotExpected():
+                await self.on_participant_other(caller, message, context)
+
+    async def on_text(self, caller: Caller, message: Message, context: Context) -> None:
+        """Take a leader's text as what is pending for them; otherwise it is a participant's answer."""
+        outcome = None
+        if caller.role >= Role.LEADER:
+            outcome = await self.notes.take_text(caller.actor, (message.text or "").strip())
+        if outcome is None:
+            await self.on_participant_text(caller, message, context)
+            return
+        await self._after_text(caller, message, outcome)
+
+    async def _after_text(self, caller: Caller, message: Message, outcome: TextOutcome) -> None:
+        t = caller.t
+        match outcome:
+            case TooLong(limit=limit, length=length):
+                await message.reply_text(t.TEXT_TOO_LONG.format(limit=limit, length=length))
+            case ReasonSaved(window=window):
+                sheet = await self.scoring.sheet_reply(caller, window.id)
+                if sheet.screen is not None:
+                    await reply(message, Screen(f"{t.NOTE_SAVED}\n\n{sheet.screen.text}", sheet.screen.rows))
+            case Sections():
+                await reply(message, sections_screen(t, outcome))
+            case ConclusionsSaved():
+                await message.reply_text(t.GROUP_SAVED)
+            case Locked():
+                await message.reply_text(t.WRITE_LOCKED)
+            case NotYours():
+                await message.reply_text(t.SCORE_NOT_YOURS)
+
+    # the leader's sections of the feedback
+
+    async def on_write(self, caller: Caller, message: Message, context: Context) -> None:
+        """Handle /write <unit>: walk the sections, starting at the first empty one."""
+        unit = command_argument(message)
+        if not unit:
+            await message.reply_text(caller.t.WRITE_USAGE)
+            return
+        outcome = await self.notes.open_sections(caller.actor, unit)
+        if outcome is None:
+            await message.reply_text(caller.t.NO_SUCH_UNIT.format(unit=texts.unit(unit)))
+        elif isinstance(outcome, Sections):
+            await reply(message, sections_screen(caller.t, outcome))
+
+    async def _press_sections(self, caller: Caller, query: CallbackQuery, outcome: object) -> None:
+        if isinstance(outcome, Sections):
+            await respond(query, PressReply(screen=sections_screen(caller.t, outcome)))
+        else:
+            await respond(query, PressReply(caller.t.SCORE_NOT_YOURS, alert=True))
+
+    async def on_write_section(self, caller: Caller, query: CallbackQuery, action: WriteSection) -> None:
+        """Handle ✎ on a section."""
+        await self._press_sections(
+            caller, query, await self.notes.ask_section(caller.actor, action.window_id, action.section)
+        )
+
+    async def on_skip_section(self, caller: Caller, query: CallbackQuery, action: SkipSection) -> None:
+        """Handle 跳过 (and 取消 on the finalise question)."""
+        await self._press_sections(
+            caller, query, await self.notes.skip_section(caller.actor, action.window_id, action.section)
+        )
+
+    async def on_finalise_sections(
+        self, caller: Caller, query: CallbackQuery, action: FinaliseSections
+    ) -> None:
+        """Handle 📝 定稿: ask to confirm."""
+        outcome = await self.notes.skip_section(caller.actor, action.window_id, len(SECTIONS) - 1)
+        if isinstance(outcome, Sections):
+            await respond(query, PressReply(screen=sections_screen(caller.t, outcome, confirm=True)))
+        else:
+            await respond(query, PressReply(caller.t.SCORE_NOT_YOURS, alert=True))
+
+    async def on_confirm_sections(
+        self, caller: Caller, query: CallbackQuery, action: ConfirmSections
+    ) -> None:
+        """Handle 确认定稿: the sections are final."""
+        await self._press_sections(
+            caller, query, await self.notes.finalise_sections(caller.actor, action.window_id)
+        )
+
+    # the group's conclusions
+
+    async def on_write_conclusions(
+        self, caller: Caller, query: CallbackQuery, action: WriteConclusions
+    ) -> None:
+        """Handle ✎ 结论和建议 under the group's report: the next text is the conclusions."""
+        current = await self.notes.ask_conclusions(caller.actor)
+        text = caller.t.GROUP_ASK.format(limit=WRITING_MAX, text=escape(current) or caller.t.WRITE_EMPTY)
+        await respond(query, PressReply())
+        if isinstance(query.message, Message):
+            await query.message.reply_text(text)
+
+
+class GroupReportHandlers:
+    """/groupreport: a leader's own units, or, for an admin, any group's."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.repository = services.repository
+
+    async def on_groupreport(self, caller: Caller, message: Message, context: Context) -> None:
+        """Handle /groupreport [group]: the group's 总结报告 as a Word document, and ✎ 结论和建议."""
+        t = caller.t
+        group = command_argument(message)
+        if caller.role is Role.ADMIN and group:
+            officials = await self.repository.officials()
+            leaders = [user for user, official in officials.items() if official.group == group]
+            windows = [s.window for s in await self.repository.all_windows() if s.window.leader_id in leaders]
+            if not windows:
+                await message.reply_text(t.GROUP_NOT_FOUND.format(group=texts.unit(group)))
+                return
+        elif caller.role is Role.ADMIN and not await self.repository.windows_of(caller.user_id):
+            groups = sorted({o.group for o in (await self.repository.officials()).values()})
+            await message.reply_text(t.GROUP_USAGE.format(groups=texts.unit("、".join(groups) or "—")))
+            return
+        else:
+            leaders = [caller.user_id]
+            windows = [s.window for s in await self.repository.windows_of(caller.user_id)]
+            if not windows:
+                await message.reply_text(t.NO_WINDOWS)
+                return
+        paper, document = await self.services.paperwork.group_report(t, windows, leaders)
+        name = paper.group or t.GROUP_FILE_FALLBACK
+        keyboard = Screen("", ((Button(t.GROUP_CONCLUSIONS_BUTTON, WriteConclusions(0)),),)).markup()
+        await message.reply_document(
+            document,
+            filename=t.GROUP_FILE.format(group=safe_filename(name)),
+            caption=t.GROUP_CAPTION.format(group=texts.unit(name), count=len(paper.units)),
+            reply_markup=keyboard if leaders == [caller.user_id] else None,
+        )

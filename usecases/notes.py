@@ -1,0 +1,246 @@
+"""What the papers say beyond points, written by the unit's own leader in the bot.
+
+- 扣分理由 and photos: asked for an item scored below its maximum (the reason may be skipped and
+  then shows as missing); photos taken during 实地查看 attach to the item being noted. Both
+  change only until the score sheet is final.
+- The feedback's sections (肯定成绩, 存在不足, 改进意见, 好经验好做法): a guided walk through them,
+  each editable until the leader makes them final.
+- The group's conclusions, for the 总结报告.
+
+A leader's next text or photo is for what `Pending` says (kept in storage: a restart loses
+nothing). Outcomes are data; `bot/notes.py` draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conversations.annex1 import ScoreForm, ScoreItem
+from storage.models import ItemNotes, Pending, Window, Writings
+from storage.notes import WritingsFinalised
+from usecases.access import Actor, owns
+from usecases.ports import NoteStore, ScoreSheetStore, WindowStore
+from usecases.units import Units
+
+SECTIONS = ("strengths", "shortcomings", "improvements", "practice")
+REASON = "reason"
+WRITING = "writing"
+CONCLUSIONS = "conclusions"
+REASON_MAX = 200
+WRITING_MAX = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class NotYours:
+    """Only the leader who opened the unit may write its notes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Locked:
+    """The sheet (for reasons and photos) or the sections are final: nothing changes."""
+
+
+@dataclass(frozen=True, slots=True)
+class TooLong:
+    """The text is longer than allowed; nothing was saved."""
+
+    limit: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemNote:
+    """The reason and photos of one item, waiting for the leader's text or photos."""
+
+    window: Window
+    item: ScoreItem
+    number: int  # the item's running number on the sheet, 1 … 25
+    points: int | None
+    notes: ItemNotes
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonSaved:
+    """The reason is recorded; back to the sheet."""
+
+    window: Window
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoAdded:
+    """A photo is attached to the item; it now has `count`."""
+
+    item: ScoreItem
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """The leader's sections as they stand; `asking` is the one the next text fills, if any."""
+
+    window: Window
+    writings: Writings
+    asking: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConclusionsSaved:
+    """The group's conclusions are recorded."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotExpected:
+    """Nothing is waiting for a photo: it is not stored."""
+
+
+ItemOutcome = NotYours | Locked | ItemNote
+TextOutcome = NotYours | Locked | TooLong | ReasonSaved | Sections | ConclusionsSaved
+SectionOutcome = NotYours | Locked | Sections
+
+
+class Notes:
+    """Record reasons, photos, sections and conclusions for their leader."""
+
+    def __init__(
+        self, windows: WindowStore, sheets: ScoreSheetStore, notes: NoteStore, form: ScoreForm, units: Units
+    ) -> None:
+        self.windows = windows
+        self.sheets = sheets
+        self.notes = notes
+        self.form = form
+        self.units = units
+
+    async def _own(self, actor: Actor, window_id: int) -> Window | None:
+        window = await self.windows.window(window_id)
+        return window if window is not None and owns(actor, window) else None
+
+    # reasons and photos
+
+    async def note_item(self, actor: Actor, window_id: int, step: int) -> ItemOutcome:
+        """Ask for the reason and photos of the item on this step of the sheet."""
+        window = await self._own(actor, window_id)
+        if window is None or not 0 <= step < len(self.form.items):
+            return NotYours()
+        sheet = await self.sheets.score_sheet(window.id)
+        if sheet is None or sheet.finalised:
+            return Locked()
+        item = self.form.items[step]
+        await self.notes.set_pending(actor.user_id, Pending(window_id=window.id, kind=REASON, target=item.id))
+        notes = await self.notes.item_notes(window.id)
+        return ItemNote(window, item, step + 1, sheet.marks.points.get(item.id), notes)
+
+    async def stop_waiting(self, actor: Actor) -> None:
+        """Expect nothing more from this person (跳过, 完成, or another command)."""
+        await self.notes.set_pending(actor.user_id, None)
+
+    async def take_photo(self, actor: Actor, file_id: str) -> PhotoAdded | Locked | NotExpected:
+        """Attach a photo to the item being noted."""
+        pending = await self.notes.pending(actor.user_id)
+        if pending is None or pending.kind != REASON:
+            return NotExpected()
+        window = await self._own(actor, pending.window_id)
+        sheet = await self.sheets.score_sheet(pending.window_id) if window else None
+        if sheet is None or sheet.finalised:
+            return Locked()
+        item = next(i for i in self.form.items if i.id == pending.target)
+        return PhotoAdded(item, await self.notes.add_photo(pending.window_id, item.id, file_id))
+
+    async def take_text(self, actor: Actor, text: str) -> TextOutcome | None:
+        """Take a text message as what is pending; None when nothing is (it is someone's answer)."""
+        pending = await self.notes.pending(actor.user_id)
+        if pending is None:
+            return None
+        if pending.kind == CONCLUSIONS:
+            return await self._conclusions(actor, text)
+        window = await self._own(actor, pending.window_id)
+        if window is None:
+            await self.stop_waiting(actor)
+            return NotYours()
+        if pending.kind == REASON:
+            return await self._reason(actor, window, pending.target, text)
+        return await self._section(actor, window, pending.target, text)
+
+    async def _reason(self, actor: Actor, window: Window, item: str, text: str) -> TextOutcome:
+        if len(text) > REASON_MAX:
+            return TooLong(REASON_MAX, len(text))
+        sheet = await self.sheets.score_sheet(window.id)
+        if sheet is None or sheet.finalised:
+            await self.stop_waiting(actor)
+            return Locked()
+        await self.notes.save_reason(window.id, item, text)
+        await self.stop_waiting(actor)
+        return ReasonSaved(window)
+
+    # the leader's sections
+
+    async def open_sections(self, actor: Actor, unit: str) -> SectionOutcome | None:
+        """Start the guided walk at the first empty section (None: no such unit of theirs)."""
+        window = await self.units.newest_named(actor, unit, own=True)
+        if window is None:
+            return None
+        writings = await self.notes.writings(window.id)
+        empty = next((s for s in SECTIONS if not writings.texts.get(s)), None)
+        return await self._ask(actor, window, writings, empty)
+
+    async def ask_section(self, actor: Actor, window_id: int, index: int) -> SectionOutcome:
+        """Ask for one section (✎ on the overview)."""
+        window = await self._own(actor, window_id)
+        if window is None or not 0 <= index < len(SECTIONS):
+            return NotYours()
+        return await self._ask(actor, window, await self.notes.writings(window.id), SECTIONS[index])
+
+    async def skip_section(self, actor: Actor, window_id: int, index: int) -> SectionOutcome:
+        """Leave a section as it is and go on to the next one, or to the overview after the last."""
+        window = await self._own(actor, window_id)
+        if window is None or not 0 <= index < len(SECTIONS):
+            return NotYours()
+        following = SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None
+        return await self._ask(actor, window, await self.notes.writings(window.id), following)
+
+    async def finalise_sections(self, actor: Actor, window_id: int) -> SectionOutcome:
+        """Make the sections final: the report's text no longer changes."""
+        window = await self._own(actor, window_id)
+        if window is None:
+            return NotYours()
+        await self.notes.finalise_writings(window.id)
+        await self.stop_waiting(actor)
+        return Sections(window, await self.notes.writings(window.id), None)
+
+    async def _ask(
+        self, actor: Actor, window: Window, writings: Writings, section: str | None
+    ) -> SectionOutcome:
+        if writings.finalised:
+            await self.stop_waiting(actor)
+            return Sections(window, writings, None)
+        pending = None if section is None else Pending(window_id=window.id, kind=WRITING, target=section)
+        await self.notes.set_pending(actor.user_id, pending)
+        return Sections(window, writings, section)
+
+    async def _section(self, actor: Actor, window: Window, section: str, text: str) -> TextOutcome:
+        if len(text) > WRITING_MAX:
+            return TooLong(WRITING_MAX, len(text))
+        try:
+            await self.notes.save_writing(window.id, section, text)
+        except WritingsFinalised:
+            await self.stop_waiting(actor)
+            return Locked()
+        writings = await self.notes.writings(window.id)
+        after = SECTIONS[SECTIONS.index(section) + 1 :]
+        following = next((s for s in after if not writings.texts.get(s)), None)
+        return await self._ask(actor, window, writings, following)
+
+    # the group's conclusions
+
+    async def ask_conclusions(self, actor: Actor) -> str:
+        """Wait for the group's conclusions; return what they say now."""
+        await self.notes.set_pending(actor.user_id, Pending(window_id=0, kind=CONCLUSIONS))
+        return await self.notes.conclusions(actor.user_id)
+
+    async def _conclusions(self, actor: Actor, text: str) -> TextOutcome:
+        if len(text) > WRITING_MAX:
+            return TooLong(WRITING_MAX, len(text))
+        await self.notes.save_conclusions(actor.user_id, text)
+        await self.stop_waiting(actor)
+        return ConclusionsSaved(text)
