@@ -103,7 +103,7 @@ class NoteHandlers:
         elif isinstance(outcome, Locked):
             await respond(query, PressReply(caller.t.NOTE_LOCKED, alert=True))
         else:
-            await respond(query, PressReply(caller.t.SCORE_NOT_YOURS, alert=True))
+            await respond(query, PressReply(caller.t.NOTES_NOT_YOURS, alert=True))
 
     async def on_note_done(self, caller: Caller, query: CallbackQuery, action: NoteDone) -> None:
         """Handle 完成: nothing more for this item; back to the sheet where it stands."""
@@ -151,7 +151,7 @@ class NoteHandlers:
             case Locked():
                 await message.reply_text(t.WRITE_LOCKED)
             case NotYours():
-                await message.reply_text(t.SCORE_NOT_YOURS)
+                await message.reply_text(t.NOTES_NOT_YOURS)
 
     # the leader's sections of the feedback
 
@@ -171,7 +171,7 @@ class NoteHandlers:
         if isinstance(outcome, Sections):
             await respond(query, PressReply(screen=sections_screen(caller.t, outcome)))
         else:
-            await respond(query, PressReply(caller.t.SCORE_NOT_YOURS, alert=True))
+            await respond(query, PressReply(caller.t.NOTES_NOT_YOURS, alert=True))
 
     async def on_write_section(self, caller: Caller, query: CallbackQuery, action: WriteSection) -> None:
         """Handle ✎ on a section."""
@@ -193,7 +193,7 @@ class NoteHandlers:
         if isinstance(outcome, Sections):
             await respond(query, PressReply(screen=sections_screen(caller.t, outcome, confirm=True)))
         else:
-            await respond(query, PressReply(caller.t.SCORE_NOT_YOURS, alert=True))
+            await respond(query, PressReply(caller.t.NOTES_NOT_YOURS, alert=True))
 
     async def on_confirm_sections(
         self, caller: Caller, query: CallbackQuery, action: ConfirmSections

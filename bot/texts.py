@@ -231,6 +231,7 @@ class Texts:
     NOTE_SAVED = "已记录扣分理由。"
     NOTE_PHOTO_ADDED = "已附照片：此项共 {count} 张。可继续发送照片或扣分理由，点“完成”返回评分表。"
     NOTE_LOCKED = "评分表已定稿，扣分理由和照片不能再改。"
+    NOTES_NOT_YOURS = "只有开启该单位测评的组长可以填写。"
     TEXT_TOO_LONG = "不能超过 {limit} 字（您发送了 {length} 字），请精简后重新发送。未保存本条内容。"
     WRITE_USAGE = "用法：/write 单位名称（撰写结果反馈的肯定成绩、存在不足、改进意见和好经验好做法）"
     SECTION_TITLES: ClassVar[dict[str, str]] = {
@@ -534,6 +535,7 @@ class EnglishTexts(Texts):
     NOTE_SAVED = "Reason recorded."
     NOTE_PHOTO_ADDED = "Photo attached: {count} on this item. Send more, or the reason; Done goes back."
     NOTE_LOCKED = "The score sheet is finalised: reasons and photos no longer change."
+    NOTES_NOT_YOURS = "Only the leader who opened the unit can write its notes."
     TEXT_TOO_LONG = "At most {limit} characters (yours has {length}). Nothing was saved; please shorten it."
     WRITE_USAGE = "Usage: /write unit (the feedback's strengths, shortcomings, improvements, good practice)"
     SECTION_TITLES: ClassVar[dict[str, str]] = {

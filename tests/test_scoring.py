@@ -146,7 +146,10 @@ def test_the_review_numbers_items_as_its_buttons_do() -> None:
         step = view.step(MARKING.apply(review, button.action.press))
         assert f"第 {button.label}/25 项" in step.text
     assert "  6. 根据部门职责，理清每个工作…：0/4" in screen.text  # (二)1, worth 4, lost all 4
-    assert [b.label for b in view.step(MARKING.apply(review, Revise(5))).rows[-1]] == ["⬅ 上一项", "📝 理由/照片"]
+    assert [b.label for b in view.step(MARKING.apply(review, Revise(5))).rows[-1]] == [
+        "⬅ 上一项",
+        "📝 理由/照片",
+    ]
 
 
 async def test_a_sheet_resumes_and_cannot_change_once_finalised(tmp_path: Path) -> None:

@@ -15,10 +15,23 @@ from tests.e2e.conftest import LEADER_ID, OTHER_LEADER_ID, RunningBot
 from tests.e2e.flows import complete, open_unit, varied_answers
 
 LOST = {"s3_1": 8, "s4_1a": 4, "s5_2": 2}  # 100 - 14 = 86, 良好
+REASONS = {"s3_1": "未划分风险岗位，无档案", "s5_2": "资料未分类汇编"}  # s4_1a's is skipped
+
+
+async def send_photo(person: Person, file_id: str) -> BotMessage:
+    """Send a photo as a phone does; return the bot's reply."""
+    body = person.message_json("")
+    del body["text"]
+    body["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 960}]
+    return await person.send_update("message", body)
 
 
 async def scored_unit(emulator: BotApiEmulator, leader: Person) -> BotMessage:
-    """Open 县财政局, collect three ballots, and score all 25 items (86, 良好) without finalising."""
+    """Open 县财政局, collect three ballots, and score all 25 items (86, 良好) without finalising.
+
+    Each item scored below its maximum asks for the reason: two get one (the first with two
+    photos from the on-site check), one is left without.
+    """
     token = await open_unit(leader, "县财政局")
     for number in range(3):
         await complete(Person(emulator, 40 + number), token, varied_answers(number))
@@ -26,11 +39,28 @@ async def scored_unit(emulator: BotApiEmulator, leader: Person) -> BotMessage:
     assert sheet is not None
     assert "第 1/25 项" in sheet.text
     assert "（一）安排部署情况（14分）：本部分 0/14 分" in sheet.text
-    assert sheet.labels() == ["0", "1", "2", "3", "4"]
+    assert sheet.labels() == ["0", "1", "2", "3", "4", "📝 理由/照片"]
     for item in ANNEX1.items:
         await leader.press(sheet, str(item.max_points - LOST.get(item.id, 0)))
+        if item.id not in LOST:
+            continue
+        assert "扣分理由与照片" in sheet.text
+        assert f"得分：{item.max_points - LOST[item.id]}/{item.max_points}" in sheet.text
+        if item.id == "s3_1":
+            for photo in ("site-photo-1", "site-photo-2"):
+                added = await send_photo(leader, photo)
+                assert "已附照片" in added.text
+        if item.id in REASONS:
+            reply = await leader.send(REASONS[item.id])
+            assert reply is not None
+            assert reply.text.startswith("已记录扣分理由。")
+            sheet = reply
+        else:
+            await leader.press(sheet, "完成 ➡")
     assert "合计：86/100　等级：良好" in sheet.text
     assert "（三）廉政风险等级划分情况（12分）：4/12" in sheet.text
+    assert "理由：未划分风险岗位，无档案　📷 2" in sheet.text
+    assert "⚠ 未填扣分理由" in sheet.text  # s4_1a
     return sheet
 
 
@@ -92,7 +122,16 @@ async def test_unit_report_and_county_summary(
     document = Document(io.BytesIO(leader.last.document or b""))
     assert "关于县财政局建立廉政风险防范机制工作" in document.paragraphs[0].text
     score_rows = [tuple(c.text for c in row.cells) for row in document.tables[0].rows]
-    assert ("合计", "合计", "100", "86", "", "") in score_rows
+    assert ("合计", "合计", "100", "86", "", "2") in score_rows
+    assert (
+        "1",
+        "按要求划分一、二、三级风险岗位，有档案",
+        "8",
+        "0",
+        "未划分风险岗位，无档案",
+        "2",
+    ) in score_rows
+    assert ("1a", ANNEX1.items[11].text, "5", "1", "（未填写）", "") in score_rows
     assert ("等级", "等级", "", "良好", "", "") in score_rows
     body = "\n".join(p.text for p in document.paragraphs)
     assert "共收回测评表 3 份" in body
@@ -124,3 +163,89 @@ async def test_unit_report_and_county_summary(
     refused = await leader.send("/summary")
     assert refused is not None
     assert refused.text == "此命令仅供县廉效办管理员使用。"
+
+
+async def test_sections_written_in_a_guided_walk_reach_the_report(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person, other_leader: Person
+) -> None:
+    """/write walks the four sections in turn; each is editable until final, then printed in the report."""
+    await scored_unit(emulator, leader)
+    await leader.send("/me 张三 第一检查组")
+    walk = await leader.send("/write 县财政局")
+    assert walk is not None
+    assert "请发送“肯定成绩”" in walk.text
+    step = await leader.send("党组高度重视，成立了领导小组。\n风险点排查全面。")
+    assert step is not None
+    assert "请发送“存在不足”" in step.text
+    await leader.press(step, "跳过 ➡")
+    assert "请发送“改进意见”" in step.text
+    step = await leader.send("一是完善风险岗位档案；二是防控图上墙。")
+    assert step is not None
+    assert "请发送“好经验好做法”" in step.text
+    overview = await leader.send("建立廉政风险电子监察系统。")
+    assert overview is not None
+    assert "<b>存在不足</b>：（未填写）" in overview.html or "存在不足：（未填写）" in overview.text
+    await leader.press(overview, "✎ 存在不足")
+    assert "请发送“存在不足”" in overview.text
+    overview = await leader.send("风险等级档案不全。")
+    assert overview is not None
+    assert "存在不足：风险等级档案不全。" in overview.text
+    refused = await other_leader.press_data(overview, "wf:1")
+    assert refused["text"] == "只有开启该单位测评的组长可以填写。"
+    await leader.press(overview, "📝 定稿")
+    await leader.press(overview, "确认定稿")
+    assert "已定稿" in overview.text
+    assert not overview.buttons
+    late = await leader.press_data(overview, "wk:1:0")
+    assert "已定稿" in (late.get("text") or overview.text)
+
+    await leader.send("/report 县财政局")
+    await emulator.wait_for(lambda: bool(leader.last.document))
+    body = "\n".join(p.text for p in Document(io.BytesIO(leader.last.document or b"")).paragraphs)
+    assert "党组高度重视，成立了领导小组。\n风险点排查全面。" in body
+    assert "风险等级档案不全。" in body
+    assert "一是完善风险岗位档案；二是防控图上墙。" in body
+
+
+async def test_group_report_with_conclusions_for_the_leader_and_admins(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person, admin: Person
+) -> None:
+    """/groupreport: the leader's units in one Word summary; ✎ 结论和建议 is kept; admins pick any group."""
+    sheet = await scored_unit(emulator, leader)
+    await leader.send("/me 张三 第一检查组")
+    await leader.press(sheet, "定稿")
+    await leader.press(sheet, "确认定稿")
+    await open_unit(leader, "县审计局")
+    walk = await leader.send("/write 县财政局")
+    assert walk is not None
+    for _ in range(3):
+        await leader.press(walk, "跳过 ➡")
+    await leader.send("县财政局建立廉政风险电子监察系统。")
+
+    report = await leader.send("/groupreport")
+    assert report is not None
+    assert report.document_name == "检查考核总结报告_第一检查组.docx"
+    assert "2 个单位" in report.text
+    await leader.press(report, "✎ 结论和建议")
+    await emulator.wait_for(lambda: "结论和建议" in leader.last.text)
+    saved = await leader.send("两个单位总体较好，档案管理需加强。")
+    assert saved is not None
+    assert "已保存结论和建议" in saved.text
+
+    by_admin = await admin.send("/groupreport 第一检查组")
+    assert by_admin is not None
+    document = Document(io.BytesIO(by_admin.document or b""))
+    body = "\n".join(p.text for p in document.paragraphs)
+    units = [tuple(c.text for c in row.cells) for row in document.tables[0].rows]
+    assert units[1][1:5] == ("县财政局", units[1][2], "86", "良好")
+    assert units[2][1] == "县审计局"
+    assert units[2][4] == "未定稿"
+    assert "县财政局建立廉政风险电子监察系统。" in body
+    assert "两个单位总体较好，档案管理需加强。" in body
+    assert "组长：张三" in body
+    unknown = await admin.send("/groupreport 第九检查组")
+    assert unknown is not None
+    assert "没有找到检查组“第九检查组”" in unknown.text
+    usage = await admin.send("/groupreport")
+    assert usage is not None
+    assert "第一检查组" in usage.text
