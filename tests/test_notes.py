@@ -1,0 +1,152 @@
+"""What a leader writes beyond points: reasons, photos, the feedback's sections, conclusions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conversations.annex1 import ANNEX1
+from conversations.scoring import Award, Marking
+from storage.models import Window
+from storage.repository import Repository
+from usecases.access import Actor, Role
+from usecases.notes import (
+    REASON_MAX,
+    SECTIONS,
+    WRITING_MAX,
+    ConclusionsSaved,
+    ItemNote,
+    Locked,
+    NotExpected,
+    NotYours,
+    PhotoAdded,
+    ReasonSaved,
+    Sections,
+    TooLong,
+)
+from usecases.notes import Notes as NotesCase
+from usecases.scoring import Scoring
+from usecases.units import Units
+
+LEADER = Actor(1, "张组长", Role.LEADER)
+OTHER = Actor(2, "李组长", Role.LEADER)
+
+
+@dataclass
+class Desk:
+    """A unit being scored by its leader, with the use cases on a real database."""
+
+    repository: Repository
+    notes: NotesCase
+    scoring: Scoring
+    window: Window
+
+
+@pytest.fixture
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    async with Repository(tmp_path / "survey.db") as repository:
+        units = Units(repository)
+        scoring = Scoring(repository, repository, repository, Marking(ANNEX1), units)
+        notes = NotesCase(repository, repository, repository, ANNEX1, units)
+        window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
+        await repository.set_official(LEADER.user_id, "张三", "第一检查组")
+        await scoring.open(LEADER, "县财政局")
+        yield Desk(repository, notes, scoring, window)
+
+
+async def test_a_reason_and_photos_attach_to_the_item_being_noted(desk: Desk) -> None:
+    """The next text is the item's reason, photos attach to it; then nothing more is pending."""
+    await desk.scoring.press(LEADER, desk.window.id, Award(0, 2))
+    asked = await desk.notes.note_item(LEADER, desk.window.id, 0)
+    assert isinstance(asked, ItemNote)
+    assert (asked.item.id, asked.number, asked.points) == ("s1_1", 1, 2)
+    assert await desk.notes.take_photo(LEADER, "file-a") == PhotoAdded(asked.item, 1)
+    assert await desk.notes.take_photo(LEADER, "file-b") == PhotoAdded(asked.item, 2)
+    assert await desk.notes.take_photo(LEADER, "file-b") == PhotoAdded(asked.item, 2)  # the same file once
+    assert await desk.notes.take_text(LEADER, "未明确专人负责") == ReasonSaved(desk.window)
+    notes = await desk.repository.item_notes(desk.window.id)
+    assert notes.reasons == {"s1_1": "未明确专人负责"}
+    assert notes.photos == {"s1_1": ["file-a", "file-b"]}
+    assert await desk.notes.take_text(LEADER, "a participant's suggestion") is None
+    assert await desk.notes.take_photo(LEADER, "file-c") == NotExpected()
+
+
+async def test_a_long_reason_is_refused_and_kept_waiting(desk: Desk) -> None:
+    """Over the limit: nothing saved, still waiting for the reason."""
+    await desk.notes.note_item(LEADER, desk.window.id, 3)
+    assert await desk.notes.take_text(LEADER, "长" * (REASON_MAX + 1)) == TooLong(REASON_MAX, REASON_MAX + 1)
+    assert (await desk.repository.item_notes(desk.window.id)).reasons == {}
+    assert isinstance(await desk.notes.take_text(LEADER, "短理由"), ReasonSaved)
+
+
+async def test_only_the_units_leader_notes_and_a_final_sheet_is_locked(desk: Desk) -> None:
+    """Another leader is refused; once the sheet is final, reasons and photos no longer change."""
+    assert await desk.notes.note_item(OTHER, desk.window.id, 0) == NotYours()
+    assert await desk.notes.note_item(LEADER, desk.window.id, 25) == NotYours()
+    await desk.notes.note_item(LEADER, desk.window.id, 0)
+    for step, item in enumerate(ANNEX1.items):
+        await desk.scoring.press(LEADER, desk.window.id, Award(step, item.max_points))
+    await desk.scoring.finalise(LEADER, desk.window.id)
+    assert await desk.notes.take_photo(LEADER, "late") == Locked()
+    assert await desk.notes.take_text(LEADER, "late reason") == Locked()
+    assert await desk.notes.note_item(LEADER, desk.window.id, 0) == Locked()
+    assert (await desk.repository.item_notes(desk.window.id)).reasons == {}
+
+
+async def test_sections_walk_in_order_skip_and_finalise(desk: Desk) -> None:
+    """The walk starts at the first empty section, moves on after each text or 跳过, and ends final."""
+    opened = await desk.notes.open_sections(LEADER, "县财政局")
+    assert isinstance(opened, Sections)
+    assert opened.asking == "strengths"
+    after = await desk.notes.take_text(LEADER, "肯定")
+    assert isinstance(after, Sections)
+    assert after.asking == "shortcomings"
+    skipped = await desk.notes.skip_section(LEADER, desk.window.id, 1)
+    assert isinstance(skipped, Sections)
+    assert skipped.asking == "improvements"
+    await desk.notes.take_text(LEADER, "改进")
+    last = await desk.notes.take_text(LEADER, "经验")
+    assert isinstance(last, Sections)
+    assert last.asking is None
+    assert last.writings.texts == {"strengths": "肯定", "improvements": "改进", "practice": "经验"}
+    again = await desk.notes.open_sections(LEADER, "县财政局")
+    assert isinstance(again, Sections)
+    assert again.asking == "shortcomings"  # the first still empty
+    assert await desk.notes.take_text(LEADER, "长" * (WRITING_MAX + 1)) == TooLong(
+        WRITING_MAX, WRITING_MAX + 1
+    )
+    final = await desk.notes.finalise_sections(LEADER, desk.window.id)
+    assert isinstance(final, Sections)
+    assert final.writings.finalised
+    locked = await desk.notes.ask_section(LEADER, desk.window.id, 0)
+    assert isinstance(locked, Sections)
+    assert locked.asking is None  # nothing is asked once final
+    assert await desk.notes.take_text(LEADER, "late") is None
+    assert await desk.notes.open_sections(OTHER, "县财政局") is None
+    assert await desk.notes.ask_section(OTHER, desk.window.id, 0) == NotYours()
+    assert len(SECTIONS) == 4
+
+
+async def test_conclusions_are_kept_per_leader(desk: Desk) -> None:
+    """The group's conclusions: asked, saved, shown when asked again."""
+    assert await desk.notes.ask_conclusions(LEADER) == ""
+    assert await desk.notes.take_text(LEADER, "总体较好") == ConclusionsSaved("总体较好")
+    assert await desk.notes.ask_conclusions(LEADER) == "总体较好"
+    assert await desk.repository.conclusions(OTHER.user_id) == ""
+
+
+async def test_pending_input_survives_a_restart(tmp_path: Path) -> None:
+    """What a leader's next message is for is stored, not kept in memory."""
+    path = tmp_path / "survey.db"
+    async with Repository(path) as repository:
+        window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
+        units = Units(repository)
+        await Scoring(repository, repository, repository, Marking(ANNEX1), units).open(LEADER, "县财政局")
+        await NotesCase(repository, repository, repository, ANNEX1, units).note_item(LEADER, window.id, 2)
+    async with Repository(path) as repository:
+        notes = NotesCase(repository, repository, repository, ANNEX1, Units(repository))
+        assert isinstance(await notes.take_text(LEADER, "重启后仍记得"), ReasonSaved)
+        assert (await repository.item_notes(window.id)).reasons == {"s1_3": "重启后仍记得"}
