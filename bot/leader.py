@@ -21,7 +21,7 @@ from bot.replies import answer, reply, show
 from bot.results import Snapshot
 from bot.screens import Button, Screen
 from bot.services import Services
-from bot.tally_view import suggestion_messages, tally_text
+from bot.tally_view import hidden_line, suggestion_messages, tally_text
 from bot.texts import Texts
 from conversations.tally import Tally
 from storage.models import LiveView, Window, WindowSummary
@@ -254,7 +254,7 @@ class LeaderHandlers:
 
     async def _send_chart(self, message: Message, t: Texts, window: Window, tally: Tally) -> None:
         if not tally.counted:
-            await message.reply_text(t.CHART_TOO_FEW.format(min_group=window.min_group))
+            await message.reply_text(hidden_line(t, tally, is_open=window.is_open))
             return
         state = t.STATE_OPEN if window.is_open else t.STATE_CLOSED
         # The chart speaks the form's language, Chinese, whatever the interface language.
@@ -269,15 +269,14 @@ class LeaderHandlers:
     async def _send_exports(self, message: Message, t: Texts, snapshot: Snapshot) -> None:
         window = snapshot.window
         exports = await self.results.exports(snapshot)
-        state = t.STATE_OPEN if window.is_open else t.STATE_CLOSED
-        caption = t.EXPORT_CAPTION.format(
-            unit=texts.unit(window.unit),
-            state=state,
-            suggestions="" if window.is_open else t.EXPORT_SUGGESTIONS,
-        )
         unit = safe_filename(window.unit)
+        if exports.csv is None:
+            caption = t.EXPORT_CAPTION_OPEN.format(unit=texts.unit(window.unit))
+        else:
+            caption = t.EXPORT_CAPTION.format(unit=texts.unit(window.unit))
         await message.reply_document(exports.xlsx, filename=t.EXPORT_FILE.format(unit=unit), caption=caption)
-        await message.reply_document(exports.csv, filename=t.EXPORT_CSV_FILE.format(unit=unit))
+        if exports.csv is not None:
+            await message.reply_document(exports.csv, filename=t.EXPORT_CSV_FILE.format(unit=unit))
 
     async def _confirm_screen(self, t: Texts, window: Window) -> Screen:
         unit = texts.unit(window.unit)

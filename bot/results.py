@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from conversations.engine import Ballot, Survey
-from conversations.tally import Tally, released, released_count, tally_from_counts
+from conversations.tally import Tally, released_count, tally_from_counts
 from reports.charts import render_chart
 from reports.fonts import cjk_font
 from reports.localtime import DEFAULT_ZONE, now
@@ -18,7 +18,7 @@ from storage.repository import Repository
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """The released ballots of a window and their tally."""
+    """A window's tally, with its ballots once closed (no per-ballot rows while open)."""
 
     window: Window
     ballots: list[Ballot]
@@ -30,7 +30,7 @@ class Exports:
     """The files a leader takes away."""
 
     xlsx: bytes
-    csv: bytes
+    csv: bytes | None  # the ballots one per row: only after close
 
 
 class Results:
@@ -45,7 +45,9 @@ class Results:
         """Return what may be shown of the window now, from the running counters."""
         received = await self.repository.ballot_count(window.id)
         counted = released_count(received, min_group=window.min_group, is_open=window.is_open)
-        counts = await self.repository.tally_counts(window.id, sealed_only=window.is_open) if counted else {}
+        counts = (
+            await self.repository.tally_counts(window.id, released_only=window.is_open) if counted else {}
+        )
         suggestions = await self.repository.suggestions(window.id) if counted and not window.is_open else []
         return tally_from_counts(
             self.questionnaire,
@@ -54,13 +56,15 @@ class Results:
             received=received,
             min_group=window.min_group,
             suggestions=tuple(suggestions),
+            by_category=not window.is_open,
         )
 
     async def snapshot(self, window: Window) -> Snapshot:
-        """Return the tally with the released ballots themselves (for exports and charts)."""
-        stored = await self.repository.ballots(window.id)
-        shown = released(stored, min_group=window.min_group, is_open=window.is_open)
-        return Snapshot(window=window, ballots=shown, tally=await self.tally(window))
+        """Return the tally, with the ballots themselves once the window is closed."""
+        tally = await self.tally(window)
+        closed = not window.is_open and tally.counted
+        ballots = await self.repository.ballots(window.id) if closed else []
+        return Snapshot(window=window, ballots=ballots, tally=tally)
 
     async def chart(self, tally: Tally, title: str) -> bytes | None:
         """Return the chart PNG, or None without a Chinese font or without counted ballots."""
@@ -71,7 +75,7 @@ class Results:
         return await asyncio.to_thread(render_chart, tally, title, font)
 
     async def exports(self, snapshot: Snapshot) -> Exports:
-        """Return the XLSX workbook and the CSV of the ballots; suggestions only once closed."""
+        """Return the XLSX workbook, and once closed the CSV of the ballots; suggestions only once closed."""
         window = snapshot.window
         suggestions = None if window.is_open else list(snapshot.tally.suggestions)
         report = UnitReport(
@@ -87,5 +91,7 @@ class Results:
             zone=self.zone,
         )
         xlsx = await asyncio.to_thread(workbook, report)
-        header, rows = ballot_rows(self.questionnaire, snapshot.ballots, min_group=window.min_group)
+        if window.is_open:
+            return Exports(xlsx=xlsx, csv=None)
+        header, rows = ballot_rows(self.questionnaire, snapshot.ballots)
         return Exports(xlsx=xlsx, csv=ballots_csv(header, rows))

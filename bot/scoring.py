@@ -20,7 +20,7 @@ from bot.officials import leader_labels
 from bot.replies import PressReply, reply, respond
 from bot.score_screens import ScoreView, note_screen
 from bot.services import Services
-from bot.tally_view import percent, window_times
+from bot.tally_view import hidden_line, percent, window_times
 from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1, BANDS
 from conversations.scoring import Award, score
@@ -224,7 +224,7 @@ def report_text(t: Texts, paper: UnitPaper, times: str = "") -> str:
                 )
             )
     else:
-        lines.append(t.TALLY_HIDDEN.format(min_group=tally.min_group))
+        lines.append(hidden_line(t, tally, is_open=is_open))
     if is_open:
         lines.append(t.REPORT_SUGGESTIONS_LATER)
     else:

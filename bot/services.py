@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.config import Settings
 from bot.live import LiveTallies
@@ -14,6 +11,7 @@ from bot.results import Results
 from conversations.annex1 import ANNEX1
 from conversations.engine import Survey
 from conversations.scoring import Marking
+from storage.keys import WindowKeys
 from storage.repository import Repository
 from usecases.access import Access
 from usecases.events import BatchReleased, Events
@@ -23,23 +21,11 @@ from usecases.roles import Roles
 from usecases.scoring import Scoring
 from usecases.units import Units
 
-_SECRET_BYTES = 32
 
-
-def load_secret(settings: Settings) -> bytes:
-    """Return the participant-key secret: SURVEY_SECRET, else a key file made on first start."""
-    if settings.survey_secret is not None:
-        return settings.survey_secret.get_secret_value().encode()
-    path: Path = settings.secret_path
-    if path.exists():
-        return path.read_bytes()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_bytes(_SECRET_BYTES)
-    # Created owner-only: whoever reads it can test whether a given person took part.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(secret)
-    return secret
+def window_keys(settings: Settings) -> WindowKeys:
+    """Return the key file of the windows' secrets; SURVEY_SECRET, if set, is its master secret."""
+    master = settings.survey_secret.get_secret_value().encode() if settings.survey_secret else None
+    return WindowKeys(settings.secret_path, master)
 
 
 @dataclass
@@ -63,7 +49,7 @@ class Services:
     @classmethod
     def create(cls, settings: Settings, survey: Survey) -> Services:
         """Wire the use cases for these settings (nothing is opened yet)."""
-        repository = Repository(settings.survey_db)
+        repository = Repository(settings.survey_db, window_keys(settings))
         events = Events()
         units = Units(repository)
         access = Access(settings.survey_leaders, settings.survey_admins, repository)
@@ -77,7 +63,7 @@ class Services:
             survey=survey,
             events=events,
             access=access,
-            participation=Participation(repository, repository, survey, load_secret(settings), ballot_box),
+            participation=Participation(repository, repository, survey, repository.keys, ballot_box),
             roles=Roles(repository, access),
             units=units,
             scoring=Scoring(repository, repository, repository, Marking(ANNEX1), units),

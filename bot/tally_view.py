@@ -74,10 +74,17 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
     )
     lines = [title.format(unit=texts.unit(window.unit)), window_times(t, window, zone), received]
     if not tally.counted:
-        lines.append(t.TALLY_HIDDEN.format(min_group=tally.min_group))
+        lines.append(hidden_line(t, tally, is_open=window.is_open))
     elif tally.counted < tally.received:
         lines.append(t.TALLY_BATCHED.format(counted=tally.counted, min_group=tally.min_group))
     return lines
+
+
+def hidden_line(t: Texts, tally: Tally, *, is_open: bool) -> str:
+    """Return why no option figures are shown: too few ballots, or the newest batch held back."""
+    if is_open:
+        return t.TALLY_HIDDEN_OPEN.format(first=2 * tally.min_group, min_group=tally.min_group)
+    return t.TALLY_HIDDEN.format(min_group=tally.min_group)
 
 
 def breakdown_line(t: Texts, tally: Tally) -> str:
@@ -101,7 +108,8 @@ def tally_text(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_
     if not tally.counted:
         return "\n".join(lines)
     lines.append(t.TALLY_FAVOURABLE.format(rate=percent(tally.favourable_rate)))
-    lines.append(breakdown_line(t, tally))
+    if tally.breakdown:  # only after close
+        lines.append(breakdown_line(t, tally))
     section = None
     for item in tally.questions:
         if item.question.section != section:

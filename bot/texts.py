@@ -111,9 +111,8 @@ class Texts:
     STATUS_CLOSED = "⚪ 已结束"
     CHART_CAPTION = "<b>{unit}</b> 民主测评图表（{state}）"
     CHART_UNAVAILABLE = "本机未安装中文字体，暂不能生成图表，请参阅文字统计。"
-    CHART_TOO_FEW = "答卷少于 {min_group} 份，暂不生成图表。"
-    EXPORT_CAPTION = "<b>{unit}</b> 民主测评结果（{state}）：汇总、答卷{suggestions}，另附 CSV 答卷。"
-    EXPORT_SUGGESTIONS = "、意见建议"
+    EXPORT_CAPTION = "<b>{unit}</b> 民主测评结果（最终结果）：汇总、答卷、意见建议，另附 CSV 答卷。"
+    EXPORT_CAPTION_OPEN = "<b>{unit}</b> 民主测评汇总（进行中）：答卷明细、分类统计和意见建议在结束后提供。"
     STATE_OPEN = "进行中"
     STATE_CLOSED = "最终结果"
 
@@ -124,8 +123,15 @@ class Texts:
     WINDOW_CLOSED_AT = "开始时间：{opened}　结束时间：{closed}"
     TALLY_RECEIVED = "已收到答卷：<b>{ballots}</b> 份"
     TALLY_RECEIVED_OF = "已收到答卷：<b>{ballots}/{expected}</b> 份"
-    TALLY_BATCHED = "以下统计含前 {counted} 份答卷（每满 {min_group} 份更新一次，结束后显示全部）。"
+    TALLY_BATCHED = (
+        "以下统计含前 {counted} 份答卷（每满 {min_group} 份更新一次，最新一批在结束后计入；"
+        "按参评对象的统计在结束后提供）。"
+    )
     TALLY_HIDDEN = "答卷少于 {min_group} 份，为保护匿名，暂不显示各选项统计。"
+    TALLY_HIDDEN_OPEN = (
+        "为保护匿名，进行中的统计总是保留最新一批（{min_group} 份）到结束后再计入，"
+        "收到 {first} 份后开始显示各选项统计。"
+    )
     TALLY_FAVOURABLE = "民主测评满意率：<b>{rate}</b>"
     TALLY_BY_CATEGORY = "按参评对象："
     TALLY_SMALL_CELL = "&lt;{min_group}人"
@@ -204,7 +210,7 @@ class Texts:
     REPORT_SCORE = "检查评分：<b>{total}</b>/100，等级 <b>{grade}</b>{state}"
     REPORT_SCORE_STATE_DRAFT = "（未定稿）"
     REPORT_SURVEY = "民主测评：收到答卷 {received} 份，满意率 <b>{rate}</b>{state}"
-    REPORT_SURVEY_OPEN = "（测评进行中，按已满批次统计）"
+    REPORT_SURVEY_OPEN = "（测评进行中，按批统计，最新一批在结束后计入）"
     REPORT_TOP_IMPROVE = "最需改进（前三）：{items}"
     REPORT_TOP_RISKS = "最突出风险（前三）：{items}"
     REPORT_SUGGESTIONS = "意见建议：{count} 条（见文档）"
@@ -424,9 +430,11 @@ class EnglishTexts(Texts):
     STATUS_CLOSED = "⚪ closed"
     CHART_CAPTION = "<b>{unit}</b> charts ({state})"
     CHART_UNAVAILABLE = "No Chinese font is installed here, so no chart can be drawn; see the text tally."
-    CHART_TOO_FEW = "Fewer than {min_group} ballots: no chart yet."
-    EXPORT_CAPTION = "<b>{unit}</b> results ({state}): summary, ballots{suggestions}; the ballots as CSV too."
-    EXPORT_SUGGESTIONS = ", suggestions"
+    EXPORT_CAPTION = "<b>{unit}</b> results (final): summary, ballots, suggestions; the ballots as CSV too."
+    EXPORT_CAPTION_OPEN = (
+        "<b>{unit}</b> summary (open): the ballots, the figures by category and the suggestions come "
+        "after close."
+    )
     STATE_OPEN = "open"
     STATE_CLOSED = "final"
     TALLY_TITLE_OPEN = "<b>{unit}</b> tally (open)"
@@ -436,9 +444,14 @@ class EnglishTexts(Texts):
     TALLY_RECEIVED = "Ballots received: <b>{ballots}</b>"
     TALLY_RECEIVED_OF = "Ballots received: <b>{ballots}/{expected}</b>"
     TALLY_BATCHED = (
-        "Figures below cover the first {counted} ballots (updated every {min_group}; all after close)."
+        "Figures below cover the first {counted} ballots (updated every {min_group}; the newest batch "
+        "and the figures by respondent category come after close)."
     )
     TALLY_HIDDEN = "Fewer than {min_group} ballots: option counts stay hidden to protect anonymity."
+    TALLY_HIDDEN_OPEN = (
+        "To protect anonymity an open tally always holds the newest batch ({min_group} ballots) back "
+        "until close: option counts appear from {first} ballots on."
+    )
     TALLY_FAVOURABLE = "Favourable rate (满意率): <b>{rate}</b>"
     TALLY_BY_CATEGORY = "By respondent category:"
     TALLY_SMALL_CELL = "&lt;{min_group}"
@@ -509,7 +522,7 @@ class EnglishTexts(Texts):
     REPORT_SCORE = "Score sheet: <b>{total}</b>/100, grade <b>{grade}</b>{state}"
     REPORT_SCORE_STATE_DRAFT = " (draft)"
     REPORT_SURVEY = "Evaluation: {received} ballots, favourable rate <b>{rate}</b>{state}"
-    REPORT_SURVEY_OPEN = " (still open: complete batches only)"
+    REPORT_SURVEY_OPEN = " (still open: complete batches but the newest)"
     REPORT_TOP_IMPROVE = "Most in need of improvement (top three): {items}"
     REPORT_TOP_RISKS = "Most prominent risks (top three): {items}"
     REPORT_SUGGESTIONS = "Suggestions: {count} (in the document)"

@@ -9,33 +9,18 @@ from conversations.engine import Ballot
 from conversations.questionnaire import Frozen, Option, Polarity, Question, QuestionKind, Questionnaire
 
 
-class BatchedBallot(Frozen):
-    """A stored ballot with the batch it arrived in (⌊ballots before it / k⌋), nothing more."""
-
-    ballot: Ballot
-    batch: int
-
-
-def released(ballots: Sequence[BatchedBallot], *, min_group: int, is_open: bool) -> list[Ballot]:
-    """Return the ballots whose figures may be shown.
-
-    While the window is open only complete batches of `min_group` ballots count, so a view never
-    moves by a single ballot. After close every ballot counts. Below `min_group` ballots in all,
-    nothing counts, open or closed.
-    """
-    if len(ballots) < min_group:
-        return []
-    if not is_open:
-        return [item.ballot for item in ballots]
-    complete_batches = len(ballots) // min_group
-    return [item.ballot for item in ballots if item.batch < complete_batches]
-
-
 def released_count(received: int, *, min_group: int, is_open: bool) -> int:
-    """Return how many ballots `released` lets through: ⌊N/k⌋·k while open, N after close."""
+    """Return how many ballots a leader's figures may cover.
+
+    While open: the complete batches of `min_group` ballots but the newest, (⌊N/k⌋ − 1)·k. So
+    any two views differ by 0 or at least k ballots, the final one too: closing adds the held
+    batch and the unfinished one, k + (N mod k). After close: all N. Below k in all: none.
+    """
     if received < min_group:
         return 0
-    return received - received % min_group if is_open else received
+    if not is_open:
+        return received
+    return max(0, received // min_group - 1) * min_group
 
 
 ANSWERED = "*"  # the pseudo-option that counts the ballots answering a question
@@ -151,21 +136,26 @@ def tally_from_counts(  # noqa: PLR0913 - keyword-only, each one a figure of the
     received: int,
     min_group: int,
     suggestions: tuple[str, ...] = (),
+    by_category: bool = True,
     category_id: str = "category",
 ) -> Tally:
-    """Build the tally from per-category counters (kept by the repository as ballots arrive)."""
+    """Build the tally from per-category counters (kept by the repository as batches arrive).
+
+    Without `by_category` (every view of an open window) there is no breakdown at all: a
+    category's figures could move by one person within a batch.
+    """
     totals: Counter[tuple[str, str]] = Counter()
-    by_category: dict[str, Counter[tuple[str, str]]] = {}
+    per_category: dict[str, Counter[tuple[str, str]]] = {}
     for (category, question_id, option_id), count in counts.items():
         totals[(question_id, option_id)] += count
-        by_category.setdefault(category, Counter())[(question_id, option_id)] += count
+        per_category.setdefault(category, Counter())[(question_id, option_id)] += count
     return Tally(
         received=received,
         counted=counted,
         min_group=min_group,
         questions=_questions(questionnaire, totals),
         suggestions=suggestions,
-        breakdown=_breakdown(questionnaire, by_category, min_group, category_id),
+        breakdown=_breakdown(questionnaire, per_category, min_group, category_id) if by_category else (),
     )
 
 

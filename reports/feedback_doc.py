@@ -44,9 +44,11 @@ def evaluation_sentence(evaluation: Evaluation) -> str:
     """Return the sentence on the democratic evaluation: ballots and the favourable rate."""
     tally = evaluation.tally
     ballots = ballots_sentence(evaluation)
+    if not tally.counted and evaluation.is_open:
+        return f"民主测评{ballots}，测评进行中，满 {2 * tally.min_group} 份后公布各项统计。"
     if not tally.counted:
         return f"民主测评{ballots}，不足 {tally.min_group} 份，不公布各项统计。"
-    batched = "（测评进行中，按已满批次的答卷统计）" if evaluation.is_open else ""
+    batched = "（测评进行中，按批统计，最新一批在结束后计入）" if evaluation.is_open else ""
     return f"民主测评{ballots}，民主测评满意率为 {rate(tally.favourable_rate)}{batched}。"
 
 

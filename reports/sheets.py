@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,26 +29,24 @@ def neutralise(value: str) -> str:
 
 
 def ballot_rows(
-    questionnaire: Questionnaire, ballots: Sequence[Ballot], *, min_group: int, category_id: str = "category"
+    questionnaire: Questionnaire, ballots: Sequence[Ballot], *, category_id: str = "category"
 ) -> tuple[list[str], list[list[str]]]:
     """Return a header and one row per ballot (option texts), shuffled; no suggestions.
 
-    A respondent category held by fewer than `min_group` of these ballots is not shown, so a
-    row cannot be pinned on one of a handful of people.
+    The respondent category is left out: the few people of a small category (the 服务对象代表)
+    would be recognised by it, row by row. Categories appear only in the summary's breakdown,
+    where groups under k are hidden.
     """
-    questions = [q for q in questionnaire.questions if q.kind is not QuestionKind.TEXT]
-    sizes = Counter(option for b in ballots for option in b.answers.get(category_id, ()))
+    questions = [
+        q for q in questionnaire.questions if q.kind is not QuestionKind.TEXT and q.id != category_id
+    ]
     header = ["序号", *(q.prompt for q in questions)]
     rows = []
     for ballot in ballots:
         row = []
         for question in questions:
             chosen = ballot.answers.get(question.id, ())
-            if question.id == category_id and any(sizes[c] < min_group for c in chosen):
-                row.append(f"（不足{min_group}人，不显示）")
-                continue
-            labels = [o.label for o in question.options if o.id in chosen]
-            row.append("；".join(labels))
+            row.append("；".join(o.label for o in question.options if o.id in chosen))
         rows.append(row)
     random.SystemRandom().shuffle(rows)
     return header, [[str(number), *row] for number, row in enumerate(rows, start=1)]
@@ -125,15 +122,16 @@ def workbook(report: UnitReport) -> bytes:
     }
     ranges = _summary(book, formats, report)
     _charts(book, ranges, report)
-    header, rows = ballot_rows(report.questionnaire, report.ballots, min_group=report.tally.min_group)
-    sheet = _Sheet(book.add_worksheet("答卷"), formats)
-    sheet.write(*header, style="bold")
-    for number, *cells in rows:
-        sheet.write(int(number), *cells, style="wrap")
-    sheet.sheet.freeze_panes(1, 1)
-    sheet.sheet.set_column(0, 0, 5)
-    sheet.sheet.set_column(1, len(header) - 1, 12)
-    setup_page(sheet.sheet, f"{report.unit} 答卷", landscape=True, repeat_rows=(0, 0))
+    if not report.is_open:  # no per-ballot rows while open: two exports would differ by a few rows
+        header, rows = ballot_rows(report.questionnaire, report.ballots)
+        sheet = _Sheet(book.add_worksheet("答卷"), formats)
+        sheet.write(*header, style="bold")
+        for number, *cells in rows:
+            sheet.write(int(number), *cells, style="wrap")
+        sheet.sheet.freeze_panes(1, 1)
+        sheet.sheet.set_column(0, 0, 5)
+        sheet.sheet.set_column(1, len(header) - 1, 12)
+        setup_page(sheet.sheet, f"{report.unit} 答卷", landscape=True, repeat_rows=(0, 0))
     if report.suggestions is not None:
         notes = _Sheet(book.add_worksheet("意见建议"), formats)
         notes.write("序号", "其它意见建议（顺序随机）", style="bold")
@@ -158,7 +156,12 @@ def _summary(
     sheet.sheet.set_column(1, 1, 34, formats["wrap"])
     sheet.sheet.set_column(2, 4, 9)
     sheet.write(f"{report.unit} 民主测评汇总", style="title")
-    sheet.write("状态", "进行中（仅含已满批次的答卷）" if report.is_open else "已结束（最终结果）")
+    sheet.write(
+        "状态",
+        "进行中（按批统计，最新一批在结束后计入；答卷明细和分类统计在结束后提供）"
+        if report.is_open
+        else "已结束（最终结果）",
+    )
     sheet.write("已收到答卷", tally.received)
     sheet.write("统计答卷", tally.counted)
     rate = tally.favourable_rate
@@ -184,7 +187,8 @@ def _summary(
                 f"{item.question.prompt} 满意率", None, None, item.favourable_rate or 0.0, percent_at=3
             )
     sheet.row += 1
-    _breakdown_table(sheet, tally)
+    if tally.breakdown and not report.is_open:  # no breakdown before close
+        _breakdown_table(sheet, tally)
     setup_page(sheet.sheet, f"{report.unit} 民主测评汇总", repeat_rows=(header_row, header_row))
     sheet.sheet.freeze_panes(header_row + 1, 0)
     return ranges

@@ -1,10 +1,12 @@
-"""A consistent copy of the live database, made with SQLite's online backup API."""
+"""A consistent copy of the live database, rebuilt as it is written, with its key file."""
 
 from __future__ import annotations
 
-import shutil
+import os
 import sqlite3
 from pathlib import Path
+
+from storage.keys import merge
 
 
 class BackupFailed(Exception):
@@ -12,38 +14,43 @@ class BackupFailed(Exception):
 
 
 def backup(database: Path, target: Path, secret: Path | None = None) -> list[Path]:
-    """Copy the database (while the bot runs) and its secret key file; return what was written.
+    """Copy the database (while the bot runs) and its key file; return what was written.
 
-    The backup API copies page by page and restarts if a writer changes a page meanwhile, so
-    the copy is one consistent state. The key file goes along: without it a restored database
-    could not tell who has already taken part.
+    `VACUUM INTO` reads one consistent state and writes it table by table in key order: the
+    copy keeps no trace of the order rows arrived in, nor deleted rows and old page images.
+    The key file goes along, read before and after the copy so that it holds the secret of
+    every window the copy shows open: without them a restored database could not tell who has
+    already taken part.
     """
     if not database.is_file():
         msg = f"there is no database at {database}"
         raise BackupFailed(msg)
-    if target.exists():
-        msg = f"{target} exists already; choose a new file name"
+    key_copy = target.with_name(target.name + ".key")
+    if target.exists() or key_copy.exists():
+        msg = f"{target} or its key file exists already; choose a new file name"
         raise BackupFailed(msg)
     target.parent.mkdir(parents=True, exist_ok=True)
+    keys_before = secret.read_bytes() if secret is not None and secret.is_file() else None
     source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-            (check,) = copy.execute("PRAGMA integrity_check").fetchone()
-            copy.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
-        finally:
-            copy.close()
+        source.execute("VACUUM INTO ?", (str(target),))
     finally:
         source.close()
+    copy = sqlite3.connect(target)
+    try:
+        (check,) = copy.execute("PRAGMA integrity_check").fetchone()
+        copy.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+    finally:
+        copy.close()
     if check != "ok":
         target.unlink()
         msg = f"the copy failed its integrity check: {check}"
         raise BackupFailed(msg)
+    target.chmod(0o600)
     written = [target]
-    if secret is not None and secret.is_file():
-        key_copy = target.with_name(target.name + ".key")
-        shutil.copyfile(secret, key_copy)
-        key_copy.chmod(0o600)
+    if secret is not None and keys_before is not None:
+        descriptor = os.open(key_copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(merge(keys_before, secret.read_bytes()))
         written.append(key_copy)
     return written

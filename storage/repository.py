@@ -19,10 +19,19 @@ import aiosqlite
 from conversations.engine import Ballot, Draft
 from conversations.errors import AlreadySubmitted, SheetFinalised, WindowClosed
 from conversations.scoring import Marks
-from conversations.tally import BatchedBallot, Cell, ballot_cells
+from conversations.tally import Cell, ballot_cells
+from storage.intake import (
+    answers_json,
+    pending_ballots,
+    pending_json,
+    register_with,
+    registered,
+    stored_ballot,
+)
+from storage.keys import WindowKeys
 from storage.models import Leader, LiveView, Official, ScoreSheet, Window, WindowSummary
 from storage.notes import NoteQueries
-from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, statements
+from storage.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +40,11 @@ _WINDOW_COLUMNS = (
 )
 _WINDOW_FIELDS = _WINDOW_COLUMNS.split(", ")
 _INVITE_LIFETIME = timedelta(hours=24)
+# Ballots a window has received: those stored with their batch, and its unfinished batch.
+_RECEIVED = (
+    "((SELECT count(*) FROM ballots b WHERE b.window_id = w.id) + "
+    "coalesce((SELECT json_array_length(pending) FROM intake i WHERE i.window_id = w.id), 0))"
+)
 
 
 class DatabaseRefused(Exception):
@@ -46,10 +60,11 @@ def _now() -> str:
 
 
 class Repository(NoteQueries):
-    """Async access to windows, ballots, participations and drafts."""
+    """Async access to windows, ballots, the register, drafts and the windows' secrets."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keys: WindowKeys | None = None) -> None:
         self.path = path
+        self.keys = keys or WindowKeys(path.with_name(path.name + ".key"))
         self._connection: aiosqlite.Connection | None = None
         # One connection serves every coroutine: the lock keeps each transaction whole.
         self._lock = asyncio.Lock()
@@ -82,6 +97,8 @@ class Repository(NoteQueries):
             await connection.close()
             raise
         self._connection = connection
+        self.keys.load()
+        await self.finish_closing()
 
     async def close(self) -> None:
         """Checkpoint the log into the main file and close the connection."""
@@ -108,18 +125,9 @@ class Repository(NoteQueries):
         await connection.execute("PRAGMA secure_delete = ON")
         await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute("PRAGMA busy_timeout = 5000")
-        for step in range(version, SCHEMA_VERSION):
-            logger.info("Migrating the database to schema version %d", step + 1)
-            await connection.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in statements(MIGRATIONS[step]):
-                    await connection.execute(statement)
-                await connection.execute(f"PRAGMA user_version = {step + 1}")
-                await connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                await connection.execute("COMMIT")
-            except BaseException:
-                await connection.execute("ROLLBACK")
-                raise
+        if version < SCHEMA_VERSION:
+            logger.info("Migrating the database from schema version %d to %d", version, SCHEMA_VERSION)
+            await asyncio.to_thread(migrate, str(self.path))
 
     @property
     def _db(self) -> aiosqlite.Connection:
@@ -172,6 +180,12 @@ class Repository(NoteQueries):
                 )
                 assert cursor.lastrowid is not None  # noqa: S101 - an INSERT has a row id
                 window_id, created = cursor.lastrowid, True
+                await db.execute(
+                    "INSERT INTO intake (window_id, register, pending) VALUES (?, x'', '[]')", (window_id,)
+                )
+                # On disk before the window exists: a kill after this leaves a spare secret,
+                # which the next window to get this id replaces.
+                self.keys.create(window_id)
             async with db.execute(
                 f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE id = ?", (window_id,)
             ) as cursor:
@@ -205,8 +219,7 @@ class Repository(NoteQueries):
         """Return the leader's windows, newest first, each with its ballot count."""
         rows = await self._fetchall(
             f"SELECT {_WINDOW_COLUMNS}, "
-            "(SELECT count(*) FROM ballots b WHERE b.window_id = w.id) "
-            "FROM windows w WHERE leader_id = ? ORDER BY is_open DESC, id DESC",
+            f"{_RECEIVED} FROM windows w WHERE leader_id = ? ORDER BY is_open DESC, id DESC",
             (leader_id,),
         )
         return [WindowSummary(window=_window(row[:-1]), ballots=row[-1]) for row in rows]
@@ -214,48 +227,71 @@ class Repository(NoteQueries):
     async def all_windows(self) -> list[WindowSummary]:
         """Return every window, grouped by leader, each with its ballot count."""
         rows = await self._fetchall(
-            f"SELECT {_WINDOW_COLUMNS}, "
-            "(SELECT count(*) FROM ballots b WHERE b.window_id = w.id) "
-            "FROM windows w ORDER BY leader_id, is_open DESC, id DESC"
+            f"SELECT {_WINDOW_COLUMNS}, {_RECEIVED} FROM windows w ORDER BY leader_id, is_open DESC, id DESC"
         )
         return [WindowSummary(window=_window(row[:-1]), ballots=row[-1]) for row in rows]
 
     async def close_window(self, window_id: int) -> bool:
-        """Close the window for good; return False if it was already closed."""
+        """Close the window for good; return False if it was already closed.
+
+        One transaction turns the open window into a closed one: its unfinished batch joins the
+        ballots, every counter is released, and the register and drafts are deleted. Then the
+        window's secret is destroyed and the file rebuilt (see `finish_closing`); a kill in
+        between is finished by the next start.
+        """
         self._windows.pop(window_id, None)
         async with self._transaction() as db:
             cursor = await db.execute(
-                "UPDATE windows SET is_open = 0, closed_at = ? WHERE id = ? AND is_open = 1",
+                "UPDATE windows SET is_open = 0, closed_at = ?, rebuilt = 0 WHERE id = ? AND is_open = 1",
                 (_now(), window_id),
             )
             closed = cursor.rowcount == 1
             if closed:
-                # Unfinished forms can never be submitted now: forget them.
+                async with db.execute("SELECT pending FROM intake WHERE window_id = ?", (window_id,)) as rows:
+                    row = await rows.fetchone()
+                await _store_batch(db, window_id, pending_ballots(row[0]) if row else [])
+                await _release_held(db, window_id)
+                await db.execute("DELETE FROM intake WHERE window_id = ?", (window_id,))
                 await db.execute("DELETE FROM drafts WHERE window_id = ?", (window_id,))
-                # Batches only served the live view; erase even that coarse arrival order.
-                await db.execute("UPDATE ballots SET batch = 0 WHERE window_id = ?", (window_id,))
-                await _seal(db, window_id)
         self._windows.pop(window_id, None)
         if closed:
-            await self.checkpoint()
+            await self.finish_closing()
         return closed
 
+    async def finish_closing(self) -> None:
+        """Erase what closed windows leave behind: their secrets, then every trace in the file.
+
+        Rebuilding the file (VACUUM) writes every table afresh in key order, so where a ballot
+        lies follows its random id, not when it arrived; deleted rows and old page images go
+        with the old pages. Then the write-ahead log is emptied. Idempotent: run at every start,
+        it finishes a close that a kill interrupted.
+        """
+        open_ids = {window.id for window in await self.open_windows()}
+        self.keys.keep_only(open_ids)
+        pending = await self._fetchall("SELECT count(*) FROM windows WHERE is_open = 0 AND rebuilt = 0")
+        if pending[0][0]:
+            async with self._lock:
+                await self._db.execute("VACUUM")
+                await self._db.execute("UPDATE windows SET rebuilt = 1 WHERE is_open = 0 AND rebuilt = 0")
+        await self.checkpoint()
+
     async def checkpoint(self) -> None:
-        """Move the write-ahead log into the main file, so its frame order tells nothing."""
+        """Empty the write-ahead log into the main file: old page images and frame order go."""
         async with self._lock:
             await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # participants
 
-    async def participant(self, key: bytes) -> tuple[bool, Draft | None]:
+    async def participant(self, window_id: int, key: bytes) -> tuple[bool, Draft | None]:
         """Return whether this key has submitted, and its draft: both in one query (every press)."""
         rows = await self._fetchall(
-            "SELECT EXISTS (SELECT 1 FROM participations WHERE key = ?), "
+            "SELECT (SELECT register FROM intake WHERE window_id = ?), "
             "(SELECT state FROM drafts WHERE key = ?)",
-            (key, key),
+            (window_id, key),
         )
-        submitted, state = rows[0]
-        return bool(submitted), Draft.model_validate_json(state) if state is not None else None
+        register, state = rows[0]
+        submitted = register is not None and registered(register, key)
+        return submitted, Draft.model_validate_json(state) if state is not None else None
 
     async def draft(self, key: bytes) -> Draft | None:
         """Return the participant's unfinished form, or None."""
@@ -287,76 +323,61 @@ class Repository(NoteQueries):
                 raise WindowClosed
 
     async def delete_draft(self, key: bytes) -> bool:
-        """Discard an unfinished form; return False if there was none."""
+        """Discard an unfinished form, leaving no copy of it in any file; False if there was none."""
         async with self._transaction() as db:
-            cursor = await db.execute("DELETE FROM drafts WHERE key = ?", (key,))
-            return cursor.rowcount == 1
+            found = await _rewrite_without(db, key)
+        await self.checkpoint()
+        return found
 
     async def submit(self, key: bytes, window_id: int, ballot: Ballot) -> int:
-        """Store the ballot, register the participation and drop the draft, all or nothing.
+        """Register the person, keep the ballot and drop the draft, all or nothing.
 
-        Return how many ballots the window holds now.
+        The ballot waits in the window's unfinished batch; when the batch is complete it joins
+        the ballots in random order and the previous batch is released to the live view. When
+        this returns, no file holds the person's draft: the per-person tables were rewritten
+        from zeroed pages and the log emptied. Return how many ballots the window holds now.
         """
         async with self._transaction() as db:
-            await _require_open(db, window_id)
-            try:
-                await db.execute(
-                    "INSERT INTO participations (key, window_id) VALUES (?, ?)", (key, window_id)
-                )
-            except sqlite3.IntegrityError as error:
-                raise AlreadySubmitted from error
             async with db.execute(
-                "SELECT (SELECT count(*) FROM ballots WHERE window_id = w.id), min_group "
-                "FROM windows w WHERE id = ?",
+                "SELECT w.is_open, max(w.min_group, 1), i.register, i.pending, "
+                "(SELECT count(*) FROM ballots WHERE window_id = w.id) "
+                "FROM windows w JOIN intake i ON i.window_id = w.id WHERE w.id = ?",
                 (window_id,),
             ) as cursor:
                 row = await cursor.fetchone()
-            assert row is not None  # noqa: S101 - the window was just checked
-            before, min_group = int(row[0]), max(1, int(row[1]))
+            if row is None or not row[0]:
+                raise WindowClosed
+            _open, min_group, register, stored, kept = row
+            if registered(register, key):
+                raise AlreadySubmitted
+            pending = [*pending_ballots(stored), ballot]
+            if len(pending) >= min_group:
+                await _release_held(db, window_id)
+                await _store_batch(db, window_id, pending)
+                kept, pending = kept + len(pending), []
             await db.execute(
-                "INSERT INTO ballots (id, window_id, answers, suggestion, batch) VALUES (?, ?, ?, ?, ?)",
-                (
-                    secrets.token_bytes(16),
-                    window_id,
-                    json.dumps(ballot.answers, ensure_ascii=False, sort_keys=True),
-                    ballot.suggestion,
-                    before // min_group,
-                ),
+                "UPDATE intake SET register = ?, pending = ? WHERE window_id = ?",
+                (register_with(register, key), pending_json(pending), window_id),
             )
-            await db.executemany(
-                "INSERT INTO tally_counts (window_id, sealed, category, question, option, count) "
-                "VALUES (?, 0, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
-                [(window_id, *cell) for cell in ballot_cells(ballot)],
-            )
-            if (before + 1) % min_group == 0:
-                await _seal(db, window_id)  # a batch is complete: the live view may show it
-            await db.execute("DELETE FROM drafts WHERE key = ?", (key,))
-        return before + 1
+            await _rewrite_without(db, key)
+        await self.checkpoint()
+        return int(kept) + len(pending)
 
     # ballots
 
-    async def ballots(self, window_id: int) -> list[BatchedBallot]:
-        """Return the window's ballots (in the meaningless order of their random ids)."""
+    async def ballots(self, window_id: int) -> list[Ballot]:
+        """Return the window's stored ballots (in the meaningless order of their random ids)."""
         rows = await self._fetchall(
-            "SELECT answers, suggestion, batch FROM ballots WHERE window_id = ?", (window_id,)
+            "SELECT answers, suggestion FROM ballots WHERE window_id = ?", (window_id,)
         )
-        # Our own rows, written from validated ballots: construct without validating again.
-        return [
-            BatchedBallot.model_construct(
-                ballot=Ballot.model_construct(
-                    answers={q: tuple(o) for q, o in json.loads(row[0]).items()}, suggestion=row[1]
-                ),
-                batch=row[2],
-            )
-            for row in rows
-        ]
+        return [stored_ballot(row[0], row[1]) for row in rows]
 
-    async def tally_counts(self, window_id: int, *, sealed_only: bool) -> dict[Cell, int]:
-        """Return the window's counters: complete batches only, or every ballot."""
+    async def tally_counts(self, window_id: int, *, released_only: bool) -> dict[Cell, int]:
+        """Return the window's counters: the released batches only, or every stored ballot."""
         rows = await self._fetchall(
             "SELECT category, question, option, sum(count) FROM tally_counts "
-            "WHERE window_id = ? AND sealed >= ? GROUP BY category, question, option",
-            (window_id, int(sealed_only)),
+            "WHERE window_id = ? AND released >= ? GROUP BY category, question, option",
+            (window_id, int(released_only)),
         )
         return {(row[0], row[1], row[2]): int(row[3]) for row in rows}
 
@@ -521,8 +542,8 @@ class Repository(NoteQueries):
 
     async def ballot_count(self, window_id: int) -> int:
         """Return how many ballots the window has received."""
-        rows = await self._fetchall("SELECT count(*) FROM ballots WHERE window_id = ?", (window_id,))
-        return int(rows[0][0])
+        rows = await self._fetchall(f"SELECT {_RECEIVED} FROM windows w WHERE id = ?", (window_id,))
+        return int(rows[0][0]) if rows else 0
 
 
 def _marks(state: str) -> Marks:
@@ -543,20 +564,49 @@ async def _scalar(connection: aiosqlite.Connection, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
-async def _seal(db: aiosqlite.Connection, window_id: int) -> None:
-    """Move the counters of the batch being filled into the sealed ones."""
+async def _release_held(db: aiosqlite.Connection, window_id: int) -> None:
+    """Release the batch held back so far: a newer complete batch now takes its place."""
     await db.execute(
-        "INSERT INTO tally_counts (window_id, sealed, category, question, option, count) "
+        "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
         "SELECT window_id, 1, category, question, option, count FROM tally_counts "
-        "WHERE window_id = ? AND sealed = 0 "
+        "WHERE window_id = ? AND released = 0 "
         "ON CONFLICT DO UPDATE SET count = count + excluded.count",
         (window_id,),
     )
-    await db.execute("DELETE FROM tally_counts WHERE window_id = ? AND sealed = 0", (window_id,))
+    await db.execute("DELETE FROM tally_counts WHERE window_id = ? AND released = 0", (window_id,))
 
 
-async def _require_open(db: aiosqlite.Connection, window_id: int) -> None:
-    async with db.execute("SELECT is_open FROM windows WHERE id = ?", (window_id,)) as cursor:
-        row = await cursor.fetchone()
-    if row is None or not row[0]:
-        raise WindowClosed
+async def _store_batch(db: aiosqlite.Connection, window_id: int, batch: list[Ballot]) -> None:
+    """Store a batch as ballots, in the order of their random ids, and count it as held back."""
+    rows = sorted(
+        (secrets.token_bytes(16), window_id, answers_json(ballot), ballot.suggestion) for ballot in batch
+    )
+    await db.executemany("INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, ?, ?, ?)", rows)
+    counts: dict[Cell, int] = {}
+    for ballot in batch:
+        for cell in ballot_cells(ballot):
+            counts[cell] = counts.get(cell, 0) + 1
+    await db.executemany(
+        "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
+        "VALUES (?, 0, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count",
+        [(window_id, *cell, count) for cell, count in sorted(counts.items())],
+    )
+
+
+async def _rewrite_without(db: aiosqlite.Connection, key: bytes) -> bool:
+    """Drop a draft by rewriting the per-person tables from zeroed pages; True if it existed.
+
+    Deleting one row zeroes it (secure_delete), but SQLite leaves stale copies of rows it has
+    moved between pages in their unused space. Emptying a table frees and zeroes its pages;
+    rows written back land in fresh pages, in key order.
+    """
+    async with db.execute("SELECT key, window_id, state FROM drafts ORDER BY key") as cursor:
+        drafts = [tuple(row) for row in await cursor.fetchall()]
+    async with db.execute("SELECT window_id, register, pending FROM intake ORDER BY window_id") as cursor:
+        intake = [tuple(row) for row in await cursor.fetchall()]
+    await db.execute("DELETE FROM drafts")
+    await db.execute("DELETE FROM intake")
+    kept = [row for row in drafts if row[0] != key]
+    await db.executemany("INSERT INTO drafts (key, window_id, state) VALUES (?, ?, ?)", kept)
+    await db.executemany("INSERT INTO intake (window_id, register, pending) VALUES (?, ?, ?)", intake)
+    return len(kept) < len(drafts)

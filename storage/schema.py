@@ -1,12 +1,77 @@
-"""The database schema and its migrations, one SQL script per version."""
+"""The database schema and its migrations: an SQL script, or a function, per version."""
 
 from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+
+from conversations.tally import Cell, ballot_cells
+from storage.intake import pending_json, stored_ballot
 
 # Written into the SQLite header so that a foreign database file is recognised and refused.
 APPLICATION_ID = 0x4D43_5042  # "MCPB"
 
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+def _window_state(db: sqlite3.Connection) -> None:
+    """Keep nothing on disk that orders ballots or ties one to a person (schema 5).
+
+    - `intake` holds what only an open window needs, rewritten whole at every submit: the
+      register of who took part as one sorted blob of keys (a table of rows keeps the order
+      they were inserted in), and the unfinished batch as one sorted JSON list. Closing a
+      window deletes its row.
+    - Ballots lose their batch number; a ballot reaches the `ballots` table only with its whole
+      batch, in random order.
+    - Counters: `released` (1) is what an open window shows; 0 holds the newest complete batch
+      back until close, so that no two views differ by fewer than k ballots.
+    - `windows.rebuilt` marks closed windows whose traces the file no longer holds (a rebuild
+      after close); 0 for those closed under earlier schemas, rebuilt on first start.
+    """
+    db.execute("ALTER TABLE windows ADD COLUMN rebuilt INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "CREATE TABLE intake (window_id INTEGER PRIMARY KEY REFERENCES windows (id), "
+        "register BLOB NOT NULL, pending TEXT NOT NULL)"
+    )
+    db.execute("ALTER TABLE tally_counts RENAME COLUMN sealed TO released")
+    for window_id, min_group in db.execute("SELECT id, max(min_group, 1) FROM windows WHERE is_open = 1"):
+        _carry_over(db, window_id, min_group)
+    db.execute("DROP TABLE participations")
+    db.execute("ALTER TABLE ballots DROP COLUMN batch")
+
+
+def _carry_over(db: sqlite3.Connection, window_id: int, min_group: int) -> None:
+    """Move an open window to schema 5: register and unfinished batch into intake, counters recounted.
+
+    Ballots are taken in batch order (within a batch, in the order of their random ids): the
+    newest N mod k are the unfinished batch, the k before them the batch held back.
+    """
+    keys = [row[0] for row in db.execute("SELECT key FROM participations WHERE window_id = ?", (window_id,))]
+    rows = db.execute(
+        "SELECT id, answers, suggestion FROM ballots WHERE window_id = ? ORDER BY batch, id", (window_id,)
+    ).fetchall()
+    complete = len(rows) // min_group * min_group
+    pending = rows[complete:]
+    db.executemany("DELETE FROM ballots WHERE id = ?", [(row[0],) for row in pending])
+    counts: Counter[tuple[int, Cell]] = Counter()
+    for position, (_id, answers, suggestion) in enumerate(rows[:complete]):
+        released = int(position < complete - min_group)
+        counts.update((released, cell) for cell in ballot_cells(stored_ballot(answers, suggestion)))
+    db.execute("DELETE FROM tally_counts WHERE window_id = ?", (window_id,))
+    db.executemany(
+        "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(window_id, released, *cell, count) for (released, cell), count in counts.items()],
+    )
+    db.execute(
+        "INSERT INTO intake (window_id, register, pending) VALUES (?, ?, ?)",
+        (window_id, b"".join(sorted(keys)), pending_json([stored_ballot(a, s) for _id, a, s in pending])),
+    )
+
+
 # MIGRATIONS[n] takes a database from user_version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (
+MIGRATIONS: tuple[Migration, ...] = (
     """
     CREATE TABLE windows (
         id        INTEGER PRIMARY KEY,
@@ -176,9 +241,40 @@ MIGRATIONS: tuple[str, ...] = (
         target    TEXT    NOT NULL
     );
     """,
+    _window_state,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def apply(db: sqlite3.Connection, step: int) -> None:
+    """Run migration `step` (inside the caller's transaction)."""
+    migration = MIGRATIONS[step]
+    if isinstance(migration, str):
+        for statement in statements(migration):
+            db.execute(statement)
+    else:
+        migration(db)
+
+
+def migrate(path: str) -> None:
+    """Bring the database at `path` to SCHEMA_VERSION, one transaction per version."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA secure_delete = ON")
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        for step in range(version, SCHEMA_VERSION):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                apply(db, step)
+                db.execute(f"PRAGMA user_version = {step + 1}")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+    finally:
+        db.close()
 
 
 def statements(script: str) -> list[str]:

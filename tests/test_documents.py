@@ -140,7 +140,7 @@ def test_feedback_while_open_holds_back_suggestions_and_says_paper_ballots() -> 
     assert "测评结束后提供" in body
     assert not any(s in body for s in paper.evaluation.tally.suggestions)
     assert f"共收回测评表 {paper.evaluation.tally.received} 份（其中纸质 6 份）" in body
-    assert "按已满批次的答卷统计" in body
+    assert "按批统计，最新一批在结束后计入" in body
 
 
 def test_feedback_without_a_sheet_or_ballots_says_so() -> None:

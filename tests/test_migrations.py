@@ -2,55 +2,97 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from bot.results import Results
+from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
-from conversations.engine import Ballot
+from conversations.engine import Draft, Survey
+from emulator.respondents import random_ballot
+from storage.intake import answers_json
+from storage.keys import WindowKeys
 from storage.repository import Repository
-from storage.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, statements
+from storage.schema import APPLICATION_ID, SCHEMA_VERSION, apply
+
+OPEN, CLOSED = 1, 2
+SECRET = b"old master secret"
+BATCHES_FROM = 2  # schema 2 gave ballots their batch number
+
+
+def _key(window_id: int, user_id: int) -> bytes:
+    return participant_key(SECRET, window_id, user_id)
 
 
 def make_database(path: Path, version: int) -> None:
-    """Build a database as release `version` left it, with one open window and two ballots."""
-    with sqlite3.connect(path) as connection:
-        for step in range(version):
-            for statement in statements(MIGRATIONS[step]):
-                connection.execute(statement)
-        connection.execute(f"PRAGMA user_version = {version}")
-        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    """Build a database as release `version` left it: an open window with 7 ballots, a closed one with 4."""
+    rng = random.Random(version)  # noqa: S311 - reproducible test data
+    with sqlite3.connect(path, isolation_level=None) as db:
+        for step in range(min(version, BATCHES_FROM)):
+            apply(db, step)
         if version >= 1:
-            connection.execute(
-                "INSERT INTO windows (id, token, unit, leader_id, is_open, opened_at) "
-                "VALUES (1, 'tok', '县财政局', 7, 1, '2026-11-01T09:00:00+00:00')"
+            db.execute(
+                "INSERT INTO windows (id, token, unit, leader_id, is_open, opened_at) VALUES "
+                "(1, 'tok', '县财政局', 7, 1, '2026-11-01T09:00:00+00:00'), "
+                "(2, 'old', '县教育局', 7, 0, '2026-10-01T09:00:00+00:00')"
             )
-            for number in range(2):
-                connection.execute(
-                    "INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, 1, ?, NULL)",
-                    (bytes([number]) * 16, '{"category": ["leader"]}'),
-                )
-            connection.execute("INSERT INTO participations (key, window_id) VALUES (?, 1)", (b"k" * 32,))
+            for window_id, count in ((OPEN, 7), (CLOSED, 4)):
+                for number in range(count):
+                    ballot = random_ballot(rng)
+                    row = (bytes([window_id, number]) * 8, window_id, answers_json(ballot), ballot.suggestion)
+                    if version >= BATCHES_FROM:  # closing reset batches to 0
+                        batch = number // 3 if window_id == OPEN else 0
+                        db.execute("INSERT INTO ballots VALUES (?, ?, ?, ?, ?)", (*row, batch))
+                    else:
+                        db.execute("INSERT INTO ballots VALUES (?, ?, ?, ?)", row)
+                    key = _key(window_id, number)
+                    db.execute("INSERT INTO participations VALUES (?, ?)", (key, window_id))
+            db.execute(
+                "INSERT INTO drafts VALUES (?, 1, ?)", (_key(OPEN, 99), Draft(step=2).model_dump_json())
+            )
+        for step in range(min(version, BATCHES_FROM), version):
+            apply(db, step)
+        db.execute(f"PRAGMA user_version = {version}")
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 @pytest.mark.parametrize("version", range(SCHEMA_VERSION))
 async def test_every_earlier_schema_migrates(tmp_path: Path, version: int) -> None:
-    """Opening an older database brings it to the current version and keeps what it held."""
+    """An older database comes to the current version with its data, and closed windows scrubbed.
+
+    The open window keeps its register, draft and ballots (newest batch held back); the closed
+    one keeps its ballots and loses its register, which no longer lies anywhere in the file.
+    """
     path = tmp_path / "survey.db"
     make_database(path, version)
-    async with Repository(path) as repository:
-        if version >= 1:
-            window = await repository.window(1)
-            assert window is not None
-            assert window.unit == "县财政局"
-            assert window.min_group == 3
-            stored = await repository.ballots(1)
-            assert [b.ballot for b in stored] == [Ballot(answers={"category": ("leader",)})] * 2
-            assert (await repository.participant(b"k" * 32))[0]
-            # and the migrated database takes new ballots, batched from where it stands
-            count = await repository.submit(participant_key(b"s", 1, 99), 1, Ballot(answers={}))
-            assert count == 3
+    keys = WindowKeys(tmp_path / "survey.db.key", SECRET)  # the master secret the old release used
+    async with Repository(path, keys) as repository:
         assert await repository.leaders() == []
+        if version == 0:
+            return
+        results = Results(repository, Survey(ANNEX2))
+        window = await repository.window(OPEN)
+        assert window is not None
+        assert (window.unit, window.is_open, window.min_group) == ("县财政局", True, 3)
+        assert await repository.participant(OPEN, _key(OPEN, 0)) == (True, None)
+        assert await repository.participant(OPEN, _key(OPEN, 99)) == (False, Draft(step=2))
+        tally = await results.tally(window)
+        assert (tally.received, tally.counted, tally.question("category").answered) == (7, 3, 3)
+        for user_id in (100, 101):  # the new ballots complete a batch: the held one is released
+            ballot = random_ballot(random.Random(user_id))  # noqa: S311 - test data
+            await repository.submit(_key(OPEN, user_id), OPEN, ballot)
+        tally = await results.tally(window)
+        assert (tally.received, tally.counted, tally.question("category").answered) == (9, 6, 6)
+        closed = await repository.window(CLOSED)
+        assert closed is not None
+        assert len(await repository.ballots(CLOSED)) == 4
+        assert (await results.tally(closed)).counted == 4
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert connection.execute("SELECT window_id FROM intake").fetchall() == [(OPEN,)]
+        assert connection.execute("SELECT id, rebuilt FROM windows WHERE is_open = 0").fetchall() == [(2, 1)]
+    everything = path.read_bytes()
+    assert not any(_key(CLOSED, number) in everything for number in range(4))

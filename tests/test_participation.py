@@ -56,7 +56,7 @@ async def room(tmp_path: Path) -> AsyncIterator[Room]:
 
         events.subscribe(BatchReleased, count)
         participation = Participation(
-            repository, repository, SURVEY, b"k" * 32, BallotBox(repository, SURVEY, events)
+            repository, repository, SURVEY, repository.keys, BallotBox(repository, SURVEY, events)
         )
         window, _ = await repository.open_window(1, "县财政局", min_group=3)
         yield Room(repository, participation, window, released)
@@ -155,11 +155,11 @@ async def test_one_persons_presses_are_taken_one_at_a_time(room: Room) -> None:
 
 
 async def test_one_ballot_per_person_and_a_batch_released_every_k_ballots(room: Room) -> None:
-    """Seven people submit (k = 3): batches are announced at 3 and 6; a second submit is refused."""
+    """Seven people submit (k = 3): a batch is released at 6 (the newest is held back); no second ballot."""
     for user_id in range(1, 8):
         await to_review(room, user_id)
         assert await room.participation.submit(user_id, room.window.id) == Submitted(room.window)
-    assert room.released == [3, 6]
+    assert room.released == [6]
     again = await room.participation.submit(1, room.window.id)
     assert isinstance(again, Refused)
     assert isinstance(again.reason, AlreadySubmitted)

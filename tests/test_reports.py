@@ -103,11 +103,12 @@ def test_workbook_sheets_charts_and_contents() -> None:
         name for name in zipfile.ZipFile(io.BytesIO(data)).namelist() if name.startswith("xl/charts/chart")
     ]
     assert len(charts) == 15  # one per choice question
+    assert "按参评对象的满意率" in [row[0] for row in summary]
     answers = list(book["答卷"].iter_rows(values_only=True))
-    assert answers[0][:3] == ("序号", "参评对象", "岗位职权梳理情况")
+    assert answers[0][:3] == ("序号", "岗位职权梳理情况", "风险点排查情况")
     assert len(answers) == 7
     assert sorted(row[0] for row in answers[1:]) == [1, 2, 3, 4, 5, 6]
-    assert {row[2] for row in answers[1:]} == {"职责权力梳理全面准确", "职责权力没有全面梳理"}
+    assert {row[1] for row in answers[1:]} == {"职责权力梳理全面准确", "职责权力没有全面梳理"}
     notes = [row[1] for row in book["意见建议"].iter_rows(min_row=2, values_only=True)]
     assert sorted(notes) == sorted(['\'=HYPERLINK("x")', "'+1", "建议公开", "'@cmd"])
     for sheet in book.worksheets:
@@ -115,20 +116,20 @@ def test_workbook_sheets_charts_and_contents() -> None:
             assert all(cell.data_type != "f" for cell in row)  # not one formula
 
 
-def test_workbook_while_open_has_no_suggestions() -> None:
-    """Before close there is no 意见建议 sheet."""
+def test_workbook_while_open_has_only_the_summary() -> None:
+    """Before close: no 答卷 rows (two exports would differ by a few), no breakdown, no suggestions."""
     book = openpyxl.load_workbook(io.BytesIO(workbook(_report(is_open=True))))
-    assert book.sheetnames == ["汇总", "图表", "答卷"]
+    assert book.sheetnames == ["汇总", "图表"]
+    assert "按参评对象的满意率" not in [row[0] for row in book["汇总"].iter_rows(values_only=True)]
 
 
-def test_small_categories_are_hidden_in_ballot_rows() -> None:
-    """A respondent category held by fewer than k ballots is not shown in the per-ballot rows."""
-    header, rows = ballot_rows(ANNEX2, BALLOTS, min_group=3)
-    categories = {row[1] for row in rows}
-    assert header[1] == "参评对象"
-    assert categories == {"（不足3人，不显示）"}  # 6 ballots over 4 categories: none reaches 3
-    _, rows = ballot_rows(ANNEX2, BALLOTS, min_group=2)
-    assert {row[1] for row in rows} >= {"班子成员", "中层干部"}
+def test_ballot_rows_carry_no_respondent_category() -> None:
+    """Per-ballot rows leave 参评对象 out: the lone 服务对象代表 must not be recognisable by a row."""
+    header, rows = ballot_rows(ANNEX2, BALLOTS)
+    assert "参评对象" not in header
+    labels = {o.label for o in ANNEX2.questions[0].options}
+    assert not labels & {cell for row in rows for cell in row}
+    assert len(header) == 1 + 14  # 序号, 12 rated items and the two ranked ones
 
 
 def test_csv_has_a_bom_and_neutralised_cells() -> None:

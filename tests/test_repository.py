@@ -17,8 +17,9 @@ from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
 from conversations.engine import Ballot, Draft, Survey
 from conversations.errors import AlreadySubmitted, WindowClosed
-from conversations.tally import compute_tally, released
+from conversations.tally import compute_tally, released_count
 from emulator.respondents import random_ballot
+from storage.intake import answers_json
 from storage.repository import DatabaseRefused, Repository
 from storage.schema import SCHEMA_VERSION
 
@@ -30,6 +31,10 @@ BALLOT = Ballot(answers={"category": ("leader",), "improve": ("a", "c")}, sugges
 async def repository(tmp_path: Path) -> AsyncIterator[Repository]:
     async with Repository(tmp_path / "survey.db") as repository:
         yield repository
+
+
+def _row(ballot: Ballot) -> tuple[str, str]:
+    return answers_json(ballot), ballot.suggestion or ""
 
 
 def _sql(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -65,13 +70,14 @@ async def test_open_window_returns_the_open_one_again(repository: Repository) ->
 
 async def test_submit_stores_once_and_drops_the_draft(repository: Repository) -> None:
     """Submitting inserts the ballot, registers the person and deletes the draft together."""
-    window, _ = await repository.open_window(1, "县财政局", min_group=3)
+    window, _ = await repository.open_window(1, "县财政局", min_group=1)
     key = participant_key(SECRET, window.id, 42)
     await repository.save_draft(key, window.id, Draft(step=16))
+    assert await repository.participant(window.id, key) == (False, Draft(step=16))
     await repository.submit(key, window.id, BALLOT)
     assert await repository.draft(key) is None
-    assert (await repository.participant(key))[0]
-    assert [b.ballot for b in await repository.ballots(window.id)] == [BALLOT]
+    assert await repository.participant(window.id, key) == (True, None)
+    assert await repository.ballots(window.id) == [BALLOT]
     with pytest.raises(AlreadySubmitted):
         await repository.submit(key, window.id, BALLOT)
     assert await repository.ballot_count(window.id) == 1
@@ -117,36 +123,38 @@ async def test_data_survives_reopening(tmp_path: Path) -> None:
         await repository.submit(participant_key(SECRET, window.id, 6), window.id, BALLOT)
     async with Repository(path) as repository:
         assert await repository.draft(key) == Draft(step=5, answers={"category": ("middle",)})
-        assert [b.ballot for b in await repository.ballots(window.id)] == [BALLOT]
         summaries = await repository.windows_of(1)
         assert [(s.window.unit, s.ballots) for s in summaries] == [("县财政局", 1)]
+        await repository.close_window(window.id)  # the unfinished batch joins the ballots
+        assert await repository.ballots(window.id) == [BALLOT]
 
 
 async def test_ballots_hold_no_person_time_or_order(tmp_path: Path) -> None:
-    """The ballot table has only window, answers, suggestion and batch, keyed by random ids."""
+    """Ballots hold window, answers and suggestion, keyed by random ids; closing drops the register."""
     path = tmp_path / "survey.db"
     async with Repository(path) as repository:
         window, _ = await repository.open_window(1, "县财政局", min_group=3)
-        for user_id in range(30):
+        for user_id in range(31):
             ballot = Ballot(answers={"category": ("leader",)}, suggestion=f"第{user_id}")
             await repository.submit(participant_key(SECRET, window.id, user_id), window.id, ballot)
-        assert sorted({b.batch for b in await repository.ballots(window.id)}) == list(range(10))
+        (register,) = _sql(path, "SELECT register FROM intake")[0]
+        assert isinstance(register, bytes)
+        keys = [register[at : at + 32] for at in range(0, len(register), 32)]
+        assert keys == sorted(participant_key(SECRET, window.id, user_id) for user_id in range(31))
+        assert len(_sql(path, "SELECT id FROM ballots")) == 30  # the 31st waits for its batch
         await repository.close_window(window.id)
     columns = [row[1] for row in _sql(path, "PRAGMA table_info(ballots)")]
-    assert columns == ["id", "window_id", "answers", "suggestion", "batch"]
-    # closing erased even the coarse arrival order the batches held
-    assert _sql(path, "SELECT DISTINCT batch FROM ballots") == [(0,)]
+    assert columns == ["id", "window_id", "answers", "suggestion"]
     assert _sql(path, "SELECT count(*) FROM pragma_table_list WHERE name = 'ballots' AND wr = 1") == [(1,)]
     stored = [str(row[0]) for row in _sql(path, "SELECT suggestion FROM ballots")]
-    submitted = [f"第{user_id}" for user_id in range(30)]
+    submitted = [f"第{user_id}" for user_id in range(31)]
     assert sorted(stored) == sorted(submitted)
     assert stored != submitted  # the stored order is the random ids', not the submission order
-    keys = {row[0] for row in _sql(path, "SELECT key FROM participations") if isinstance(row[0], bytes)}
-    assert all(len(key) == 32 for key in keys)
+    assert _sql(path, "SELECT count(*) FROM intake") == [(0,)]  # the register went with the close
     everything = path.read_bytes()
-    for user_id in (7, 29):
-        assert participant_key(SECRET, window.id, user_id) in keys
-        assert f"{window.id}:{user_id}".encode() not in everything
+    for key in keys:
+        assert key not in everything
+    assert f"{window.id}:7".encode() not in everything
 
 
 @pytest.mark.parametrize(
@@ -181,28 +189,34 @@ async def test_a_corrupt_file_is_refused(tmp_path: Path) -> None:
 async def test_running_counters_match_a_recount_of_the_released_ballots(
     tmp_path_factory: pytest.TempPathFactory, size: int, k: int, seed: int
 ) -> None:
-    """The counters kept at submit give the same tally as counting the released ballots again."""
+    """The counters kept by batch give the same tally as counting the released ballots again.
+
+    While open that is the first (⌊N/k⌋ − 1)·k ballots to arrive, without a breakdown by
+    category; after close every ballot, with it.
+    """
     rng = random.Random(seed)  # noqa: S311 - reproducible test data
     path = tmp_path_factory.mktemp("counters") / "survey.db"
+    submitted = [random_ballot(rng) for _ in range(size)]
     async with Repository(path) as repository:
         window, _ = await repository.open_window(1, "县财政局", min_group=k)
         results = Results(repository, Survey(ANNEX2))
-        for number in range(size):
-            await repository.submit(participant_key(SECRET, window.id, number), window.id, random_ballot(rng))
+        for number, ballot in enumerate(submitted):
+            await repository.submit(participant_key(SECRET, window.id, number), window.id, ballot)
         for is_open in (True, False):
             if not is_open:
                 await repository.close_window(window.id)
             current = await repository.window(window.id)
             assert current is not None
-            stored = await repository.ballots(window.id)
-            shown = released(stored, min_group=k, is_open=is_open)
+            shown = submitted[: released_count(size, min_group=k, is_open=is_open)]
             recount = compute_tally(ANNEX2, shown, received=size, min_group=k)
             kept = await results.tally(current)
             assert kept.questions == recount.questions
-            assert kept.breakdown == recount.breakdown
+            assert kept.breakdown == (() if is_open else recount.breakdown)
             assert (kept.counted, kept.received) == (recount.counted, recount.received)
             if not is_open:  # suggestions are read only once closed
                 assert sorted(kept.suggestions) == sorted(recount.suggestions)
+                stored = await repository.ballots(window.id)
+                assert sorted(map(_row, stored)) == sorted(map(_row, submitted))
 
 
 async def test_a_leaders_real_name_and_group_are_kept_and_can_change(tmp_path: Path) -> None:

@@ -46,12 +46,15 @@ def test_a_full_tally_fits_one_message_and_parses(t: object) -> None:
 
 
 def test_below_the_minimum_only_the_count_is_shown() -> None:
-    """Two ballots: the number received, and no option figures."""
+    """Two ballots: the number received, and no option figures; open, when figures will appear."""
     tally = compute_tally(ANNEX2, [], received=2, min_group=3)
-    visible = visible_text(tally_text(ZH, window(), tally))
-    assert "已收到答卷：2 份" in visible
-    assert "暂不显示" in visible
-    assert "%" not in visible
+    closed = visible_text(tally_text(ZH, window(is_open=False), tally))
+    assert "已收到答卷：2 份" in closed
+    assert "暂不显示" in closed
+    assert "%" not in closed
+    opened = visible_text(tally_text(ZH, window(), compute_tally(ANNEX2, [], received=5, min_group=3)))
+    assert "收到 6 份后开始显示各选项统计" in opened
+    assert "%" not in opened
 
 
 def test_small_categories_read_less_than_k() -> None:

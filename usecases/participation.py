@@ -18,7 +18,7 @@ from conversations.tally import released_count
 from storage.models import Window
 from usecases.events import BatchReleased, Events
 from usecases.locks import KeyedLocks
-from usecases.ports import ParticipantStore, WindowStore
+from usecases.ports import ParticipantStore, WindowSecrets, WindowStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,19 +122,19 @@ class Participation:
         windows: WindowStore,
         participants: ParticipantStore,
         survey: Survey,
-        secret: bytes,
+        secrets: WindowSecrets,
         ballot_box: BallotBox,
     ) -> None:
         self.windows = windows
         self.participants = participants
         self.survey = survey
-        self.secret = secret
+        self.secrets = secrets
         self.ballot_box = ballot_box
         self.locks = KeyedLocks()
 
     def key(self, window_id: int, user_id: int) -> bytes:
         """Return the participant key that stands for this person in this window."""
-        return participant_key(self.secret, window_id, user_id)
+        return participant_key(self.secrets.secret(window_id), window_id, user_id)
 
     async def open_link(self, token: str, user_id: int) -> LinkOutcome:
         """Say what a deep link shows this person: welcome, their step, or why not."""
@@ -143,7 +143,7 @@ class Participation:
             return NoSuchWindow()
         if not window.is_open:
             return Ended(window)
-        submitted, draft = await self.participants.participant(self.key(window.id, user_id))
+        submitted, draft = await self.participants.participant(window.id, self.key(window.id, user_id))
         if submitted:
             return TookPart(window)
         return Welcome(window) if draft is None else Shown(window, draft, resumed=True)
@@ -233,7 +233,7 @@ class Participation:
         key = self.key(window.id, user_id)
         async with self.locks.hold(key):
             try:
-                submitted, draft = await self.participants.participant(key)
+                submitted, draft = await self.participants.participant(window.id, key)
                 if submitted:
                     raise AlreadySubmitted
                 return await step(window, key, draft)

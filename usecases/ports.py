@@ -35,8 +35,8 @@ class WindowStore(Protocol):
 class ParticipantStore(Protocol):
     """The participation register and the unfinished forms, both keyed by participant keys."""
 
-    async def participant(self, key: bytes) -> tuple[bool, Draft | None]:
-        """Return whether this key has submitted, and its draft."""
+    async def participant(self, window_id: int, key: bytes) -> tuple[bool, Draft | None]:
+        """Return whether this key has submitted in the window, and its draft."""
 
     async def draft(self, key: bytes) -> Draft | None:
         """Return the unfinished form of this key, or None."""
@@ -75,6 +75,13 @@ class OfficialStore(Protocol):
 
     async def official(self, user_id: int) -> Official | None:
         """Return the leader's real name and group, or None until they set them."""
+
+
+class WindowSecrets(Protocol):
+    """Each window's secret for its participant keys: kept while it is open, destroyed at close."""
+
+    def secret(self, window_id: int) -> bytes:
+        """Return the window's secret."""
 
 
 class LeaderStore(Protocol):

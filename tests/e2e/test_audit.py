@@ -75,14 +75,9 @@ def audit(folder: Path, submitted: list[str]) -> None:
 
     with sqlite3.connect(database) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(ballots)")]
-        assert columns == ["id", "window_id", "answers", "suggestion", "batch"]
-        assert connection.execute("SELECT DISTINCT batch FROM ballots").fetchall() == [(0,)]
+        assert columns == ["id", "window_id", "answers", "suggestion"]
         assert connection.execute("SELECT count(*) FROM drafts").fetchone() == (0,)
-        assert [row[1] for row in connection.execute("PRAGMA table_info(participations)")] == [
-            "key",
-            "window_id",
-        ]
-        assert connection.execute("PRAGMA secure_delete").fetchone() == (1,)
+        assert connection.execute("SELECT count(*) FROM intake").fetchone() == (0,)  # no register left
         stored = [str(row[0]) for row in connection.execute("SELECT answers FROM ballots")]
     wal = folder / "survey.db-wal"
     assert not wal.exists() or wal.stat().st_size == 0  # checkpointed: no frame order left behind

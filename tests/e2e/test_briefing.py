@@ -46,28 +46,29 @@ async def test_open_twice_gives_the_same_link(bot: RunningBot, leader: Person) -
     assert "县审计局：0 份" in (await leader.send("/units") or leader.last).text
 
 
-async def test_five_participants_and_the_tally_matches(
+async def test_nine_participants_and_the_tally_matches(
     bot: RunningBot, emulator: BotApiEmulator, leader: Person
 ) -> None:
-    """Six people answer differently; the tally counts whole batches of three, exactly."""
+    """Nine people answer differently; the tally counts whole batches of three but the newest, exactly."""
     token = await open_unit(leader, "县财政局")
-    all_answers = [varied_answers(seed) for seed in range(6)]
-    for number, answers in enumerate(all_answers[:5]):
+    all_answers = [varied_answers(seed) for seed in range(9)]
+    for number, answers in enumerate(all_answers[:8]):
         thanks = await complete(Person(emulator, 100 + number), token, answers)
         assert "感谢参加民主测评" in thanks.text
         for label in answers.picks["category"]:
             assert label not in thanks.text  # the message no longer shows the answers
     tally = await leader.send("/tally")
     assert tally is not None
-    assert "已收到答卷：5 份" in tally.text
+    assert "已收到答卷：8 份" in tally.text
     assert "以下统计含前 3 份答卷" in tally.text
     assert shown_counts(tally.text) == expected_counts(all_answers[:3])
-    await complete(Person(emulator, 105), token, all_answers[5])
+    assert "按参评对象：" not in tally.text  # no breakdown while open
+    await complete(Person(emulator, 108), token, all_answers[8])
     tally = await leader.send("/tally")
     assert tally is not None
-    assert "已收到答卷：6 份" in tally.text
-    assert "以下统计含前" not in tally.text
-    assert shown_counts(tally.text) == expected_counts(all_answers)
+    assert "已收到答卷：9 份" in tally.text
+    assert "以下统计含前 6 份答卷" in tally.text
+    assert shown_counts(tally.text) == expected_counts(all_answers[:6])
 
 
 async def test_tally_shows_only_the_count_below_the_minimum_group(
@@ -80,7 +81,7 @@ async def test_tally_shows_only_the_count_below_the_minimum_group(
     tally = await leader.send("/tally 县民政局")
     assert tally is not None
     assert "已收到答卷：2 份" in tally.text
-    assert "暂不显示" in tally.text
+    assert "收到 6 份后开始显示各选项统计" in tally.text
     assert shown_counts(tally.text) == []
 
 

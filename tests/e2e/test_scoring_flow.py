@@ -27,13 +27,13 @@ async def send_photo(person: Person, file_id: str) -> BotMessage:
 
 
 async def scored_unit(emulator: BotApiEmulator, leader: Person) -> BotMessage:
-    """Open 县财政局, collect three ballots, and score all 25 items (86, 良好) without finalising.
+    """Open 县财政局, collect six ballots, and score all 25 items (86, 良好) without finalising.
 
     Each item scored below its maximum asks for the reason: two get one (the first with two
     photos from the on-site check), one is left without.
     """
     token = await open_unit(leader, "县财政局")
-    for number in range(3):
+    for number in range(6):  # two batches: an open tally shows the first
         await complete(Person(emulator, 40 + number), token, varied_answers(number))
     sheet = await leader.send("/score 县财政局")
     assert sheet is not None
@@ -115,7 +115,7 @@ async def test_unit_report_and_county_summary(
     report = await leader.send("/report 县财政局")
     assert report is not None
     assert "检查评分：86/100，等级 良好" in report.text
-    assert "收到答卷 3 份" in report.text
+    assert "收到答卷 6 份" in report.text
     assert "最需改进（前三）" in report.text
     await emulator.wait_for(lambda: bool(leader.last.document))
     assert leader.last.document_name == "检查考核结果反馈_县财政局.docx"
@@ -142,7 +142,7 @@ async def test_unit_report_and_county_summary(
     summary = await admin.send("/summary")
     assert summary is not None
     assert "全县检查考核汇总" in summary.text
-    assert "县财政局｜张三（第一检查组）｜3 份" in summary.text
+    assert "县财政局｜张三（第一检查组）｜6 份" in summary.text
     assert "86/100 良好" in summary.text
     assert "县审计局｜另一组长（未登记姓名）｜0 份｜满意率 —｜未评分" in summary.text
     assert "良好 1" in summary.text
@@ -152,7 +152,7 @@ async def test_unit_report_and_county_summary(
     county = list(openpyxl.load_workbook(io.BytesIO(data))["全县汇总"].iter_rows(values_only=True))
     header = ("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")
     table = county[county.index(header) + 1 :]
-    assert ("县财政局", "张三（第一检查组）", "进行中", 3) in [row[:4] for row in table]
+    assert ("县财政局", "张三（第一检查组）", "进行中", 6) in [row[:4] for row in table]
     assert county[1][2:7] == ("优秀", "良好", "合格", "不合格", "未定稿")
     assert county[2][2:7] == (0, 1, 0, 0, 1)
     leaders = await admin.send("/leaders")
