@@ -134,7 +134,7 @@ async def test_unit_report_and_county_summary(
     assert ("1a", ANNEX1.items[11].text, "5", "1", "（未填写）", "") in score_rows
     assert ("等级", "等级", "", "良好", "", "") in score_rows
     body = "\n".join(p.text for p in document.paragraphs)
-    assert "共收回测评表 3 份" in body
+    assert "共收回测评表 6 份" in body
     assert "测评结束后提供" in body  # still open: no suggestions yet
     assert "第一检查组\n组长：张三\n" in body
 
