@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from usecases.roles import parse_user_id
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-_USER_ID = re.compile(r"^[1-9][0-9]{0,15}$")
 # Telegram's rule for setWebhook's secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
@@ -88,7 +89,7 @@ class Settings(StorageSettings):
             item = part.strip()
             if not item:
                 continue
-            if not _USER_ID.match(item):
+            if parse_user_id(item) is None:
                 msg = (
                     f"{item!r} 不是 Telegram 用户编号（正整数）/ "
                     "is not a Telegram user id (a positive whole number)"

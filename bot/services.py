@@ -64,7 +64,7 @@ class Services:
             events=events,
             access=access,
             participation=Participation(repository, repository, survey, repository.keys, ballot_box),
-            roles=Roles(repository, access),
+            roles=Roles(repository, repository, access),
             units=units,
             scoring=Scoring(repository, repository, repository, Marking(ANNEX1), units),
             results=results,

@@ -459,16 +459,15 @@ class Repository(NoteQueries):
 
     # leaders and invites
 
-    async def create_invite(self, created_by: int) -> tuple[str, datetime]:
-        """Make a single-use invite token that expires in 24 hours."""
+    async def create_invite(self, created_by: int, expires: datetime) -> str:
+        """Make a single-use invite token, valid until `expires`."""
         token = secrets.token_urlsafe(16)
-        expires = datetime.now(UTC) + _INVITE_LIFETIME
         async with self._transaction() as db:
             await db.execute(
                 "INSERT INTO invites (token, created_by, expires_at) VALUES (?, ?, ?)",
                 (token, created_by, expires.isoformat(timespec="seconds")),
             )
-        return token, expires
+        return token
 
     async def redeem_invite(self, token: str, user_id: int, name: str) -> bool | None:
         """Make the user a leader with this invite; None if no such invite, False if spent or expired."""

@@ -6,6 +6,8 @@ use cases do not change. Every method is one atomic step: a use case never holds
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from conversations.engine import Ballot, Draft
@@ -76,6 +78,9 @@ class OfficialStore(Protocol):
     async def official(self, user_id: int) -> Official | None:
         """Return the leader's real name and group, or None until they set them."""
 
+    async def officials(self, user_ids: Sequence[int] | None = None) -> dict[int, Official]:
+        """Return the real names and groups of these leaders (of everyone, without a list)."""
+
 
 class WindowSecrets(Protocol):
     """Each window's secret for its participant keys: kept while it is open, destroyed at close."""
@@ -87,8 +92,14 @@ class WindowSecrets(Protocol):
 class LeaderStore(Protocol):
     """Leaders made by an admin's invite, and the invites themselves."""
 
+    async def create_invite(self, created_by: int, expires: datetime) -> str:
+        """Make a single-use invite token, valid until `expires`."""
+
     async def leaders(self) -> list[Leader]:
         """Return the leaders made by invites."""
+
+    async def revoke_leader(self, user_id: int) -> bool:
+        """Remove an invited leader; return False if there was none."""
 
     async def redeem_invite(self, token: str, user_id: int, name: str) -> bool | None:
         """Make the user a leader; None if no such invite, False if spent or expired."""
