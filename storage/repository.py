@@ -9,7 +9,7 @@ import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -39,7 +39,6 @@ _WINDOW_COLUMNS = (
     "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name"
 )
 _WINDOW_FIELDS = _WINDOW_COLUMNS.split(", ")
-_INVITE_LIFETIME = timedelta(hours=24)
 # Ballots a window has received: those stored with their batch, and its unfinished batch.
 _RECEIVED = (
     "((SELECT count(*) FROM ballots b WHERE b.window_id = w.id) + "
