@@ -7,10 +7,12 @@ It starts the local Bot API emulator, starts the real bot as its own process poi
 answer the whole form concurrently with random answers, has the leader close, prints the final
 report and saves the chart and workbook into the output folder. It is also the load benchmark:
 
+    python -m emulator.briefing --participants 300 --think 2-4 --floor     # press -> screen changed
     python -m emulator.briefing --participants 500 --think 0 --floor       # throughput
-    python -m emulator.briefing --participants 300 --think 2-4 --no-rate-limiter   # latency
-    python -m emulator.briefing --participants 500 --think 0 --flood-limit 30      # a burst, rate limiter on
     python -m emulator.briefing --participants 1000 --stop-at 8            # memory with 1,000 drafts
+
+The emulator enforces Telegram's flood limits (per chat, 429 with retry_after) unless told
+`--no-flood-limits`; the bot runs in its default configuration unless told `--no-rate-limiter`.
 """
 
 from __future__ import annotations
@@ -30,16 +32,18 @@ from pathlib import Path
 from conversations.annex2 import ANNEX2
 from conversations.engine import Answers
 from conversations.questionnaire import QuestionKind
+from emulator.flood import FloodRules
 from emulator.people import Person
 from emulator.respondents import random_answers, random_suggestion
 from emulator.server import RATE_LIMITED, BotApiEmulator
-from emulator.world import BotMessage
+from emulator.world import BotMessage, Call
 
 ROOT = Path(__file__).resolve().parents[1]
 LEADER_ID = 1
 FIRST_PARTICIPANT = 734_019_001  # realistic nine-digit Telegram user ids
 FLOOR_PRESSES = 22  # about what one participant presses in the survey
 FINAL_DOCUMENTS = 2  # the workbook and the CSV close the leader's final report
+MIN_GROUP = 3  # live figures move in batches of this many ballots
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,8 @@ class Options:
     think: tuple[float, float]
     units: int
     rate_limiter: bool
-    flood_limit: int
+    flood_limits: bool
+    overall_limit: int
     out: Path
     seed: int
     stop_at: int | None
@@ -70,15 +75,22 @@ class Figures:
     latency_p95_ms: float
     latency_p99_ms: float
     latency_max_ms: float
+    screen_p50_ms: float
+    screen_p95_ms: float
+    screen_p99_ms: float
+    screen_max_ms: float
     rate_limited_per_press: float
     answers_per_press: float
     flood_rejections: int
+    rejections_unretried: int
     unanswered: int
     peak_rss_mb: float
     rss_mb: float
     bot_cpu_share: float
     driver_cpu_share: float
     db_bytes_per_1000_ballots: float | None = None
+    live_edits: int | None = None
+    live_lag_max_s: float | None = None
 
 
 class BotProcess:
@@ -141,6 +153,9 @@ class Participant:
         self.presses = 0
         self.sent = 0
         self.answers: Answers = {}
+        self.screen_latencies: list[float] = []  # press -> the screen changed, seconds
+        self.pressed_at = 0.0
+        self.submitted_at: float | None = None  # when 提交 was pressed
 
     async def pause(self) -> None:
         """Think before the next press, as a person reading the question would."""
@@ -149,16 +164,19 @@ class Participant:
             await asyncio.sleep(self.rng.uniform(low, high))
 
     async def press(self, message: BotMessage, label: str) -> None:
-        """Press a button and wait until the answer and the redrawn message arrive."""
+        """Press a button, wait until the answer and the redrawn message arrive, note how long."""
         await self.pause()
         edits, count = message.edits, len(self.person.messages)
         data = message.button(label).callback_data
         assert data is not None
+        pressed = self.pressed_at = time.monotonic()
         await self.person.press_data(message, data, settle=False)
         self.presses += 1
         await self.emulator.wait_chat(
             self.person.user_id, lambda: message.edits > edits or len(self.person.messages) > count
         )
+        changed = message if message.edits > edits else self.person.messages[count]
+        self.screen_latencies.append(changed.changed_at - pressed)
 
     async def send(self, text: str) -> BotMessage:
         """Send a text message and wait for the bot's reply."""
@@ -189,6 +207,7 @@ class Participant:
             else:
                 await self.press(message, "跳过")
         await self.press(message, "提交")
+        self.submitted_at = self.pressed_at
         return "感谢参加民主测评" in message.text
 
     async def floor(self) -> bool:
@@ -209,7 +228,33 @@ def _environment(emulator: BotApiEmulator, options: Options, folder: Path) -> di
         "SURVEY_DB": str(folder / "survey.db"),
         "SURVEY_LEADERS": str(LEADER_ID),
         "SURVEY_RATE_LIMITER": "true" if options.rate_limiter else "false",
+        "SURVEY_MIN_GROUP": str(MIN_GROUP),
     }
+
+
+def _emulator(options: Options) -> BotApiEmulator:
+    """Return an emulator enforcing Telegram's flood limits, unless the options turn them off."""
+    if not options.flood_limits and not options.overall_limit:
+        return BotApiEmulator()
+    rules = FloodRules(per_chat=options.flood_limits, overall_per_second=options.overall_limit or None)
+    return BotApiEmulator(flood=rules)
+
+
+def _unretried(calls: list[Call]) -> int:
+    """Count 429s after which the same request never succeeded (the person lost a screen)."""
+
+    def target(call: Call) -> tuple[str, object, object]:
+        # An edit is delivered once any later edit of the same message is (the newest screen wins).
+        params = call.params
+        return (call.method, params.get("chat_id"), params.get("message_id") or params.get("text"))
+
+    lost, succeeded = 0, set()
+    for call in reversed(calls):
+        if call.error is None:
+            succeeded.add(target(call))
+        elif call.error.code == 429 and target(call) not in succeeded:  # noqa: PLR2004 - Too Many Requests
+            lost += 1
+    return lost
 
 
 async def _measure(
@@ -233,6 +278,7 @@ async def _measure(
     rate_limited = sum(1 for c in calls if c.method in RATE_LIMITED and c.error is None) - replies
     answers = sum(1 for c in calls if c.method == "answerCallbackQuery" and c.error is None)
     latencies = [1000 * value for value in emulator.latencies]
+    screens = [1000 * value for p in crowd for value in p.screen_latencies]
     peak, rss = bot.memory_mb()
     figures = Figures(
         app=app,
@@ -244,9 +290,14 @@ async def _measure(
         latency_p95_ms=round(_percentile(latencies, 0.95), 1),
         latency_p99_ms=round(_percentile(latencies, 0.99), 1),
         latency_max_ms=round(max(latencies, default=0.0), 1),
+        screen_p50_ms=round(statistics.median(screens), 1) if screens else 0.0,
+        screen_p95_ms=round(_percentile(screens, 0.95), 1),
+        screen_p99_ms=round(_percentile(screens, 0.99), 1),
+        screen_max_ms=round(max(screens, default=0.0), 1),
         rate_limited_per_press=round(rate_limited / presses, 3) if presses else 0.0,
         answers_per_press=round(answers / presses, 3) if presses else 0.0,
-        flood_rejections=len(emulator.rejected),
+        flood_rejections=sum(1 for c in calls if c.error is not None and c.error.code == 429),  # noqa: PLR2004
+        rejections_unretried=_unretried(calls),
         unanswered=len(emulator.world.open_queries),
         peak_rss_mb=round(peak, 1),
         rss_mb=round(rss, 1),
@@ -270,7 +321,7 @@ def _crowd(emulator: BotApiEmulator, options: Options) -> list[Participant]:
 
 async def run_floor(options: Options) -> Figures:
     """Measure the minimal python-telegram-bot app under the same crowd."""
-    emulator = BotApiEmulator(flood_limit=options.flood_limit or None)
+    emulator = _emulator(options)
     await emulator.start()
     folder = options.out / "floor"
     folder.mkdir(parents=True, exist_ok=True)
@@ -291,7 +342,7 @@ async def run_floor(options: Options) -> Figures:
 
 async def run_survey(options: Options) -> Figures:
     """Run the whole briefing with the real bot; print the final report and save the files."""
-    emulator = BotApiEmulator(flood_limit=options.flood_limit or None)
+    emulator = _emulator(options)
     await emulator.start()
     folder = options.out
     folder.mkdir(parents=True, exist_ok=True)
@@ -303,7 +354,7 @@ async def run_survey(options: Options) -> Figures:
         await asyncio.wait_for(emulator.polling.wait(), 60)
         leader = Person(emulator, LEADER_ID, first_name="组长")
         units = [f"单位{number + 1}" for number in range(options.units)]
-        tokens = []
+        tokens, live = [], []
         for unit in units:
             opened = await leader.send(f"/open {unit} {max(1, options.participants // options.units)}")
             assert opened is not None
@@ -312,7 +363,9 @@ async def run_survey(options: Options) -> Figures:
             await emulator.wait_chat(LEADER_ID, lambda: leader.last.document is not None)
             poster = leader.last
             (folder / f"{unit}_{poster.document_name}").write_bytes(poster.document or b"")
-            await leader.send(f"/tally {unit}")  # a live tally message, kept current during the run
+            tally = await leader.send(f"/tally {unit}")  # a live tally, kept current during the run
+            assert tally is not None
+            live.append(tally)
         crowd = _crowd(emulator, options)
         run = [
             asyncio.create_task(p.survey(tokens[number % len(tokens)], options.stop_at))
@@ -324,6 +377,15 @@ async def run_survey(options: Options) -> Figures:
             ballots = sum(done)
             for unit in units:
                 await _close(emulator, leader, unit, folder)
+            edits = [
+                [c.at for c in emulator.calls("editMessageText") if _edits(c, message) and c.error is None]
+                for message in live
+            ]
+            submits = [
+                [p.submitted_at for p in crowd[n :: len(units)] if p.submitted_at] for n in range(len(units))
+            ]
+            figures.live_edits = sum(len(times) for times in edits)
+            figures.live_lag_max_s = round(max(map(_live_lag, submits, edits)), 1)
             sizes = sum(f.stat().st_size for f in folder.glob("survey.db*"))
             figures.db_bytes_per_1000_ballots = round(1000 * sizes / ballots) if ballots else None
     finally:
@@ -332,6 +394,23 @@ async def run_survey(options: Options) -> Figures:
     if code != 0:
         print(f"warning: the bot exited with code {code}; see {folder / 'bot.log'}", file=sys.stderr)
     return figures
+
+
+def _edits(call: Call, message: BotMessage) -> bool:
+    """Tell whether a call edits this message."""
+    params = call.params
+    return str(params.get("chat_id")) == str(message.chat_id) and params.get("message_id") == str(
+        message.message_id
+    )
+
+
+def _live_lag(submits: list[float], edits: list[float]) -> float:
+    """Return the longest wait from a ballot completing a batch to the live tally's next edit."""
+    ordered = sorted(submits)
+    batch_ends = ordered[MIN_GROUP - 1 :: MIN_GROUP]
+    return max(
+        (min((e for e in edits if e >= end), default=float("inf")) - end for end in batch_ends), default=0.0
+    )
 
 
 async def _close(emulator: BotApiEmulator, leader: Person, unit: str, folder: Path) -> None:
@@ -375,7 +454,16 @@ def parse(argv: list[str] | None = None) -> Options:
     parser.add_argument("--units", type=int, default=1, help="survey windows open at once")
     parser.add_argument("--no-rate-limiter", dest="rate_limiter", action="store_false")
     parser.add_argument(
-        "--flood-limit", type=int, default=0, help="emulator's sends+edits per second (0: none)"
+        "--no-flood-limits",
+        dest="flood_limits",
+        action="store_false",
+        help="the emulator does not enforce Telegram's per-chat flood limits",
+    )
+    parser.add_argument(
+        "--overall-limit",
+        type=int,
+        default=0,
+        help="also refuse sends+edits beyond N a second over all chats",
     )
     parser.add_argument("--out", type=Path, default=Path("briefing-output"))
     parser.add_argument("--seed", type=int, default=1)

@@ -6,12 +6,12 @@ import asyncio
 import contextlib
 import json
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
+from emulator.flood import FloodControl, FloodRules
 from emulator.webhook import WebhookSender
 from emulator.world import (
     ANSWER_TEXT_LIMIT,
@@ -50,12 +50,11 @@ class BotApiEmulator:
     """A Bot API server on loopback, plus what a test needs to act as Telegram users."""
 
     def __init__(
-        self, token: str = DEFAULT_TOKEN, username: str = "survey_test_bot", flood_limit: int | None = None
+        self, token: str = DEFAULT_TOKEN, username: str = "survey_test_bot", flood: FloodRules | None = None
     ) -> None:
         self.token = token
-        # At most this many sends and edits per second over all chats, else 429 with retry_after.
-        self.flood_limit = flood_limit
-        self._recent: deque[float] = deque()
+        # Telegram's per-chat flood limits (off unless asked for): beyond them, 429 with retry_after.
+        self.flood = FloodControl(flood) if flood is not None else None
         self.rejected: list[Call] = []
         self.pushed_at: dict[str, float] = {}
         self.latencies: list[float] = []
@@ -140,8 +139,8 @@ class BotApiEmulator:
                         request.transport.close()  # the connection dies without an answer
                     return web.Response(status=500)
                 raise failure
-            if method in RATE_LIMITED:
-                self._flood_control(call.at)
+            if method in RATE_LIMITED and self.flood is not None:
+                self.flood.admit(self._chat_id(params), call.at)
             result = await handler(params)
         except ApiError as error:
             call.error = error
@@ -152,16 +151,6 @@ class BotApiEmulator:
         if method != "getUpdates":
             await self._record(call)
         return web.json_response({"ok": True, "result": result})
-
-    def _flood_control(self, now: float) -> None:
-        """Refuse a send or edit beyond the per-second budget, as Telegram does."""
-        if not self.flood_limit:
-            return
-        while self._recent and now - self._recent[0] >= 1.0:
-            self._recent.popleft()
-        if len(self._recent) >= self.flood_limit:
-            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
-        self._recent.append(now)
 
     def _touch(self, chat_id: int) -> None:
         """Wake whoever waits on a change in this chat."""
@@ -291,7 +280,7 @@ class BotApiEmulator:
                 "exactly the same as a current content and reply markup of the message"
             )
         message.html, message.text, message.buttons = raw, visible, buttons
-        message.edits += 1
+        message.edited()
         self._touch(message.chat_id)
         return self._message_json(message)
 
@@ -301,7 +290,7 @@ class BotApiEmulator:
         if buttons == message.buttons:
             raise bad_request("message is not modified")
         message.buttons = buttons
-        message.edits += 1
+        message.edited()
         self._touch(message.chat_id)
         return self._message_json(message)
 

@@ -61,6 +61,12 @@ class BotMessage:
     document: bytes | None = None
     document_name: str | None = None
     edits: int = 0
+    changed_at: float = field(default_factory=time.monotonic)  # sent, or last edited
+
+    def edited(self) -> None:
+        """Count one edit, made now."""
+        self.edits += 1
+        self.changed_at = time.monotonic()
 
     def labels(self) -> list[str]:
         """Return every button label, row by row."""
