@@ -9,7 +9,6 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -47,10 +46,11 @@ from bot.door import Door, MessageCallback, Presses
 from bot.flood import PressGate
 from bot.general import on_error, on_group, on_help
 from bot.leader import LeaderHandlers
-from bot.limits import BURST, CONCURRENT_UPDATES, PACE_PER_SECOND
+from bot.limits import CEILING_BURST, CONCURRENT_UPDATES
 from bot.menus import set_default_menu, set_menu
 from bot.notes import GroupReportHandlers, NoteHandlers
 from bot.officials import OfficialHandlers
+from bot.pacing import ChatPacer, Limits, Pace
 from bot.participant import ParticipantHandlers
 from bot.scoring import ScoringHandlers
 from bot.services import Services
@@ -200,6 +200,16 @@ def api_builder(settings: Settings) -> ApplicationBuilder:  # type: ignore[type-
     return builder
 
 
+def pacing(settings: Settings) -> Limits:
+    """Return the pace the settings ask for: per private chat, and the ceiling over all chats."""
+    ceiling = Pace(settings.survey_broadcast_rate, CEILING_BURST) if settings.survey_broadcast_rate else None
+    return Limits(
+        private=Pace(settings.survey_chat_rate, settings.survey_chat_burst),
+        ceiling=ceiling,
+        ceiling_for_replies=settings.survey_ceiling_for_replies,
+    )
+
+
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Build the bot: storage opened on start, closed on stop, handlers registered."""
     return build(settings)[0]
@@ -229,15 +239,11 @@ def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[t
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    # The rate limiter queues sends and edits within Telegram's flood limits and retries 429s.
-    # Bursts of 5 refilled at 25 a second, so no one-second window holds more than 30: the
-    # library's default bucket of 30 a second lets a burst of 30 follow a second of 30, which a
-    # strict 30-per-second budget answers with 429s.
-    limiter = AIORateLimiter(
-        overall_max_rate=BURST, overall_time_period=BURST / PACE_PER_SECOND, max_retries=5
-    )
+    # Sends and edits are paced per chat, 429s retried per chat (see bot/pacing.py).
     application: Application = (  # type: ignore[type-arg]
-        builder.rate_limiter(limiter).build() if settings.survey_rate_limiter else builder.build()
+        builder.rate_limiter(ChatPacer(pacing(settings))).build()
+        if settings.survey_rate_limiter
+        else builder.build()
     )
     register_handlers(application, services, handlers)
     return application, services

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
+from bot.pacing import broadcast
 from bot.screens import Screen
 from bot.texts import Texts, by_language
 from storage.models import LiveView, Window
@@ -83,12 +84,13 @@ class LiveTallies:
         for view in await self.repository.live_views(window.id):
             screen = await self.render(by_language(view.language), window)
             try:
-                await self.bot.edit_message_text(
-                    screen.text,
-                    chat_id=view.chat_id,
-                    message_id=view.message_id,
-                    reply_markup=screen.markup(),
-                )
+                with broadcast():  # one notice to several chats: under the ceiling over all chats
+                    await self.bot.edit_message_text(
+                        screen.text,
+                        chat_id=view.chat_id,
+                        message_id=view.message_id,
+                        reply_markup=screen.markup(),
+                    )
             except BadRequest as error:
                 if "not modified" not in str(error).lower():
                     logger.warning("A live tally message could not be edited: %s", error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -57,7 +58,17 @@ async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool =
 
 
 async def respond(query: CallbackQuery, press_reply: PressReply) -> None:
-    """Answer the press first, then redraw the pressed message if there is a new screen."""
-    await answer(query, press_reply.notice, alert=press_reply.alert)
-    if press_reply.screen is not None:
-        await show(query, press_reply.screen)
+    """Answer the press and redraw the pressed message (if there is a new screen) together.
+
+    The redraw starts before the answer is awaited, so it joins its chat's queue in the order
+    the presses were decided (a quicker later press cannot overtake it), and it does not wait
+    for the answer's round trip.
+    """
+    if press_reply.screen is None:
+        await answer(query, press_reply.notice, alert=press_reply.alert)
+        return
+    redraw = asyncio.ensure_future(show(query, press_reply.screen))
+    try:
+        await answer(query, press_reply.notice, alert=press_reply.alert)
+    finally:
+        await redraw

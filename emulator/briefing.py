@@ -240,6 +240,11 @@ def _emulator(options: Options) -> BotApiEmulator:
     return BotApiEmulator(flood=rules)
 
 
+def _chat(call: Call) -> int | None:
+    chat_id = call.params.get("chat_id")
+    return int(chat_id) if chat_id is not None else None
+
+
 def _unretried(calls: list[Call]) -> int:
     """Count 429s after which the same request never succeeded (the person lost a screen)."""
 
@@ -272,10 +277,13 @@ async def _measure(
     seconds = time.monotonic() - started
     bot_cpu, driver_cpu = bot.cpu_seconds() - bot_cpu, time.process_time() - driver_cpu
     calls = emulator.world.calls[first_call:]
+    phones = {p.person.user_id for p in crowd}
+    # What the participants' chats received (the leader's live tally is not a press's cost).
+    chats = [c for c in calls if c.method in RATE_LIMITED and _chat(c) in phones]
     presses = sum(p.presses for p in crowd)
     # Each text message (/start, a suggestion) is answered by one sendMessage: not a press's cost.
     replies = sum(p.sent for p in crowd)
-    rate_limited = sum(1 for c in calls if c.method in RATE_LIMITED and c.error is None) - replies
+    rate_limited = sum(1 for c in chats if c.error is None) - replies
     answers = sum(1 for c in calls if c.method == "answerCallbackQuery" and c.error is None)
     latencies = [1000 * value for value in emulator.latencies]
     screens = [1000 * value for p in crowd for value in p.screen_latencies]
@@ -297,7 +305,7 @@ async def _measure(
         rate_limited_per_press=round(rate_limited / presses, 3) if presses else 0.0,
         answers_per_press=round(answers / presses, 3) if presses else 0.0,
         flood_rejections=sum(1 for c in calls if c.error is not None and c.error.code == 429),  # noqa: PLR2004
-        rejections_unretried=_unretried(calls),
+        rejections_unretried=_unretried([c for c in calls if c.method in RATE_LIMITED]),
         unanswered=len(emulator.world.open_queries),
         peak_rss_mb=round(peak, 1),
         rss_mb=round(rss, 1),

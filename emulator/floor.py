@@ -14,7 +14,6 @@ import os
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -23,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot.limits import CONCURRENT_UPDATES
+from bot.pacing import ChatPacer
 
 
 def _keyboard(number: int) -> InlineKeyboardMarkup:
@@ -46,10 +46,10 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build_floor(token: str, base_url: str, *, rate_limiter: bool) -> Application:  # type: ignore[type-arg]
-    """Build the minimal application, configured like the survey bot (concurrent updates)."""
+    """Build the minimal application, configured like the survey bot (concurrency, pacing)."""
     builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(CONCURRENT_UPDATES)
     application: Application = (  # type: ignore[type-arg]
-        builder.rate_limiter(AIORateLimiter(max_retries=3)).build() if rate_limiter else builder.build()
+        builder.rate_limiter(ChatPacer()).build() if rate_limiter else builder.build()
     )
     application.add_handler(CommandHandler("start", on_start))
     application.add_handler(CallbackQueryHandler(on_press))

@@ -24,6 +24,7 @@ LEADER_ID = 9001
 OTHER_LEADER_ID = 9002
 ADMIN_ID = 9100
 LIVE_INTERVAL = 0.3
+QUICK_PACE = 1000
 
 
 class RunningBot:
@@ -93,6 +94,10 @@ def settings(tmp_path: Path, emulator: BotApiEmulator) -> Settings:
         survey_admins=frozenset({ADMIN_ID}),
         survey_min_group=3,
         survey_live_interval=LIVE_INTERVAL,
+        # Telegram's pace (a second per edit in a chat) would make every walk through the form
+        # take minutes; tests/e2e/test_pacing.py runs the default pace against the real limits.
+        survey_chat_rate=QUICK_PACE,
+        survey_chat_burst=QUICK_PACE,
     )
 
 
@@ -134,6 +139,8 @@ class BotProcess:
             "TELEGRAM_BASE_URL": emulator.base_url,
             "SURVEY_DB": str(folder / "survey.db"),
             "SURVEY_LEADERS": str(LEADER_ID),
+            "SURVEY_CHAT_RATE": str(QUICK_PACE),
+            "SURVEY_CHAT_BURST": str(QUICK_PACE),
         }
         self.process: asyncio.subprocess.Process | None = None
 

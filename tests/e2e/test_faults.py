@@ -278,8 +278,6 @@ async def test_failed_answers_and_sends_do_not_strand_anyone(
     with pytest.raises(TimeoutError):
         await person.press_data(survey, survey.button(survey.labels()[0]).callback_data or "", timeout=1.0)
     await emulator.settle()
-    again = await person.press(survey, survey.labels()[0])  # the old button: saved already, so it redraws
-    assert again["text"] == "此按钮已失效，请在最新的测评消息中继续作答。"
-    assert "第 2/16 题" in survey.text
+    assert "第 2/16 题" in survey.text  # the press was saved and its redraw went out all the same
     await person.press(survey, survey.labels()[0])
     assert "第 3/16 题" in survey.text
