@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import signal
 import statistics
 import sys
@@ -44,6 +45,7 @@ FIRST_PARTICIPANT = 734_019_001  # realistic nine-digit Telegram user ids
 FLOOR_PRESSES = 22  # about what one participant presses in the survey
 FINAL_DOCUMENTS = 2  # the workbook and the CSV close the leader's final report
 MIN_GROUP = 3  # live figures move in batches of this many ballots
+_APPS = {"survey": ("bot", "bot.log"), "floor": ("emulator.floor", "floor.log")}  # module, log file
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Options:
     seed: int
     stop_at: int | None
     floor: bool
+    profile: bool
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Figures:
     peak_rss_mb: float
     rss_mb: float
     bot_cpu_share: float
+    bot_cpu_ms_per_press: float
     driver_cpu_share: float
     db_bytes_per_1000_ballots: float | None = None
     live_edits: int | None = None
@@ -96,10 +100,12 @@ class Figures:
 class BotProcess:
     """A bot started as its own process, like `python -m bot`."""
 
-    def __init__(self, module: str, env: dict[str, str], log: Path) -> None:
-        self.module = module
+    def __init__(self, app: str, env: dict[str, str], folder: Path, *, profiled: bool = False) -> None:
+        self.app = app
+        self.module, log = _APPS[app]
         self.env = env
-        self.log = log
+        self.log = folder / log
+        self.profiled = profiled
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -108,6 +114,27 @@ class BotProcess:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", self.module, env=self.env, cwd=ROOT, stdout=log, stderr=log
             )
+
+    async def profile(self) -> asyncio.subprocess.Process:
+        """Start py-spy sampling the process (stopped with SIGINT) into <name>.profile.txt."""
+        assert self.process is not None
+        spy = shutil.which("py-spy", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+        assert spy is not None, "--profile needs py-spy (pip install py-spy)"
+        out = self.log.with_name(f"{self.app}.profile.txt")
+        return await asyncio.create_subprocess_exec(
+            spy,
+            "record",
+            "--pid",
+            str(self.process.pid),
+            "--format",
+            "raw",
+            "--rate",
+            "250",
+            "-o",
+            str(out),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
 
     def cpu_seconds(self) -> float:
         """Return the CPU time the process has used so far (user + system)."""
@@ -263,7 +290,6 @@ def _unretried(calls: list[Call]) -> int:
 
 
 async def _measure(
-    app: str,
     emulator: BotApiEmulator,
     bot: BotProcess,
     crowd: list[Participant],
@@ -272,8 +298,12 @@ async def _measure(
     """Wait for the crowd and turn the emulator's records into figures."""
     first_call = len(emulator.world.calls)
     emulator.latencies.clear()
+    profiler = await bot.profile() if bot.profiled else None
     started, bot_cpu, driver_cpu = time.monotonic(), bot.cpu_seconds(), time.process_time()
     done = list(await asyncio.gather(*run))
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)  # py-spy writes its profile and exits
+        await profiler.wait()
     seconds = time.monotonic() - started
     bot_cpu, driver_cpu = bot.cpu_seconds() - bot_cpu, time.process_time() - driver_cpu
     calls = emulator.world.calls[first_call:]
@@ -289,7 +319,7 @@ async def _measure(
     screens = [1000 * value for p in crowd for value in p.screen_latencies]
     peak, rss = bot.memory_mb()
     figures = Figures(
-        app=app,
+        app=bot.app,
         participants=len(crowd),
         presses=presses,
         seconds=round(seconds, 2),
@@ -310,6 +340,7 @@ async def _measure(
         peak_rss_mb=round(peak, 1),
         rss_mb=round(rss, 1),
         bot_cpu_share=round(bot_cpu / seconds, 2) if seconds else 0.0,
+        bot_cpu_ms_per_press=round(1000 * bot_cpu / presses, 2) if presses else 0.0,
         driver_cpu_share=round(driver_cpu / seconds, 2) if seconds else 0.0,
     )
     return figures, done
@@ -333,14 +364,13 @@ async def run_floor(options: Options) -> Figures:
     await emulator.start()
     folder = options.out / "floor"
     folder.mkdir(parents=True, exist_ok=True)
-    bot = BotProcess("emulator.floor", _environment(emulator, options, folder), folder / "floor.log")
+    bot = BotProcess("floor", _environment(emulator, options, folder), folder, profiled=options.profile)
     await bot.start()
     try:
         await asyncio.wait_for(emulator.polling.wait(), 60)
         crowd = _crowd(emulator, options)
-        figures, done = await _measure(
-            "floor", emulator, bot, crowd, [asyncio.create_task(p.floor()) for p in crowd]
-        )
+        floor = [asyncio.create_task(p.floor()) for p in crowd]
+        figures, done = await _measure(emulator, bot, crowd, floor)
         assert all(done), "some floor participants did not finish"
     finally:
         await bot.stop(emulator)
@@ -356,7 +386,7 @@ async def run_survey(options: Options) -> Figures:
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("survey.db*"):
         stale.unlink()
-    bot = BotProcess("bot", _environment(emulator, options, folder), folder / "bot.log")
+    bot = BotProcess("survey", _environment(emulator, options, folder), folder, profiled=options.profile)
     await bot.start()
     try:
         await asyncio.wait_for(emulator.polling.wait(), 60)
@@ -379,7 +409,7 @@ async def run_survey(options: Options) -> Figures:
             asyncio.create_task(p.survey(tokens[number % len(tokens)], options.stop_at))
             for number, p in enumerate(crowd)
         ]
-        figures, done = await _measure("survey", emulator, bot, crowd, run)
+        figures, done = await _measure(emulator, bot, crowd, run)
         if options.stop_at is None:
             assert all(done), "some participants did not see the thank-you screen"
             ballots = sum(done)
@@ -477,6 +507,9 @@ def parse(argv: list[str] | None = None) -> Options:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--stop-at", type=int, default=None, help="participants stop before this question")
     parser.add_argument("--floor", action="store_true", help="also measure the framework floor")
+    parser.add_argument(
+        "--profile", action="store_true", help="sample the bot with py-spy into <out>/<app>.profile.txt"
+    )
     arguments = parser.parse_args(argv)
     return Options(**vars(arguments))
 
