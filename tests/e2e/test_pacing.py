@@ -44,7 +44,8 @@ async def _at_first_multi_choice(bot: RunningBot, person: Person, token: str) ->
     draft = services.survey.start()
     for question in ANNEX2.questions[:FIRST_MULTI]:
         draft = services.survey.apply(draft, Choose(draft.step, question.options[0].id))
-    await services.repository.save_draft(services.key(window.id, person.user_id), window.id, draft)
+    key = services.participation.key(window.id, person.user_id)
+    await services.repository.save_draft(key, window.id, draft)
     resumed = await person.send(f"/start {token}")
     assert resumed is not None
     assert f"第 {FIRST_MULTI + 1}/16 题" in resumed.text
