@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -162,24 +163,14 @@ async def test_a_refused_edit_gives_way_to_a_newer_one() -> None:
     assert bot.sent == ["new"]
 
 
-async def test_the_ceiling_holds_broadcasts_but_not_replies() -> None:
+@pytest.mark.parametrize("flag", ["rate_limit_args", "broadcast() block"])
+async def test_the_ceiling_holds_broadcasts_but_not_replies(flag: str) -> None:
     """A broadcast beyond the ceiling over all chats waits; a reply to a press does not."""
     bot = FakeBot(Limits(ceiling=SLOW))
-    await bot.call("notice 1", 1, kind=Kind.BROADCAST)
-    held = asyncio.ensure_future(bot.call("notice 2", 2, kind=Kind.BROADCAST))
-    await bot.call("reply", 3)
-    await asyncio.sleep(0.05)
-    assert bot.sent == ["notice 1", "reply"]
-    assert not held.done()
-    await bot.pacer.shutdown()
-
-
-async def test_sends_inside_broadcast_are_broadcasts() -> None:
-    """The broadcast() block flags sends as rate_limit_args=Kind.BROADCAST does."""
-    bot = FakeBot(Limits(ceiling=SLOW))
-    with broadcast():
-        await bot.call("notice 1", 1)
-        held = asyncio.ensure_future(bot.call("notice 2", 2))
+    kind = Kind.BROADCAST if flag == "rate_limit_args" else None
+    with broadcast() if kind is None else contextlib.nullcontext():
+        await bot.call("notice 1", 1, kind=kind)
+        held = asyncio.ensure_future(bot.call("notice 2", 2, kind=kind))
     await bot.call("reply", 3)
     await asyncio.sleep(0.05)
     assert bot.sent == ["notice 1", "reply"]
@@ -199,7 +190,7 @@ async def test_the_ceiling_can_hold_replies_too() -> None:
 
 
 async def test_answers_are_never_held() -> None:
-    """Answers to presses (no chat) goes out at once even while every budget is spent."""
+    """Answers to presses (no chat) go out at once even while every budget is spent."""
     bot = FakeBot(Limits(private=SLOW, ceiling=SLOW, ceiling_for_replies=True))
     await bot.call("edit", 1, message_id=7)
     for number in range(5):
