@@ -16,7 +16,7 @@ Migration = str | Callable[[sqlite3.Connection], None]
 
 
 def _window_state(db: sqlite3.Connection) -> None:
-    """Keep nothing on disk that orders ballots or ties one to a person (schema 5).
+    """Keep nothing on disk that orders ballots or ties one to a person (issue 9).
 
     - `intake` holds what only an open window needs, rewritten whole at every submit: the
       register of who took part as one sorted blob of keys (a table of rows keeps the order
@@ -42,7 +42,7 @@ def _window_state(db: sqlite3.Connection) -> None:
 
 
 def _carry_over(db: sqlite3.Connection, window_id: int, min_group: int) -> None:
-    """Move an open window to schema 5: register and unfinished batch into intake, counters recounted.
+    """Move an open window over: register and unfinished batch into intake, counters recounted.
 
     Ballots are taken in batch order (within a batch, in the order of their random ids): the
     newest N mod k are the unfinished batch, the k before them the batch held back.
