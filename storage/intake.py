@@ -7,7 +7,6 @@ which entry came last (a table of rows would, in where SQLite placed each row).
 
 from __future__ import annotations
 
-import bisect
 import json
 
 from conversations.engine import Ballot
@@ -15,15 +14,21 @@ from conversations.engine import Ballot
 REGISTER_KEY = 32  # bytes of one register entry: HMAC-SHA256
 
 
-def _entries(register: bytes) -> list[bytes]:
-    return [register[at : at + REGISTER_KEY] for at in range(0, len(register), REGISTER_KEY)]
+def _place(register: bytes, key: bytes) -> tuple[int, bool]:
+    """Return where the key sits, or would sit, in the sorted register, and whether it is there."""
+    low, high = 0, len(register) // REGISTER_KEY
+    while low < high:  # a binary search over the blob itself: no list of entries per press
+        middle = (low + high) // 2
+        entry = register[middle * REGISTER_KEY : (middle + 1) * REGISTER_KEY]
+        if entry == key:
+            return middle, True
+        low, high = (middle + 1, high) if entry < key else (low, middle)
+    return low, False
 
 
 def registered(register: bytes, key: bytes) -> bool:
     """Return True if the key is in the register."""
-    entries = _entries(register)
-    at = bisect.bisect_left(entries, key)
-    return at < len(entries) and entries[at] == key
+    return _place(register, key)[1]
 
 
 def register_with(register: bytes, key: bytes) -> bytes:
@@ -31,9 +36,8 @@ def register_with(register: bytes, key: bytes) -> bytes:
     if len(key) != REGISTER_KEY:
         msg = f"a register key has {REGISTER_KEY} bytes, not {len(key)}"
         raise ValueError(msg)
-    entries = _entries(register)
-    bisect.insort(entries, key)
-    return b"".join(entries)
+    at = _place(register, key)[0] * REGISTER_KEY
+    return register[:at] + key + register[at:]
 
 
 def answers_json(ballot: Ballot) -> str:

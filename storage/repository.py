@@ -354,11 +354,8 @@ class Repository(NoteQueries):
                 await _release_held(db, window_id)
                 await _store_batch(db, window_id, pending)
                 kept, pending = kept + len(pending), []
-            await db.execute(
-                "UPDATE intake SET register = ?, pending = ? WHERE window_id = ?",
-                (register_with(register, key), pending_json(pending), window_id),
-            )
-            await _rewrite_without(db, key)
+            entry = (window_id, register_with(register, key), pending_json(pending))
+            await _rewrite_without(db, key, entry)
         await self.checkpoint()
         return int(kept) + len(pending)
 
@@ -591,20 +588,24 @@ async def _store_batch(db: aiosqlite.Connection, window_id: int, batch: list[Bal
     )
 
 
-async def _rewrite_without(db: aiosqlite.Connection, key: bytes) -> bool:
+async def _rewrite_without(
+    db: aiosqlite.Connection, key: bytes, intake: tuple[int, bytes, str] | None = None
+) -> bool:
     """Drop a draft by rewriting the per-person tables from zeroed pages; True if it existed.
 
     Deleting one row zeroes it (secure_delete), but SQLite leaves stale copies of rows it has
     moved between pages in their unused space. Emptying a table frees and zeroes its pages;
-    rows written back land in fresh pages, in key order.
+    rows written back land in fresh pages, in key order. `intake` replaces its window's row.
     """
     async with db.execute("SELECT key, window_id, state FROM drafts ORDER BY key") as cursor:
         drafts = [tuple(row) for row in await cursor.fetchall()]
     async with db.execute("SELECT window_id, register, pending FROM intake ORDER BY window_id") as cursor:
-        intake = [tuple(row) for row in await cursor.fetchall()]
+        rows = [tuple(row) for row in await cursor.fetchall()]
+    if intake is not None:
+        rows = [intake if row[0] == intake[0] else row for row in rows]
     await db.execute("DELETE FROM drafts")
     await db.execute("DELETE FROM intake")
     kept = [row for row in drafts if row[0] != key]
     await db.executemany("INSERT INTO drafts (key, window_id, state) VALUES (?, ?, ?)", kept)
-    await db.executemany("INSERT INTO intake (window_id, register, pending) VALUES (?, ?, ?)", intake)
+    await db.executemany("INSERT INTO intake (window_id, register, pending) VALUES (?, ?, ?)", rows)
     return len(kept) < len(drafts)
