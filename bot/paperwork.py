@@ -11,13 +11,9 @@ from bot.tally_view import window_times
 from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1
 from conversations.tally import Tally
-from reports.charts import render_chart_parts
-from reports.feedback_doc import unit_feedback_docx
 from reports.fonts import cjk_font
-from reports.group_doc import group_report_docx
 from reports.localtime import local, now, stamp
 from reports.papers import Evaluation, Findings, GroupPaper, Inspection, ScoreRecord, UnitPaper
-from reports.poster import poster_pdf
 from reports.wording import day
 from storage.models import ItemNotes, Official, ScoreSheet, Window
 from storage.repository import Repository
@@ -80,6 +76,9 @@ class Paperwork:
         drawn: list[bytes] = []
         if charts and font is not None and tally.counted:
             title = chart_title(t, window, tally, self.zone)
+            # matplotlib takes over half a second to import: loaded with the first chart, not at start.
+            from reports.charts import render_chart_parts  # noqa: PLC0415
+
             drawn = await asyncio.to_thread(render_chart_parts, tally, title, font)
         official = await self.repository.official(window.leader_id)
         notes = await self.repository.item_notes(window.id)
@@ -121,11 +120,15 @@ class Paperwork:
             units=units,
             conclusions="\n".join(conclusions),
         )
+        from reports.group_doc import group_report_docx  # noqa: PLC0415 - python-docx loads on first use
+
         return paper, await asyncio.to_thread(group_report_docx, paper)
 
     async def feedback(self, t: Texts, window: Window) -> tuple[UnitPaper, bytes]:
         """Return the unit's paper and its 结果反馈 as a .docx."""
         paper = await self.unit_paper(t, window)
+        from reports.feedback_doc import unit_feedback_docx  # noqa: PLC0415 - python-docx loads on first use
+
         return paper, await asyncio.to_thread(unit_feedback_docx, paper)
 
     async def poster(self, window: Window, link: str) -> bytes | None:
@@ -134,4 +137,6 @@ class Paperwork:
         if font is None:
             return None
         when = local(window.opened_at, self.zone).date()
+        from reports.poster import poster_pdf  # noqa: PLC0415 - matplotlib loads on first use
+
         return await asyncio.to_thread(poster_pdf, window.unit, link, when, font)

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from conversations.engine import Ballot, Survey
 from conversations.tally import Tally, released_count, tally_from_counts
-from reports.charts import render_chart
 from reports.fonts import cjk_font
 from reports.localtime import DEFAULT_ZONE, now
 from reports.sheets import UnitReport, ballot_rows, ballots_csv, workbook
@@ -72,6 +71,9 @@ class Results:
         if font is None or not tally.counted:
             return None
         # matplotlib takes a few hundred milliseconds: keep the event loop free meanwhile.
+        # matplotlib takes over half a second to import: loaded with the first chart, not at start.
+        from reports.charts import render_chart  # noqa: PLC0415
+
         return await asyncio.to_thread(render_chart, tally, title, font)
 
     async def exports(self, snapshot: Snapshot) -> Exports:
