@@ -514,10 +514,15 @@ def parse(argv: list[str] | None = None) -> Options:
     return Options(**vars(arguments))
 
 
-def _table(rows: list[Figures]) -> str:
+def report(rows: list[Figures]) -> str:
+    """Return the figures side by side, and the survey's throughput against the floor's if both ran."""
     names = list(asdict(rows[0]))
     lines = [f"{'':<28}" + "".join(f"{r.app:>14}" for r in rows)]
     lines += [f"{name:<28}" + "".join(f"{getattr(r, name)!s:>14}" for r in rows) for name in names[1:]]
+    runs = {r.app: r for r in rows}
+    if {"floor", "survey"} <= runs.keys():
+        ratio = runs["survey"].presses_per_second / runs["floor"].presses_per_second
+        lines += ["", f"throughput, survey / floor: {ratio:.2f}"]
     return "\n".join(lines)
 
 
@@ -527,10 +532,7 @@ async def main_async(options: Options) -> list[Figures]:
     if options.floor:
         results.append(await run_floor(options))
     results.append(await run_survey(options))
-    print(_table(results))
-    if options.floor:
-        ratio = results[1].presses_per_second / results[0].presses_per_second
-        print(f"\nthroughput, survey / floor: {ratio:.2f}")
+    print(report(results))
     (options.out / "figures.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
     return results
 

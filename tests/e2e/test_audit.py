@@ -12,6 +12,8 @@ import struct
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conversations.anonymity import participant_key
 from emulator import BotApiEmulator
 from emulator.briefing import FIRST_PARTICIPANT, Participant, main_async, parse
@@ -31,6 +33,8 @@ from tests.leader_views import (
     marked_rows,
     rows_before_close,
 )
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 PARTICIPANTS = 40
 # Under no relation, |Spearman's rho| over 40 pairs exceeds 0.6 with probability < 1e-4.
@@ -65,7 +69,11 @@ async def test_the_files_of_a_briefing_link_no_ballot_to_a_person(tmp_path: Path
 
     Participant.survey = recording  # type: ignore[method-assign]
     try:
-        options = parse(["--participants", str(PARTICIPANTS), "--think", "0-0.05", "--out", str(tmp_path)])
+        # What is stored is the subject here, not Telegram's pace: no pacing, no flood limits.
+        pace = ["--no-rate-limiter", "--no-flood-limits"]
+        options = parse(
+            ["--participants", str(PARTICIPANTS), "--think", "0-0.05", *pace, "--out", str(tmp_path)]
+        )
         await main_async(options)
     finally:
         Participant.survey = original  # type: ignore[method-assign]

@@ -12,12 +12,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from emulator import BotApiEmulator
 from emulator.people import Person
 from emulator.respondents import random_answers
 from tests.e2e.conftest import ROOT, BotProcess
 from tests.e2e.flows import open_unit
 from tests.e2e.resuming import ResumingParticipant
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 KILLS = 6
 
