@@ -241,7 +241,8 @@ async def test_suggestions_with_markup_and_formulas_stay_literal(
     confirm = await leader.send("/close")
     assert confirm is not None
     await leader.press(confirm, "确认结束")
-    await emulator.wait_for(lambda: any(m.document_name for m in leader.messages))
+    # The workbook comes after the suggestions (the QR poster sent at /open is a document too).
+    await emulator.wait_for(lambda: any((m.document_name or "").endswith(".xlsx") for m in leader.messages))
     shown = "".join(m.text for m in leader.messages if "意见建议" in m.text)
     assert nasty in shown.replace("\n\n", "")
     assert '=HYPERLINK("x") 民主测评统计（最终结果）' in confirm.text
