@@ -234,3 +234,24 @@ async def test_a_leaders_real_name_and_group_are_kept_and_can_change(tmp_path: P
         }
         assert list(await repository.officials([8, 9])) == [8]
         assert await repository.officials([]) == {}
+
+
+async def test_a_cancelled_draft_leaves_no_copy_in_any_file(tmp_path: Path) -> None:
+    """/cancel: the discarded form is in neither the database file nor its log afterwards."""
+    path = tmp_path / "survey.db"
+    async with Repository(path) as repository:
+        window, _ = await repository.open_window(1, "县财政局", min_group=3)
+        secret = repository.keys.secret(window.id)
+        mine = participant_key(secret, window.id, 1)
+        for version in range(5):  # saved again and again among others' drafts (pages split)
+            await repository.save_draft(
+                mine, window.id, Draft(step=16, suggestion=f"撤回的建议{version}" * 40)
+            )
+            for user_id in range(2, 40):
+                draft = Draft(step=version, suggestion=f"别人的进度{user_id}" * 20)
+                await repository.save_draft(participant_key(secret, window.id, user_id), window.id, draft)
+        assert await repository.delete_draft(mine)
+        wal = path.with_name("survey.db-wal")
+        files = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        assert "撤回的建议".encode() not in files
+        assert "别人的进度39".encode() in files  # the others' drafts are still there
