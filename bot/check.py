@@ -16,6 +16,7 @@ from bot import operator_texts as say
 from bot.app import api_builder
 from bot.config import Settings
 from bot.operator_texts import Said
+from storage.backup import snapshot
 from storage.schema import APPLICATION_ID, SCHEMA_VERSION
 
 _OTHERS = 0o077  # permission bits of the group and of everyone else
@@ -130,7 +131,7 @@ def _nearest_existing(folder: Path) -> Path:
 
 def _inspect(path: Path) -> tuple[int, int, int, str]:
     """Return the application id, schema version, table count and integrity of a database file."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection = snapshot(path)  # the integrity check runs on a copy: the file is read briefly
     try:
         (application_id,) = connection.execute("PRAGMA application_id").fetchone()
         (version,) = connection.execute("PRAGMA user_version").fetchone()

@@ -13,11 +13,28 @@ class BackupFailed(Exception):
     """The copy could not be made; the message says why."""
 
 
+def snapshot(database: Path) -> sqlite3.Connection:
+    """Return an in-memory copy of the database, holding a read snapshot of the file only briefly.
+
+    A reader that keeps its snapshot keeps the bot from emptying the write-ahead log (where
+    deleted drafts linger): the pages are copied in one quick step, and the slow work (a
+    rebuild, an integrity check) runs on the copy.
+    """
+    source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        memory = sqlite3.connect(":memory:")
+        source.backup(memory)
+    finally:
+        source.close()
+    return memory
+
+
 def backup(database: Path, target: Path, secret: Path | None = None) -> list[Path]:
     """Copy the database (while the bot runs) and its key file; return what was written.
 
-    `VACUUM INTO` reads one consistent state and writes it table by table in key order: the
-    copy keeps no trace of the order rows arrived in, nor deleted rows and old page images.
+    The live file is read only for as long as copying its pages into memory takes (see
+    `snapshot`); `VACUUM INTO` then writes that state table by table in key order: the copy
+    keeps no trace of the order rows arrived in, nor deleted rows and old page images.
     The key file goes along, read before and after the copy so that it holds the secret of
     every window the copy shows open: without them a restored database could not tell who has
     already taken part.
@@ -31,7 +48,7 @@ def backup(database: Path, target: Path, secret: Path | None = None) -> list[Pat
         raise BackupFailed(msg)
     target.parent.mkdir(parents=True, exist_ok=True)
     keys_before = secret.read_bytes() if secret is not None and secret.is_file() else None
-    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    source = snapshot(database)
     try:
         source.execute("VACUUM INTO ?", (str(target),))
     finally:

@@ -35,6 +35,14 @@ from storage.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 
 logger = logging.getLogger(__name__)
 
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another writer
+# A checkpoint waits for readers of older snapshots only briefly, a few times: a reader that
+# holds its snapshot longer must not stall every submit for the whole busy timeout.
+CHECKPOINT_TIMEOUT_MS = 50
+CHECKPOINT_TRIES = 5
+# After a checkpoint a reader kept from finishing, it is tried again this often until it finishes.
+CHECKPOINT_RETRY_SECONDS = 1.0
+
 _WINDOW_COLUMNS = (
     "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name"
 )
@@ -69,6 +77,7 @@ class Repository(NoteQueries):
         self._lock = asyncio.Lock()
         # Windows change only through this repository (open, close): every press reads one.
         self._windows: dict[int, Window] = {}
+        self._retry: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Self:
         await self.open()
@@ -103,8 +112,11 @@ class Repository(NoteQueries):
         """Checkpoint the log into the main file and close the connection."""
         if self._connection is None:
             return
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+        await self.checkpoint(retry_later=False)
         async with self._lock:
-            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             await self._connection.close()
             self._connection = None
 
@@ -123,7 +135,7 @@ class Repository(NoteQueries):
         await connection.execute("PRAGMA synchronous = FULL")
         await connection.execute("PRAGMA secure_delete = ON")
         await connection.execute("PRAGMA foreign_keys = ON")
-        await connection.execute("PRAGMA busy_timeout = 5000")
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if version < SCHEMA_VERSION:
             logger.info("Migrating the database from schema version %d to %d", version, SCHEMA_VERSION)
             await asyncio.to_thread(migrate, str(self.path))
@@ -257,27 +269,67 @@ class Repository(NoteQueries):
             await self.finish_closing()
         return closed
 
-    async def finish_closing(self) -> None:
+    async def finish_closing(self) -> bool:
         """Erase what closed windows leave behind: their secrets, then every trace in the file.
 
         Rebuilding the file (VACUUM) writes every table afresh in key order, so where a ballot
         lies follows its random id, not when it arrived; deleted rows and old page images go
-        with the old pages. Then the write-ahead log is emptied. Idempotent: run at every start,
-        it finishes a close that a kill interrupted.
+        with the old pages. The rebuilt pages reach the main file only when the write-ahead log
+        is emptied, so a window counts as rebuilt only after a checkpoint that emptied it.
+        Idempotent: run at every start, it finishes a close that a kill or a reader interrupted.
+        Return False if a reader kept the log from being emptied (it is retried later).
         """
         open_ids = {window.id for window in await self.open_windows()}
         self.keys.keep_only(open_ids)
-        pending = await self._fetchall("SELECT count(*) FROM windows WHERE is_open = 0 AND rebuilt = 0")
-        if pending[0][0]:
+        pending = [
+            row[0] for row in await self._fetchall("SELECT id FROM windows WHERE is_open = 0 AND rebuilt = 0")
+        ]
+        if pending:
             async with self._lock:
                 await self._db.execute("VACUUM")
-                await self._db.execute("UPDATE windows SET rebuilt = 1 WHERE is_open = 0 AND rebuilt = 0")
-        await self.checkpoint()
+            if not await self.checkpoint():
+                return False
+            marks = ", ".join("?" for _ in pending)
+            async with self._lock:
+                await self._db.execute(f"UPDATE windows SET rebuilt = 1 WHERE id IN ({marks})", pending)
+        return await self.checkpoint()
 
-    async def checkpoint(self) -> None:
-        """Empty the write-ahead log into the main file: old page images and frame order go."""
-        async with self._lock:
-            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    async def checkpoint(self, *, retry_later: bool = True) -> bool:
+        """Empty the write-ahead log into the main file: old page images and frame order go.
+
+        A reader holding an older snapshot (a copy, a check, an sqlite3 shell) keeps the log
+        from being emptied: tried a few times briefly, then a warning, and (with `retry_later`)
+        tried again in the background until it succeeds. Return True if the log is empty.
+        """
+        for attempt in range(CHECKPOINT_TRIES):
+            if attempt:
+                await asyncio.sleep(CHECKPOINT_TIMEOUT_MS / 1000)
+            async with self._lock:
+                if await _empty_log(self._db):
+                    return True
+        logger.warning(
+            "Another reader of %s kept the write-ahead log from being emptied; "
+            "deleted drafts stay in it until it is (retried every %.0f s)",
+            self.path.name,
+            CHECKPOINT_RETRY_SECONDS,
+        )
+        if retry_later and (self._retry is None or self._retry.done()):
+            self._retry = asyncio.create_task(self._checkpoint_until_done())
+        return False
+
+    async def _checkpoint_until_done(self) -> None:
+        """Retry the checkpoint until the log is empty, then finish any rebuild it held up."""
+        while True:
+            await asyncio.sleep(CHECKPOINT_RETRY_SECONDS)
+            if self._connection is None:
+                return
+            async with self._lock:
+                if await _empty_log(self._db):
+                    break
+        self._retry = None  # a rebuild held up again schedules a fresh retry
+        held_up = await self._fetchall("SELECT count(*) FROM windows WHERE is_open = 0 AND rebuilt = 0")
+        if not held_up[0][0] or await self.finish_closing():
+            logger.info("The write-ahead log of %s is empty again", self.path.name)
 
     # participants
 
@@ -551,6 +603,17 @@ def _marks(state: str) -> Marks:
             item: int(chosen[0].removeprefix("p")) for item, chosen in answers.items() if chosen
         }
     return Marks.model_validate(stored)
+
+
+async def _empty_log(db: aiosqlite.Connection) -> bool:
+    """Checkpoint and truncate the log, waiting for readers only briefly; True if it is empty."""
+    await db.execute(f"PRAGMA busy_timeout = {CHECKPOINT_TIMEOUT_MS}")
+    try:
+        rows = list(await db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+    finally:
+        await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    busy, log_frames, checkpointed = rows[0]
+    return bool(busy == 0 and log_frames == checkpointed)
 
 
 async def _scalar(connection: aiosqlite.Connection, sql: str) -> int:
