@@ -33,9 +33,11 @@ from bot.callback_data import (
     ScorePress,
     SendChart,
     SendExport,
+    SendReport,
     ShowScore,
     ShowTally,
     SkipSection,
+    StartScore,
     SubmitBallot,
     SurveyPress,
     WriteConclusions,
@@ -115,6 +117,8 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(FinaliseSections, Role.LEADER, notes.on_finalise_sections)
     presses.route(ConfirmSections, Role.LEADER, notes.on_confirm_sections)
     presses.route(WriteConclusions, Role.LEADER, notes.on_write_conclusions)
+    presses.route(StartScore, Role.LEADER, scoring.on_start_score)
+    presses.route(SendReport, Role.LEADER, scoring.on_send_report)
     presses.check_complete()
 
 

@@ -249,6 +249,18 @@ class WriteConclusions(Action):
     """✎ 结论和建议 under the group's report (the window id is 0: it belongs to the group)."""
 
 
+@button("sc")
+@dataclass(frozen=True, slots=True)
+class StartScore(Action):
+    """A leader picks a unit to score (/score without a name)."""
+
+
+@button("sr")
+@dataclass(frozen=True, slots=True)
+class SendReport(Action):
+    """A leader or admin picks a unit for its report (/report without a name)."""
+
+
 def kinds() -> tuple[type[Action], ...]:
     """Return every kind of button declared here."""
     return tuple(_KINDS)

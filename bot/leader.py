@@ -11,11 +11,12 @@ from telegram import CallbackQuery, Message
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
-from bot.arguments import UNIT_MAX_LENGTH, command_argument, shorten
+from bot.arguments import UNIT_MAX_LENGTH, command_argument
 from bot.callback_data import AskClose, CancelClose, ConfirmClose, SendChart, SendExport, ShowTally
 from bot.door import Caller, Context
 from bot.officials import leader_labels
 from bot.paperwork import chart_title
+from bot.picker import Scope, UnitPicker
 from bot.qr import qr_png
 from bot.replies import answer, reply, show
 from bot.results import Snapshot
@@ -24,13 +25,13 @@ from bot.services import Services
 from bot.tally_view import hidden_line, suggestion_messages, tally_text
 from bot.texts import Texts
 from conversations.tally import Tally
-from storage.models import LiveView, Window, WindowSummary
+from storage.models import LiveView, Window
 from usecases.access import Role, can_manage
 
 logger = logging.getLogger(__name__)
 
 EXPECTED_MAX = 10_000
-_PICKER_LIMIT = 20
+_RECENT = 3  # recent unit names suggested by /open without a name
 
 LeaderAction = ShowTally | AskClose | ConfirmClose | CancelClose | SendChart | SendExport
 PickedAction = ShowTally | AskClose | SendChart | SendExport  # what a command does to the unit it names
@@ -57,18 +58,14 @@ class LeaderHandlers:
         self.services = services
         self.repository = services.repository
         self.results = services.results
-
-    async def _windows(self, caller: Caller) -> list[WindowSummary]:
-        if caller.role is Role.ADMIN:
-            return await self.repository.all_windows()
-        return await self.repository.windows_of(caller.user_id)
+        self.picker = UnitPicker(services.units, services.repository, services.settings.survey_tz)
 
     async def on_open(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /open <unit> [expected]: open (or re-show) the unit's window, link and QR code."""
         t = caller.t
         unit, expected = split_expected(command_argument(message))
         if not unit:
-            await message.reply_text(t.OPEN_USAGE)
+            await message.reply_text(await self._open_help(caller))
             return
         if len(unit) > UNIT_MAX_LENGTH:
             await message.reply_text(t.UNIT_TOO_LONG.format(limit=UNIT_MAX_LENGTH))
@@ -96,6 +93,25 @@ class LeaderHandlers:
                 caption=t.POSTER_CAPTION,
             )
 
+    async def _open_help(self, caller: Caller) -> str:
+        """Explain /open (tapped from the menu, it comes without a name) with the caller's recent units."""
+        t = caller.t
+        recent: list[Window] = []
+        for summary in sorted(await self.picker.windows(caller, own=True), key=lambda s: -s.window.id):
+            if summary.window.unit not in {w.unit for w in recent}:
+                recent.append(summary.window)
+        example = recent[0].unit if recent else t.OPEN_EXAMPLE
+        text = t.OPEN_USAGE.format(example=texts.unit(example))
+        if recent:
+            lines = [
+                t.OPEN_RECENT_LINE.format(
+                    unit=texts.unit(w.unit), state=f" · {t.STATUS_OPEN}" if w.is_open else ""
+                )
+                for w in recent[:_RECENT]
+            ]
+            text += t.OPEN_RECENT.format(units="\n".join(lines))
+        return text
+
     async def on_tally(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /tally [unit]: post a live tally message, or buttons to pick a unit."""
         await self._command(caller, message, ShowTally, only_open=False)
@@ -117,7 +133,8 @@ class LeaderHandlers:
     ) -> None:
         """Find the unit the command names (or offer buttons), then do what the command does."""
         prompt = _PROMPTS[kind](caller.t)
-        window = await self._pick(caller, message, only_open=only_open, prompt=prompt, action=kind)
+        scope = Scope.OPEN if only_open else Scope.OPEN_FIRST
+        window = await self.picker.pick(caller, message, scope=scope, prompt=prompt, action=kind)
         if window is not None:
             await self._perform(message, caller.t, window, kind)
 
@@ -135,7 +152,7 @@ class LeaderHandlers:
     async def on_units(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /units: the caller's units (an admin's: all, by leader) with status and ballots."""
         t = caller.t
-        summaries = await self._windows(caller)
+        summaries = await self.picker.windows(caller)
         if not summaries:
             await message.reply_text(t.NO_WINDOWS)
             return
@@ -288,48 +305,6 @@ class LeaderHandlers:
             Button(t.CANCEL_CLOSE_BUTTON, CancelClose(window.id)),
         )
         return Screen(t.CONFIRM_CLOSE.format(unit=unit, ballots=count), (buttons,))
-
-    async def _pick(
-        self,
-        caller: Caller,
-        message: Message,
-        *,
-        only_open: bool,
-        prompt: str,
-        action: type[PickedAction],
-    ) -> Window | None:
-        """Return the window the command means, or reply with what to do and return None."""
-        t = caller.t
-        summaries = await self._windows(caller)
-        if not summaries:
-            await message.reply_text(t.NO_WINDOWS)
-            return None
-        windows = [s.window for s in summaries]
-        unit = command_argument(message)
-        if unit:
-            named = [w for w in windows if w.unit == unit and (w.is_open or not only_open)]
-            named.sort(key=lambda w: (not w.is_open, -w.id))  # open first, then the newest
-            if not named:
-                await message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
-                return None
-            if len(named) == 1 or caller.role is not Role.ADMIN:
-                return named[0]
-            windows = named  # an admin may see one unit name opened by several leaders
-        candidates = [w for w in windows if w.is_open] or ([] if only_open else windows)
-        if not candidates:
-            await message.reply_text(t.NOTHING_OPEN)
-            return None
-        if len(candidates) == 1:
-            return candidates[0]
-        rows = tuple((Button(_picker_label(w, caller), action(w.id)),) for w in candidates[:_PICKER_LIMIT])
-        await reply(message, Screen(prompt, rows))
-        return None
-
-
-def _picker_label(window: Window, caller: Caller) -> str:
-    if caller.role is Role.ADMIN and window.leader_id != caller.user_id:
-        return f"{window.unit} · {window.leader_name or window.leader_id}"
-    return window.unit
 
 
 def safe_filename(name: str) -> str:

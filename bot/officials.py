@@ -13,7 +13,7 @@ from bot.door import Caller, Context
 from bot.services import Services
 from bot.texts import Texts
 from storage.models import Official, Window
-from storage.repository import Repository
+from usecases.ports import OfficialStore
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def leader_label(t: Texts, official: Official | None, window: Window) -> str:
     return t.UNREGISTERED.format(name=window.leader_name or window.leader_id)
 
 
-async def leader_labels(t: Texts, repository: Repository, windows: Iterable[Window]) -> dict[int, str]:
+async def leader_labels(t: Texts, repository: OfficialStore, windows: Iterable[Window]) -> dict[int, str]:
     """Return the label of each window's leader, by window id."""
     windows = list(windows)
     officials = await repository.officials([w.leader_id for w in windows])

@@ -12,13 +12,14 @@ from html import escape
 from telegram import CallbackQuery, Message
 
 from bot import texts
-from bot.arguments import command_argument, shorten
-from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, ShowScore
+from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, SendReport, ShowScore, StartScore
 from bot.door import Caller, Context
 from bot.leader import safe_filename
 from bot.officials import leader_labels
+from bot.picker import Scope, UnitPicker
 from bot.replies import PressReply, reply, respond
 from bot.score_screens import ScoreView, note_screen
+from bot.screens import Screen
 from bot.services import Services
 from bot.tally_view import hidden_line, percent, window_times
 from bot.texts import ZH, Texts
@@ -27,14 +28,13 @@ from conversations.scoring import Award, score
 from reports.county import SummaryRow, summary_workbook
 from reports.papers import IMPROVE, RISKS, UnitPaper, top_three
 from storage.models import Window
-from usecases.access import Actor
+from usecases.access import can_manage
 from usecases.notes import ItemNote
 from usecases.scoring import (
     ConfirmFinal,
     Final,
     Marked,
     NoSheet,
-    NoSuchUnit,
     NotYours,
     PressOutcome,
     Refused,
@@ -52,6 +52,7 @@ class ScoringHandlers:
         self.services = services
         self.scoring = services.scoring
         self.repository = services.repository
+        self.picker = UnitPicker(services.units, services.repository, services.settings.survey_tz)
 
     async def _view(self, t: Texts, window: Window) -> ScoreView:
         marking = self.scoring.marking
@@ -60,18 +61,19 @@ class ScoringHandlers:
         return ScoreView(t, marking.form, marking, window.unit, window.id, zone, notes)
 
     async def on_score(self, caller: Caller, message: Message, context: Context) -> None:
-        """Handle /score <unit>: walk the 25 items, or show the finalised sheet."""
-        unit = command_argument(message)
-        if not unit:
-            await message.reply_text(caller.t.SCORE_USAGE)
-            return
-        match await self.scoring.open(caller.actor, unit):
-            case NoSuchUnit():
-                await message.reply_text(caller.t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
-            case Marked(window=window, marks=marks):
-                await reply(message, (await self._view(caller.t, window)).step(marks))
-            case Final(window=window, sheet=sheet):
-                await reply(message, (await self._view(caller.t, window)).final(sheet))
+        """Handle /score [unit]: walk the 25 items, or show the finalised sheet; no name: pick a unit."""
+        t = caller.t
+        window = await self.picker.pick(
+            caller, message, scope=Scope.ANY, prompt=t.PICK_UNIT_SCORE, action=StartScore, own=True
+        )
+        if window is not None:
+            outcome = await self.scoring.start(caller.actor, window.id)
+            await reply(message, (await self._press_reply(t, outcome)).screen or Screen(t.SCORE_NOT_YOURS))
+
+    async def on_start_score(self, caller: Caller, query: CallbackQuery, action: StartScore) -> None:
+        """Handle a unit picked for /score: the picker becomes the score sheet."""
+        outcome = await self.scoring.start(caller.actor, action.window_id)
+        await respond(query, await self._press_reply(caller.t, outcome))
 
     async def on_award(self, caller: Caller, query: CallbackQuery, action: ScorePress) -> None:
         """Handle points for an item, ⬅ 上一项, or an item number on the review.
@@ -128,23 +130,26 @@ class ScoringHandlers:
             case Refused():
                 return PressReply(t.ANSWER_UNKNOWN)
 
-    async def _named_window(self, message: Message, t: Texts, actor: Actor) -> Window | None:
-        """Return the unit named after the command that the caller may see, or reply why not."""
-        unit = command_argument(message)
-        if not unit:
-            await message.reply_text(t.SCORE_USAGE)
-            return None
-        window = await self.services.units.newest_named(actor, unit)
-        if window is None:
-            await message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
-        return window
-
     async def on_report(self, caller: Caller, message: Message, context: Context) -> None:
-        """Handle /report <unit>: score and grade with the evaluation's results, and a workbook."""
+        """Handle /report [unit]: score and grade with the evaluation's results, and a Word document."""
         t = caller.t
-        window = await self._named_window(message, t, caller.actor)
-        if window is None:
+        window = await self.picker.pick(
+            caller, message, scope=Scope.ANY, prompt=t.PICK_UNIT_REPORT, action=SendReport
+        )
+        if window is not None:
+            await self._send_report(message, t, window)
+
+    async def on_send_report(self, caller: Caller, query: CallbackQuery, action: SendReport) -> None:
+        """Handle a unit picked for /report: the report follows the picker."""
+        window = await self.repository.window(action.window_id)
+        if window is None or not can_manage(caller.actor, window):
+            await respond(query, PressReply(caller.t.ANSWER_NOT_ALLOWED, alert=True))
             return
+        await respond(query, PressReply())
+        if isinstance(query.message, Message):
+            await self._send_report(query.message, caller.t, window)
+
+    async def _send_report(self, message: Message, t: Texts, window: Window) -> None:
         paper, document = await self.services.paperwork.feedback(t, window)
         times = window_times(t, window, self.services.settings.survey_tz)
         await message.reply_text(report_text(t, paper, times))

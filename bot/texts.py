@@ -77,7 +77,15 @@ class Texts:
     # group leaders
     NOT_A_LEADER = "此命令仅供检查考核组组长使用。"
     NOT_AN_ADMIN = "此命令仅供县廉效办管理员使用。"
-    OPEN_USAGE = "用法：/open 单位名称 [预计人数]\n例如：/open 县财政局 25"
+    OPEN_USAGE = (
+        "<b>开启测评</b>：发送 /open 单位名称 [预计人数]\n"
+        "开启后，我会发来该单位的二维码和链接：请在会场屏幕上展示，参评人员扫码后用手机匿名作答。"
+        "预计人数可不填，填写后统计中显示“已收到/预计”。\n\n"
+        "例如（点按可复制）：<code>/open {example} 25</code>"
+    )
+    OPEN_RECENT = "\n\n您最近的单位：\n{units}"
+    OPEN_RECENT_LINE = "<code>/open {unit}</code>{state}"
+    OPEN_EXAMPLE = "县财政局"
     UNIT_TOO_LONG = "单位名称不能超过 {limit} 个字。"
     OPENED = (
         "<b>{unit}</b> 的民主测评已开始。{expected}\n\n"
@@ -93,6 +101,8 @@ class Texts:
     PICK_UNIT_CLOSE = "请选择要结束测评的单位："
     PICK_UNIT_CHART = "请选择要生成图表的单位："
     PICK_UNIT_EXPORT = "请选择要导出的单位："
+    PICK_UNIT_SCORE = "请选择要评分的单位（附件1）："
+    PICK_UNIT_REPORT = "请选择要查看检查考核结果的单位："
     NOTHING_OPEN = "您没有正在进行的测评。"
     CONFIRM_CLOSE = (
         "确认结束 <b>{unit}</b> 的民主测评？结束后不再接收答卷，且不能重新开启。\n已收到答卷：{ballots} 份"
@@ -203,7 +213,6 @@ class Texts:
     ME_NEEDED = "定稿前请先登记您的真实姓名和检查组：发送 /me 姓名 检查组（例如 /me 张三 第一检查组）。"
     UNREGISTERED = "{name}（未登记姓名）"
     LEADERS_UNNAMED = "尚未用 /me 登记姓名和检查组：{count} 人"
-    SCORE_USAGE = "用法：/score 单位名称"
     REPORT_TITLE = "<b>{unit}</b> 检查考核结果（供结果反馈）"
     REPORT_SCORE_NONE = "检查评分：尚未开始（/score {unit}）"
     REPORT_SCORE_DRAFT = "检查评分（未定稿）：{total}/100，尚有 {missing} 项未评分"
@@ -279,8 +288,8 @@ class Texts:
         "/close [单位] — 结束测评，发送最终统计、图表和表格\n"
         "/chart [单位] — 统计图表\n"
         "/export [单位] — 导出 Excel 和 CSV\n"
-        "/score 单位 — 检查评分（附件1）\n"
-        "/report 单位 — 单位检查考核结果\n"
+        "/score [单位] — 检查评分（附件1）\n"
+        "/report [单位] — 单位检查考核结果\n"
         "/units — 我的测评单位\n"
         "/write 单位 — 撰写结果反馈（肯定成绩、存在不足、改进意见、好经验好做法）\n"
         "/groupreport — 本组检查考核总结报告\n"
@@ -301,8 +310,8 @@ class Texts:
         "close": "结束测评",
         "chart": "统计图表",
         "export": "导出 Excel / CSV",
-        "score": "检查评分（附件1）：/score 单位",
-        "report": "单位检查考核结果：/report 单位",
+        "score": "检查评分（附件1）",
+        "report": "单位检查考核结果",
         "write": "撰写结果反馈：/write 单位",
         "groupreport": "本组总结报告",
         "units": "我的测评单位",
@@ -396,7 +405,14 @@ class EnglishTexts(Texts):
     ANSWER_REFRESHED = "Refreshed."
     NOT_A_LEADER = "This command is for inspection group leaders."
     NOT_AN_ADMIN = "This command is for the county office's administrators."
-    OPEN_USAGE = "Usage: /open unit name [expected headcount]\nFor example: /open 县财政局 25"
+    OPEN_USAGE = (
+        "<b>Open a unit</b>: send /open unit name [expected headcount]\n"
+        "I reply with the unit's QR code and link: show it on the room's screen, and people scan it and "
+        "answer anonymously on their phones. The headcount is optional; with it the tally shows "
+        "received/expected.\n\n"
+        "For example (tap to copy): <code>/open {example} 25</code>"
+    )
+    OPEN_RECENT = "\n\nYour recent units:\n{units}"
     UNIT_TOO_LONG = "Unit names are limited to {limit} characters."
     OPENED = (
         "The evaluation of <b>{unit}</b> is open.{expected}\n\n"
@@ -412,6 +428,8 @@ class EnglishTexts(Texts):
     PICK_UNIT_CLOSE = "Which unit do you want to close?"
     PICK_UNIT_CHART = "Which unit's charts?"
     PICK_UNIT_EXPORT = "Which unit do you want to export?"
+    PICK_UNIT_SCORE = "Which unit do you want to score (Annex 1)?"
+    PICK_UNIT_REPORT = "Which unit's results?"
     NOTHING_OPEN = "You have no open unit."
     CONFIRM_CLOSE = (
         "Close the evaluation of <b>{unit}</b>? It will take no more ballots and cannot be reopened.\n"
@@ -515,7 +533,6 @@ class EnglishTexts(Texts):
     )
     UNREGISTERED = "{name} (name not registered)"
     LEADERS_UNNAMED = "Leaders who have not registered a name and group with /me: {count}"
-    SCORE_USAGE = "Usage: /score unit name"
     REPORT_TITLE = "<b>{unit}</b> inspection results (for the feedback meeting)"
     REPORT_SCORE_NONE = "Score sheet: not started (/score {unit})"
     REPORT_SCORE_DRAFT = "Score sheet (draft): {total}/100, {missing} items not scored yet"
@@ -586,8 +603,8 @@ class EnglishTexts(Texts):
         "/close [unit] — close; final tally, charts and workbook\n"
         "/chart [unit] — charts\n"
         "/export [unit] — Excel and CSV\n"
-        "/score unit — the Annex 1 score sheet\n"
-        "/report unit — the unit's results\n"
+        "/score [unit] — the Annex 1 score sheet\n"
+        "/report [unit] — the unit's results\n"
         "/units — my units\n"
         "/write unit — the feedback's written sections\n"
         "/groupreport — your group's summary report\n"
@@ -607,8 +624,8 @@ class EnglishTexts(Texts):
         "close": "Close a unit",
         "chart": "Charts",
         "export": "Excel / CSV export",
-        "score": "Annex 1 score sheet: /score unit",
-        "report": "A unit's results: /report unit",
+        "score": "Annex 1 score sheet",
+        "report": "A unit's results",
         "write": "Feedback text: /write unit",
         "groupreport": "Group summary report",
         "units": "My units",

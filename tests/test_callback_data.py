@@ -21,9 +21,11 @@ from bot.callback_data import (
     ScorePress,
     SendChart,
     SendExport,
+    SendReport,
     ShowScore,
     ShowTally,
     SkipSection,
+    StartScore,
     SubmitBallot,
     SurveyPress,
     WriteConclusions,
@@ -66,6 +68,8 @@ ACTIONS: list[Action] = [
     WriteConclusions(0),
     SendChart(8),
     SendExport(9),
+    StartScore(10),
+    SendReport(11),
 ]
 
 

@@ -67,7 +67,10 @@ async def test_only_the_leader_who_opened_the_unit_scores_it(desk: Desk) -> None
     """Another leader, an admin, or the same person no longer a leader: refused, nothing stored."""
     assert await desk.scoring.open(OTHER_LEADER, "县财政局") == NoSuchUnit()
     assert await desk.scoring.open(ADMIN, "县财政局") == NoSuchUnit()
-    await desk.scoring.open(LEADER, "县财政局")
+    for actor in (OTHER_LEADER, ADMIN, REVOKED):  # a unit picked by its id: the same rule
+        assert await desk.scoring.start(actor, desk.window.id) == NotYours()
+    assert await desk.repository.score_sheet(desk.window.id) is None
+    assert isinstance(await desk.scoring.start(LEADER, desk.window.id), Marked)
     for actor in (OTHER_LEADER, ADMIN, REVOKED):
         assert await desk.scoring.press(actor, desk.window.id, Award(0, 4)) == NotYours()
         assert await desk.scoring.finalise(actor, desk.window.id) == NotYours()

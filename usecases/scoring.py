@@ -81,7 +81,8 @@ class Refused:
     """The sheet refuses the press (points the item does not allow); nothing changed."""
 
 
-OpenOutcome = NoSuchUnit | Marked | Final
+StartOutcome = NotYours | Marked | Final
+OpenOutcome = NoSuchUnit | StartOutcome
 PressOutcome = NotYours | NoSheet | Marked | ConfirmFinal | Unfinished | Unregistered | Final | Refused
 _Step = Callable[[Window, ScoreSheet], Awaitable[PressOutcome]]
 
@@ -109,6 +110,13 @@ class Scoring:
         window = await self.units.newest_named(actor, unit, own=True)
         if window is None:
             return NoSuchUnit()
+        return await self.start(actor, window.id)
+
+    async def start(self, actor: Actor, window_id: int) -> StartOutcome:
+        """Start (or resume) the sheet of a unit the actor opened (picked from their units)."""
+        window = await self.windows.window(window_id)
+        if window is None or not owns(actor, window):
+            return NotYours()
         async with self.locks.hold(window.id):
             sheet = await self.sheets.score_sheet(window.id)
             if sheet is not None and sheet.finalised:

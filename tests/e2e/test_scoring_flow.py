@@ -101,7 +101,7 @@ async def test_score_and_finalise_once(
     assert forged["text"] == "只有开启该单位测评的组长可以评分。"
     theirs = await other_leader.send("/score 县财政局")
     assert theirs is not None
-    assert "没有找到" in theirs.text
+    assert "您还没有开启任何测评" in theirs.text  # nothing of theirs, and nothing of anyone else
 
 
 async def test_unit_report_and_county_summary(
