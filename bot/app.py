@@ -38,6 +38,7 @@ from bot.callback_data import (
     ShowTally,
     SkipSection,
     StartScore,
+    StartWriting,
     SubmitBallot,
     SurveyPress,
     WriteConclusions,
@@ -117,6 +118,7 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(FinaliseSections, Role.LEADER, notes.on_finalise_sections)
     presses.route(ConfirmSections, Role.LEADER, notes.on_confirm_sections)
     presses.route(WriteConclusions, Role.LEADER, notes.on_write_conclusions)
+    presses.route(StartWriting, Role.LEADER, notes.on_start_writing)
     presses.route(StartScore, Role.LEADER, scoring.on_start_score)
     presses.route(SendReport, Role.LEADER, scoring.on_send_report)
     presses.check_complete()

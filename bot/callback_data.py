@@ -261,6 +261,12 @@ class SendReport(Action):
     """A leader or admin picks a unit for its report (/report without a name)."""
 
 
+@button("wp")
+@dataclass(frozen=True, slots=True)
+class StartWriting(Action):
+    """A leader picks a unit to write its feedback (/write without a name)."""
+
+
 def kinds() -> tuple[type[Action], ...]:
     """Return every kind of button declared here."""
     return tuple(_KINDS)

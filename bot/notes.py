@@ -18,11 +18,13 @@ from bot.callback_data import (
     NoteDone,
     NoteItem,
     SkipSection,
+    StartWriting,
     WriteConclusions,
     WriteSection,
 )
 from bot.door import Caller, Context, MessageCallback
 from bot.leader import safe_filename
+from bot.picker import Scope
 from bot.replies import PressReply, reply, respond
 from bot.score_screens import note_screen
 from bot.scoring import ScoringHandlers
@@ -90,6 +92,7 @@ class NoteHandlers:
     ) -> None:
         self.notes = services.notes
         self.scoring = scoring
+        self.picker = scoring.picker
         self.on_participant_text = on_participant_text
         self.on_participant_other = on_participant_other
 
@@ -156,16 +159,22 @@ class NoteHandlers:
     # the leader's sections of the feedback
 
     async def on_write(self, caller: Caller, message: Message, context: Context) -> None:
-        """Handle /write <unit>: walk the sections, starting at the first empty one."""
-        unit = command_argument(message)
-        if not unit:
-            await message.reply_text(caller.t.WRITE_USAGE)
+        """Handle /write [unit]: walk the sections, starting at the first empty one; no name: pick a unit."""
+        t = caller.t
+        window = await self.picker.pick(
+            caller, message, scope=Scope.ANY, prompt=t.PICK_UNIT_WRITE, action=StartWriting, own=True
+        )
+        if window is None:
             return
-        outcome = await self.notes.open_sections(caller.actor, unit)
-        if outcome is None:
-            await message.reply_text(caller.t.NO_SUCH_UNIT.format(unit=texts.unit(unit)))
-        elif isinstance(outcome, Sections):
-            await reply(message, sections_screen(caller.t, outcome))
+        outcome = await self.notes.start_sections(caller.actor, window.id)
+        if isinstance(outcome, Sections):
+            await reply(message, sections_screen(t, outcome))
+
+    async def on_start_writing(self, caller: Caller, query: CallbackQuery, action: StartWriting) -> None:
+        """Handle a unit picked for /write: the picker becomes the sections' walk."""
+        await self._press_sections(
+            caller, query, await self.notes.start_sections(caller.actor, action.window_id)
+        )
 
     async def _press_sections(self, caller: Caller, query: CallbackQuery, outcome: object) -> None:
         if isinstance(outcome, Sections):

@@ -103,6 +103,7 @@ class Texts:
     PICK_UNIT_EXPORT = "请选择要导出的单位："
     PICK_UNIT_SCORE = "请选择要评分的单位（附件1）："
     PICK_UNIT_REPORT = "请选择要查看检查考核结果的单位："
+    PICK_UNIT_WRITE = "请选择要撰写结果反馈的单位："
     NOTHING_OPEN = "您没有正在进行的测评。"
     CONFIRM_CLOSE = (
         "确认结束 <b>{unit}</b> 的民主测评？结束后不再接收答卷，且不能重新开启。\n已收到答卷：{ballots} 份"
@@ -248,7 +249,6 @@ class Texts:
     NOTE_LOCKED = "评分表已定稿，扣分理由和照片不能再改。"
     NOTES_NOT_YOURS = "只有开启该单位测评的组长可以填写。"
     TEXT_TOO_LONG = "不能超过 {limit} 字（您发送了 {length} 字），请精简后重新发送。未保存本条内容。"
-    WRITE_USAGE = "用法：/write 单位名称（撰写结果反馈的肯定成绩、存在不足、改进意见和好经验好做法）"
     SECTION_TITLES: ClassVar[dict[str, str]] = {
         "strengths": "肯定成绩",
         "shortcomings": "存在不足",
@@ -291,7 +291,7 @@ class Texts:
         "/score [单位] — 检查评分（附件1）\n"
         "/report [单位] — 单位检查考核结果\n"
         "/units — 我的测评单位\n"
-        "/write 单位 — 撰写结果反馈（肯定成绩、存在不足、改进意见、好经验好做法）\n"
+        "/write [单位] — 撰写结果反馈（肯定成绩、存在不足、改进意见、好经验好做法）\n"
         "/groupreport — 本组检查考核总结报告\n"
         "/me 姓名 检查组 — 登记真实姓名和检查组（用于定稿和报告）"
     )
@@ -312,7 +312,7 @@ class Texts:
         "export": "导出 Excel / CSV",
         "score": "检查评分（附件1）",
         "report": "单位检查考核结果",
-        "write": "撰写结果反馈：/write 单位",
+        "write": "撰写结果反馈",
         "groupreport": "本组总结报告",
         "units": "我的测评单位",
         "me": "登记姓名和检查组：/me 姓名 检查组",
@@ -430,6 +430,7 @@ class EnglishTexts(Texts):
     PICK_UNIT_EXPORT = "Which unit do you want to export?"
     PICK_UNIT_SCORE = "Which unit do you want to score (Annex 1)?"
     PICK_UNIT_REPORT = "Which unit's results?"
+    PICK_UNIT_WRITE = "Which unit's feedback do you want to write?"
     NOTHING_OPEN = "You have no open unit."
     CONFIRM_CLOSE = (
         "Close the evaluation of <b>{unit}</b>? It will take no more ballots and cannot be reopened.\n"
@@ -567,7 +568,6 @@ class EnglishTexts(Texts):
     NOTE_LOCKED = "The score sheet is finalised: reasons and photos no longer change."
     NOTES_NOT_YOURS = "Only the leader who opened the unit can write its notes."
     TEXT_TOO_LONG = "At most {limit} characters (yours has {length}). Nothing was saved; please shorten it."
-    WRITE_USAGE = "Usage: /write unit (the feedback's strengths, shortcomings, improvements, good practice)"
     SECTION_TITLES: ClassVar[dict[str, str]] = {
         "strengths": "肯定成绩 (strengths)",
         "shortcomings": "存在不足 (shortcomings)",
@@ -606,7 +606,7 @@ class EnglishTexts(Texts):
         "/score [unit] — the Annex 1 score sheet\n"
         "/report [unit] — the unit's results\n"
         "/units — my units\n"
-        "/write unit — the feedback's written sections\n"
+        "/write [unit] — the feedback's written sections\n"
         "/groupreport — your group's summary report\n"
         "/me name group — your real name and group (for finalised sheets and reports)"
     )
@@ -626,7 +626,7 @@ class EnglishTexts(Texts):
         "export": "Excel / CSV export",
         "score": "Annex 1 score sheet",
         "report": "A unit's results",
-        "write": "Feedback text: /write unit",
+        "write": "Feedback text",
         "groupreport": "Group summary report",
         "units": "My units",
         "me": "Your name and group: /me name group",

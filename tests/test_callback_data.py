@@ -26,6 +26,7 @@ from bot.callback_data import (
     ShowTally,
     SkipSection,
     StartScore,
+    StartWriting,
     SubmitBallot,
     SurveyPress,
     WriteConclusions,
@@ -70,6 +71,7 @@ ACTIONS: list[Action] = [
     SendExport(9),
     StartScore(10),
     SendReport(11),
+    StartWriting(12),
 ]
 
 

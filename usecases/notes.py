@@ -180,6 +180,13 @@ class Notes:
         window = await self.units.newest_named(actor, unit, own=True)
         if window is None:
             return None
+        return await self.start_sections(actor, window.id)
+
+    async def start_sections(self, actor: Actor, window_id: int) -> SectionOutcome:
+        """Start the guided walk of a unit the actor opened (picked from their units)."""
+        window = await self._own(actor, window_id)
+        if window is None:
+            return NotYours()
         writings = await self.notes.writings(window.id)
         empty = next((s for s in SECTIONS if not writings.texts.get(s)), None)
         return await self._ask(actor, window, writings, empty)
