@@ -14,7 +14,7 @@ UNIT_COMMANDS = [
     ("/tally", "请选择要查看统计的单位：", "县财政局 民主测评统计（进行中）"),
     ("/close", "请选择要结束测评的单位：", "确认结束 县财政局 的民主测评？"),
     ("/chart", "请选择要生成图表的单位：", "县财政局 民主测评图表（进行中）"),
-    ("/export", "请选择要导出的单位：", "县财政局 民主测评结果（进行中）"),
+    ("/export", "请选择要导出的单位：", "县财政局 民主测评汇总（进行中）"),
     ("/score", "请选择要评分的单位（附件1）：", "县财政局 · 检查评分（附件1）　第 1/25 项"),
     ("/report", "请选择要查看检查考核结果的单位：", "县财政局 检查考核结果（供结果反馈）"),
     ("/write", "请选择要撰写结果反馈的单位：", "县财政局 结果反馈：组长撰写部分"),
@@ -22,9 +22,9 @@ UNIT_COMMANDS = [
 
 
 async def two_units(emulator: BotApiEmulator, leader: Person) -> None:
-    """Open 县财政局 (three ballots, so figures show) and then 县审计局."""
+    """Open 县财政局 (six ballots: the first batch shows while the newest is held back), then 县审计局."""
     token = await open_unit(leader, "县财政局")
-    for number in range(3):
+    for number in range(6):
         await complete(Person(emulator, 500 + number), token, varied_answers(number))
     await open_unit(leader, "县审计局")
 
