@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import secrets
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -94,6 +96,7 @@ class Repository(NoteQueries):
     async def open(self) -> None:
         """Open (creating or migrating) the database; raise DatabaseRefused for a foreign file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(self.path)
         connection = await aiosqlite.connect(self.path, isolation_level=None)
         try:
             await self._prepare(connection)
@@ -603,6 +606,25 @@ def _marks(state: str) -> Marks:
             item: int(chosen[0].removeprefix("p")) for item, chosen in answers.items() if chosen
         }
     return Marks.model_validate(stored)
+
+
+def _owner_only(path: Path) -> None:
+    """Create the database file readable by its owner only, and take others' access from older files.
+
+    SQLite creates the write-ahead log and shared-memory files with the database file's
+    permissions, so those follow. A file that cannot be created here is left to SQLite to
+    report; one that cannot be narrowed (another owner) gets a warning.
+    """
+    with suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with suppress(FileNotFoundError):
+            mode = stat.S_IMODE(companion.stat().st_mode)
+            if mode & 0o077:
+                try:
+                    companion.chmod(mode & 0o700)
+                except OSError as error:
+                    logger.warning("%s is readable by others and could not be narrowed: %s", companion, error)
 
 
 async def _empty_log(db: aiosqlite.Connection) -> bool:
