@@ -73,6 +73,8 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
         else t.TALLY_RECEIVED.format(ballots=tally.received)
     )
     lines = [title.format(unit=texts.unit(window.unit)), window_times(t, window, zone), received]
+    if window.expected and tally.received > window.expected:
+        lines.append(t.TALLY_OVER_EXPECTED.format(ballots=tally.received, expected=window.expected))
     if not tally.counted:
         lines.append(hidden_line(t, tally, is_open=window.is_open))
     elif tally.counted < tally.received:

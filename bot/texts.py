@@ -134,6 +134,10 @@ class Texts:
     WINDOW_CLOSED_AT = "开始时间：{opened}　结束时间：{closed}"
     TALLY_RECEIVED = "已收到答卷：<b>{ballots}</b> 份"
     TALLY_RECEIVED_OF = "已收到答卷：<b>{ballots}/{expected}</b> 份"
+    TALLY_OVER_EXPECTED = (
+        "⚠️ 收到 {ballots} 份，超过应到人数 {expected}：有人可能用多个账号提交，或链接已传给测评范围以外的人。"
+        "多出的答卷可被用来推出某个人的答案，请核对人数。"
+    )
     TALLY_BATCHED = (
         "以下统计含前 {counted} 份答卷（每满 {min_group} 份更新一次，最新一批在结束后计入；"
         "按参评对象的统计在结束后提供）。"
@@ -462,6 +466,11 @@ class EnglishTexts(Texts):
     WINDOW_CLOSED_AT = "Opened {opened}, closed {closed}"
     TALLY_RECEIVED = "Ballots received: <b>{ballots}</b>"
     TALLY_RECEIVED_OF = "Ballots received: <b>{ballots}/{expected}</b>"
+    TALLY_OVER_EXPECTED = (
+        "⚠️ {ballots} ballots received, more than the {expected} people expected: someone may have "
+        "answered from several accounts, or the link reached people outside the unit. Extra ballots "
+        "can be used to work out one person's answers; check the headcount."
+    )
     TALLY_BATCHED = (
         "Figures below cover the first {counted} ballots (updated every {min_group}; the newest batch "
         "and the figures by respondent category come after close)."

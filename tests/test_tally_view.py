@@ -76,3 +76,18 @@ def test_suggestions_are_escaped_numbered_and_split_to_fit() -> None:
     assert "1. " + "<b>" * 250 in joined.replace("\n\n", "")
     assert "2. a&b" in joined
     assert "7. " in joined
+
+
+@pytest.mark.parametrize("t", [ZH, EN], ids=["zh", "en"])
+def test_more_ballots_than_the_headcount_are_flagged_plainly(t: object) -> None:
+    """A leader topping the count up with extra accounts (audit 1, finding 1) shows in the figures.
+
+    Before: "25/20" and nothing more, easy to pass over. Now a warning names both numbers; at or
+    below the headcount there is none.
+    """
+    tally = compute_tally(ANNEX2, [LONGEST] * 21, received=25, min_group=3)
+    over = visible_text(tally_text(t, window(expected=20), tally))  # type: ignore[arg-type]
+    at = visible_text(tally_text(t, window(expected=25), tally))  # type: ignore[arg-type]
+    warning = "超过应到人数 20" if t is ZH else "more than the 20 people expected"
+    assert warning in over
+    assert "⚠️" not in at
