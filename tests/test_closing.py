@@ -157,6 +157,7 @@ def _restart_and_check(template: Template, path: Path) -> None:
     assert template.secret not in path.with_name("survey.db.key").read_bytes()
 
 
+@pytest.mark.slow  # started first: see tests/conftest.py
 def test_a_kill_at_any_point_of_a_close_leaves_it_undone_or_finished(
     template: Template, tmp_path: Path
 ) -> None:
