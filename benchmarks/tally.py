@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 from benchmarks.closing import fill
-from bot.results import Results
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
 from conversations.tally import released_count
 from storage.repository import Repository
+from usecases.results import Results
 
 
 async def measure(size: int, repeat: int, folder: Path) -> dict[str, float]:

@@ -50,6 +50,7 @@ from bot.flood import PressGate
 from bot.general import on_error, on_group, on_help
 from bot.leader import LeaderHandlers
 from bot.limits import CEILING_BURST, CONCURRENT_UPDATES
+from bot.live import LiveTallies
 from bot.menus import set_default_menu, set_menu
 from bot.notes import GroupReportHandlers, NoteHandlers
 from bot.officials import OfficialHandlers
@@ -79,13 +80,13 @@ class Handlers:
     groups: GroupReportHandlers
 
     @classmethod
-    def create(cls, services: Services) -> Handlers:
+    def create(cls, services: Services, live: LiveTallies) -> Handlers:
         """Build the handlers on these services."""
         participants = ParticipantHandlers(services.participation, services.roles, services.survey)
         scoring = ScoringHandlers(services)
         return cls(
             participants=participants,
-            leaders=LeaderHandlers(services),
+            leaders=LeaderHandlers(services, live),
             scoring=scoring,
             admins=AdminHandlers(services),
             officials=OfficialHandlers(services),
@@ -224,16 +225,16 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[type-arg]
     """Build the bot and return it with its services (tests look into the repository)."""
     services = Services.create(settings, Survey(ANNEX2))
-    handlers = Handlers.create(services)
+    live: LiveTallies | None = None
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await services.repository.open()
-        services.live.attach(application.bot, handlers.leaders.tally_screen)
         await set_command_menus(application, services)
         logger.info("The bot is running as @%s", application.bot.username)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-        await services.live.stop()
+        if live is not None:
+            await live.stop()
         await services.repository.close()
 
     builder = (
@@ -251,5 +252,13 @@ def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[t
         if settings.survey_rate_limiter
         else builder.build()
     )
-    register_handlers(application, services, handlers)
+    live = LiveTallies(
+        application.bot,
+        services.repository,
+        services.results,
+        settings.survey_tz,
+        settings.survey_live_interval,
+    )
+    live.listen(services.events)
+    register_handlers(application, services, Handlers.create(services, live))
     return application, services

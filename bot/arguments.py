@@ -7,7 +7,8 @@ import unicodedata
 
 from telegram import Message
 
-UNIT_MAX_LENGTH = 64
+from usecases.console import UNIT_MAX_LENGTH
+
 _SPACES = re.compile(r"\s+")
 
 

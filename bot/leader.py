@@ -1,39 +1,48 @@
-"""Handlers for group leaders (and admins): open a unit, watch the live tally, close, take reports."""
+"""Leaders' (and admins') handlers: open a unit, watch the live tally, close, take the results.
+
+Each handler decodes the update, calls `usecases.console` or `usecases.results`, and draws.
+"""
 
 from __future__ import annotations
 
-import logging
-import random
-import re
 from collections.abc import Callable
 
 from telegram import CallbackQuery, Message
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
-from bot.arguments import UNIT_MAX_LENGTH, command_argument
+from bot.arguments import command_argument
 from bot.callback_data import AskClose, CancelClose, ConfirmClose, SendChart, SendExport, ShowTally
 from bot.door import Caller, Context
+from bot.live import LiveTallies
 from bot.officials import leader_labels
 from bot.paperwork import chart_title
-from bot.picker import Scope, UnitPicker
+from bot.picker import UnitPicker
 from bot.qr import qr_png
-from bot.replies import answer, reply, show
-from bot.results import Snapshot
+from bot.replies import PressReply, answer, reply, respond, safe_filename, show
 from bot.screens import Button, Screen
 from bot.services import Services
-from bot.tally_view import hidden_line, suggestion_messages, tally_text
+from bot.tally_view import hidden_line, suggestion_messages, tally_screen
 from bot.texts import Texts
 from conversations.tally import Tally
 from storage.models import LiveView, Window
-from usecases.access import Role, can_manage
+from usecases.access import Role
+from usecases.console import (
+    EXPECTED_MAX,
+    AlreadyClosed,
+    CloseAsked,
+    Closed,
+    CloseOutcome,
+    NotAllowed,
+    NoUnitName,
+    Opened,
+    UnitTooLong,
+)
+from usecases.results import Snapshot
+from usecases.units import Scope
 
-logger = logging.getLogger(__name__)
-
-EXPECTED_MAX = 10_000
 _RECENT = 3  # recent unit names suggested by /open without a name
 
-LeaderAction = ShowTally | AskClose | ConfirmClose | CancelClose | SendChart | SendExport
 PickedAction = ShowTally | AskClose | SendChart | SendExport  # what a command does to the unit it names
 _PROMPTS: dict[type[PickedAction], Callable[[Texts], str]] = {
     ShowTally: lambda t: t.PICK_UNIT_TALLY,
@@ -54,50 +63,42 @@ def split_expected(argument: str) -> tuple[str, int | None]:
 class LeaderHandlers:
     """The group leader side of the bot; admins may do all of it for every unit."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, live: LiveTallies) -> None:
         self.services = services
-        self.repository = services.repository
+        self.console = services.console
         self.results = services.results
-        self.picker = UnitPicker(services.units, services.repository, services.settings.survey_tz)
+        self.zone = services.settings.survey_tz
+        self.live = live
+        self.picker = UnitPicker(services.units, services.repository, self.zone)
 
     async def on_open(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /open <unit> [expected]: open (or re-show) the unit's window, link and QR code."""
         t = caller.t
         unit, expected = split_expected(command_argument(message))
-        if not unit:
-            await message.reply_text(await self._open_help(caller))
-            return
-        if len(unit) > UNIT_MAX_LENGTH:
-            await message.reply_text(t.UNIT_TOO_LONG.format(limit=UNIT_MAX_LENGTH))
-            return
-        window, created = await self.repository.open_window(
-            caller.user_id,
-            unit,
-            min_group=self.services.settings.survey_min_group,
-            expected=expected,
-            leader_name=caller.name,
-        )
-        link = create_deep_linked_url(context.bot.username, window.token)
-        expected_text = t.EXPECTED.format(expected=window.expected) if window.expected else ""
-        caption = t.OPENED.format(unit=texts.unit(window.unit), link=link, expected=expected_text)
-        if not created:
-            caption = t.ALREADY_OPEN + caption
-        else:
-            logger.info("A survey window was opened (window %d)", window.id)
-        await message.reply_photo(qr_png(link), caption=caption)
-        poster = await self.services.paperwork.poster(window, link)
-        if poster is not None:
-            await message.reply_document(
-                poster,
-                filename=t.POSTER_FILE.format(unit=safe_filename(window.unit)),
-                caption=t.POSTER_CAPTION,
-            )
+        match await self.console.open(caller.actor, unit, expected):
+            case NoUnitName():
+                await message.reply_text(await self._open_help(caller))
+            case UnitTooLong(limit=limit):
+                await message.reply_text(t.UNIT_TOO_LONG.format(limit=limit))
+            case Opened(window=window, created=created):
+                link = create_deep_linked_url(context.bot.username, window.token)
+                expected_text = t.EXPECTED.format(expected=window.expected) if window.expected else ""
+                caption = t.OPENED.format(unit=texts.unit(window.unit), link=link, expected=expected_text)
+                await message.reply_photo(
+                    qr_png(link), caption=caption if created else t.ALREADY_OPEN + caption
+                )
+                poster = await self.services.paperwork.poster(window, link)
+                if poster is not None:
+                    filename = t.POSTER_FILE.format(unit=safe_filename(window.unit))
+                    await message.reply_document(poster, filename=filename, caption=t.POSTER_CAPTION)
 
     async def _open_help(self, caller: Caller) -> str:
         """Explain /open (tapped from the menu, it comes without a name) with the caller's recent units."""
         t = caller.t
         recent: list[Window] = []
-        for summary in sorted(await self.picker.windows(caller, own=True), key=lambda s: -s.window.id):
+        for summary in sorted(
+            await self.services.units.visible(caller.actor, own=True), key=lambda s: -s.window.id
+        ):
             if summary.window.unit not in {w.unit for w in recent}:
                 recent.append(summary.window)
         example = recent[0].unit if recent else t.OPEN_EXAMPLE
@@ -125,39 +126,18 @@ class LeaderHandlers:
         await self._command(caller, message, SendChart, only_open=False)
 
     async def on_export(self, caller: Caller, message: Message, context: Context) -> None:
-        """Handle /export [unit]: the XLSX workbook and the CSV of the ballots."""
+        """Handle /export [unit]: the XLSX workbook (and, once closed, the CSV of the ballots)."""
         await self._command(caller, message, SendExport, only_open=False)
-
-    async def _command(
-        self, caller: Caller, message: Message, kind: type[PickedAction], *, only_open: bool
-    ) -> None:
-        """Find the unit the command names (or offer buttons), then do what the command does."""
-        prompt = _PROMPTS[kind](caller.t)
-        scope = Scope.OPEN if only_open else Scope.OPEN_FIRST
-        window = await self.picker.pick(caller, message, scope=scope, prompt=prompt, action=kind)
-        if window is not None:
-            await self._perform(message, caller.t, window, kind)
-
-    async def _perform(self, message: Message, t: Texts, window: Window, kind: type[PickedAction]) -> None:
-        """Do a command's work on a chosen unit (from the command or from a picker button)."""
-        if kind is ShowTally:
-            await self._post_live(message, t, window)
-        elif kind is AskClose:
-            await reply(message, await self._confirm_screen(t, window))
-        elif kind is SendChart:
-            await self._send_chart(message, t, window, await self.results.tally(window))
-        else:
-            await self._send_exports(message, t, await self.results.snapshot(window))
 
     async def on_units(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /units: the caller's units (an admin's: all, by leader) with status and ballots."""
         t = caller.t
-        summaries = await self.picker.windows(caller)
+        summaries = await self.services.units.visible(caller.actor)
         if not summaries:
             await message.reply_text(t.NO_WINDOWS)
             return
         lines = [t.UNITS_TITLE_ALL if caller.role is Role.ADMIN else t.UNITS_TITLE]
-        leaders = await leader_labels(t, self.repository, (s.window for s in summaries))
+        leaders = await leader_labels(t, self.services.repository, (s.window for s in summaries))
         leader = None
         for summary in summaries:
             window = summary.window
@@ -171,102 +151,117 @@ class LeaderHandlers:
             )
         await message.reply_text("\n".join(lines))
 
-    async def _managed(self, caller: Caller, query: CallbackQuery, action: LeaderAction) -> Window | None:
-        """Return the window of a leader's button if the caller manages it, else refuse the press."""
-        window = await self.repository.window(action.window_id)
-        if window is None or not can_manage(caller.actor, window):
-            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
-            return None
-        return window
-
     async def on_refresh(self, caller: Caller, query: CallbackQuery, action: ShowTally) -> None:
         """Handle 🔄 刷新 (or a unit picked for /tally): redraw the tally, which becomes the live one."""
-        window = await self._managed(caller, query, action)
-        if window is not None:
-            await self._refresh(query, caller.t, window)
+        window = await self.console.managed(caller.actor, action.window_id)
+        if window is None:
+            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
+            return
+        t = caller.t
+        changed = await show(query, await self._tally_screen(t, window))
+        await answer(query, t.ANSWER_REFRESHED if changed else t.ANSWER_UP_TO_DATE)
+        if isinstance(query.message, Message):
+            await self._track(query.message, t, window)
 
     async def on_ask_close(self, caller: Caller, query: CallbackQuery, action: AskClose) -> None:
         """Handle 结束测评 (or a unit picked for /close): ask to confirm."""
-        window = await self._managed(caller, query, action)
-        if window is not None:
-            await answer(query)
-            await show(query, await self._confirm_screen(caller.t, window))
+        outcome = await self.console.ask_close(caller.actor, action.window_id)
+        await respond(query, self._close_reply(caller.t, outcome))
 
     async def on_keep_open(self, caller: Caller, query: CallbackQuery, action: CancelClose) -> None:
         """Handle 取消 on the close question: the window stays open."""
-        window = await self._managed(caller, query, action)
-        if window is not None:
-            await answer(query)
-            await show(query, Screen(caller.t.CLOSE_KEPT.format(unit=texts.unit(window.unit))))
+        window = await self.console.managed(caller.actor, action.window_id)
+        if window is None:
+            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
+            return
+        await respond(
+            query, PressReply(screen=Screen(caller.t.CLOSE_KEPT.format(unit=texts.unit(window.unit))))
+        )
 
     async def on_confirm_close(self, caller: Caller, query: CallbackQuery, action: ConfirmClose) -> None:
-        """Handle 确认关闭: close for good and deliver the results."""
-        window = await self._managed(caller, query, action)
-        if window is not None:
-            await self._close(query, caller.t, window)
+        """Handle 确认结束: close for good, show the final tally, then deliver the results."""
+        t = caller.t
+        outcome = await self.console.close(caller.actor, action.window_id)
+        match outcome:
+            case NotAllowed():
+                await answer(query, t.ANSWER_NOT_ALLOWED, alert=True)
+            case AlreadyClosed(window=window) | Closed(window=window):
+                await answer(query, t.ANSWER_ENDED if isinstance(outcome, AlreadyClosed) else None)
+                await show(query, await self._tally_screen(t, window))
+                if isinstance(outcome, Closed) and isinstance(query.message, Message):
+                    await self._deliver(query.message, t, window)
 
     async def on_send(self, caller: Caller, query: CallbackQuery, action: SendChart | SendExport) -> None:
         """Handle a unit picked for /chart or /export."""
-        window = await self._managed(caller, query, action)
+        window = await self.console.managed(caller.actor, action.window_id)
         if window is None:
+            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
             return
         await answer(query)
         if isinstance(query.message, Message):
-            await self._perform(query.message, caller.t, window, type(action))
+            await self._perform(caller, query.message, window, type(action))
 
-    async def tally_screen(self, t: Texts, window: Window) -> Screen:
-        """Return the tally screen of a window; open windows get refresh and close buttons."""
-        text = tally_text(t, window, await self.results.tally(window), self.services.settings.survey_tz)
-        if not window.is_open:
-            return Screen(text)
-        buttons = (
-            Button(t.REFRESH_BUTTON, ShowTally(window.id)),
-            Button(t.CLOSE_BUTTON, AskClose(window.id)),
-        )
-        return Screen(text, (buttons,))
+    async def _command(
+        self, caller: Caller, message: Message, kind: type[PickedAction], *, only_open: bool
+    ) -> None:
+        """Find the unit the command names (or offer buttons), then do what the command does."""
+        scope = Scope.OPEN if only_open else Scope.OPEN_FIRST
+        prompt = _PROMPTS[kind](caller.t)
+        window = await self.picker.pick(caller, message, scope=scope, prompt=prompt, action=kind)
+        if window is not None:
+            await self._perform(caller, message, window, kind)
 
-    async def _post_live(self, message: Message, t: Texts, window: Window) -> None:
-        sent = await reply(message, await self.tally_screen(t, window))
+    async def _perform(
+        self, caller: Caller, message: Message, window: Window, kind: type[PickedAction]
+    ) -> None:
+        """Do a command's work on a chosen unit (from the command or from a picker button)."""
+        t = caller.t
+        if kind is ShowTally:
+            sent = await reply(message, await self._tally_screen(t, window))
+            await self._track(sent, t, window)
+        elif kind is AskClose:
+            screen = self._close_reply(t, await self.console.ask_close(caller.actor, window.id)).screen
+            await reply(message, screen or Screen(t.ANSWER_NOT_ALLOWED))
+        elif kind is SendChart:
+            await self._send_chart(message, t, window, await self.results.tally(window))
+        else:
+            await self._send_exports(message, t, await self.results.snapshot(window))
+
+    def _close_reply(self, t: Texts, outcome: CloseOutcome) -> PressReply:
+        match outcome:
+            case NotAllowed():
+                return PressReply(t.ANSWER_NOT_ALLOWED, alert=True)
+            case AlreadyClosed(window=window) | Closed(window=window):
+                return PressReply(screen=Screen(t.ALREADY_CLOSED.format(unit=texts.unit(window.unit))))
+            case CloseAsked(window=window, ballots=ballots):
+                buttons = (
+                    Button(t.CONFIRM_CLOSE_BUTTON, ConfirmClose(window.id)),
+                    Button(t.CANCEL_CLOSE_BUTTON, CancelClose(window.id)),
+                )
+                text = t.CONFIRM_CLOSE.format(unit=texts.unit(window.unit), ballots=ballots)
+                return PressReply(screen=Screen(text, (buttons,)))
+
+    async def _tally_screen(self, t: Texts, window: Window) -> Screen:
+        return tally_screen(t, window, await self.results.tally(window), self.zone)
+
+    async def _track(self, message: Message, t: Texts, window: Window) -> None:
+        """Keep this tally message current while the window is open (it replaces the chat's older one)."""
         if window.is_open:
-            view = LiveView(
-                chat_id=sent.chat.id, message_id=sent.message_id, window_id=window.id, language=t.language
-            )
-            await self.services.live.track(view)
-
-    async def _refresh(self, query: CallbackQuery, t: Texts, window: Window) -> None:
-        """Redraw the pressed tally message now; it becomes the live one for that chat."""
-        changed = await show(query, await self.tally_screen(t, window))
-        await answer(query, t.ANSWER_REFRESHED if changed else t.ANSWER_UP_TO_DATE)
-        message = query.message
-        if isinstance(message, Message) and window.is_open:
             view = LiveView(
                 chat_id=message.chat.id,
                 message_id=message.message_id,
                 window_id=window.id,
                 language=t.language,
             )
-            await self.services.live.track(view)
+            await self.live.track(view)
 
-    async def _close(self, query: CallbackQuery, t: Texts, window: Window) -> None:
-        """Close for good, then deliver the final tally, suggestions, chart and workbook."""
-        closed = await self.repository.close_window(window.id)
-        await answer(query, None if closed else t.ANSWER_ENDED)
-        if closed:
-            logger.info("A survey window was closed (window %d)", window.id)
-        final = await self.repository.window(window.id)
-        assert final is not None  # noqa: S101 - windows are never deleted
-        await show(query, await self.tally_screen(t, final))
-        await self.services.live.finish(final)
-        message = query.message
-        if not isinstance(message, Message) or not closed:
-            return
-        snapshot = await self.results.snapshot(final)
+    async def _deliver(self, message: Message, t: Texts, window: Window) -> None:
+        """Deliver a closed window's results: the suggestions (shuffled), the chart, the files."""
+        snapshot = await self.results.snapshot(window)
         if snapshot.tally.counted:
-            suggestions = list(snapshot.tally.suggestions)
-            random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what
-            for text in suggestion_messages(t, final.unit, suggestions):
+            for text in suggestion_messages(t, window.unit, list(snapshot.tally.suggestions)):
                 await message.reply_text(text)
-        await self._send_chart(message, t, final, snapshot.tally)
+        await self._send_chart(message, t, window, snapshot.tally)
         await self._send_exports(message, t, snapshot)
 
     async def _send_chart(self, message: Message, t: Texts, window: Window, tally: Tally) -> None:
@@ -275,7 +270,7 @@ class LeaderHandlers:
             return
         state = t.STATE_OPEN if window.is_open else t.STATE_CLOSED
         # The chart speaks the form's language, Chinese, whatever the interface language.
-        png = await self.results.chart(tally, chart_title(t, window, tally, self.services.settings.survey_tz))
+        png = await self.results.chart(tally, chart_title(t, window, tally, self.zone))
         if png is None:
             await message.reply_text(t.CHART_UNAVAILABLE)
             return
@@ -294,19 +289,3 @@ class LeaderHandlers:
         await message.reply_document(exports.xlsx, filename=t.EXPORT_FILE.format(unit=unit), caption=caption)
         if exports.csv is not None:
             await message.reply_document(exports.csv, filename=t.EXPORT_CSV_FILE.format(unit=unit))
-
-    async def _confirm_screen(self, t: Texts, window: Window) -> Screen:
-        unit = texts.unit(window.unit)
-        if not window.is_open:
-            return Screen(t.ALREADY_CLOSED.format(unit=unit))
-        count = await self.repository.ballot_count(window.id)
-        buttons = (
-            Button(t.CONFIRM_CLOSE_BUTTON, ConfirmClose(window.id)),
-            Button(t.CANCEL_CLOSE_BUTTON, CancelClose(window.id)),
-        )
-        return Screen(t.CONFIRM_CLOSE.format(unit=unit, ballots=count), (buttons,))
-
-
-def safe_filename(name: str) -> str:
-    """Return a unit name usable in a file name."""
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_")[:40] or "unit"

@@ -1,42 +1,49 @@
-"""Tally messages the bot keeps current: edited when a batch is released, at a bounded rate."""
+"""Tally messages the bot keeps current: edited when a batch is released, at a bounded rate.
+
+It listens to the application layer's events (`BatchReleased`, `SurveyClosed`) and draws the
+tally the way /tally does; nothing calls it back from a handler.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
 from bot.pacing import broadcast
-from bot.screens import Screen
-from bot.texts import Texts, by_language
+from bot.tally_view import tally_screen
+from bot.texts import by_language
 from storage.models import LiveView, Window
 from storage.repository import Repository
-from usecases.events import BatchReleased
+from usecases.events import BatchReleased, Events, SurveyClosed
+from usecases.results import Results
 
 logger = logging.getLogger(__name__)
-
-Renderer = Callable[[Texts, Window], Awaitable[Screen]]
 
 
 class LiveTallies:
     """Keep every live tally message of a window current, one edit per interval per message."""
 
-    def __init__(self, repository: Repository, interval: float) -> None:
+    def __init__(
+        self, bot: Bot, repository: Repository, results: Results, zone: ZoneInfo, interval: float
+    ) -> None:
+        self.bot = bot
         self.repository = repository
+        self.results = results
+        self.zone = zone
         self.interval = interval
-        self.bot: Bot | None = None
-        self.render: Renderer | None = None
         self._last_edit: dict[tuple[int, int], float] = {}
         self._pending: dict[int, asyncio.Task[None]] = {}
+        self._finishing: set[asyncio.Task[None]] = set()
 
-    def attach(self, bot: Bot, render: Renderer) -> None:
-        """Give the service the bot to edit with and the function that draws a tally screen."""
-        self.bot = bot
-        self.render = render
+    def listen(self, events: Events) -> None:
+        """Follow the application's announcements: batches released, windows closed."""
+        events.subscribe(BatchReleased, self.on_batch_released)
+        events.subscribe(SurveyClosed, self.on_survey_closed)
 
     async def track(self, view: LiveView) -> None:
         """Keep this freshly posted message current from now on."""
@@ -49,19 +56,27 @@ class LiveTallies:
         if window_id not in self._pending:
             self._pending[window_id] = asyncio.get_running_loop().create_task(self._update_later(window_id))
 
-    async def finish(self, window: Window) -> None:
-        """Show the final figures in every live message of a closed window, then let them go."""
-        pending = self._pending.pop(window.id, None)
+    async def on_survey_closed(self, event: SurveyClosed) -> None:
+        """Show the final figures in every live message of a closed window, then let them go.
+
+        The edits run on their own, so that the leader's press is answered first.
+        """
+        pending = self._pending.pop(event.window.id, None)
         if pending is not None:
             pending.cancel()
-        await self._edit_all(window)
-        await self.repository.drop_live_views(window.id)
+        task = asyncio.get_running_loop().create_task(self._finish(event.window))
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
 
     async def stop(self) -> None:
         """Cancel scheduled updates (on shutdown); live views stay stored for the next start."""
-        for task in self._pending.values():
+        for task in [*self._pending.values(), *self._finishing]:
             task.cancel()
         self._pending.clear()
+
+    async def _finish(self, window: Window) -> None:
+        await self._edit_all(window)
+        await self.repository.drop_live_views(window.id)
 
     async def _update_later(self, window_id: int) -> None:
         try:
@@ -79,10 +94,11 @@ class LiveTallies:
             await self._edit_all(window)
 
     async def _edit_all(self, window: Window) -> None:
-        if self.bot is None or self.render is None:
-            return
-        for view in await self.repository.live_views(window.id):
-            screen = await self.render(by_language(view.language), window)
+        views = await self.repository.live_views(window.id)
+        tally = await self.results.tally(window) if views else None
+        for view in views:
+            assert tally is not None  # noqa: S101 - counted above when there are views
+            screen = tally_screen(by_language(view.language), window, tally, self.zone)
             try:
                 with broadcast():  # one notice to several chats: under the ceiling over all chats
                     await self.bot.edit_message_text(

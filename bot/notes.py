@@ -23,9 +23,7 @@ from bot.callback_data import (
     WriteSection,
 )
 from bot.door import Caller, Context, MessageCallback
-from bot.leader import safe_filename
-from bot.picker import Scope
-from bot.replies import PressReply, reply, respond
+from bot.replies import PressReply, reply, respond, safe_filename
 from bot.score_screens import note_screen
 from bot.scoring import ScoringHandlers
 from bot.screens import Button, Screen
@@ -46,6 +44,7 @@ from usecases.notes import (
     TextOutcome,
     TooLong,
 )
+from usecases.units import Scope
 
 
 def sections_screen(t: Texts, outcome: Sections, *, confirm: bool = False) -> Screen:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import random
 from zoneinfo import ZoneInfo
 
-from bot.results import Results
 from bot.tally_view import window_times
 from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1
@@ -17,6 +15,7 @@ from reports.papers import Evaluation, Findings, GroupPaper, Inspection, ScoreRe
 from reports.wording import day
 from storage.models import ItemNotes, Official, ScoreSheet, Window
 from storage.repository import Repository
+from usecases.results import Results
 
 
 def inspection(window: Window, official: Official | None, zone: ZoneInfo) -> Inspection:
@@ -67,11 +66,8 @@ class Paperwork:
         self.zone = zone
 
     async def unit_paper(self, t: Texts, window: Window, *, charts: bool = True) -> UnitPaper:
-        """Return everything the unit's feedback says; suggestions shuffled, the chart drawn for A4."""
-        tally = await self.results.tally(window)
-        suggestions = list(tally.suggestions)
-        random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what
-        tally = tally.model_copy(update={"suggestions": tuple(suggestions)})
+        """Return everything the unit's feedback says, the chart drawn for A4."""
+        tally = await self.results.tally(window)  # its suggestions come shuffled
         font = cjk_font()
         drawn: list[bytes] = []
         if charts and font is not None and tally.counted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 
 from telegram import CallbackQuery, Message
@@ -72,3 +73,8 @@ async def respond(query: CallbackQuery, press_reply: PressReply) -> None:
         await answer(query, press_reply.notice, alert=press_reply.alert)
     finally:
         await redraw
+
+
+def safe_filename(name: str) -> str:
+    """Return a name usable in the file name of a document sent."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_")[:40] or "unit"

@@ -14,10 +14,9 @@ from telegram import CallbackQuery, Message
 from bot import texts
 from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, SendReport, ShowScore, StartScore
 from bot.door import Caller, Context
-from bot.leader import safe_filename
 from bot.officials import leader_labels
-from bot.picker import Scope, UnitPicker
-from bot.replies import PressReply, reply, respond
+from bot.picker import UnitPicker
+from bot.replies import PressReply, reply, respond, safe_filename
 from bot.score_screens import ScoreView, note_screen
 from bot.screens import Screen
 from bot.services import Services
@@ -41,6 +40,7 @@ from usecases.scoring import (
     Unfinished,
     Unregistered,
 )
+from usecases.units import Scope
 
 logger = logging.getLogger(__name__)
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.live import LiveTallies
 from bot.paperwork import Paperwork
-from bot.results import Results
 from conversations.annex1 import ANNEX1
 from conversations.engine import Survey
 from conversations.scoring import Marking
 from storage.keys import WindowKeys
 from storage.repository import Repository
 from usecases.access import Access
-from usecases.events import BatchReleased, Events
+from usecases.console import Console
+from usecases.events import Events
 from usecases.notes import Notes
 from usecases.participation import BallotBox, Participation
+from usecases.results import Results
 from usecases.roles import Roles
 from usecases.scoring import Scoring
 from usecases.units import Units
@@ -42,7 +42,7 @@ class Services:
     units: Units
     scoring: Scoring
     results: Results
-    live: LiveTallies
+    console: Console
     paperwork: Paperwork
     notes: Notes
 
@@ -54,8 +54,6 @@ class Services:
         units = Units(repository)
         access = Access(settings.survey_leaders, settings.survey_admins, repository)
         ballot_box = BallotBox(repository, survey, events)
-        live = LiveTallies(repository, settings.survey_live_interval)
-        events.subscribe(BatchReleased, live.on_batch_released)
         results = Results(repository, survey, settings.survey_tz)
         return cls(
             settings=settings,
@@ -66,9 +64,9 @@ class Services:
             participation=Participation(repository, repository, survey, repository.keys, ballot_box),
             roles=Roles(repository, repository, access),
             units=units,
-            scoring=Scoring(repository, repository, repository, Marking(ANNEX1), units),
+            scoring=Scoring(repository, repository, repository, Marking(ANNEX1)),
             results=results,
-            live=live,
+            console=Console(repository, repository, events, settings.survey_min_group),
             paperwork=Paperwork(repository, results, settings.survey_tz),
-            notes=Notes(repository, repository, repository, ANNEX1, units),
+            notes=Notes(repository, repository, repository, ANNEX1),
         )

@@ -6,6 +6,8 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.callback_data import AskClose, ShowTally
+from bot.screens import Button, Screen
 from bot.texts import Texts
 from conversations.questionnaire import QuestionKind
 from conversations.tally import OptionCount, QuestionTally, Tally
@@ -119,6 +121,15 @@ def tally_text(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_
             lines += ["", f"<b>{escape(section)}</b>"]
         lines += _question_block(t, item, tally.counted)
     return "\n".join(lines)
+
+
+def tally_screen(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> Screen:
+    """Return the tally message; an open window's has 🔄 刷新 and 结束测评 under it."""
+    text = tally_text(t, window, tally, zone)
+    if not window.is_open:
+        return Screen(text)
+    buttons = (Button(t.REFRESH_BUTTON, ShowTally(window.id)), Button(t.CLOSE_BUTTON, AskClose(window.id)))
+    return Screen(text, (buttons,))
 
 
 def suggestion_messages(t: Texts, unit: str, suggestions: list[str]) -> list[str]:

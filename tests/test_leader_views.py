@@ -13,7 +13,6 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from bot.results import Results
 from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
 from conversations.engine import Ballot, Survey
@@ -31,6 +30,7 @@ from tests.leader_views import (
     marked_rows,
     rows_before_close,
 )
+from usecases.results import Results
 
 K = 3
 PEOPLE = 20  # 20 = 6 batches and 2: the last live view and the final report differ by 2 naively

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.results import Results
 from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
 from conversations.engine import Draft, Survey
@@ -17,6 +16,7 @@ from storage.intake import answers_json
 from storage.keys import WindowKeys
 from storage.repository import Repository
 from storage.schema import APPLICATION_ID, SCHEMA_VERSION, apply
+from usecases.results import Results
 
 OPEN, CLOSED = 1, 2
 SECRET = b"old master secret"

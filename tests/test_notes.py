@@ -29,7 +29,6 @@ from usecases.notes import (
 )
 from usecases.notes import Notes as NotesCase
 from usecases.scoring import Scoring
-from usecases.units import Units
 
 LEADER = Actor(1, "张组长", Role.LEADER)
 OTHER = Actor(2, "李组长", Role.LEADER)
@@ -48,12 +47,11 @@ class Desk:
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     async with Repository(tmp_path / "survey.db") as repository:
-        units = Units(repository)
-        scoring = Scoring(repository, repository, repository, Marking(ANNEX1), units)
-        notes = NotesCase(repository, repository, repository, ANNEX1, units)
+        scoring = Scoring(repository, repository, repository, Marking(ANNEX1))
+        notes = NotesCase(repository, repository, repository, ANNEX1)
         window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
         await repository.set_official(LEADER.user_id, "张三", "第一检查组")
-        await scoring.open(LEADER, "县财政局")
+        await scoring.start(LEADER, window.id)
         yield Desk(repository, notes, scoring, window)
 
 
@@ -98,7 +96,7 @@ async def test_only_the_units_leader_notes_and_a_final_sheet_is_locked(desk: Des
 
 async def test_sections_walk_in_order_skip_and_finalise(desk: Desk) -> None:
     """The walk starts at the first empty section, moves on after each text or 跳过, and ends final."""
-    opened = await desk.notes.open_sections(LEADER, "县财政局")
+    opened = await desk.notes.start_sections(LEADER, desk.window.id)
     assert isinstance(opened, Sections)
     assert opened.asking == "strengths"
     after = await desk.notes.take_text(LEADER, "肯定")
@@ -112,7 +110,7 @@ async def test_sections_walk_in_order_skip_and_finalise(desk: Desk) -> None:
     assert isinstance(last, Sections)
     assert last.asking is None
     assert last.writings.texts == {"strengths": "肯定", "improvements": "改进", "practice": "经验"}
-    again = await desk.notes.open_sections(LEADER, "县财政局")
+    again = await desk.notes.start_sections(LEADER, desk.window.id)
     assert isinstance(again, Sections)
     assert again.asking == "shortcomings"  # the first still empty
     assert await desk.notes.take_text(LEADER, "长" * (WRITING_MAX + 1)) == TooLong(
@@ -125,7 +123,7 @@ async def test_sections_walk_in_order_skip_and_finalise(desk: Desk) -> None:
     assert isinstance(locked, Sections)
     assert locked.asking is None  # nothing is asked once final
     assert await desk.notes.take_text(LEADER, "late") is None
-    assert await desk.notes.open_sections(OTHER, "县财政局") is None
+    assert await desk.notes.start_sections(OTHER, desk.window.id) == NotYours()
     assert await desk.notes.ask_section(OTHER, desk.window.id, 0) == NotYours()
     assert len(SECTIONS) == 4
 
@@ -143,10 +141,9 @@ async def test_pending_input_survives_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "survey.db"
     async with Repository(path) as repository:
         window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
-        units = Units(repository)
-        await Scoring(repository, repository, repository, Marking(ANNEX1), units).open(LEADER, "县财政局")
-        await NotesCase(repository, repository, repository, ANNEX1, units).note_item(LEADER, window.id, 2)
+        await Scoring(repository, repository, repository, Marking(ANNEX1)).start(LEADER, window.id)
+        await NotesCase(repository, repository, repository, ANNEX1).note_item(LEADER, window.id, 2)
     async with Repository(path) as repository:
-        notes = NotesCase(repository, repository, repository, ANNEX1, Units(repository))
+        notes = NotesCase(repository, repository, repository, ANNEX1)
         assert isinstance(await notes.take_text(LEADER, "重启后仍记得"), ReasonSaved)
         assert (await repository.item_notes(window.id)).reasons == {"s1_3": "重启后仍记得"}

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.results import Results
 from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
 from conversations.engine import Ballot, Draft, Survey
@@ -22,6 +21,7 @@ from emulator.respondents import random_ballot
 from storage.intake import answers_json
 from storage.repository import DatabaseRefused, Repository
 from storage.schema import SCHEMA_VERSION
+from usecases.results import Results
 
 SECRET = b"s" * 32
 BALLOT = Ballot(answers={"category": ("leader",), "improve": ("a", "c")}, suggestion="多公开")

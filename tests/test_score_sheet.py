@@ -20,14 +20,12 @@ from usecases.scoring import (
     Final,
     Marked,
     NoSheet,
-    NoSuchUnit,
     NotYours,
     Refused,
     Scoring,
     Unfinished,
     Unregistered,
 )
-from usecases.units import Units
 
 LEADER = Actor(1, "张组长", Role.LEADER)
 OTHER_LEADER = Actor(2, "李组长", Role.LEADER)
@@ -48,7 +46,7 @@ class Desk:
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     async with Repository(tmp_path / "survey.db") as repository:
-        scoring = Scoring(repository, repository, repository, Marking(ANNEX1), Units(repository))
+        scoring = Scoring(repository, repository, repository, Marking(ANNEX1))
         window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
         await repository.set_official(LEADER.user_id, "张三", "第一检查组")
         yield Desk(repository, scoring, window)
@@ -56,7 +54,7 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
 
 async def score_all(desk: Desk, *, but: int = 0) -> None:
     """Give every item its maximum, leaving the last `but` items unscored."""
-    opened = await desk.scoring.open(LEADER, "县财政局")
+    opened = await desk.scoring.start(LEADER, desk.window.id)
     assert isinstance(opened, Marked)
     for step, item in enumerate(ANNEX1.items[: ITEMS - but]):
         outcome = await desk.scoring.press(LEADER, desk.window.id, Award(step, item.max_points))
@@ -65,9 +63,7 @@ async def score_all(desk: Desk, *, but: int = 0) -> None:
 
 async def test_only_the_leader_who_opened_the_unit_scores_it(desk: Desk) -> None:
     """Another leader, an admin, or the same person no longer a leader: refused, nothing stored."""
-    assert await desk.scoring.open(OTHER_LEADER, "县财政局") == NoSuchUnit()
-    assert await desk.scoring.open(ADMIN, "县财政局") == NoSuchUnit()
-    for actor in (OTHER_LEADER, ADMIN, REVOKED):  # a unit picked by its id: the same rule
+    for actor in (OTHER_LEADER, ADMIN, REVOKED):
         assert await desk.scoring.start(actor, desk.window.id) == NotYours()
     assert await desk.repository.score_sheet(desk.window.id) is None
     assert isinstance(await desk.scoring.start(LEADER, desk.window.id), Marked)
@@ -81,13 +77,13 @@ async def test_only_the_leader_who_opened_the_unit_scores_it(desk: Desk) -> None
 
 async def test_every_press_is_saved_and_a_stale_one_shows_the_current_item(desk: Desk) -> None:
     """Points are stored at once; a press for another item redraws where the sheet stands."""
-    await desk.scoring.open(LEADER, "县财政局")
+    await desk.scoring.start(LEADER, desk.window.id)
     moved = await desk.scoring.press(LEADER, desk.window.id, Award(0, 3))
     stale = await desk.scoring.press(LEADER, desk.window.id, Award(0, 1))
     assert isinstance(moved, Marked)
     assert stale == Marked(desk.window, moved.marks, stale=True)
     assert await desk.scoring.press(LEADER, desk.window.id, Award(1, 9)) == Refused()
-    reopened = await desk.scoring.open(LEADER, "县财政局")
+    reopened = await desk.scoring.start(LEADER, desk.window.id)
     assert isinstance(reopened, Marked)
     assert reopened.marks.points == {ANNEX1.items[0].id: 3}
     assert reopened.marks.step == 1
@@ -107,7 +103,7 @@ async def test_finalising_needs_the_leaders_registered_name(desk: Desk) -> None:
     """The record names a real person and group: without /me the confirmation is refused."""
     unregistered = Actor(4, "王组长", Role.LEADER)
     window, _ = await desk.repository.open_window(unregistered.user_id, "县审计局", min_group=3)
-    await desk.scoring.open(unregistered, "县审计局")
+    await desk.scoring.start(unregistered, window.id)
     for step, item in enumerate(ANNEX1.items):
         await desk.scoring.press(unregistered, window.id, Award(step, item.max_points))
     assert await desk.scoring.ask_finalise(unregistered, window.id) == Unregistered()
@@ -133,12 +129,12 @@ async def test_a_finalised_sheet_records_who_and_never_changes(desk: Desk) -> No
         assert isinstance(again, Final)
         assert again.refused
         assert again.sheet == final.sheet
-    assert await desk.scoring.open(LEADER, "县财政局") == Final(desk.window, final.sheet)
+    assert await desk.scoring.start(LEADER, desk.window.id) == Final(desk.window, final.sheet)
 
 
 async def test_presses_on_one_sheet_are_taken_one_at_a_time(desk: Desk) -> None:
     """Two points for the same item at once: one counts, the other is stale."""
-    await desk.scoring.open(LEADER, "县财政局")
+    await desk.scoring.start(LEADER, desk.window.id)
     outcomes = await asyncio.gather(
         *(desk.scoring.press(LEADER, desk.window.id, Award(0, points)) for points in (1, 2))
     )

@@ -18,6 +18,13 @@ class BatchReleased:
     window: Window
 
 
+@dataclass(frozen=True, slots=True)
+class SurveyClosed:
+    """A window was closed for good: its final figures may be shown everywhere."""
+
+    window: Window
+
+
 class Events:
     """Deliver each event to the listeners subscribed to its kind, in the order they subscribed."""
 

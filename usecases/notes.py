@@ -20,7 +20,6 @@ from storage.models import ItemNotes, Pending, Window, Writings
 from storage.notes import WritingsFinalised
 from usecases.access import Actor, owns
 from usecases.ports import NoteStore, ScoreSheetStore, WindowStore
-from usecases.units import Units
 
 SECTIONS = ("strengths", "shortcomings", "improvements", "practice")
 REASON = "reason"
@@ -104,13 +103,12 @@ class Notes:
     """Record reasons, photos, sections and conclusions for their leader."""
 
     def __init__(
-        self, windows: WindowStore, sheets: ScoreSheetStore, notes: NoteStore, form: ScoreForm, units: Units
+        self, windows: WindowStore, sheets: ScoreSheetStore, notes: NoteStore, form: ScoreForm
     ) -> None:
         self.windows = windows
         self.sheets = sheets
         self.notes = notes
         self.form = form
-        self.units = units
 
     async def _own(self, actor: Actor, window_id: int) -> Window | None:
         window = await self.windows.window(window_id)
@@ -174,13 +172,6 @@ class Notes:
         return ReasonSaved(window)
 
     # the leader's sections
-
-    async def open_sections(self, actor: Actor, unit: str) -> SectionOutcome | None:
-        """Start the guided walk at the first empty section (None: no such unit of theirs)."""
-        window = await self.units.newest_named(actor, unit, own=True)
-        if window is None:
-            return None
-        return await self.start_sections(actor, window.id)
 
     async def start_sections(self, actor: Actor, window_id: int) -> SectionOutcome:
         """Start the guided walk of a unit the actor opened (picked from their units)."""

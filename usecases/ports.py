@@ -12,11 +12,20 @@ from typing import Protocol
 
 from conversations.engine import Ballot, Draft
 from conversations.scoring import Marks
+from conversations.tally import Cell
 from storage.models import ItemNotes, Leader, Official, Pending, ScoreSheet, Window, WindowSummary, Writings
 
 
 class WindowStore(Protocol):
     """Survey windows: one per unit and inspection, opened and closed by its leader."""
+
+    async def open_window(
+        self, leader_id: int, unit: str, *, min_group: int, expected: int | None = None, leader_name: str = ""
+    ) -> tuple[Window, bool]:
+        """Open a window for the unit, or return the leader's open one (True if it is new)."""
+
+    async def close_window(self, window_id: int) -> bool:
+        """Close the window for good, all or nothing; return False if it was already closed."""
 
     async def window(self, window_id: int) -> Window | None:
         """Return the window with this id, or None."""
@@ -57,6 +66,22 @@ class ParticipantStore(Protocol):
 
         Raise AlreadySubmitted for a registered key and WindowClosed for a closed window.
         """
+
+
+class BallotStore(Protocol):
+    """The ballots of each window and the running counts kept as they arrive."""
+
+    async def ballot_count(self, window_id: int) -> int:
+        """Return how many ballots the window has received."""
+
+    async def tally_counts(self, window_id: int, *, released_only: bool) -> dict[Cell, int]:
+        """Return the window's counters: of the released batches only, or of every ballot."""
+
+    async def suggestions(self, window_id: int) -> list[str]:
+        """Return the window's suggestions, without the answers they came with."""
+
+    async def ballots(self, window_id: int) -> list[Ballot]:
+        """Return the window's stored ballots, in no meaningful order."""
 
 
 class ScoreSheetStore(Protocol):

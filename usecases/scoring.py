@@ -18,14 +18,8 @@ from storage.models import Official, ScoreSheet, Window
 from usecases.access import Actor, owns
 from usecases.locks import KeyedLocks
 from usecases.ports import OfficialStore, ScoreSheetStore, WindowStore
-from usecases.units import Units
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class NoSuchUnit:
-    """The actor opened no unit of that name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +76,6 @@ class Refused:
 
 
 StartOutcome = NotYours | Marked | Final
-OpenOutcome = NoSuchUnit | StartOutcome
 PressOutcome = NotYours | NoSheet | Marked | ConfirmFinal | Unfinished | Unregistered | Final | Refused
 _Step = Callable[[Window, ScoreSheet], Awaitable[PressOutcome]]
 
@@ -96,21 +89,12 @@ class Scoring:
         sheets: ScoreSheetStore,
         officials: OfficialStore,
         marking: Marking,
-        units: Units,
     ) -> None:
         self.windows = windows
         self.sheets = sheets
         self.officials = officials
         self.marking = marking
-        self.units = units
         self.locks = KeyedLocks()
-
-    async def open(self, actor: Actor, unit: str) -> OpenOutcome:
-        """Start (or resume) the sheet of the newest unit of that name the actor opened."""
-        window = await self.units.newest_named(actor, unit, own=True)
-        if window is None:
-            return NoSuchUnit()
-        return await self.start(actor, window.id)
 
     async def start(self, actor: Actor, window_id: int) -> StartOutcome:
         """Start (or resume) the sheet of a unit the actor opened (picked from their units)."""

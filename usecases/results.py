@@ -1,8 +1,14 @@
-"""A window's figures as leaders may see them: tally, chart and exports, built in one place."""
+"""A window's figures as leaders may see them: tally, chart and exports, built in one place.
+
+Batches, small cells and what waits for the close are the tally's rules (conversations/tally.py);
+here they are applied to what storage holds. Suggestions come shuffled, so that their order
+hints at nobody.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -12,7 +18,7 @@ from reports.fonts import cjk_font
 from reports.localtime import DEFAULT_ZONE, now
 from reports.sheets import UnitReport, ballot_rows, ballots_csv, workbook
 from storage.models import Window
-from storage.repository import Repository
+from usecases.ports import BallotStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +41,18 @@ class Exports:
 class Results:
     """Build tallies, charts and exports from the repository, respecting batches and small cells."""
 
-    def __init__(self, repository: Repository, survey: Survey, zone: ZoneInfo = DEFAULT_ZONE) -> None:
-        self.repository = repository
+    def __init__(self, ballots: BallotStore, survey: Survey, zone: ZoneInfo = DEFAULT_ZONE) -> None:
+        self.ballots = ballots
         self.questionnaire = survey.questionnaire
         self.zone = zone
 
     async def tally(self, window: Window) -> Tally:
         """Return what may be shown of the window now, from the running counters."""
-        received = await self.repository.ballot_count(window.id)
+        received = await self.ballots.ballot_count(window.id)
         counted = released_count(received, min_group=window.min_group, is_open=window.is_open)
-        counts = (
-            await self.repository.tally_counts(window.id, released_only=window.is_open) if counted else {}
-        )
-        suggestions = await self.repository.suggestions(window.id) if counted and not window.is_open else []
+        counts = await self.ballots.tally_counts(window.id, released_only=window.is_open) if counted else {}
+        suggestions = await self.ballots.suggestions(window.id) if counted and not window.is_open else []
+        random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what
         return tally_from_counts(
             self.questionnaire,
             counts,
@@ -62,7 +67,7 @@ class Results:
         """Return the tally, with the ballots themselves once the window is closed."""
         tally = await self.tally(window)
         closed = not window.is_open and tally.counted
-        ballots = await self.repository.ballots(window.id) if closed else []
+        ballots = await self.ballots.ballots(window.id) if closed else []
         return Snapshot(window=window, ballots=ballots, tally=tally)
 
     async def chart(self, tally: Tally, title: str) -> bytes | None:
@@ -70,8 +75,8 @@ class Results:
         font = cjk_font()
         if font is None or not tally.counted:
             return None
-        # matplotlib takes a few hundred milliseconds: keep the event loop free meanwhile.
-        # matplotlib takes over half a second to import: loaded with the first chart, not at start.
+        # matplotlib takes over half a second to import: loaded with the first chart, not at start;
+        # drawing takes a few hundred milliseconds: the event loop stays free meanwhile.
         from reports.charts import render_chart  # noqa: PLC0415
 
         return await asyncio.to_thread(render_chart, tally, title, font)

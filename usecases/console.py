@@ -1,0 +1,122 @@
+"""The leader's console: open a unit and close it for good.
+
+A leader manages the windows they opened, an admin every window (`usecases.access`). Closing
+is final and announced (`SurveyClosed`), so that whatever shows live figures can show the
+final ones. The outcomes are data; `bot/leader.py` draws them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from storage.models import Window
+from usecases.access import Actor, can_manage
+from usecases.events import Events, SurveyClosed
+from usecases.ports import BallotStore, WindowStore
+
+logger = logging.getLogger(__name__)
+
+UNIT_MAX_LENGTH = 64  # characters of a unit's name
+EXPECTED_MAX = 10_000  # the largest headcount a unit may expect
+
+
+@dataclass(frozen=True, slots=True)
+class NoUnitName:
+    """/open needs the unit's name."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTooLong:
+    """A unit's name is limited."""
+
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """The unit's window, new or (`created` False) the one already open."""
+
+    window: Window
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NotAllowed:
+    """The actor does not manage that window (or it does not exist); nothing is said about it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloseAsked:
+    """Ask to confirm closing, saying how many ballots the window holds."""
+
+    window: Window
+    ballots: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyClosed:
+    """The window was closed before."""
+
+    window: Window
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """The window is closed now, for good: its results may be delivered."""
+
+    window: Window
+
+
+OpenOutcome = NoUnitName | UnitTooLong | Opened
+CloseOutcome = NotAllowed | CloseAsked | AlreadyClosed | Closed
+
+
+class Console:
+    """Open and close units for leaders and admins."""
+
+    def __init__(self, windows: WindowStore, ballots: BallotStore, events: Events, min_group: int) -> None:
+        self.windows = windows
+        self.ballots = ballots
+        self.events = events
+        self.min_group = min_group
+
+    async def open(self, actor: Actor, unit: str, expected: int | None = None) -> OpenOutcome:
+        """Open the unit's window (or return the actor's open one, with the new headcount if given)."""
+        if not unit:
+            return NoUnitName()
+        if len(unit) > UNIT_MAX_LENGTH:
+            return UnitTooLong(UNIT_MAX_LENGTH)
+        window, created = await self.windows.open_window(
+            actor.user_id, unit, min_group=self.min_group, expected=expected, leader_name=actor.name
+        )
+        if created:
+            logger.info("A survey window was opened (window %d)", window.id)
+        return Opened(window, created)
+
+    async def managed(self, actor: Actor, window_id: int) -> Window | None:
+        """Return the window if the actor manages it, else None."""
+        window = await self.windows.window(window_id)
+        return window if window is not None and can_manage(actor, window) else None
+
+    async def ask_close(self, actor: Actor, window_id: int) -> CloseOutcome:
+        """Say what closing would end (the ballots so far), or that it is closed already."""
+        window = await self.managed(actor, window_id)
+        if window is None:
+            return NotAllowed()
+        if not window.is_open:
+            return AlreadyClosed(window)
+        return CloseAsked(window, await self.ballots.ballot_count(window.id))
+
+    async def close(self, actor: Actor, window_id: int) -> CloseOutcome:
+        """Close the window for good: no more ballots; everything counted; announced."""
+        window = await self.managed(actor, window_id)
+        if window is None:
+            return NotAllowed()
+        closed = await self.windows.close_window(window.id)
+        final = await self.windows.window(window.id) or window
+        if not closed:
+            return AlreadyClosed(final)
+        logger.info("A survey window was closed (window %d)", window.id)
+        await self.events.publish(SurveyClosed(final))
+        return Closed(final)
