@@ -163,8 +163,9 @@ class Repository(NoteQueries):
             await db.execute("COMMIT")
 
     async def _fetchall(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
-        async with self._lock, self._db.execute(sql, parameters) as cursor:
-            return list(await cursor.fetchall())
+        # One trip to aiosqlite's thread (execute, fetch, drop the cursor there), not three.
+        async with self._lock:
+            return list(await self._db.execute_fetchall(sql, parameters))
 
     # windows
 
