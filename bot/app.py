@@ -254,10 +254,11 @@ def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[t
     )
     live = LiveTallies(
         application.bot,
-        services.repository,
-        services.results,
-        settings.survey_tz,
-        settings.survey_live_interval,
+        windows=services.repository,
+        views=services.repository,
+        results=services.results,
+        zone=settings.survey_tz,
+        interval=settings.survey_live_interval,
     )
     live.listen(services.events)
     register_handlers(application, services, Handlers.create(services, live))

@@ -18,8 +18,8 @@ from bot.pacing import broadcast
 from bot.tally_view import tally_screen
 from bot.texts import by_language
 from storage.models import LiveView, Window
-from storage.repository import Repository
 from usecases.events import BatchReleased, Events, SurveyClosed
+from usecases.ports import LiveViewStore, WindowStore
 from usecases.results import Results
 
 logger = logging.getLogger(__name__)
@@ -28,11 +28,19 @@ logger = logging.getLogger(__name__)
 class LiveTallies:
     """Keep every live tally message of a window current, one edit per interval per message."""
 
-    def __init__(
-        self, bot: Bot, repository: Repository, results: Results, zone: ZoneInfo, interval: float
+    def __init__(  # noqa: PLR0913 - keyword-only, each one a dependency
+        self,
+        bot: Bot,
+        *,
+        windows: WindowStore,
+        views: LiveViewStore,
+        results: Results,
+        zone: ZoneInfo,
+        interval: float,
     ) -> None:
         self.bot = bot
-        self.repository = repository
+        self.windows = windows
+        self.views = views
         self.results = results
         self.zone = zone
         self.interval = interval
@@ -47,7 +55,7 @@ class LiveTallies:
 
     async def track(self, view: LiveView) -> None:
         """Keep this freshly posted message current from now on."""
-        await self.repository.add_live_view(view)
+        await self.views.add_live_view(view)
         self._last_edit[(view.chat_id, view.message_id)] = time.monotonic()
 
     async def on_batch_released(self, event: BatchReleased) -> None:
@@ -76,11 +84,11 @@ class LiveTallies:
 
     async def _finish(self, window: Window) -> None:
         await self._edit_all(window)
-        await self.repository.drop_live_views(window.id)
+        await self.views.drop_live_views(window.id)
 
     async def _update_later(self, window_id: int) -> None:
         try:
-            views = await self.repository.live_views(window_id)
+            views = await self.views.live_views(window_id)
             now = time.monotonic()
             wait = max(
                 (self._last_edit.get((v.chat_id, v.message_id), 0.0) + self.interval - now for v in views),
@@ -89,12 +97,12 @@ class LiveTallies:
             await asyncio.sleep(max(0.0, wait))
         finally:
             self._pending.pop(window_id, None)
-        window = await self.repository.window(window_id)
+        window = await self.windows.window(window_id)
         if window is not None and window.is_open:
             await self._edit_all(window)
 
     async def _edit_all(self, window: Window) -> None:
-        views = await self.repository.live_views(window.id)
+        views = await self.views.live_views(window.id)
         tally = await self.results.tally(window) if views else None
         for view in views:
             assert tally is not None  # noqa: S101 - counted above when there are views

@@ -8,8 +8,12 @@ which entry came last (a table of rows would, in where SQLite placed each row).
 from __future__ import annotations
 
 import json
+import secrets
+
+import aiosqlite
 
 from conversations.engine import Ballot
+from conversations.tally import Cell, ballot_cells
 
 REGISTER_KEY = 32  # bytes of one register entry: HMAC-SHA256
 
@@ -61,3 +65,32 @@ def pending_json(ballots: list[Ballot]) -> str:
 def pending_ballots(stored: str) -> list[Ballot]:
     """Return the ballots of a stored unfinished batch."""
     return [stored_ballot(answers, suggestion or None) for answers, suggestion in json.loads(stored)]
+
+
+async def release_held(db: aiosqlite.Connection, window_id: int) -> None:
+    """Release the batch held back so far: a newer complete batch now takes its place."""
+    await db.execute(
+        "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
+        "SELECT window_id, 1, category, question, option, count FROM tally_counts "
+        "WHERE window_id = ? AND released = 0 "
+        "ON CONFLICT DO UPDATE SET count = count + excluded.count",
+        (window_id,),
+    )
+    await db.execute("DELETE FROM tally_counts WHERE window_id = ? AND released = 0", (window_id,))
+
+
+async def store_batch(db: aiosqlite.Connection, window_id: int, batch: list[Ballot]) -> None:
+    """Store a batch as ballots, in the order of their random ids, and count it as held back."""
+    rows = sorted(
+        (secrets.token_bytes(16), window_id, answers_json(ballot), ballot.suggestion) for ballot in batch
+    )
+    await db.executemany("INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, ?, ?, ?)", rows)
+    counts: dict[Cell, int] = {}
+    for ballot in batch:
+        for cell in ballot_cells(ballot):
+            counts[cell] = counts.get(cell, 0) + 1
+    await db.executemany(
+        "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
+        "VALUES (?, 0, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count",
+        [(window_id, *cell, count) for cell, count in sorted(counts.items())],
+    )

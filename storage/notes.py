@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 
-import aiosqlite
-
+from storage.database import Database
 from storage.models import ItemNotes, Pending, Writings
 
 
@@ -16,22 +12,16 @@ class WritingsFinalised(Exception):
     """The leader's sections are final and no longer change."""
 
 
-class NoteQueries:
-    """Mixed into the repository, which provides the connection."""
-
-    def _transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
-        raise NotImplementedError
-
-    async def _fetchall(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError
+class NoteRepository(Database):
+    """Reasons and photos of score sheets, the leader's sections, conclusions, pending input."""
 
     async def item_notes(self, window_id: int) -> ItemNotes:
         """Return the sheet's reasons and photos."""
-        reasons = await self._fetchall(
+        reasons = await self.fetchall(
             "SELECT item, reason FROM item_reasons WHERE window_id = ?", (window_id,)
         )
         photos: dict[str, list[str]] = {}
-        for item, file_id in await self._fetchall(
+        for item, file_id in await self.fetchall(
             "SELECT item, file_id FROM item_photos WHERE window_id = ? ORDER BY rowid", (window_id,)
         ):
             photos.setdefault(item, []).append(file_id)
@@ -39,7 +29,7 @@ class NoteQueries:
 
     async def save_reason(self, window_id: int, item: str, reason: str) -> None:
         """Record (or replace) the reason an item lost points."""
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             await db.execute(
                 "INSERT INTO item_reasons (window_id, item, reason) VALUES (?, ?, ?) "
                 "ON CONFLICT (window_id, item) DO UPDATE SET reason = excluded.reason",
@@ -48,7 +38,7 @@ class NoteQueries:
 
     async def add_photo(self, window_id: int, item: str, file_id: str) -> int:
         """Attach a photo to an item (once per file); return how many the item has."""
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             await db.execute(
                 "INSERT OR IGNORE INTO item_photos (window_id, item, file_id) VALUES (?, ?, ?)",
                 (window_id, item, file_id),
@@ -61,8 +51,8 @@ class NoteQueries:
 
     async def writings(self, window_id: int) -> Writings:
         """Return the leader's written sections of the unit's feedback."""
-        texts = await self._fetchall("SELECT section, text FROM writings WHERE window_id = ?", (window_id,))
-        final = await self._fetchall(
+        texts = await self.fetchall("SELECT section, text FROM writings WHERE window_id = ?", (window_id,))
+        final = await self.fetchall(
             "SELECT finalised_at FROM writings_final WHERE window_id = ?", (window_id,)
         )
         return Writings(
@@ -71,7 +61,7 @@ class NoteQueries:
 
     async def save_writing(self, window_id: int, section: str, text: str) -> None:
         """Record a section; raise WritingsFinalised once the sections are final."""
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             async with db.execute("SELECT 1 FROM writings_final WHERE window_id = ?", (window_id,)) as cursor:
                 if await cursor.fetchone():
                     raise WritingsFinalised
@@ -83,7 +73,7 @@ class NoteQueries:
 
     async def finalise_writings(self, window_id: int) -> None:
         """Make the sections final (once)."""
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             await db.execute(
                 "INSERT OR IGNORE INTO writings_final (window_id, finalised_at) VALUES (?, ?)",
                 (window_id, datetime.now(UTC).isoformat()),
@@ -91,12 +81,12 @@ class NoteQueries:
 
     async def conclusions(self, leader_id: int) -> str:
         """Return the conclusions a leader wrote for their group's report ('' if none)."""
-        rows = await self._fetchall("SELECT text FROM group_conclusions WHERE leader_id = ?", (leader_id,))
+        rows = await self.fetchall("SELECT text FROM group_conclusions WHERE leader_id = ?", (leader_id,))
         return str(rows[0][0]) if rows else ""
 
     async def save_conclusions(self, leader_id: int, text: str) -> None:
         """Record (or replace) a leader's conclusions."""
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             await db.execute(
                 "INSERT INTO group_conclusions (leader_id, text) VALUES (?, ?) "
                 "ON CONFLICT (leader_id) DO UPDATE SET text = excluded.text",
@@ -105,14 +95,14 @@ class NoteQueries:
 
     async def pending(self, user_id: int) -> Pending | None:
         """Return what the person's next message fills in, or None."""
-        rows = await self._fetchall(
+        rows = await self.fetchall(
             "SELECT window_id, kind, target FROM pending_inputs WHERE user_id = ?", (user_id,)
         )
         return Pending(window_id=rows[0][0], kind=rows[0][1], target=rows[0][2]) if rows else None
 
     async def set_pending(self, user_id: int, pending: Pending | None) -> None:
         """Set (or, with None, clear) what the person's next message fills in."""
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             await db.execute("DELETE FROM pending_inputs WHERE user_id = ?", (user_id,))
             if pending is not None:
                 await db.execute(

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conversations.anonymity import participant_key
-from storage import repository as repository_module
+from storage import database
 from storage.backup import snapshot
 from storage.repository import Repository
 from tests.forensics import UNRELATED, Files, Person, crowd, drafts_left, placement_against_arrival
@@ -66,7 +66,7 @@ def reader_of(path: Path) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retry a held-up checkpoint every 0.1 s instead of every second."""
-    monkeypatch.setattr(repository_module, "CHECKPOINT_RETRY_SECONDS", 0.1)
+    monkeypatch.setattr(database, "CHECKPOINT_RETRY_SECONDS", 0.1)
 
 
 def _main_file(path: Path) -> Files:
@@ -79,7 +79,7 @@ async def _settled(repository: Repository, seconds: float) -> None:
     wal = repository.path.with_name(repository.path.name + "-wal")
     for _ in range(int(seconds * 10)):
         await asyncio.sleep(0.1)
-        pending = await repository._fetchall("SELECT count(*) FROM windows WHERE rebuilt = 0 AND is_open = 0")
+        pending = await repository.fetchall("SELECT count(*) FROM windows WHERE rebuilt = 0 AND is_open = 0")
         if wal.stat().st_size == 0 and not pending[0][0]:
             return
 
@@ -116,7 +116,7 @@ def test_drafts_a_reader_kept_in_the_log_go_as_soon_as_it_lets_go(
     checkpoint is reported (a warning) and retried in the background until the log is empty.
     """
     naive = asyncio.run(_drafts_after_reader(IgnoringCheckpoints, tmp_path / "naive" / "survey.db"))
-    with caplog.at_level(logging.WARNING, logger="storage.repository"):
+    with caplog.at_level(logging.WARNING, logger="storage.database"):
         real = asyncio.run(_drafts_after_reader(Repository, tmp_path / "real" / "survey.db"))
     assert naive == (PEOPLE, PEOPLE)
     assert real == (PEOPLE, 0)
@@ -129,7 +129,7 @@ async def _close_with_reader(store: type[Repository], path: Path) -> tuple[int, 
         window_id = await _answer(repository, people, drafts=False)
         with reader_of(path):
             assert await repository.close_window(window_id)
-            rows = await repository._fetchall("SELECT rebuilt FROM windows")
+            rows = await repository.fetchall("SELECT rebuilt FROM windows")
             during = _main_file(path)
         await _settled(repository, 10 if store is Repository else 0.5)
         after = _main_file(path)
@@ -165,7 +165,7 @@ def test_a_start_finishes_a_rebuild_a_reader_held_up(tmp_path: Path) -> None:
 
     async def start() -> int:
         async with Repository(path) as repository:
-            rows = await repository._fetchall("SELECT rebuilt FROM windows")
+            rows = await repository.fetchall("SELECT rebuilt FROM windows")
         return int(rows[0][0])
 
     asyncio.run(close_then_stop())

@@ -46,9 +46,9 @@ async def test_a_new_database_is_created_versioned_and_in_wal_mode(tmp_path: Pat
     """First start creates the file at the current schema version, WAL and secure_delete on."""
     path = tmp_path / "sub" / "survey.db"
     async with Repository(path) as repository:
-        rows = await repository._fetchall("PRAGMA secure_delete")
+        rows = await repository.fetchall("PRAGMA secure_delete")
         assert rows[0][0] == 1
-        rows = await repository._fetchall("PRAGMA synchronous")
+        rows = await repository.fetchall("PRAGMA synchronous")
         assert rows[0][0] == 2  # FULL
     assert _sql(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert _sql(path, "PRAGMA journal_mode") == [("wal",)]

@@ -13,7 +13,17 @@ from typing import Protocol
 from conversations.engine import Ballot, Draft
 from conversations.scoring import Marks
 from conversations.tally import Cell
-from storage.models import ItemNotes, Leader, Official, Pending, ScoreSheet, Window, WindowSummary, Writings
+from storage.models import (
+    ItemNotes,
+    Leader,
+    LiveView,
+    Official,
+    Pending,
+    ScoreSheet,
+    Window,
+    WindowSummary,
+    Writings,
+)
 
 
 class WindowStore(Protocol):
@@ -84,6 +94,19 @@ class BallotStore(Protocol):
         """Return the window's stored ballots, in no meaningful order."""
 
 
+class LiveViewStore(Protocol):
+    """The tally messages kept current (so that a restart keeps them current too)."""
+
+    async def add_live_view(self, view: LiveView) -> None:
+        """Keep this message current; it replaces older live views of the window in that chat."""
+
+    async def live_views(self, window_id: int) -> list[LiveView]:
+        """Return the messages showing this window's live tally."""
+
+    async def drop_live_views(self, window_id: int) -> None:
+        """Stop keeping the window's tally messages current."""
+
+
 class ScoreSheetStore(Protocol):
     """Each window's Annex 1 score sheet."""
 
@@ -99,6 +122,9 @@ class ScoreSheetStore(Protocol):
 
 class OfficialStore(Protocol):
     """Leaders' real names and inspection groups, which official records carry."""
+
+    async def set_official(self, user_id: int, name: str, group: str) -> Official:
+        """Record (or change) a leader's real name and inspection group."""
 
     async def official(self, user_id: int) -> Official | None:
         """Return the leader's real name and group, or None until they set them."""

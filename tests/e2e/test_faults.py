@@ -115,17 +115,17 @@ async def test_a_full_disk_answers_politely_and_nobody_loses_progress(
     assert "开始" in welcome.labels()
     await person.press(welcome, "开始")
     assert "第 1/16 题" in welcome.text
-    rows = await bot.services.repository._fetchall("SELECT count(*) FROM drafts")
+    rows = await bot.services.repository.fetchall("SELECT count(*) FROM drafts")
     assert rows[0][0] == len(started) + 1
 
 
 async def _page_count(bot: RunningBot) -> int:
-    rows = await bot.services.repository._fetchall("PRAGMA page_count")
+    rows = await bot.services.repository.fetchall("PRAGMA page_count")
     return int(rows[0][0])
 
 
 async def _only_draft(bot: RunningBot) -> Draft:
-    rows = await bot.services.repository._fetchall("SELECT state FROM drafts")
+    rows = await bot.services.repository.fetchall("SELECT state FROM drafts")
     assert len(rows) == 1
     return Draft.model_validate_json(rows[0][0])
 

@@ -1,0 +1,223 @@
+"""The one aiosqlite connection every repository shares: opened, migrated, checkpointed here.
+
+One connection serves every coroutine; a lock keeps each transaction whole. The file is the
+survey's own (checked at open), owner-only, in WAL mode with secure_delete, and its log is
+emptied after every write that removes personal data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sqlite3
+import stat
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import aiosqlite
+
+from storage.keys import WindowKeys
+from storage.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another writer
+# A checkpoint waits for readers of older snapshots only briefly, a few times: a reader that
+# holds its snapshot longer must not stall every submit for the whole busy timeout.
+CHECKPOINT_TIMEOUT_MS = 50
+CHECKPOINT_TRIES = 5
+# After a checkpoint a reader kept from finishing, it is tried again this often until it finishes.
+CHECKPOINT_RETRY_SECONDS = 1.0
+
+
+class DatabaseRefused(Exception):
+    """The file at the database path is not one this program can use."""
+
+
+def now_text() -> str:
+    """Return the current moment in UTC as stored: ISO 8601 to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Database:
+    """The connection, its lock and its lifecycle; each repository adds the queries of one aggregate."""
+
+    def __init__(self, path: Path, keys: WindowKeys | None = None) -> None:
+        self.path = path
+        self.keys = keys or WindowKeys(path.with_name(path.name + ".key"))
+        self._connection: aiosqlite.Connection | None = None
+        # One connection serves every coroutine: the lock keeps each transaction whole.
+        self._lock = asyncio.Lock()
+        self._retry: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        """Open (creating or migrating) the database; raise DatabaseRefused for a foreign file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(self.path)
+        connection = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            await self._prepare(connection)
+        except sqlite3.DatabaseError as error:
+            await connection.close()
+            msg = f"{self.path} is not a usable survey database ({error})"
+            raise DatabaseRefused(msg) from error
+        except DatabaseRefused:
+            await connection.close()
+            raise
+        self._connection = connection
+        self.keys.load()
+        await self._opened()
+
+    async def close(self) -> None:
+        """Checkpoint the log into the main file and close the connection."""
+        if self._connection is None:
+            return
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+        await self.checkpoint(retry_later=False)
+        async with self._lock:
+            await self._connection.close()
+            self._connection = None
+
+    async def _opened(self) -> None:
+        """Finish opening, once the connection is ready (the repositories add their own work)."""
+
+    async def _log_emptied(self) -> bool:
+        """Finish what a full write-ahead log held up; True once nothing is left."""
+        return True
+
+    async def _prepare(self, connection: aiosqlite.Connection) -> None:
+        application_id = await _scalar(connection, "PRAGMA application_id")
+        version = await _scalar(connection, "PRAGMA user_version")
+        tables = await _scalar(connection, "SELECT count(*) FROM sqlite_schema")
+        if application_id != APPLICATION_ID and (application_id != 0 or tables):
+            msg = f"{self.path} is not a survey database (it holds other data)"
+            raise DatabaseRefused(msg)
+        if version > SCHEMA_VERSION:
+            msg = f"{self.path} has schema version {version}, newer than this program's {SCHEMA_VERSION}"
+            raise DatabaseRefused(msg)
+        await connection.execute("PRAGMA journal_mode = WAL")
+        # FULL: a ballot acknowledged to a participant survives a power cut.
+        await connection.execute("PRAGMA synchronous = FULL")
+        await connection.execute("PRAGMA secure_delete = ON")
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if version < SCHEMA_VERSION:
+            logger.info("Migrating the database from schema version %d to %d", version, SCHEMA_VERSION)
+            await asyncio.to_thread(migrate, str(self.path))
+
+    @property
+    def _db(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            msg = "the repository is not open"
+            raise RuntimeError(msg)
+        return self._connection
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the block as one immediate transaction, rolled back if it raises."""
+        async with self._lock:
+            db = self._db
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    async def fetchall(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Return every row of one query."""
+        # One trip to aiosqlite's thread (execute, fetch, drop the cursor there), not three.
+        async with self._lock:
+            return list(await self._db.execute_fetchall(sql, parameters))
+
+    async def checkpoint(self, *, retry_later: bool = True) -> bool:
+        """Empty the write-ahead log into the main file: old page images and frame order go.
+
+        A reader holding an older snapshot (a copy, a check, an sqlite3 shell) keeps the log
+        from being emptied: tried a few times briefly, then a warning, and (with `retry_later`)
+        tried again in the background until it succeeds. Return True if the log is empty.
+        """
+        for attempt in range(CHECKPOINT_TRIES):
+            if attempt:
+                await asyncio.sleep(CHECKPOINT_TIMEOUT_MS / 1000)
+            async with self._lock:
+                if await _empty_log(self._db):
+                    return True
+        logger.warning(
+            "Another reader of %s kept the write-ahead log from being emptied; "
+            "deleted drafts stay in it until it is (retried every %.0f s)",
+            self.path.name,
+            CHECKPOINT_RETRY_SECONDS,
+        )
+        if retry_later and (self._retry is None or self._retry.done()):
+            self._retry = asyncio.create_task(self._checkpoint_until_done())
+        return False
+
+    async def _checkpoint_until_done(self) -> None:
+        """Retry the checkpoint until the log is empty, then finish what it held up."""
+        while True:
+            await asyncio.sleep(CHECKPOINT_RETRY_SECONDS)
+            if self._connection is None:
+                return
+            async with self._lock:
+                if await _empty_log(self._db):
+                    break
+        self._retry = None  # work held up again schedules a fresh retry
+        if await self._log_emptied():
+            logger.info("The write-ahead log of %s is empty again", self.path.name)
+
+
+def _owner_only(path: Path) -> None:
+    """Create the database file readable by its owner only, and take others' access from older files.
+
+    SQLite creates the write-ahead log and shared-memory files with the database file's
+    permissions, so those follow. A file that cannot be created here is left to SQLite to
+    report; one that cannot be narrowed (another owner) gets a warning.
+    """
+    with suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with suppress(FileNotFoundError):
+            mode = stat.S_IMODE(companion.stat().st_mode)
+            if mode & 0o077:
+                try:
+                    companion.chmod(mode & 0o700)
+                except OSError as error:
+                    logger.warning("%s is readable by others and could not be narrowed: %s", companion, error)
+
+
+async def _empty_log(db: aiosqlite.Connection) -> bool:
+    """Checkpoint and truncate the log, waiting for readers only briefly; True if it is empty."""
+    await db.execute(f"PRAGMA busy_timeout = {CHECKPOINT_TIMEOUT_MS}")
+    try:
+        rows = list(await db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+    finally:
+        await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    busy, log_frames, checkpointed = rows[0]
+    return bool(busy == 0 and log_frames == checkpointed)
+
+
+async def _scalar(connection: aiosqlite.Connection, sql: str) -> int:
+    async with connection.execute(sql) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0

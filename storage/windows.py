@@ -1,0 +1,171 @@
+"""Survey windows: opened by a leader, closed for good, and what a close leaves behind erased."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from pathlib import Path
+
+from storage.database import Database, now_text
+from storage.intake import pending_ballots, release_held, store_batch
+from storage.keys import WindowKeys
+from storage.models import Window, WindowSummary
+
+_WINDOW_COLUMNS = (
+    "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name"
+)
+_WINDOW_FIELDS = _WINDOW_COLUMNS.split(", ")
+# Ballots a window has received: those stored with their batch, and its unfinished batch.
+RECEIVED = (
+    "((SELECT count(*) FROM ballots b WHERE b.window_id = w.id) + "
+    "coalesce((SELECT json_array_length(pending) FROM intake i WHERE i.window_id = w.id), 0))"
+)
+
+
+def _window(row: sqlite3.Row | tuple[object, ...]) -> Window:
+    return Window.model_validate(dict(zip(_WINDOW_FIELDS, row, strict=True)))
+
+
+class WindowRepository(Database):
+    """Windows, cached in memory: they change only through here, and every press reads one."""
+
+    def __init__(self, path: Path, keys: WindowKeys | None = None) -> None:
+        super().__init__(path, keys)
+        self._windows: dict[int, Window] = {}
+
+    async def _opened(self) -> None:
+        await super()._opened()
+        await self._finish_closing()  # a close a kill interrupted is finished at start
+
+    async def _log_emptied(self) -> bool:
+        held_up = await self.fetchall("SELECT count(*) FROM windows WHERE is_open = 0 AND rebuilt = 0")
+        return await super()._log_emptied() and (not held_up[0][0] or await self._finish_closing())
+
+    async def open_window(
+        self, leader_id: int, unit: str, *, min_group: int, expected: int | None = None, leader_name: str = ""
+    ) -> tuple[Window, bool]:
+        """Open a window for the unit, or return the leader's open one; True if it is new.
+
+        Opening an open unit again with an expected headcount updates the headcount.
+        """
+        async with self.transaction() as db:
+            async with db.execute(
+                "SELECT id FROM windows WHERE leader_id = ? AND unit = ? AND is_open = 1", (leader_id, unit)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                self._windows.pop(int(row[0]), None)
+                if expected is not None:
+                    await db.execute("UPDATE windows SET expected = ? WHERE id = ?", (expected, row[0]))
+                window_id, created = int(row[0]), False
+            else:
+                token = secrets.token_urlsafe(16)  # 128 random bits
+                cursor = await db.execute(
+                    "INSERT INTO windows (token, unit, leader_id, is_open, opened_at, min_group, expected, "
+                    "leader_name) VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
+                    (token, unit, leader_id, now_text(), min_group, expected, leader_name),
+                )
+                assert cursor.lastrowid is not None  # noqa: S101 - an INSERT has a row id
+                window_id, created = cursor.lastrowid, True
+                await db.execute(
+                    "INSERT INTO intake (window_id, register, pending) VALUES (?, x'', '[]')", (window_id,)
+                )
+                # On disk before the window exists: a kill after this leaves a spare secret,
+                # which the next window to get this id replaces.
+                self.keys.create(window_id)
+            async with db.execute(
+                f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE id = ?", (window_id,)
+            ) as cursor:
+                found = await cursor.fetchone()
+        assert found is not None  # noqa: S101 - just written
+        return _window(found), created
+
+    async def window(self, window_id: int) -> Window | None:
+        """Return the window with this id, or None."""
+        cached = self._windows.get(window_id)
+        if cached is not None:
+            return cached
+        rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE id = ?", (window_id,))
+        return self._remember(_window(rows[0])) if rows else None
+
+    async def window_by_token(self, token: str) -> Window | None:
+        """Return the window a deep-link token opens, or None."""
+        rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE token = ?", (token,))
+        return self._remember(_window(rows[0])) if rows else None
+
+    def _remember(self, window: Window) -> Window:
+        self._windows[window.id] = window
+        return window
+
+    async def open_windows(self) -> list[Window]:
+        """Return every open window."""
+        rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE is_open = 1 ORDER BY id")
+        return [_window(row) for row in rows]
+
+    async def windows_of(self, leader_id: int) -> list[WindowSummary]:
+        """Return the leader's windows, newest first, each with its ballot count."""
+        rows = await self.fetchall(
+            f"SELECT {_WINDOW_COLUMNS}, "
+            f"{RECEIVED} FROM windows w WHERE leader_id = ? ORDER BY is_open DESC, id DESC",
+            (leader_id,),
+        )
+        return [WindowSummary(window=_window(row[:-1]), ballots=row[-1]) for row in rows]
+
+    async def all_windows(self) -> list[WindowSummary]:
+        """Return every window, grouped by leader, each with its ballot count."""
+        rows = await self.fetchall(
+            f"SELECT {_WINDOW_COLUMNS}, {RECEIVED} FROM windows w ORDER BY leader_id, is_open DESC, id DESC"
+        )
+        return [WindowSummary(window=_window(row[:-1]), ballots=row[-1]) for row in rows]
+
+    async def close_window(self, window_id: int) -> bool:
+        """Close the window for good; return False if it was already closed.
+
+        One transaction turns the open window into a closed one: its unfinished batch joins the
+        ballots, every counter is released, and the register and drafts are deleted. Then the
+        window's secret is destroyed and the file rebuilt (see `_finish_closing`); a kill in
+        between is finished by the next start.
+        """
+        self._windows.pop(window_id, None)
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE windows SET is_open = 0, closed_at = ?, rebuilt = 0 WHERE id = ? AND is_open = 1",
+                (now_text(), window_id),
+            )
+            closed = cursor.rowcount == 1
+            if closed:
+                async with db.execute("SELECT pending FROM intake WHERE window_id = ?", (window_id,)) as rows:
+                    row = await rows.fetchone()
+                await store_batch(db, window_id, pending_ballots(row[0]) if row else [])
+                await release_held(db, window_id)
+                await db.execute("DELETE FROM intake WHERE window_id = ?", (window_id,))
+                await db.execute("DELETE FROM drafts WHERE window_id = ?", (window_id,))
+        self._windows.pop(window_id, None)
+        if closed:
+            await self._finish_closing()
+        return closed
+
+    async def _finish_closing(self) -> bool:
+        """Erase what closed windows leave behind: their secrets, then every trace in the file.
+
+        Rebuilding the file (VACUUM) writes every table afresh in key order, so where a ballot
+        lies follows its random id, not when it arrived; deleted rows and old page images go
+        with the old pages. The rebuilt pages reach the main file only when the write-ahead log
+        is emptied, so a window counts as rebuilt only after a checkpoint that emptied it.
+        Idempotent: run at every start, it finishes a close that a kill or a reader interrupted.
+        Return False if a reader kept the log from being emptied (it is retried later).
+        """
+        open_ids = {window.id for window in await self.open_windows()}
+        self.keys.keep_only(open_ids)
+        pending = [
+            row[0] for row in await self.fetchall("SELECT id FROM windows WHERE is_open = 0 AND rebuilt = 0")
+        ]
+        if pending:
+            async with self._lock:
+                await self._db.execute("VACUUM")
+            if not await self.checkpoint():
+                return False
+            marks = ", ".join("?" for _ in pending)
+            async with self._lock:
+                await self._db.execute(f"UPDATE windows SET rebuilt = 1 WHERE id IN ({marks})", pending)
+        return await self.checkpoint()
