@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot.admin import AdminHandlers
 from bot.callback_data import (
     AskClose,
+    BeginPaper,
     BeginSurvey,
     CancelClose,
     ConfirmClose,
@@ -30,16 +31,20 @@ from bot.callback_data import (
     FinaliseSections,
     NoteDone,
     NoteItem,
+    PaperPress,
     ScorePress,
     SendChart,
     SendExport,
+    SendPaperForm,
     SendReport,
+    ShowPaper,
     ShowScore,
     ShowTally,
     SkipSection,
     StartScore,
     StartWriting,
     SubmitBallot,
+    SubmitPaper,
     SurveyPress,
     WriteConclusions,
     WriteSection,
@@ -55,6 +60,7 @@ from bot.menus import set_default_menu, set_menu
 from bot.notes import GroupReportHandlers, NoteHandlers
 from bot.officials import OfficialHandlers
 from bot.pacing import ChatPacer, Limits, Pace
+from bot.paper import PaperHandlers
 from bot.participant import ParticipantHandlers
 from bot.scoring import ScoringHandlers
 from bot.services import Services
@@ -72,6 +78,7 @@ class Handlers:
     """Every handler object of the bot, built once from the services."""
 
     participants: ParticipantHandlers
+    paper: PaperHandlers
     leaders: LeaderHandlers
     scoring: ScoringHandlers
     admins: AdminHandlers
@@ -84,13 +91,17 @@ class Handlers:
         """Build the handlers on these services."""
         participants = ParticipantHandlers(services.participation, services.roles, services.survey)
         scoring = ScoringHandlers(services)
+        paper = PaperHandlers(
+            services.paper, services.survey, scoring.picker, services.paperwork, participants.on_text
+        )
         return cls(
             participants=participants,
+            paper=paper,
             leaders=LeaderHandlers(services, live),
             scoring=scoring,
             admins=AdminHandlers(services),
             officials=OfficialHandlers(services),
-            notes=NoteHandlers(services, scoring, participants.on_text, participants.on_other),
+            notes=NoteHandlers(services, scoring, paper.on_text, participants.on_other),
             groups=GroupReportHandlers(services),
         )
 
@@ -101,6 +112,12 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(BeginSurvey, Role.PARTICIPANT, participants.on_begin)
     presses.route(SurveyPress, Role.PARTICIPANT, participants.on_press)
     presses.route(SubmitBallot, Role.PARTICIPANT, participants.on_submit)
+    paper = handlers.paper  # whether the caller may key a unit in is the use case's to say
+    presses.route(ShowPaper, Role.LEADER, paper.on_show)
+    presses.route(SendPaperForm, Role.LEADER, paper.on_form)
+    presses.route(BeginPaper, Role.LEADER, paper.on_begin)
+    presses.route(PaperPress, Role.LEADER, paper.on_press)
+    presses.route(SubmitPaper, Role.LEADER, paper.on_submit)
     presses.route(ShowTally, Role.LEADER, leaders.on_refresh)
     presses.route(AskClose, Role.LEADER, leaders.on_ask_close)
     presses.route(CancelClose, Role.LEADER, leaders.on_keep_open)
@@ -165,6 +182,7 @@ def register_handlers(application: Application, services: Services, handlers: Ha
             command("write", leader, handlers.notes.on_write),
             command("groupreport", leader, handlers.groups.on_groupreport),
             command("me", leader, handlers.officials.on_me),
+            command("paper", leader, handlers.paper.on_paper),
             command("invite", admin, admins.on_invite),
             command("leaders", admin, admins.on_leaders),
             command("revoke", admin, admins.on_revoke),

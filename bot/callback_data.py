@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, get_type_hints
 
-from conversations.engine import Back, Choose, FinishChoices, KeepText, Press, Revise, SkipText, Toggle
+from conversations.engine import Back, Choose, FinishChoices, KeepText, Press, Revise, SkipText, Spoil, Toggle
 from conversations.scoring import Award, SheetPress
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
@@ -265,6 +265,41 @@ class SendReport(Action):
 @dataclass(frozen=True, slots=True)
 class StartWriting(Action):
     """A leader picks a unit to write its feedback (/write without a name)."""
+
+
+PAPER_PRESSES: dict[str, type[Press | SheetPress]] = {**SURVEY_PRESSES, "v": Spoil}
+
+
+@press_button("P", PAPER_PRESSES)
+@dataclass(frozen=True, slots=True)
+class PaperPress(Action):
+    """A press on a paper form being keyed in (the survey's presses, and 本项作废)."""
+
+    press: Press
+
+
+@button("pp")
+@dataclass(frozen=True, slots=True)
+class ShowPaper(Action):
+    """A unit picked for /paper: how keying works, and the buttons to begin or print the form."""
+
+
+@button("pb")
+@dataclass(frozen=True, slots=True)
+class BeginPaper(Action):
+    """开始录入 or 录入下一份: key in a (next) paper form."""
+
+
+@button("ps")
+@dataclass(frozen=True, slots=True)
+class SubmitPaper(Action):
+    """录入此份 on a keyed form's review: into the ballot box."""
+
+
+@button("pf")
+@dataclass(frozen=True, slots=True)
+class SendPaperForm(Action):
+    """🖨 The unit's blank Annex 2 form to print, for those who will not use a phone."""
 
 
 def kinds() -> tuple[type[Action], ...]:

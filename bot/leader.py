@@ -12,7 +12,16 @@ from telegram.helpers import create_deep_linked_url
 
 from bot import texts
 from bot.arguments import command_argument
-from bot.callback_data import AskClose, CancelClose, ConfirmClose, SendChart, SendExport, ShowTally
+from bot.callback_data import (
+    AskClose,
+    CancelClose,
+    ConfirmClose,
+    SendChart,
+    SendExport,
+    SendPaperForm,
+    ShowPaper,
+    ShowTally,
+)
 from bot.door import Caller, Context
 from bot.live import LiveTallies
 from bot.officials import leader_labels
@@ -84,9 +93,16 @@ class LeaderHandlers:
                 link = create_deep_linked_url(context.bot.username, window.token)
                 expected_text = t.EXPECTED.format(expected=window.expected) if window.expected else ""
                 caption = t.OPENED.format(unit=texts.unit(window.unit), link=link, expected=expected_text)
-                await message.reply_photo(
-                    qr_png(link), caption=caption if created else t.ALREADY_OPEN + caption
+                paper = Screen(
+                    caption if created else t.ALREADY_OPEN + caption,
+                    (
+                        (
+                            Button(t.PAPER_FORM_BUTTON, SendPaperForm(window.id)),
+                            Button(t.PAPER_KEY_BUTTON, ShowPaper(window.id)),
+                        ),
+                    ),
                 )
+                await message.reply_photo(qr_png(link), caption=paper.text, reply_markup=paper.markup())
                 poster = await self.services.paperwork.poster(window, link)
                 if poster is not None:
                     filename = t.POSTER_FILE.format(unit=safe_filename(window.unit))

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 from bot.tally_view import window_times
 from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1
+from conversations.annex2 import ANNEX2
 from conversations.tally import Tally
 from reports.fonts import cjk_font
 from reports.localtime import local, now, stamp
 from reports.papers import Evaluation, Findings, GroupPaper, Inspection, ScoreRecord, UnitPaper
-from reports.wording import day
+from reports.wording import day, split, spoiled_rows
 from storage.models import ItemNotes, Official, ScoreSheet, Window
 from storage.repository import Repository
 from usecases.results import Results
@@ -36,9 +37,16 @@ def inspection(window: Window, official: Official | None, zone: ZoneInfo) -> Ins
 def chart_title(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> str:
     """Return the chart's title: unit, state, ballots counted and the briefing's date (in Chinese)."""
     template = t.CHART_TITLE_OPEN if window.is_open else t.CHART_TITLE_CLOSED
-    return template.format(
-        unit=window.unit, ballots=tally.counted, date=day(local(window.opened_at, zone).date())
+    title = template.format(
+        unit=window.unit,
+        split=split(tally.counted, tally.paper),
+        date=day(local(window.opened_at, zone).date()),
     )
+    if tally.spoiled:
+        title += t.CHART_TITLE_SPOILED.format(
+            rows=spoiled_rows([(q.question.prompt, q.spoiled) for q in tally.spoiled])
+        )
+    return title
 
 
 def score_record(sheet: ScoreSheet | None, zone: ZoneInfo, notes: ItemNotes) -> ScoreRecord | None:
@@ -85,6 +93,7 @@ class Paperwork:
             evaluation=Evaluation(
                 tally=tally,
                 is_open=window.is_open,
+                paper=tally.paper,
                 times=window_times(ZH, window, self.zone),
                 charts=tuple(drawn),
             ),
@@ -126,6 +135,13 @@ class Paperwork:
         from reports.feedback_doc import unit_feedback_docx  # noqa: PLC0415 - python-docx loads on first use
 
         return paper, await asyncio.to_thread(unit_feedback_docx, paper)
+
+    async def paper_form(self, window: Window) -> bytes:
+        """Return the unit's blank Annex 2 form (.docx, A4) with its name and the opening day."""
+        when = local(window.opened_at, self.zone).date()
+        from reports.paper_form import paper_form_docx  # noqa: PLC0415 - python-docx loads on first use
+
+        return await asyncio.to_thread(paper_form_docx, ANNEX2, window.unit, when)
 
     async def poster(self, window: Window, link: str) -> bytes | None:
         """Return the A4 poster PDF, or None without a Chinese font."""

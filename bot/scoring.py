@@ -20,7 +20,7 @@ from bot.replies import PressReply, reply, respond, safe_filename
 from bot.score_screens import ScoreView, note_screen
 from bot.screens import Screen
 from bot.services import Services
-from bot.tally_view import hidden_line, percent, window_times
+from bot.tally_view import hidden_line, percent, split_line, spoiled_line, window_times
 from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1, BANDS
 from conversations.scoring import Award, score
@@ -218,6 +218,8 @@ def report_text(t: Texts, paper: UnitPaper, times: str = "") -> str:
         t.REPORT_SURVEY.format(received=tally.received, rate=percent(tally.favourable_rate), state=state),
     ]
     if tally.counted:
+        lines.append(split_line(t, tally))
+        lines += [line for line in (spoiled_line(t, tally),) if line]
         for question_id, template in ((IMPROVE, t.REPORT_TOP_IMPROVE), (RISKS, t.REPORT_TOP_RISKS)):
             top = top_three(tally.question(question_id).counts)
             lines.append(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.callback_data import Action, BeginSurvey, SubmitBallot, SurveyPress, encode
+from bot.callback_data import Action, BeginSurvey, PaperPress, SubmitBallot, SubmitPaper, SurveyPress, encode
 from bot.texts import Texts
 from conversations.engine import (
     Back,
@@ -16,8 +17,10 @@ from conversations.engine import (
     Draft,
     FinishChoices,
     KeepText,
+    Press,
     Revise,
     SkipText,
+    Spoil,
     Survey,
     Toggle,
 )
@@ -69,6 +72,19 @@ class _Step:
     question: Question
     draft: Draft
     back: tuple[Button, ...]
+    press: Callable[[Press], Action]
+
+    def spoil(self) -> tuple[tuple[Button, ...], ...]:
+        """Return the 本项作废 row on a paper form's choice step (none on a phone's)."""
+        if not self.draft.paper:
+            return ()
+        return ((Button(self.t.SPOIL, self.press(Spoil(self.draft.step))),),)
+
+
+def presses(window_id: int, draft: Draft) -> Callable[[Press], Action]:
+    """Return how a press on this draft's screens is sent: a phone's survey, or a paper form's keying."""
+    kind = PaperPress if draft.paper else SurveyPress
+    return lambda press: kind(window_id, press)
 
 
 def step(t: Texts, survey: Survey, window_id: int, unit: str, draft: Draft) -> Screen:
@@ -76,15 +92,17 @@ def step(t: Texts, survey: Survey, window_id: int, unit: str, draft: Draft) -> S
     question = survey.current_question(draft)
     if question is None:
         return _review(t, survey, window_id, unit, draft)
+    press = presses(window_id, draft)
+    spoiled = f"{t.SPOILED_NOTE}\n" if question.id in draft.spoiled else ""
     header = (
-        f"<b>{texts.unit(unit)}</b> · {t.BRAND}　"
+        f"<b>{texts.unit(unit)}</b> · {t.PAPER_BRAND if draft.paper else t.BRAND}　"
         f"{t.PROGRESS.format(step=draft.step + 1, total=survey.questionnaire.size)}\n\n"
-        f"{_title(question)}\n\n"
+        f"{_title(question)}\n\n{spoiled}"
     )
     back: tuple[Button, ...] = ()
     if draft.step > 0:
-        back = (Button(t.BACK, SurveyPress(window_id, Back(draft.step))),)
-    context = _Step(t, window_id, header, question, draft, back)
+        back = (Button(t.BACK, press(Back(draft.step))),)
+    context = _Step(t, window_id, header, question, draft, back, press)
     match question.kind:
         case QuestionKind.SINGLE:
             return _single(context)
@@ -107,12 +125,12 @@ def _single(c: _Step) -> Screen:
         (
             Button(
                 f"● {option.label}" if option.id in chosen else option.label,
-                SurveyPress(c.window_id, Choose(c.draft.step, option.id)),
+                c.press(Choose(c.draft.step, option.id)),
             ),
         )
         for option in c.question.options
     )
-    return Screen(c.header + c.t.PICK_ONE, rows + ((c.back,) if c.back else ()))
+    return Screen(c.header + c.t.PICK_ONE, (*rows, *c.spoil(), *((c.back,) if c.back else ())))
 
 
 def _multi(c: _Step) -> Screen:
@@ -121,26 +139,26 @@ def _multi(c: _Step) -> Screen:
         (
             Button(
                 f"✅ {option.label}" if option.id in chosen else option.label,
-                SurveyPress(c.window_id, Toggle(c.draft.step, option.id, selected=option.id not in chosen)),
+                c.press(Toggle(c.draft.step, option.id, selected=option.id not in chosen)),
             ),
         )
         for option in c.question.options
     )
     done = Button(
         c.t.DONE_CHOICES.format(chosen=len(chosen), limit=c.question.max_choices),
-        SurveyPress(c.window_id, FinishChoices(c.draft.step)),
+        c.press(FinishChoices(c.draft.step)),
     )
     text = c.header + c.t.PICK_UP_TO.format(limit=c.question.max_choices, chosen=len(chosen))
-    return Screen(text, (*rows, (*c.back, done)))
+    return Screen(text, (*rows, *c.spoil(), (*c.back, done)))
 
 
 def _text(c: _Step) -> Screen:
     text = c.header + c.t.TEXT_PROMPT.format(limit=c.question.max_length)
-    skip = SurveyPress(c.window_id, SkipText(c.draft.step))
+    skip = c.press(SkipText(c.draft.step))
     if c.draft.suggestion is None:
         return Screen(text, ((*c.back, Button(c.t.SKIP_TEXT, skip)),))
     text += "\n\n" + c.t.TEXT_GIVEN.format(text=escape(c.draft.suggestion))
-    keep = Button(c.t.KEEP_TEXT, SurveyPress(c.window_id, KeepText(c.draft.step)))
+    keep = Button(c.t.KEEP_TEXT, c.press(KeepText(c.draft.step)))
     return Screen(text, ((keep,), (*c.back, Button(c.t.CLEAR_TEXT, skip))))
 
 
@@ -150,6 +168,8 @@ def answer_summary(t: Texts, survey: Survey, draft: Draft) -> list[str]:
     for index, question in enumerate(survey.questionnaire.questions):
         if question.kind is QuestionKind.TEXT:
             value = escape(draft.suggestion) if draft.suggestion else t.REVIEW_NONE
+        elif question.id in draft.spoiled:
+            value = t.REVIEW_SPOILED
         else:
             labels = [
                 option.label for option in question.options if option.id in draft.answers.get(question.id, ())
@@ -160,18 +180,17 @@ def answer_summary(t: Texts, survey: Survey, draft: Draft) -> list[str]:
 
 
 def _review(t: Texts, survey: Survey, window_id: int, unit: str, draft: Draft) -> Screen:
-    text = "\n".join(
-        [f"<b>{texts.unit(unit)}</b> · {t.BRAND}", t.REVIEW_TITLE, "", *answer_summary(t, survey, draft)]
-    )
-    numbers = [
-        Button(str(index + 1), SurveyPress(window_id, Revise(index)))
-        for index in range(survey.questionnaire.size)
-    ]
+    brand, title = (t.PAPER_BRAND, t.PAPER_REVIEW_TITLE) if draft.paper else (t.BRAND, t.REVIEW_TITLE)
+    text = "\n".join([f"<b>{texts.unit(unit)}</b> · {brand}", title, "", *answer_summary(t, survey, draft)])
+    press = presses(window_id, draft)
+    numbers = [Button(str(index + 1), press(Revise(index))) for index in range(survey.questionnaire.size)]
     revise_rows = tuple(
         tuple(numbers[i : i + _REVISE_PER_ROW]) for i in range(0, len(numbers), _REVISE_PER_ROW)
     )
-    last = (
-        Button(t.BACK, SurveyPress(window_id, Back(draft.step))),
-        Button(t.SUBMIT, SubmitBallot(window_id)),
+    submit = (
+        Button(t.PAPER_SUBMIT, SubmitPaper(window_id))
+        if draft.paper
+        else Button(t.SUBMIT, SubmitBallot(window_id))
     )
+    last = (Button(t.BACK, press(Back(draft.step))), submit)
     return Screen(text, (*revise_rows, last))

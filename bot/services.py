@@ -15,6 +15,7 @@ from usecases.access import Access
 from usecases.console import Console
 from usecases.events import Events
 from usecases.notes import Notes
+from usecases.paper import PaperKeying
 from usecases.participation import BallotBox, Participation
 from usecases.results import Results
 from usecases.roles import Roles
@@ -38,6 +39,7 @@ class Services:
     events: Events
     access: Access
     participation: Participation
+    paper: PaperKeying
     roles: Roles
     units: Units
     scoring: Scoring
@@ -54,6 +56,7 @@ class Services:
         units = Units(repository)
         access = Access(settings.survey_leaders, settings.survey_admins, repository)
         ballot_box = BallotBox(repository, survey, events)
+        keyed = Participation(repository, repository, survey, repository.keys, ballot_box, paper=True)
         results = Results(repository, survey, settings.survey_tz)
         return cls(
             settings=settings,
@@ -62,6 +65,7 @@ class Services:
             events=events,
             access=access,
             participation=Participation(repository, repository, survey, repository.keys, ballot_box),
+            paper=PaperKeying(repository, keyed),
             roles=Roles(repository, repository, access),
             units=units,
             scoring=Scoring(repository, repository, repository, Marking(ANNEX1)),

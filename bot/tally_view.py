@@ -42,20 +42,38 @@ def _rows(counts: tuple[OptionCount, ...], ballots: int) -> str:
     return "<pre>" + "\n".join(lines) + "</pre>"
 
 
-def _question_block(t: Texts, item: QuestionTally, ballots: int) -> list[str]:
+def _question_block(t: Texts, item: QuestionTally) -> list[str]:
+    """Return one item's lines; shares are of the ballots answering it (a spoiled row does not)."""
     question = item.question
     lines = []
     if question.kind is QuestionKind.MULTI:
         lines.append(t.TALLY_RANKED)
-        lines.append(_rows(item.ranked(), ballots))
-        return lines
-    if not question.repeats_section:
-        heading = escape(question.prompt)
-        if question.rated:
-            heading += " · " + t.TALLY_ITEM_RATE.format(rate=percent(item.favourable_rate))
-        lines.append(heading)
-    lines.append(_rows(item.counts, ballots))
+        lines.append(_rows(item.ranked(), item.answered))
+    else:
+        if not question.repeats_section:
+            heading = escape(question.prompt)
+            if question.rated:
+                heading += " · " + t.TALLY_ITEM_RATE.format(rate=percent(item.favourable_rate))
+            lines.append(heading)
+        lines.append(_rows(item.counts, item.answered))
+    if item.spoiled:
+        lines.append(t.TALLY_ITEM_SPOILED.format(count=item.spoiled))
     return lines
+
+
+def split_line(t: Texts, tally: Tally) -> str:
+    """Return 共 N 份，其中纸质 M 份 for the ballots the figures cover."""
+    return t.TALLY_SPLIT.format(ballots=tally.counted, paper=tally.paper)
+
+
+def spoiled_line(t: Texts, tally: Tally) -> str | None:
+    """Return the items with spoiled paper rows and how many, or None if there are none."""
+    if not tally.spoiled:
+        return None
+    rows = t.LIST_SEPARATOR.join(
+        t.TALLY_SPOILED_ROW.format(prompt=escape(q.question.prompt), count=q.spoiled) for q in tally.spoiled
+    )
+    return t.TALLY_SPOILED.format(rows=rows)
 
 
 def window_times(t: Texts, window: Window, zone: ZoneInfo) -> str:
@@ -79,8 +97,13 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
         lines.append(t.TALLY_OVER_EXPECTED.format(ballots=tally.received, expected=window.expected))
     if not tally.counted:
         lines.append(hidden_line(t, tally, is_open=window.is_open))
-    elif tally.counted < tally.received:
+        return lines
+    if tally.counted < tally.received:
         lines.append(t.TALLY_BATCHED.format(counted=tally.counted, min_group=tally.min_group))
+    lines.append(split_line(t, tally))
+    spoiled = spoiled_line(t, tally)
+    if spoiled:
+        lines.append(spoiled)
     return lines
 
 
@@ -119,7 +142,7 @@ def tally_text(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_
         if item.question.section != section:
             section = item.question.section
             lines += ["", f"<b>{escape(section)}</b>"]
-        lines += _question_block(t, item, tally.counted)
+        lines += _question_block(t, item)
     return "\n".join(lines)
 
 

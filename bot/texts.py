@@ -90,6 +90,8 @@ class Texts:
     OPENED = (
         "<b>{unit}</b> 的民主测评已开始。{expected}\n\n"
         "请在会场屏幕上展示此二维码，参评人员扫码后用手机作答：\n{link}\n\n"
+        "不用手机的人员可填写纸质测评表（点“🖨 空白纸质测评表”打印），"
+        "收回后点“📝 录入纸质表”或用 /paper 录入。\n\n"
         "实时统计：/tally　结束测评：/close"
     )
     EXPECTED = "预计 {expected} 人参加。"
@@ -104,6 +106,37 @@ class Texts:
     PICK_UNIT_SCORE = "请选择要评分的单位（附件1）："
     PICK_UNIT_REPORT = "请选择要查看检查考核结果的单位："
     PICK_UNIT_WRITE = "请选择要撰写结果反馈的单位："
+    PICK_UNIT_PAPER = "请选择要录入纸质测评表的单位（进行中）："
+
+    # paper ballots (纸质测评表), keyed in by the group
+    PAPER_BRAND = "纸质测评表录入"
+    PAPER_INTRO = (
+        "<b>{unit}</b> 纸质测评表录入\n\n"
+        "不用手机作答的人员可填写纸质测评表，收回后由您逐份录入，与手机答卷一并统计。\n"
+        "• 按纸质表逐题点选，题目和规则与手机作答相同，限选三项的行最多选 3 项。\n"
+        "• 某一行<b>多勾</b>（单选行勾了两项及以上、限选三项的行勾了四项及以上）或<b>未勾</b>的，"
+        "点“✖ 本项作废”：该行不计入这一题的统计，其余各题照常计入。\n"
+        "• 意见建议请照录发送，没有的点“跳过”。核对无误后点“录入此份”，再点“录入下一份”。\n\n"
+        "🔒 录入的纸质表与手机答卷一样匿名保存，不记录录入人和录入顺序；录入前可将纸质表打乱顺序。"
+    )
+    PAPER_BEGIN = "📝 开始录入"
+    PAPER_FORM_BUTTON = "🖨 空白纸质测评表"
+    PAPER_KEY_BUTTON = "📝 录入纸质表"
+    PAPER_FORM_FILE: ClassVar[str] = "纸质测评表_{unit}.docx"
+    PAPER_FORM_CAPTION = "<b>{unit}</b> 纸质测评表（附件2，A4），供不用手机的人员填写。收回后用 /paper 录入。"
+    PAPER_REVIEW_TITLE = "<b>请与纸质表核对</b>（点题号可修改，一致后点“录入此份”）"
+    PAPER_SUBMIT = "✅ 录入此份"
+    PAPER_NEXT = "📝 录入下一份"
+    PAPER_KEYED = (
+        "<b>{unit}</b>\n已录入一份纸质测评表，与手机答卷一并匿名统计。\n"
+        "请取下一份纸质表，点“录入下一份”；全部录完即可。"
+    )
+    ANSWER_PAPER_KEYED = "已录入"
+    SPOIL = "✖ 本项作废（多勾或未勾）"
+    SPOILED_NOTE = "（此行已按作废录入；点选项可改为有效答案）"
+    REVIEW_SPOILED = "（作废）"
+    ANSWER_PAPER_TOO_MANY = "最多只能选 {limit} 项。纸质表上这一行勾了 {more} 项及以上的，请点“✖ 本项作废”。"
+    ANSWER_NOT_KEYER = "您不能录入这个单位的纸质测评表。"
     NOTHING_OPEN = "您没有正在进行的测评。"
     CONFIRM_CLOSE = (
         "确认结束 <b>{unit}</b> 的民主测评？结束后不再接收答卷，且不能重新开启。\n已收到答卷：{ballots} 份"
@@ -133,6 +166,10 @@ class Texts:
     WINDOW_OPENED_AT = "开始时间：{opened}"
     WINDOW_CLOSED_AT = "开始时间：{opened}　结束时间：{closed}"
     TALLY_RECEIVED = "已收到答卷：<b>{ballots}</b> 份"
+    TALLY_SPLIT = "共 {ballots} 份，其中纸质 {paper} 份"
+    TALLY_SPOILED = "作废行（纸质表多勾或未勾，不计入该题）：{rows}"
+    TALLY_SPOILED_ROW = "{prompt} {count} 份"
+    TALLY_ITEM_SPOILED = "作废 {count} 份（不计入此题）"
     TALLY_RECEIVED_OF = "已收到答卷：<b>{ballots}/{expected}</b> 份"
     TALLY_OVER_EXPECTED = (
         "⚠️ 收到 {ballots} 份，超过应到人数 {expected}：有人可能用多个账号提交，或链接已传给测评范围以外的人。"
@@ -173,8 +210,9 @@ class Texts:
     REVOKE_UNKNOWN = "{id} 不是经邀请加入的组长。"
 
     # files and charts speak the form's language (Chinese) for every reader
-    CHART_TITLE_OPEN: ClassVar[str] = "{unit} 民主测评（进行中）\n已统计 {ballots} 份 · {date}"
-    CHART_TITLE_CLOSED: ClassVar[str] = "{unit} 民主测评（最终结果）\n共 {ballots} 份 · {date}"
+    CHART_TITLE_OPEN: ClassVar[str] = "{unit} 民主测评（进行中）\n已统计：{split} · {date}"
+    CHART_TITLE_CLOSED: ClassVar[str] = "{unit} 民主测评（最终结果）\n{split} · {date}"
+    CHART_TITLE_SPOILED: ClassVar[str] = "\n作废行（不计入该题）：{rows}"
     EXPORT_FILE: ClassVar[str] = "民主测评_{unit}.xlsx"
     EXPORT_CSV_FILE: ClassVar[str] = "民主测评_{unit}_答卷.csv"
     REPORT_FILE: ClassVar[str] = "检查考核结果反馈_{unit}.docx"
@@ -297,7 +335,8 @@ class Texts:
         "/units — 我的测评单位\n"
         "/write [单位] — 撰写结果反馈（肯定成绩、存在不足、改进意见、好经验好做法）\n"
         "/groupreport — 本组检查考核总结报告\n"
-        "/me 姓名 检查组 — 登记真实姓名和检查组（用于定稿和报告）"
+        "/me 姓名 检查组 — 登记真实姓名和检查组（用于定稿和报告）\n"
+        "/paper [单位] — 录入纸质测评表，或打印空白纸质表"
     )
     HELP_ADMIN = (
         "管理员命令：\n/summary — 全县汇总\n/groupreport 检查组 — 检查组总结报告\n"
@@ -319,6 +358,7 @@ class Texts:
         "write": "撰写结果反馈",
         "groupreport": "本组总结报告",
         "units": "我的测评单位",
+        "paper": "录入纸质测评表",
         "me": "登记姓名和检查组：/me 姓名 检查组",
         "help": "帮助",
         "cancel": "放弃未提交的答卷",
@@ -421,6 +461,8 @@ class EnglishTexts(Texts):
     OPENED = (
         "The evaluation of <b>{unit}</b> is open.{expected}\n\n"
         "Show this QR code on the room's screen; people scan it and answer on their phones:\n{link}\n\n"
+        "Those without a phone can fill in the paper form (🖨 to print it); key the forms in with 📝 "
+        "or /paper.\n\n"
         "Live tally: /tally　Close: /close"
     )
     EXPECTED = " {expected} people expected."
@@ -435,6 +477,42 @@ class EnglishTexts(Texts):
     PICK_UNIT_SCORE = "Which unit do you want to score (Annex 1)?"
     PICK_UNIT_REPORT = "Which unit's results?"
     PICK_UNIT_WRITE = "Which unit's feedback do you want to write?"
+    PICK_UNIT_PAPER = "Which open unit's paper forms do you want to key in?"
+    PAPER_BRAND = "Keying a paper form"
+    PAPER_INTRO = (
+        "<b>{unit}</b>: keying in paper forms\n\n"
+        "People who will not use a phone can fill in the paper form; you key each collected form in "
+        "and it is counted with the phones' ballots.\n"
+        "• Press what the form shows, question by question: the same questions and rules as on a phone; "
+        "at most 3 on a 限选三项 row.\n"
+        "• A row ticked more than allowed (two on a single-choice row, four on a 限选三项 row) or not "
+        "at all: press ✖ to key it as spoiled. It counts for no option of that item; the rest counts.\n"
+        "• Copy the suggestion as a message, or press Skip. Check, then 录入此份, then the next form.\n\n"
+        "🔒 Keyed forms are stored like any ballot: not who keyed them, nor in which order. "
+        "Shuffle the pile before keying."
+    )
+    PAPER_BEGIN = "📝 Start keying"
+    PAPER_FORM_BUTTON = "🖨 Blank paper form"
+    PAPER_KEY_BUTTON = "📝 Key in paper forms"
+    PAPER_FORM_CAPTION = (
+        "<b>{unit}</b>: the paper form (Annex 2, A4) for those who will not use a phone. Key the "
+        "collected forms in with /paper."
+    )
+    PAPER_REVIEW_TITLE = "<b>Check against the paper form</b> (tap a number to change one, then 录入此份)"
+    PAPER_SUBMIT = "✅ Key in this form"
+    PAPER_NEXT = "📝 Next form"
+    PAPER_KEYED = (
+        "<b>{unit}</b>\nOne paper form keyed in: it is counted anonymously with the phones' ballots.\n"
+        "Take the next form and press Next form; stop when the pile is done."
+    )
+    ANSWER_PAPER_KEYED = "Keyed in"
+    SPOIL = "✖ Spoiled row (too many ticks, or none)"
+    SPOILED_NOTE = "(keyed as spoiled; press an option to key an answer instead)"
+    REVIEW_SPOILED = "(spoiled)"
+    ANSWER_PAPER_TOO_MANY = (
+        "At most {limit}. If the form has {more} or more ticks on this row, press ✖ (spoiled)."
+    )
+    ANSWER_NOT_KEYER = "You cannot key in paper forms for this unit."
     NOTHING_OPEN = "You have no open unit."
     CONFIRM_CLOSE = (
         "Close the evaluation of <b>{unit}</b>? It will take no more ballots and cannot be reopened.\n"
@@ -465,6 +543,10 @@ class EnglishTexts(Texts):
     WINDOW_OPENED_AT = "Opened {opened}"
     WINDOW_CLOSED_AT = "Opened {opened}, closed {closed}"
     TALLY_RECEIVED = "Ballots received: <b>{ballots}</b>"
+    TALLY_SPLIT = "{ballots} ballots, of which {paper} on paper"
+    TALLY_SPOILED = "Spoiled paper rows (too many ticks or none; not counted for the item): {rows}"
+    TALLY_SPOILED_ROW = "{prompt} {count}"
+    TALLY_ITEM_SPOILED = "spoiled: {count} (not counted for this item)"
     TALLY_RECEIVED_OF = "Ballots received: <b>{ballots}/{expected}</b>"
     TALLY_OVER_EXPECTED = (
         "⚠️ {ballots} ballots received, more than the {expected} people expected: someone may have "
@@ -617,7 +699,8 @@ class EnglishTexts(Texts):
         "/units — my units\n"
         "/write [unit] — the feedback's written sections\n"
         "/groupreport — your group's summary report\n"
-        "/me name group — your real name and group (for finalised sheets and reports)"
+        "/me name group — your real name and group (for finalised sheets and reports)\n"
+        "/paper [unit] — key in paper forms, or print a blank one"
     )
     HELP_ADMIN = (
         "Admin commands:\n/invite — leader invite link\n/leaders — list leaders\n/revoke id — remove a leader"
@@ -638,6 +721,7 @@ class EnglishTexts(Texts):
         "write": "Feedback text",
         "groupreport": "Group summary report",
         "units": "My units",
+        "paper": "Key in paper forms",
         "me": "Your name and group: /me name group",
         "help": "Help",
         "cancel": "Discard an unfinished ballot",

@@ -24,18 +24,28 @@ Answers = dict[str, tuple[str, ...]]
 class Draft(Position):
     """A respondent's progress: the step they are on and what they answered so far.
 
-    Steps 0 … size-1 are the questions; step `size` is the review before submitting.
+    Steps 0 … size-1 are the questions; step `size` is the review before submitting. A paper
+    form being keyed in (`paper`) may have spoiled rows: ticked more than the row allows, or not
+    at all; they are recorded as such instead of an answer.
     """
 
     answers: Answers = Field(default_factory=dict)
     suggestion: str | None = None
+    paper: bool = False
+    spoiled: tuple[str, ...] = ()
 
 
 class Ballot(Frozen):
-    """What is stored of a submitted form: the answers and the suggestion, nothing else."""
+    """What is stored of a submitted form: the answers and the suggestion, nothing else.
+
+    A ballot keyed in from paper says so (for the split 共 N 份，其中纸质 M 份) and names its spoiled
+    rows, which count as unanswered for their item; nothing says who keyed it or when.
+    """
 
     answers: Answers
     suggestion: str | None = None
+    paper: bool = False
+    spoiled: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +100,14 @@ class Revise:
     question_index: int
 
 
-Press = Choose | Toggle | FinishChoices | SkipText | KeepText | Back | Revise
+@dataclass(frozen=True, slots=True)
+class Spoil:
+    """Key a paper form's row as spoiled: two ticks on a single-choice row, four on 限选三项, or none."""
+
+    step: int
+
+
+Press = Choose | Toggle | FinishChoices | SkipText | KeepText | Back | Revise | Spoil
 
 
 class Survey:
@@ -101,9 +118,9 @@ class Survey:
         self.steps = Steps(questionnaire.size)
         self.review_step = self.steps.review
 
-    def start(self) -> Draft:
-        """Return a fresh draft on the first question."""
-        return Draft()
+    def start(self, *, paper: bool = False) -> Draft:
+        """Return a fresh draft on the first question (`paper`: a paper form being keyed in)."""
+        return Draft(paper=paper)
 
     def current_question(self, draft: Draft) -> Question | None:
         """Return the question the draft is on, or None on the review step."""
@@ -132,6 +149,8 @@ class Survey:
                 return self._leave_text(draft, question, keep=False)
             case KeepText():
                 return self._leave_text(draft, question, keep=True)
+            case Spoil():
+                return self._spoil(draft, question)
 
     def write(self, draft: Draft, text: str) -> Draft:
         """Return the draft with the free-text answer set; refuse text off that step."""
@@ -153,18 +172,24 @@ class Survey:
                 continue
             chosen = draft.answers.get(question.id, ())
             valid = all(question.option(option_id) for option_id in chosen)
-            if not valid or len(chosen) > question.max_choices or (question.required and not chosen):
+            spoiled = question.id in draft.spoiled
+            if (
+                not valid
+                or len(chosen) > question.max_choices
+                or (question.required and not chosen and not spoiled)
+            ):
                 raise Incomplete(index)
             if chosen:
                 answers[question.id] = chosen
-        return Ballot(answers=answers, suggestion=draft.suggestion)
+        spoiled_rows = tuple(q.id for q in self.questionnaire.questions if q.id in draft.spoiled)
+        return Ballot(answers=answers, suggestion=draft.suggestion, paper=draft.paper, spoiled=spoiled_rows)
 
     def _advance(self, draft: Draft) -> Draft:
         return self.steps.advance(draft, self._first_missing(draft))
 
     def _first_missing(self, draft: Draft) -> int | None:
         for index, question in enumerate(self.questionnaire.questions):
-            if question.required and not draft.answers.get(question.id):
+            if question.required and not draft.answers.get(question.id) and question.id not in draft.spoiled:
                 return index
         return None
 
@@ -172,7 +197,15 @@ class Survey:
         if question.kind is not QuestionKind.SINGLE or question.option(option_id) is None:
             raise UnknownOption
         answers = {**draft.answers, question.id: (option_id,)}
-        return self._advance(draft.model_copy(update={"answers": answers}))
+        return self._advance(_unspoiled(draft.model_copy(update={"answers": answers}), question))
+
+    def _spoil(self, draft: Draft, question: Question) -> Draft:
+        """Record the row as spoiled (its answer cleared) and go on; only a paper form has such rows."""
+        if not draft.paper or question.kind is QuestionKind.TEXT:
+            raise UnknownOption
+        answers = {k: v for k, v in draft.answers.items() if k != question.id}
+        spoiled = (*(q for q in draft.spoiled if q != question.id), question.id)
+        return self._advance(draft.model_copy(update={"answers": answers, "spoiled": spoiled}))
 
     def _toggle(self, draft: Draft, question: Question, option_id: str, *, selected: bool) -> Draft:
         if question.kind is not QuestionKind.MULTI or question.option(option_id) is None:
@@ -185,7 +218,9 @@ class Survey:
         wanted = set(chosen) ^ {option_id}
         # keep the form's option order, whatever order the presses came in
         ordered = tuple(option.id for option in question.options if option.id in wanted)
-        return draft.model_copy(update={"answers": {**draft.answers, question.id: ordered}})
+        return _unspoiled(
+            draft.model_copy(update={"answers": {**draft.answers, question.id: ordered}}), question
+        )
 
     def _finish_choices(self, draft: Draft, question: Question) -> Draft:
         if question.kind is not QuestionKind.MULTI:
@@ -201,3 +236,10 @@ class Survey:
             raise StaleStep
         suggestion = draft.suggestion if keep else None
         return self._advance(draft.model_copy(update={"suggestion": suggestion}))
+
+
+def _unspoiled(draft: Draft, question: Question) -> Draft:
+    """Return the draft with the row no longer spoiled: an answer was given to it after all."""
+    if question.id not in draft.spoiled:
+        return draft
+    return draft.model_copy(update={"spoiled": tuple(q for q in draft.spoiled if q != question.id)})

@@ -24,17 +24,26 @@ def released_count(received: int, *, min_group: int, is_open: bool) -> int:
 
 
 ANSWERED = "*"  # the pseudo-option that counts the ballots answering a question
-Cell = tuple[str, str, str]  # (respondent category, question id, option id or ANSWERED)
+SPOILED = "!"  # the pseudo-option that counts a question's rows spoiled on paper forms
+PAPER = "~paper"  # the pseudo-question that counts the ballots keyed in from paper
+Cell = tuple[str, str, str]  # (respondent category, question id, option id or ANSWERED or SPOILED)
 
 
 def ballot_cells(ballot: Ballot, category_id: str = "category") -> list[Cell]:
-    """Return the counter cells one ballot adds to: each chosen option, and 'answered', per question."""
+    """Return the counter cells one ballot adds to: each chosen option, and 'answered', per question.
+
+    A spoiled row adds to its question's spoiled count only: it is in no option's count and in no
+    denominator. A paper ballot also adds to the paper count.
+    """
     category = next(iter(ballot.answers.get(category_id, ())), "")
     cells: list[Cell] = []
     for question_id, chosen in ballot.answers.items():
         if chosen:
             cells.append((category, question_id, ANSWERED))
             cells += [(category, question_id, option_id) for option_id in chosen]
+    cells += [(category, question_id, SPOILED) for question_id in ballot.spoiled]
+    if ballot.paper:
+        cells.append((category, PAPER, ANSWERED))
     return cells
 
 
@@ -55,6 +64,7 @@ class QuestionTally(Frozen):
     question: Question
     counts: tuple[OptionCount, ...]
     answered: int
+    spoiled: int = 0  # paper rows ticked more than allowed, or not at all: counted in no option
 
     @property
     def favourable(self) -> int:
@@ -92,6 +102,12 @@ class Tally(Frozen):
     questions: tuple[QuestionTally, ...]
     suggestions: tuple[str, ...]
     breakdown: tuple[CategoryRow, ...]
+    paper: int = 0  # how many of the counted ballots were keyed in from paper forms
+
+    @property
+    def spoiled(self) -> tuple[QuestionTally, ...]:
+        """Return the questions with spoiled rows, in the form's order."""
+        return tuple(q for q in self.questions if q.spoiled)
 
     @property
     def favourable_rate(self) -> float | None:
@@ -155,7 +171,10 @@ def tally_from_counts(  # noqa: PLR0913 - keyword-only, each one a figure of the
         min_group=min_group,
         questions=_questions(questionnaire, totals),
         suggestions=suggestions,
-        breakdown=_breakdown(questionnaire, per_category, min_group, category_id) if by_category else (),
+        breakdown=_breakdown(questionnaire, per_category, min_group, category_id, counted)
+        if by_category
+        else (),
+        paper=totals.get((PAPER, ANSWERED), 0),
     )
 
 
@@ -169,6 +188,7 @@ def _questions(
                 OptionCount(option=o, count=totals.get((question.id, o.id), 0)) for o in question.options
             ),
             answered=totals.get((question.id, ANSWERED), 0),
+            spoiled=totals.get((question.id, SPOILED), 0),
         )
         for question in questionnaire.questions
         if question.kind is not QuestionKind.TEXT
@@ -180,12 +200,15 @@ def _breakdown(
     by_category: Mapping[str, Mapping[tuple[str, str], int]],
     min_group: int,
     category_id: str,
+    counted: int,
 ) -> tuple[CategoryRow, ...]:
     category = questionnaire.question(category_id)
     if category is None:
         return ()
     sizes = {o.id: by_category.get(o.id, {}).get((category_id, ANSWERED), 0) for o in category.options}
-    hidden = _suppressed(sizes, min_group)
+    # Ballots whose 参评对象 row was spoiled belong to no category: a group that is never shown.
+    unlabelled = max(0, counted - sum(sizes.values()))
+    hidden = _suppressed(sizes, min_group, unlabelled)
     rows = []
     for option in category.options:
         shown = option.id not in hidden
@@ -203,15 +226,15 @@ def _breakdown(
     return tuple(rows)
 
 
-def _suppressed(sizes: dict[str, int], min_group: int) -> set[str]:
+def _suppressed(sizes: dict[str, int], min_group: int, unlabelled: int = 0) -> set[str]:
     """Return the categories whose cells are hidden.
 
-    Primary: every category with 0 < n < k. Secondary: while the hidden ones hold fewer than k
-    ballots together, hide the smallest shown one too, so that the overall figure minus the shown
-    cells never gives away a group smaller than k.
+    Primary: every category with 0 < n < k. Secondary: while the hidden ones (with the ballots of
+    no category, never shown) hold fewer than k ballots together, hide the smallest shown one too,
+    so that the overall figure minus the shown cells never gives away a group smaller than k.
     """
     hidden = {c for c, n in sizes.items() if 0 < n < min_group}
-    while hidden and sum(sizes[c] for c in hidden) < min_group:
+    while (hidden or unlabelled) and sum(sizes[c] for c in hidden) + unlabelled < min_group:
         shown = sorted((n, c) for c, n in sizes.items() if c not in hidden and n > 0)
         if not shown:
             break

@@ -21,7 +21,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from conversations.questionnaire import Polarity, QuestionKind
 from conversations.tally import OptionCount, QuestionTally, Tally
-from reports.wording import TENDENCY, rate, wrap
+from reports.wording import SPOILED, TENDENCY, rate, wrap
 
 COLOURS = {
     Polarity.FAVOURABLE: "#2e7d32",
@@ -58,7 +58,15 @@ def _bars_height(labels: Sequence[str]) -> float:
 
 def chart_strings(tally: Tally, title: str) -> list[str]:
     """Return every string the chart draws (for proving the font covers them)."""
-    strings = [title, COUNT_AXIS, SHARE_AXIS, RATED_HEADING, *TENDENCY.values(), "0123456789%()."]
+    strings = [
+        title,
+        COUNT_AXIS,
+        SHARE_AXIS,
+        RATED_HEADING,
+        SPOILED,
+        *TENDENCY.values(),
+        "0123456789%().份不计入，",
+    ]
     for item in tally.questions:
         strings += [item.question.section, item.question.prompt]
         strings += [c.option.label for c in item.counts]
@@ -132,10 +140,16 @@ def _panels(tally: Tally) -> tuple[_Panel, _Panel, list[_Panel]]:
     category = tally.questions[0]
     multis = [item for item in tally.questions if item.question.kind is QuestionKind.MULTI]
     return (
-        _counts_panel(category.question.section, category.counts, tally.counted),
+        _counts_panel(_heading(category), category.counts, category.answered),
         _rates_panel(tally),
-        [_counts_panel(item.question.section, item.ranked(), tally.counted) for item in multis],
+        [_counts_panel(_heading(item), item.ranked(), item.answered) for item in multis],
     )
+
+
+def _heading(item: QuestionTally) -> str:
+    """Return a panel's heading: the section, and how many paper rows were spoiled (not counted)."""
+    spoiled = f"（{SPOILED} {item.spoiled} 份，不计入）" if item.spoiled else ""
+    return item.question.section + spoiled
 
 
 def _rc(family: str) -> AbstractContextManager[None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conversations.questionnaire import Polarity
 from reports.papers import IMPROVE, RISKS, Evaluation, ScoreRecord, UnitPaper, top_three
 from reports.word import TABLE_STYLE, Paper, merge_cells
-from reports.wording import day, rate
+from reports.wording import SPOILED, day, rate, split, spoiled_rows
 
 MISSING = "（待填写）"
 REASON_MISSING = "（未填写）"
@@ -23,9 +23,13 @@ def feedback_title(unit: str) -> str:
 
 
 def ballots_sentence(evaluation: Evaluation) -> str:
-    """Return e.g. 共收回测评表 28 份（其中纸质 6 份）."""
-    paper = f"（其中纸质 {evaluation.paper} 份）" if evaluation.paper else ""
-    return f"共收回测评表 {evaluation.tally.received} 份{paper}"
+    """Return e.g. 共收回测评表 28 份（其中纸质 6 份）; while open, of the ballots counted so far."""
+    tally = evaluation.tally
+    if evaluation.paper is None:
+        return f"共收回测评表 {tally.received} 份"
+    if tally.counted == tally.received:
+        return f"共收回测评表 {tally.received} 份（其中纸质 {evaluation.paper} 份）"
+    return f"共收回测评表 {tally.received} 份（已统计{split(tally.counted, evaluation.paper)}）"
 
 
 def score_sentence(score: ScoreRecord | None) -> str:
@@ -135,6 +139,9 @@ def _annex2(document: Paper, paper: UnitPaper) -> None:
     document.text(f"{evaluation_sentence(evaluation)}")
     if not tally.counted:
         return
+    if tally.spoiled:
+        spoiled = spoiled_rows([(q.question.prompt, q.spoiled) for q in tally.spoiled])
+        document.text(f"纸质测评表{SPOILED}的行不计入该项统计，其余各项照常计入：{spoiled}。")
     rated = [item for item in tally.questions if item.question.rated]
     rows: list[list[str | int | None]] = []
     for item in rated:
@@ -163,7 +170,8 @@ def _annex2(document: Paper, paper: UnitPaper) -> None:
         document.heading(heading, level=2)
         top = top_three(tally.question(question_id).counts)
         for position, count in enumerate(top, start=1):
-            share = f"{100 * count.count / tally.counted:.0f}%"
+            answered = tally.question(question_id).answered
+            share = f"{100 * count.count / answered:.0f}%" if answered else "—"
             document.text(f"{position}. {count.option.label}：{count.count} 人次，占 {share}")
         if not top:
             document.text("（无人选择）")

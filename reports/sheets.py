@@ -18,7 +18,7 @@ from conversations.questionnaire import QuestionKind, Questionnaire
 from conversations.tally import Tally
 from reports.localtime import stamp
 from reports.printing import ROW_PIXELS, page_breaks, setup_page
-from reports.wording import TENDENCY
+from reports.wording import SPOILED, TENDENCY, split, spoiled_rows
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,7 +46,8 @@ def ballot_rows(
         row = []
         for question in questions:
             chosen = ballot.answers.get(question.id, ())
-            row.append("；".join(o.label for o in question.options if o.id in chosen))
+            spoiled = question.id in ballot.spoiled
+            row.append(SPOILED if spoiled else "；".join(o.label for o in question.options if o.id in chosen))
         rows.append(row)
     random.SystemRandom().shuffle(rows)
     return header, [[str(number), *row] for number, row in enumerate(rows, start=1)]
@@ -164,6 +165,8 @@ def _summary(
     )
     sheet.write("已收到答卷", tally.received)
     sheet.write("统计答卷", tally.counted)
+    sheet.write("答卷构成", split(tally.counted, tally.paper))
+    sheet.write("作废行", spoiled_rows([(q.question.prompt, q.spoiled) for q in tally.spoiled]))
     rate = tally.favourable_rate
     sheet.write("民主测评满意率", "—" if rate is None else rate, percent_at=1)
     sheet.write("开始时间", stamp(report.opened_at, report.zone))
@@ -178,10 +181,12 @@ def _summary(
         ranked = item.ranked() if item.question.kind is QuestionKind.MULTI else item.counts
         first = sheet.row
         for count in ranked:
-            share = count.count / tally.counted if tally.counted else 0.0
+            share = count.count / item.answered if item.answered else 0.0  # of those answering the item
             tendency = TENDENCY[count.option.polarity] if count.option.polarity else ""
             sheet.write(item.question.prompt, count.option.label, count.count, share, tendency, percent_at=3)
         ranges.append((item.question.prompt, first, sheet.row - 1))
+        if item.spoiled:
+            sheet.write(item.question.prompt, SPOILED, item.spoiled)
         if item.question.rated:
             sheet.write(
                 f"{item.question.prompt} 满意率", None, None, item.favourable_rate or 0.0, percent_at=3

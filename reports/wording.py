@@ -10,6 +10,20 @@ from conversations.questionnaire import Polarity
 # The form's own middle answers say 一般 (预警措施作用一般), not "neutral".
 TENDENCY = {Polarity.FAVOURABLE: "满意", Polarity.NEUTRAL: "一般", Polarity.UNFAVOURABLE: "不满意"}
 
+# A paper form's row ticked more than it allows, or not at all: counted for no option of its item.
+SPOILED = "作废（多勾或未勾）"
+
+
+def split(ballots: int, paper: int) -> str:
+    """Return 共 N 份，其中纸质 M 份: how many ballots the figures cover, and how many came on paper."""
+    return f"共 {ballots} 份，其中纸质 {paper} 份"
+
+
+def spoiled_rows(items: list[tuple[str, int]]) -> str:
+    """Return '教育防范 1 份；最突出风险 2 份' for the items with spoiled rows, or 无."""
+    return "；".join(f"{prompt} {count} 份" for prompt, count in items) or "无"
+
+
 # The words of the forms' labels, so a label is wrapped between words and never inside one
 # (Chinese has no spaces to break at). A character outside every word stands on its own.
 _VOCABULARY = (

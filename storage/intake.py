@@ -44,16 +44,27 @@ def register_with(register: bytes, key: bytes) -> bytes:
     return register[:at] + key + register[at:]
 
 
+# Beside the answers, under keys no question id can take: a paper ballot's mark and spoiled rows.
+PAPER_KEY = "~paper"
+SPOILED_KEY = "~spoiled"
+
+
 def answers_json(ballot: Ballot) -> str:
-    """Return a ballot's answers as stored: JSON with sorted keys."""
-    return json.dumps(ballot.answers, ensure_ascii=False, sort_keys=True)
+    """Return a ballot's answers as stored: JSON with sorted keys (a paper ballot's marks among them)."""
+    stored: dict[str, tuple[str, ...]] = dict(ballot.answers)
+    if ballot.paper:
+        stored[PAPER_KEY] = ("1",)
+    if ballot.spoiled:
+        stored[SPOILED_KEY] = ballot.spoiled
+    return json.dumps(stored, ensure_ascii=False, sort_keys=True)
 
 
 def stored_ballot(answers: str, suggestion: str | None) -> Ballot:
     """Return a ballot from its stored columns (our own rows: not validated again)."""
-    return Ballot.model_construct(
-        answers={q: tuple(o) for q, o in json.loads(answers).items()}, suggestion=suggestion
-    )
+    stored = {q: tuple(o) for q, o in json.loads(answers).items()}
+    paper = bool(stored.pop(PAPER_KEY, ()))
+    spoiled = stored.pop(SPOILED_KEY, ())
+    return Ballot.model_construct(answers=stored, suggestion=suggestion, paper=paper, spoiled=spoiled)
 
 
 def pending_json(ballots: list[Ballot]) -> str:

@@ -67,13 +67,16 @@ class ParticipantRepository(Database):
         await self.checkpoint()
         return found
 
-    async def submit(self, key: bytes, window_id: int, ballot: Ballot) -> int:
+    async def submit(self, key: bytes, window_id: int, ballot: Ballot, *, register: bool = True) -> int:
         """Register the person, keep the ballot and drop the draft, all or nothing.
 
         The ballot waits in the window's unfinished batch; when the batch is complete it joins
         the ballots in random order and the previous batch is released to the live view. When
         this returns, no file holds the person's draft: the per-person tables were rewritten
         from zeroed pages and the log emptied. Return how many ballots the window holds now.
+
+        Without `register` (a paper form keyed in: one keyer enters many) nobody is registered;
+        the draft must still be there, so a form is stored once (AlreadySubmitted otherwise).
         """
         async with self.transaction() as db:
             async with db.execute(
@@ -85,16 +88,18 @@ class ParticipantRepository(Database):
                 row = await cursor.fetchone()
             if row is None or not row[0]:
                 raise WindowClosed
-            _open, min_group, register, stored, kept = row
-            if registered(register, key):
+            _open, min_group, registry, stored, kept = row
+            if register and registered(registry, key):
                 raise AlreadySubmitted
             pending = [*pending_ballots(stored), ballot]
             if len(pending) >= min_group:
                 await release_held(db, window_id)
                 await store_batch(db, window_id, pending)
                 kept, pending = kept + len(pending), []
-            entry = (window_id, register_with(register, key), pending_json(pending))
-            await _rewrite_without(db, key, entry)
+            registry = register_with(registry, key) if register else registry
+            dropped = await _rewrite_without(db, key, (window_id, registry, pending_json(pending)))
+            if not register and not dropped:
+                raise AlreadySubmitted  # the keyed form went in already: rolled back, counted once
         await self.checkpoint()
         return int(kept) + len(pending)
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.callback_data import (
     Action,
     AskClose,
+    BeginPaper,
     BeginSurvey,
     CancelClose,
     ConfirmClose,
@@ -18,16 +19,20 @@ from bot.callback_data import (
     FinaliseSections,
     NoteDone,
     NoteItem,
+    PaperPress,
     ScorePress,
     SendChart,
     SendExport,
+    SendPaperForm,
     SendReport,
+    ShowPaper,
     ShowScore,
     ShowTally,
     SkipSection,
     StartScore,
     StartWriting,
     SubmitBallot,
+    SubmitPaper,
     SurveyPress,
     WriteConclusions,
     WriteSection,
@@ -35,7 +40,7 @@ from bot.callback_data import (
     encode,
     kinds,
 )
-from conversations.engine import Back, Choose, FinishChoices, KeepText, Revise, SkipText, Toggle
+from conversations.engine import Back, Choose, FinishChoices, KeepText, Revise, SkipText, Spoil, Toggle
 from conversations.scoring import Award
 
 BIG = 10**17  # far more windows than a county will ever open
@@ -72,6 +77,13 @@ ACTIONS: list[Action] = [
     StartScore(10),
     SendReport(11),
     StartWriting(12),
+    PaperPress(13, Spoil(4)),
+    PaperPress(13, Toggle(14, "e", selected=True)),
+    PaperPress(13, Revise(2)),
+    ShowPaper(13),
+    BeginPaper(13),
+    SubmitPaper(13),
+    SendPaperForm(13),
 ]
 
 

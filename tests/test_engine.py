@@ -16,6 +16,7 @@ from conversations.engine import (
     Press,
     Revise,
     SkipText,
+    Spoil,
     Survey,
     Toggle,
 )
@@ -177,7 +178,9 @@ def test_ballot_holds_answers_and_suggestion_only() -> None:
     ballot = SURVEY.ballot(completed())
     assert set(ballot.answers) == {q.id for q in ANNEX2.questions if q.kind is not QuestionKind.TEXT}
     assert ballot.suggestion == "多公开"
-    assert set(ballot.model_dump()) == {"answers", "suggestion"}
+    assert set(ballot.model_dump()) == {"answers", "suggestion", "paper", "spoiled"}
+    assert not ballot.paper
+    assert ballot.spoiled == ()
 
 
 def test_incomplete_or_tampered_drafts_cannot_be_submitted() -> None:
@@ -262,3 +265,62 @@ def test_any_sequence_of_presses_keeps_the_draft_valid(presses: list[Parts]) -> 
             assert all(question.option(option_id) for option_id in chosen)
         if draft.step == SURVEY.review_step:
             SURVEY.ballot(draft)  # a draft on the review is always complete
+
+
+def keyed_with_spoiled_rows(spoiled: set[str]) -> Draft:
+    """Key a paper form with these rows spoiled and the first option everywhere else."""
+    draft = SURVEY.start(paper=True)
+    for question in ANNEX2.questions:
+        if question.id in spoiled:
+            draft = SURVEY.apply(draft, Spoil(draft.step))
+        elif question.kind is QuestionKind.SINGLE:
+            draft = SURVEY.apply(draft, Choose(draft.step, question.options[0].id))
+        elif question.kind is QuestionKind.MULTI:
+            draft = SURVEY.apply(draft, Toggle(draft.step, question.options[0].id, selected=True))
+            draft = SURVEY.apply(draft, FinishChoices(draft.step))
+        else:
+            draft = SURVEY.apply(draft, SkipText(draft.step))
+    return draft
+
+
+def test_a_phone_form_has_no_spoiled_rows() -> None:
+    """Only a paper form being keyed can have a row keyed as spoiled; a phone's press is refused."""
+    with pytest.raises(UnknownOption):
+        SURVEY.apply(SURVEY.start(), Spoil(0))
+
+
+@pytest.mark.parametrize("question_id", ["category", "education", "improve", "risks"])
+def test_a_spoiled_row_counts_as_unanswered_for_its_item_only(question_id: str) -> None:
+    """Two ticks on a single-choice row or four on 限选三项 (or none): that item is empty, the rest counts."""
+    ballot = SURVEY.ballot(keyed_with_spoiled_rows({question_id}))
+    assert ballot.paper
+    assert ballot.spoiled == (question_id,)
+    assert question_id not in ballot.answers
+    answered = {q.id for q in ANNEX2.questions if q.kind is not QuestionKind.TEXT} - {question_id}
+    assert set(ballot.answers) == answered
+
+
+def test_a_spoiled_row_can_be_keyed_again_from_the_review() -> None:
+    """Revising a spoiled row and choosing an option makes it an answer again, spoiled no more."""
+    draft = keyed_with_spoiled_rows({"education", "risks"})
+    index = next(i for i, q in enumerate(ANNEX2.questions) if q.id == "education")
+    revised = SURVEY.apply(SURVEY.apply(draft, Revise(index)), Choose(index, "b"))
+    assert revised.step == SURVEY.review_step
+    ballot = SURVEY.ballot(revised)
+    assert ballot.spoiled == ("risks",)
+    assert ballot.answers["education"] == ("b",)
+
+
+def test_a_paper_form_keeps_the_up_to_three_rule() -> None:
+    """A fourth pick is refused on paper too: the keyer keys that row as spoiled instead."""
+    draft = keyed_with_spoiled_rows(set())
+    index = next(i for i, q in enumerate(ANNEX2.questions) if q.id == "improve")
+    draft = SURVEY.apply(draft, Revise(index))
+    for option in ("b", "c"):
+        draft = SURVEY.apply(draft, Toggle(index, option, selected=True))
+    with pytest.raises(TooManyChoices):
+        SURVEY.apply(draft, Toggle(index, "d", selected=True))
+    spoiled = SURVEY.apply(draft, Spoil(index))
+    assert SURVEY.ballot(spoiled).spoiled == ("improve",)
+    with pytest.raises(UnknownOption):  # the suggestion is copied or skipped, never spoiled
+        SURVEY.apply(keyed_with_spoiled_rows(set()).model_copy(update={"step": TEXT_STEP}), Spoil(TEXT_STEP))

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conversations.annex2 import ANNEX2
-from conversations.anonymity import participant_key
+from conversations.anonymity import keyer_key, participant_key
 from conversations.engine import Ballot, Draft, Survey
 from conversations.errors import AlreadySubmitted, WindowClosed
 from conversations.tally import compute_tally, released_count
@@ -81,6 +81,22 @@ async def test_submit_stores_once_and_drops_the_draft(repository: Repository) ->
     with pytest.raises(AlreadySubmitted):
         await repository.submit(key, window.id, BALLOT)
     assert await repository.ballot_count(window.id) == 1
+
+
+async def test_a_keyed_paper_form_is_stored_once_and_registers_nobody(repository: Repository) -> None:
+    """A keyer's forms: each stored once (its draft goes with it), the keyer never registered."""
+    window, _ = await repository.open_window(1, "县财政局", min_group=1)
+    desk = keyer_key(SECRET, window.id, 42)
+    paper = Ballot(answers={"category": ("served",)}, paper=True, spoiled=("improve",))
+    for _ in range(2):
+        await repository.save_draft(desk, window.id, Draft(step=16, paper=True))
+        await repository.submit(desk, window.id, paper, register=False)
+        assert await repository.participant(window.id, desk) == (False, None)
+        with pytest.raises(AlreadySubmitted):  # a doubled 录入此份: no draft left, nothing stored
+            await repository.submit(desk, window.id, paper, register=False)
+    assert await repository.ballots(window.id) == [paper, paper]
+    assert '"~paper": ["1"]' in answers_json(paper)
+    assert '"~spoiled": ["improve"]' in answers_json(paper)
 
 
 async def test_concurrent_submits_by_one_person_make_one_ballot(repository: Repository) -> None:

@@ -140,3 +140,40 @@ def test_suggestions_are_kept_apart_from_answers() -> None:
     """Suggestions are listed on their own; empty ones are dropped."""
     tally = compute_tally(ANNEX2, [ballot("leader", suggestion="多公开"), ballot("leader")])
     assert tally.suggestions == ("多公开",)
+
+
+def test_spoiled_rows_count_for_no_option_and_paper_ballots_are_counted() -> None:
+    """A spoiled row is in no option's count and no denominator; the form's other rows count."""
+    phone = [ballot("leader")] * 3
+    paper = ballot("leader", "z").model_copy(update={"paper": True})
+    answers = {k: v for k, v in paper.answers.items() if k not in {"education", "risks"}}
+    spoiled = paper.model_copy(update={"answers": answers, "spoiled": ("education", "risks")})
+    tally = compute_tally(ANNEX2, [*phone, paper, spoiled], min_group=3)
+    assert (tally.counted, tally.paper) == (5, 2)
+    education = tally.question("education")
+    assert (education.answered, education.spoiled) == (4, 1)
+    assert sum(c.count for c in education.counts) == 4
+    assert education.favourable_rate == 3 / 4
+    assert tally.question("risks").spoiled == 1
+    assert tally.question("risks").answered == 4
+    assert [q.question.id for q in tally.spoiled] == ["education", "risks"]
+    assert tally.question("rules").favourable_rate == 3 / 5  # a row that was not spoiled counts
+
+
+def test_ballots_without_a_category_are_a_hidden_group() -> None:
+    """A spoiled 参评对象 row puts the ballot in no category; small, it hides the next smallest too.
+
+    Otherwise the overall figures minus the shown categories would give that one ballot away.
+    """
+    unlabelled = ballot("leader", "z").model_copy(update={"paper": True})
+    answers = {k: v for k, v in unlabelled.answers.items() if k != "category"}
+    unlabelled = unlabelled.model_copy(update={"answers": answers, "spoiled": ("category",)})
+    ballots = [ballot("leader")] * 3 + [ballot("served")] * 4 + [unlabelled]
+    rows = {row.category.id: row for row in compute_tally(ANNEX2, ballots, min_group=3).breakdown}
+    assert rows["served"].shown
+    assert not rows["leader"].shown  # the smallest shown one, hidden with the unlabelled ballot
+    assert sum(row.ballots for row in rows.values()) == 7
+    bigger = [ballot("leader")] * 3 + [ballot("served")] * 4 + [unlabelled] * 3
+    rows = {row.category.id: row for row in compute_tally(ANNEX2, bigger, min_group=3).breakdown}
+    assert rows["served"].shown
+    assert rows["leader"].shown  # three without a category are a group of k on their own

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from conversations.anonymity import participant_key
+from conversations.anonymity import keyer_key, participant_key
 from conversations.engine import Draft, Press, Survey
 from conversations.errors import AlreadySubmitted, NotExpectingText, StaleStep, SurveyError, WindowClosed
 from conversations.questionnaire import QuestionKind
@@ -107,7 +107,8 @@ class BallotBox:
         AlreadySubmitted for a key that has voted and WindowClosed for a closed window.
         """
         ballot = self.survey.ballot(draft)
-        count = await self.participants.submit(key, window.id, ballot)
+        # A person takes part once; a keyer enters many paper forms, each once (its draft goes).
+        count = await self.participants.submit(key, window.id, ballot, register=not ballot.paper)
         before = released_count(count - 1, min_group=window.min_group, is_open=True)
         if released_count(count, min_group=window.min_group, is_open=True) != before:
             await self.events.publish(BatchReleased(window))
@@ -115,26 +116,35 @@ class BallotBox:
 
 
 class Participation:
-    """A participant's side of the survey, one turn per person at a time."""
+    """A participant's side of the survey, one turn per person at a time.
 
-    def __init__(
+    With `paper`, the same turns key in paper forms: the form is the keyer's current paper form
+    (its rows may be spoiled), submitting puts it in the same ballot box, and the next one starts
+    afresh. Who may key a unit is decided before (`usecases.paper`).
+    """
+
+    def __init__(  # noqa: PLR0913 - the stores, the form, and which kind of form it is
         self,
         windows: WindowStore,
         participants: ParticipantStore,
         survey: Survey,
         secrets: WindowSecrets,
         ballot_box: BallotBox,
+        *,
+        paper: bool = False,
     ) -> None:
         self.windows = windows
         self.participants = participants
         self.survey = survey
         self.secrets = secrets
         self.ballot_box = ballot_box
+        self.paper = paper
         self.locks = KeyedLocks()
 
     def key(self, window_id: int, user_id: int) -> bytes:
-        """Return the participant key that stands for this person in this window."""
-        return participant_key(self.secrets.secret(window_id), window_id, user_id)
+        """Return the key that stands for this person (or their paper form) in this window."""
+        derive = keyer_key if self.paper else participant_key
+        return derive(self.secrets.secret(window_id), window_id, user_id)
 
     async def open_link(self, token: str, user_id: int) -> LinkOutcome:
         """Say what a deep link shows this person: welcome, their step, or why not."""
@@ -219,7 +229,7 @@ class Participation:
 
     async def _begin(self, window: Window, key: bytes, draft: Draft | None) -> PressOutcome:
         if draft is None:
-            draft = self.survey.start()
+            draft = self.survey.start(paper=self.paper)
             await self.participants.save_draft(key, window.id, draft)
         return Shown(window, draft)
 

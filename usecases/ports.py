@@ -71,10 +71,12 @@ class ParticipantStore(Protocol):
     async def delete_draft(self, key: bytes) -> bool:
         """Discard an unfinished form; return False if there was none."""
 
-    async def submit(self, key: bytes, window_id: int, ballot: Ballot) -> int:
+    async def submit(self, key: bytes, window_id: int, ballot: Ballot, *, register: bool = True) -> int:
         """Store the ballot, register the key and drop its draft, all or nothing; return the ballot count.
 
-        Raise AlreadySubmitted for a registered key and WindowClosed for a closed window.
+        Raise AlreadySubmitted for a registered key and WindowClosed for a closed window. Without
+        `register` (paper forms: one keyer, many forms) the key is not registered but its draft must
+        exist, else AlreadySubmitted: each keyed form is stored once.
         """
 
 

@@ -130,3 +130,27 @@ async def short_briefing(leader: Person, participants: list[Person]) -> None:
     await leader.press(confirm, "确认结束")
     assert "最终结果" in confirm.text, confirm.text
     assert shown_counts(confirm.text) == expected_counts(all_answers)
+
+
+async def key_form(
+    keyer: Person, form: BotMessage, answers: FormAnswers, spoiled: frozenset[str]
+) -> BotMessage:
+    """Key one paper form in, its `spoiled` rows as 本项作废; return the message showing 已录入."""
+    for index, question in enumerate(ANNEX2.questions):
+        if question.id in spoiled:
+            assert f"第 {index + 1}/16 题" in form.text, form.text
+            await keyer.press(form, "本项作废")
+        else:
+            form = await answer_step(keyer, form, index, answers)
+    assert "请与纸质表核对" in form.text, form.text
+    reply = await keyer.press(form, "录入此份")
+    assert reply.get("text") == "已录入"
+    return form
+
+
+def as_keyed(answers: FormAnswers, spoiled: frozenset[str]) -> FormAnswers:
+    """Return what a keyed form counts: its spoiled rows count for no option."""
+    picks = {
+        question_id: [] if question_id in spoiled else labels for question_id, labels in answers.picks.items()
+    }
+    return FormAnswers(picks=picks, suggestion=answers.suggestion)

@@ -1,0 +1,156 @@
+"""/paper: key in the paper forms collected at the briefing, through the same steps as a phone."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Message
+
+from bot import screens, texts
+from bot.callback_data import BeginPaper, PaperPress, SendPaperForm, ShowPaper, SubmitPaper
+from bot.door import Caller, Context, MessageCallback
+from bot.paperwork import Paperwork
+from bot.participant import refusal
+from bot.picker import UnitPicker
+from bot.replies import PressReply, reply, respond, safe_filename
+from bot.screens import Button, Screen
+from bot.texts import Texts
+from conversations.engine import Survey
+from conversations.errors import TooManyChoices
+from storage.models import Window
+from usecases.paper import KeyOutcome, NotAllowed, PaperKeying
+from usecases.participation import (
+    Ended,
+    NoDraft,
+    NoSuchWindow,
+    NoSurvey,
+    Refused,
+    Shown,
+    Submitted,
+    Unchanged,
+)
+from usecases.units import Scope
+
+
+def intro(t: Texts, window: Window) -> Screen:
+    """Return how keying works, with the buttons to begin and to print blank forms."""
+    buttons = (
+        (Button(t.PAPER_BEGIN, BeginPaper(window.id)),),
+        (Button(t.PAPER_FORM_BUTTON, SendPaperForm(window.id)),),
+    )
+    return Screen(t.PAPER_INTRO.format(unit=texts.unit(window.unit)), buttons)
+
+
+class PaperHandlers:
+    """The keyer's side: pick a unit, key forms one after another, print blank ones."""
+
+    def __init__(
+        self,
+        keying: PaperKeying,
+        survey: Survey,
+        picker: UnitPicker,
+        paperwork: Paperwork,
+        on_other_text: MessageCallback,
+    ) -> None:
+        self.keying = keying
+        self.survey = survey
+        self.picker = picker
+        self.paperwork = paperwork
+        self.on_other_text = on_other_text
+
+    async def on_paper(self, caller: Caller, message: Message, context: Context) -> None:
+        """Handle /paper [unit]: how keying works for that open unit; no name: pick one."""
+        t = caller.t
+        window = await self.picker.pick(
+            caller, message, scope=Scope.OPEN, prompt=t.PICK_UNIT_PAPER, action=ShowPaper
+        )
+        if window is not None:
+            await reply(message, intro(t, window))
+
+    async def on_show(self, caller: Caller, query: CallbackQuery, action: ShowPaper) -> None:
+        """Handle a unit picked for /paper: the picker becomes the keying screen."""
+        window = await self._window(caller, query, action.window_id)
+        if window is not None:
+            await respond(query, PressReply(screen=intro(caller.t, window)))
+
+    async def on_form(self, caller: Caller, query: CallbackQuery, action: SendPaperForm) -> None:
+        """Handle 🖨: send the unit's blank form, ready to print."""
+        window = await self._window(caller, query, action.window_id)
+        if window is None:
+            return
+        await respond(query, PressReply())
+        if isinstance(query.message, Message):
+            await send_paper_form(query.message, caller.t, window, self.paperwork)
+
+    async def on_begin(self, caller: Caller, query: CallbackQuery, action: BeginPaper) -> None:
+        """Handle 开始录入 and 录入下一份: a fresh form (or the one being keyed, where it stands)."""
+        outcome = await self.keying.begin(caller.actor, action.window_id)
+        await respond(query, self._press_reply(caller.t, outcome))
+
+    async def on_press(self, caller: Caller, query: CallbackQuery, action: PaperPress) -> None:
+        """Handle a press on the form being keyed."""
+        outcome = await self.keying.press(caller.actor, action.window_id, action.press)
+        await respond(query, self._press_reply(caller.t, outcome))
+
+    async def on_submit(self, caller: Caller, query: CallbackQuery, action: SubmitPaper) -> None:
+        """Handle 录入此份: into the ballot box, then offer the next form."""
+        outcome = await self.keying.submit(caller.actor, action.window_id)
+        await respond(query, self._press_reply(caller.t, outcome))
+
+    async def on_text(self, caller: Caller, message: Message, context: Context) -> None:
+        """Take text as the suggestion of the form being keyed; else pass it on (it is someone's answer)."""
+        outcome = await self.keying.write(caller.actor, message.text or "")
+        match outcome:
+            case NoSurvey():
+                await self.on_other_text(caller, message, context)
+            case Shown():
+                await reply(message, self._step(caller.t, outcome))
+            case Ended():
+                await message.reply_text(caller.t.ANSWER_ENDED)
+            case Refused(reason=reason):
+                await message.reply_text(refusal(caller.t, reason).notice or caller.t.USE_BUTTONS)
+
+    async def _window(self, caller: Caller, query: CallbackQuery, window_id: int) -> Window | None:
+        """Return the open unit the caller may key forms in for, or answer why not."""
+        found = await self.keying.unit(caller.actor, window_id)
+        if isinstance(found, Window):
+            return found
+        await respond(query, self._press_reply(caller.t, found))
+        return None
+
+    def _step(self, t: Texts, outcome: Shown) -> Screen:
+        window = outcome.window
+        return screens.step(t, self.survey, window.id, window.unit, outcome.draft)
+
+    def _press_reply(self, t: Texts, outcome: KeyOutcome) -> PressReply:  # noqa: PLR0911 - one per outcome
+        match outcome:
+            case Shown(stale=stale):
+                return PressReply(t.ANSWER_STALE if stale else None, screen=self._step(t, outcome))
+            case Unchanged():
+                return PressReply(t.ANSWER_SAVED)
+            case Submitted(window=window):
+                keyed = Screen(
+                    t.PAPER_KEYED.format(unit=texts.unit(window.unit)),
+                    ((Button(t.PAPER_NEXT, BeginPaper(window.id)),),),
+                )
+                return PressReply(t.ANSWER_PAPER_KEYED, screen=keyed)
+            case Ended():
+                return PressReply(t.ANSWER_ENDED, alert=True, screen=Screen(t.ANSWER_ENDED))
+            case NoDraft():
+                return PressReply(t.ANSWER_STALE)
+            case Refused(reason=TooManyChoices(limit=limit)):
+                return PressReply(t.ANSWER_PAPER_TOO_MANY.format(limit=limit, more=limit + 1), alert=True)
+            case Refused(reason=reason):
+                return refusal(t, reason)
+            case NotAllowed():
+                return PressReply(t.ANSWER_NOT_KEYER, alert=True)
+            case NoSuchWindow():
+                return PressReply(t.ANSWER_UNKNOWN)
+
+
+async def send_paper_form(message: Message, t: Texts, window: Window, paperwork: Paperwork) -> None:
+    """Send the unit's blank Annex 2 form as a Word document, ready to print on A4."""
+    document = await paperwork.paper_form(window)
+    await message.reply_document(
+        document,
+        filename=t.PAPER_FORM_FILE.format(unit=safe_filename(window.unit)),
+        caption=t.PAPER_FORM_CAPTION.format(unit=texts.unit(window.unit)),
+    )
