@@ -28,21 +28,46 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
+def listed(ballots: Sequence[Ballot], min_group: int) -> tuple[list[Ballot], int]:
+    """Return the ballots listed row by row, and how many are withheld from the listing.
+
+    A paper form's spoiled row marks its ballot as one of the paper ones. Such rows are listed
+    only when at least k ballots share the mark; fewer, they are withheld from the listing (still
+    counted in every figure), so no row carries a mark that only a handful of forms have.
+    """
+    marked = [b for b in ballots if b.spoiled]
+    if len(marked) >= min_group:
+        return list(ballots), 0
+    return [b for b in ballots if not b.spoiled], len(marked)
+
+
+def withheld_note(count: int, min_group: int) -> str:
+    """Return the line that says how many ballots the listing leaves out, and why."""
+    return (
+        f"另有 {count} 份纸质答卷含作废行：这类答卷不足 {min_group} 份，为保护匿名不逐份列出（已计入汇总）。"
+    )
+
+
 def ballot_rows(
-    questionnaire: Questionnaire, ballots: Sequence[Ballot], *, category_id: str = "category"
+    questionnaire: Questionnaire,
+    ballots: Sequence[Ballot],
+    *,
+    min_group: int = 1,
+    category_id: str = "category",
 ) -> tuple[list[str], list[list[str]]]:
-    """Return a header and one row per ballot (option texts), shuffled; no suggestions.
+    """Return a header and one row per listed ballot (option texts), shuffled; no suggestions.
 
     The respondent category is left out: the few people of a small category (the 服务对象代表)
     would be recognised by it, row by row. Categories appear only in the summary's breakdown,
-    where groups under k are hidden.
+    where groups under k are hidden. A spoiled paper row shows as 作废; ballots with one are listed
+    only when at least `min_group` of them exist (see `listed`).
     """
     questions = [
         q for q in questionnaire.questions if q.kind is not QuestionKind.TEXT and q.id != category_id
     ]
     header = ["序号", *(q.prompt for q in questions)]
     rows = []
-    for ballot in ballots:
+    for ballot in listed(ballots, min_group)[0]:
         row = []
         for question in questions:
             chosen = ballot.answers.get(question.id, ())
@@ -124,11 +149,15 @@ def workbook(report: UnitReport) -> bytes:
     ranges = _summary(book, formats, report)
     _charts(book, ranges, report)
     if not report.is_open:  # no per-ballot rows while open: two exports would differ by a few rows
-        header, rows = ballot_rows(report.questionnaire, report.ballots)
+        min_group = report.tally.min_group
+        header, rows = ballot_rows(report.questionnaire, report.ballots, min_group=min_group)
         sheet = _Sheet(book.add_worksheet("答卷"), formats)
         sheet.write(*header, style="bold")
         for number, *cells in rows:
             sheet.write(int(number), *cells, style="wrap")
+        withheld = listed(report.ballots, min_group)[1]
+        if withheld:
+            sheet.write(withheld_note(withheld, min_group))
         sheet.sheet.freeze_panes(1, 1)
         sheet.sheet.set_column(0, 0, 5)
         sheet.sheet.set_column(1, len(header) - 1, 12)

@@ -18,7 +18,7 @@ from conversations.engine import Ballot
 from conversations.tally import compute_tally
 from reports import fonts
 from reports.charts import chart_strings
-from reports.sheets import UnitReport, ballot_rows, ballots_csv, neutralise, workbook
+from reports.sheets import UnitReport, ballot_rows, ballots_csv, listed, neutralise, withheld_note, workbook
 
 BALLOTS = [
     Ballot(
@@ -138,3 +138,19 @@ def test_csv_has_a_bom_and_neutralised_cells() -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [["序号", "参评对象"], ["1", "'=cmd|' /C calc'!A0"], ["2", "班子成员"]]
+
+
+def test_spoiled_paper_rows_are_listed_only_when_at_least_k_forms_have_them() -> None:
+    """A spoiled row shows as 作废 in the listing; fewer than k such forms are withheld, and said so."""
+    spoiled = Ballot(answers={"category": ("served",)}, paper=True, spoiled=("education",))
+    few = [*BALLOTS, spoiled]
+    assert listed(few, 3) == (BALLOTS, 1)
+    _, rows = ballot_rows(ANNEX2, few, min_group=3)
+    assert len(rows) == len(BALLOTS)
+    assert (
+        withheld_note(1, 3)
+        == "另有 1 份纸质答卷含作废行：这类答卷不足 3 份，为保护匿名不逐份列出（已计入汇总）。"
+    )
+    header, rows = ballot_rows(ANNEX2, [*BALLOTS, spoiled, spoiled, spoiled], min_group=3)
+    column = header.index("教育防范")
+    assert [row[column] for row in rows].count("作废（多勾或未勾）") == 3

@@ -16,7 +16,7 @@ from conversations.engine import Ballot, Survey
 from conversations.tally import Tally, released_count, tally_from_counts
 from reports.fonts import cjk_font
 from reports.localtime import DEFAULT_ZONE, now
-from reports.sheets import UnitReport, ballot_rows, ballots_csv, workbook
+from reports.sheets import UnitReport, ballot_rows, ballots_csv, listed, withheld_note, workbook
 from storage.models import Window
 from usecases.ports import BallotStore
 
@@ -100,5 +100,8 @@ class Results:
         xlsx = await asyncio.to_thread(workbook, report)
         if window.is_open:
             return Exports(xlsx=xlsx, csv=None)
-        header, rows = ballot_rows(self.questionnaire, snapshot.ballots)
-        return Exports(xlsx=xlsx, csv=ballots_csv(header, rows))
+        min_group = snapshot.window.min_group
+        header, rows = ballot_rows(self.questionnaire, snapshot.ballots, min_group=min_group)
+        withheld = listed(snapshot.ballots, min_group)[1]
+        notes = [[withheld_note(withheld, min_group)]] if withheld else []
+        return Exports(xlsx=xlsx, csv=ballots_csv(header, rows + notes))
