@@ -17,7 +17,7 @@ from usecases.ports import WindowStore
 class Scope(Enum):
     """Which of the caller's units a command can act on, and which it offers first."""
 
-    OPEN = "open"  # only open units (/close)
+    OPEN = "open"  # only open units (/close, /paper)
     OPEN_FIRST = "open first"  # open units if there are any, else every unit (/tally, /chart, /export)
     ANY = "any"  # every unit, newest first (/score, /report, /write: after the briefing, usually closed)
 
