@@ -91,6 +91,8 @@ async def test_open_from_the_menu_explains_itself_with_recent_units(
     live = await leader.send("/close 县财政局")
     assert live is not None
     await leader.press(live, "确认结束")
+    # the close delivers its files first; /open's answer is the message after them
+    await emulator.wait_for(lambda: leader.last.document_name == "民主测评_县财政局_答卷.csv", timeout=30)
     again = await leader.send("/open")
     assert again is not None
     assert "例如（点按可复制）：/open 县审计局 25" in again.text
