@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from conversations.engine import Ballot
 from conversations.questionnaire import Frozen, Option, Polarity, Question, QuestionKind, Questionnaire
@@ -119,29 +119,6 @@ class Tally(Frozen):
     def question(self, question_id: str) -> QuestionTally:
         """Return the tally of one question."""
         return next(q for q in self.questions if q.question.id == question_id)
-
-
-def compute_tally(
-    questionnaire: Questionnaire,
-    ballots: Sequence[Ballot],
-    *,
-    received: int | None = None,
-    min_group: int = 1,
-    category_id: str = "category",
-) -> Tally:
-    """Count every option over the (already released) ballots, with a category breakdown."""
-    counts: Counter[Cell] = Counter()
-    for ballot in ballots:
-        counts.update(ballot_cells(ballot, category_id))
-    return tally_from_counts(
-        questionnaire,
-        counts,
-        counted=len(ballots),
-        received=len(ballots) if received is None else received,
-        min_group=min_group,
-        suggestions=tuple(b.suggestion for b in ballots if b.suggestion),
-        category_id=category_id,
-    )
 
 
 def tally_from_counts(  # noqa: PLR0913 - keyword-only, each one a figure of the tally

@@ -56,23 +56,6 @@ def _bars_height(labels: Sequence[str]) -> float:
     return 0.75 + sum(max(0.3, 0.2 * n + 0.1) for n in lines)
 
 
-def chart_strings(tally: Tally, title: str) -> list[str]:
-    """Return every string the chart draws (for proving the font covers them)."""
-    strings = [
-        title,
-        COUNT_AXIS,
-        SHARE_AXIS,
-        RATED_HEADING,
-        SPOILED,
-        *TENDENCY.values(),
-        "0123456789%().份不计入，",
-    ]
-    for item in tally.questions:
-        strings += [item.question.section, item.question.prompt]
-        strings += [c.option.label for c in item.counts]
-    return strings
-
-
 def _style(axes: Axes, heading: str, pad: float = 8) -> None:
     axes.set_title(wrap(heading, HEADING_WIDTH), loc="left", fontsize=HEADING_PT, pad=pad)
     axes.spines[["top", "right"]].set_visible(False)

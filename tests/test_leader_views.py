@@ -16,7 +16,6 @@ from pathlib import Path
 from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
 from conversations.engine import Ballot, Survey
-from conversations.tally import compute_tally
 from emulator.respondents import random_ballot
 from storage.repository import Repository
 from tests.leader_views import (
@@ -30,6 +29,7 @@ from tests.leader_views import (
     marked_rows,
     rows_before_close,
 )
+from tests.tallies import compute_tally
 from usecases.results import Results
 
 K = 3

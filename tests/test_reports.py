@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from matplotlib.text import Text
 
 from conversations.annex2 import ANNEX2
 from conversations.engine import Ballot
-from conversations.tally import compute_tally
 from reports import fonts
-from reports.charts import chart_strings
+from reports.charts import chart_figure, to_png
 from reports.sheets import UnitReport, ballot_rows, ballots_csv, listed, neutralise, withheld_note, workbook
+from tests.tallies import compute_tally
 
 BALLOTS = [
     Ballot(
@@ -34,7 +35,15 @@ def test_the_installed_font_covers_every_character_a_chart_draws() -> None:
     """No tofu: the chosen font has a glyph for every character of every label and title."""
     font = fonts.cjk_font()
     assert font is not None, "the README's install command brings Noto Sans CJK SC (mplfonts)"
-    assert fonts.missing_glyphs(font, chart_strings(TALLY, "县财政局 民主测评（最终结果）")) == set()
+    spoiled = Ballot(answers=BALLOTS[0].answers, paper=True, spoiled=("improve",))
+    tally = compute_tally(ANNEX2, [*BALLOTS, spoiled], min_group=3)
+    figure = chart_figure(tally, "县财政局 民主测评（最终结果）", font)
+    to_png(figure, font)  # tick labels exist only once drawn
+    drawn = [text.get_text() for text in figure.findobj(Text)]
+    # What is checked is read from the chart itself, the note on a spoiled paper row included.
+    assert {"服务对象代表", "人数"} <= set(drawn)
+    assert any("不计入" in text for text in drawn)
+    assert fonts.missing_glyphs(font, drawn) == set()
 
 
 def test_a_font_without_chinese_is_recognised(tmp_path: Path) -> None:

@@ -16,11 +16,12 @@ from conversations.annex2 import ANNEX2
 from conversations.anonymity import keyer_key, participant_key
 from conversations.engine import Ballot, Draft, Survey
 from conversations.errors import AlreadySubmitted, WindowClosed
-from conversations.tally import compute_tally, released_count
+from conversations.tally import released_count
 from emulator.respondents import random_ballot
 from storage.intake import answers_json
 from storage.repository import DatabaseRefused, Repository
 from storage.schema import SCHEMA_VERSION
+from tests.tallies import compute_tally
 from usecases.results import Results
 
 SECRET = b"s" * 32

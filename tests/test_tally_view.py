@@ -10,9 +10,9 @@ from bot.tally_view import MESSAGE_LIMIT, bar, suggestion_messages, tally_text
 from bot.texts import EN, ZH
 from conversations.annex2 import ANNEX2
 from conversations.engine import Ballot
-from conversations.tally import compute_tally
 from emulator.html_text import visible_text
 from storage.models import Window
+from tests.tallies import compute_tally
 
 LONGEST = Ballot(
     answers={q.id: tuple(o.id for o in q.options[: q.max_choices]) for q in ANNEX2.questions if q.options}
