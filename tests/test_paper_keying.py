@@ -1,0 +1,79 @@
+"""Keying paper forms, as a use case: the unit's leader (or an admin) only, each form counted once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conversations.annex2 import ANNEX2
+from conversations.engine import Survey
+from storage.models import Window
+from storage.repository import Repository
+from tests.test_participation import first_choice
+from usecases.access import Actor, Role
+from usecases.events import Events
+from usecases.paper import NotAllowed, PaperKeying
+from usecases.participation import BallotBox, Ended, Participation, Shown, Submitted
+
+SURVEY = Survey(ANNEX2)
+LEADER = Actor(1, "张组长", Role.LEADER)
+OTHER = Actor(2, "李组长", Role.LEADER)
+ADMIN = Actor(3, "县廉效办", Role.ADMIN)
+
+
+@dataclass
+class Desk:
+    """A unit open for paper forms, with phones and paper going into the same ballot box."""
+
+    repository: Repository
+    keying: PaperKeying
+    phones: Participation
+    window: Window
+
+
+@pytest.fixture
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    async with Repository(tmp_path / "survey.db") as repository:
+        box = BallotBox(repository, SURVEY, Events())
+        keyed = Participation(repository, repository, SURVEY, repository.keys, box, paper=True)
+        phones = Participation(repository, repository, SURVEY, repository.keys, box)
+        window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
+        yield Desk(repository, PaperKeying(repository, keyed), phones, window)
+
+
+async def key_one(desk: Desk, actor: Actor) -> object:
+    """Key one form with the first option everywhere; return how its submit went."""
+    outcome = await desk.keying.begin(actor, desk.window.id)
+    while isinstance(outcome, Shown) and SURVEY.current_question(outcome.draft) is not None:
+        outcome = await desk.keying.press(actor, desk.window.id, first_choice(outcome.draft))
+    return await desk.keying.submit(actor, desk.window.id)
+
+
+async def test_each_keyed_form_counts_once_and_the_next_starts_afresh(desk: Desk) -> None:
+    """Two forms by the leader, one by an admin: three ballots; a doubled submit adds nothing."""
+    assert isinstance(await key_one(desk, LEADER), Submitted)
+    assert isinstance(await key_one(desk, LEADER), Submitted)
+    assert isinstance(await key_one(desk, ADMIN), Submitted)
+    assert not isinstance(await desk.keying.submit(LEADER, desk.window.id), Submitted)
+    ballots = await desk.repository.ballots(desk.window.id)  # three make a batch: stored
+    assert len(ballots) == await desk.repository.ballot_count(desk.window.id) == 3
+    assert all(ballot.paper for ballot in ballots)
+
+
+async def test_keying_does_not_stop_the_keyer_answering_on_their_own_phone(desk: Desk) -> None:
+    """The keyer's desk is a key of its own: their phone's one ballot is still theirs to give."""
+    await key_one(desk, LEADER)
+    begun = await desk.phones.begin(LEADER.user_id, desk.window.id)
+    assert isinstance(begun, Shown)
+    assert begun.draft.step == 0
+
+
+async def test_only_the_units_leader_or_an_admin_keys_forms_and_only_while_open(desk: Desk) -> None:
+    """Another leader is refused; after close nobody keys anything."""
+    assert await desk.keying.begin(OTHER, desk.window.id) == NotAllowed()
+    await desk.repository.close_window(desk.window.id)
+    assert isinstance(await desk.keying.begin(LEADER, desk.window.id), Ended)
+    assert await desk.repository.ballot_count(desk.window.id) == 0
