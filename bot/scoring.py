@@ -179,6 +179,8 @@ class ScoringHandlers:
                     favourable_rate=tally.favourable_rate,
                     total=result.total if result else None,
                     grade=result.grade if result else None,
+                    # the split, once every ballot is counted (while open the newest are held back)
+                    paper=tally.paper if tally.counted == summary.ballots and tally.counted else None,
                 )
             )
         await message.reply_text(summary_text(t, rows))
@@ -249,6 +251,7 @@ def summary_text(t: Texts, rows: list[SummaryRow]) -> str:
                 unit=texts.unit(row.unit),
                 leader=texts.unit(row.leader),
                 ballots=row.ballots,
+                paper="" if row.paper is None else t.SUMMARY_PAPER.format(paper=row.paper),
                 rate=percent(row.favourable_rate),
                 score=scored,
             )

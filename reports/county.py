@@ -14,8 +14,8 @@ from reports.sheets import neutralise
 
 UNITS_PER_PAGE = 30
 NOT_GRADED = "未定稿"
-HEADER = ("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")
-WIDTHS = (26, 12, 9, 9, 14, 9, 8)  # 93 characters: 698 px, the A4 portrait width at 100 %
+HEADER = ("被评议单位", "组长", "测评状态", "收到答卷", "其中纸质", "民主测评满意率", "检查评分", "等级")
+WIDTHS = (18, 12, 9, 9, 8, 14, 9, 8)  # 87 characters + 8: 698 px, the A4 portrait width at 100 %
 HEADER_ROW = 4  # the title, the bands and their counts, a blank row, then the table
 
 
@@ -30,6 +30,7 @@ class SummaryRow:
     favourable_rate: float | None
     total: int | None  # the Annex 1 total of a finalised sheet
     grade: str | None
+    paper: int | None = None  # of the ballots, how many came on paper (known once the unit is closed)
 
 
 def band_counts(rows: Sequence[SummaryRow]) -> dict[str, int]:
@@ -63,15 +64,19 @@ def summary_workbook(rows: Sequence[SummaryRow]) -> bytes:
         sheet.write_string(index, 1, neutralise(item.leader), cell)
         sheet.write_string(index, 2, "进行中" if item.is_open else "已结束", cell)
         sheet.write_number(index, 3, item.ballots, cell)
+        if item.paper is None:
+            sheet.write_blank(index, 4, None, cell)
+        else:
+            sheet.write_number(index, 4, item.paper, cell)
         if item.favourable_rate is None:
-            sheet.write_blank(index, 4, None, percent)
+            sheet.write_blank(index, 5, None, percent)
         else:
-            sheet.write_number(index, 4, item.favourable_rate, percent)
+            sheet.write_number(index, 5, item.favourable_rate, percent)
         if item.total is None:
-            sheet.write_blank(index, 5, None, cell)
+            sheet.write_blank(index, 6, None, cell)
         else:
-            sheet.write_number(index, 5, item.total, cell)
-        sheet.write_string(index, 6, item.grade or NOT_GRADED, cell)
+            sheet.write_number(index, 6, item.total, cell)
+        sheet.write_string(index, 7, item.grade or NOT_GRADED, cell)
     last = HEADER_ROW + max(1, len(rows))
     sheet.autofilter(HEADER_ROW, 0, last, len(HEADER) - 1)
     sheet.freeze_panes(HEADER_ROW + 1, 0)

@@ -180,6 +180,7 @@ def county_rows(count: int) -> list[SummaryRow]:
             favourable_rate=None if index % 7 == 0 else 0.5 + index / 200,
             total=None if index % 5 == 0 else 60 + index % 40,
             grade=None if index % 5 == 0 else ("良好" if index % 40 >= 20 else "合格"),
+            paper=None if index % 2 == 0 else index % 4,
         )
         for index in range(count)
     ]
@@ -195,7 +196,10 @@ def test_county_summary_prints_one_page_per_30_units(units: int) -> None:
     assert sheet.page_setup.orientation == "portrait"
     rows = list(sheet.iter_rows(values_only=True))
     header = (
-        rows.index(("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")) + 1
+        rows.index(
+            ("被评议单位", "组长", "测评状态", "收到答卷", "其中纸质", "民主测评满意率", "检查评分", "等级")
+        )
+        + 1
     )
     assert sheet.print_title_rows == f"${header}:${header}"
     breaks = [brk.id for brk in sheet.row_breaks.brk]
@@ -213,14 +217,18 @@ def test_county_summary_numbers_match_the_rows() -> None:
     assert sum(bands.values()) == 12
     assert bands["未定稿"] == sum(1 for r in source if r.grade is None)
     table = rows[
-        rows.index(("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")) + 1 :
+        rows.index(
+            ("被评议单位", "组长", "测评状态", "收到答卷", "其中纸质", "民主测评满意率", "检查评分", "等级")
+        )
+        + 1 :
     ]
     for row, item in zip(table, source, strict=True):
         assert row[0] == item.unit
         assert row[3] == item.ballots
-        assert row[4] == (None if item.favourable_rate is None else pytest.approx(item.favourable_rate))
-        assert row[5] == item.total
-        assert row[6] == (item.grade or "未定稿")
-    rate_cells = [row[4] for row in sheet.iter_rows() if isinstance(row[4].value, float)]
+        assert row[4] == item.paper  # blank while the unit is open
+        assert row[5] == (None if item.favourable_rate is None else pytest.approx(item.favourable_rate))
+        assert row[6] == item.total
+        assert row[7] == (item.grade or "未定稿")
+    rate_cells = [row[5] for row in sheet.iter_rows() if isinstance(row[5].value, float)]
     assert rate_cells
     assert all(c.number_format == "0.0%" for c in rate_cells)

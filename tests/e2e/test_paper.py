@@ -84,7 +84,7 @@ def check_workbook(data: bytes) -> None:
 
 
 async def test_five_phones_and_three_paper_forms_make_one_tally_of_eight(
-    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person, admin: Person
 ) -> None:
     """5 phones and 3 keyed paper forms (one with spoiled rows): 8 ballots, the split, the spoiled rows."""
     repository = bot.services.repository
@@ -133,6 +133,9 @@ async def test_five_phones_and_three_paper_forms_make_one_tally_of_eight(
     assert "共收回测评表 8 份（其中纸质 3 份）" in body
     assert f"纸质测评表{SPOILED_CELL}的行不计入该项统计，其余各项照常计入：{SPOILED_SUMMARY}。" in body
     print(report.text)  # the final report as the leader reads it (pytest -s shows it)
+    county = await admin.send("/summary")
+    assert county is not None
+    assert "县财政局｜组长（未登记姓名）｜8 份，其中纸质 3 份｜" in county.text
 
     late = await leader.press(form, "录入下一份")  # closed: no more forms go in
     assert late["text"] == "本次民主测评已结束，不再接收答卷。"

@@ -150,7 +150,7 @@ async def test_unit_report_and_county_summary(
     data = admin.last.document or b""
     assert b"autoFilter" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     county = list(openpyxl.load_workbook(io.BytesIO(data))["全县汇总"].iter_rows(values_only=True))
-    header = ("被评议单位", "组长", "测评状态", "收到答卷", "民主测评满意率", "检查评分", "等级")
+    header = ("被评议单位", "组长", "测评状态", "收到答卷", "其中纸质", "民主测评满意率", "检查评分", "等级")
     table = county[county.index(header) + 1 :]
     assert ("县财政局", "张三（第一检查组）", "进行中", 6) in [row[:4] for row in table]
     assert county[1][2:7] == ("优秀", "良好", "合格", "不合格", "未定稿")
