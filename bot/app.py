@@ -29,6 +29,7 @@ from bot.callback_data import (
     ConfirmSections,
     FinaliseScore,
     FinaliseSections,
+    InviteKeyer,
     NoteDone,
     NoteItem,
     PaperPress,
@@ -91,9 +92,7 @@ class Handlers:
         """Build the handlers on these services."""
         participants = ParticipantHandlers(services.participation, services.roles, services.survey)
         scoring = ScoringHandlers(services)
-        paper = PaperHandlers(
-            services.paper, services.survey, scoring.picker, services.paperwork, participants.on_text
-        )
+        paper = PaperHandlers(services, scoring.picker, participants.on_text, participants.on_link)
         return cls(
             participants=participants,
             paper=paper,
@@ -113,11 +112,12 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(SurveyPress, Role.PARTICIPANT, participants.on_press)
     presses.route(SubmitBallot, Role.PARTICIPANT, participants.on_submit)
     paper = handlers.paper  # whether the caller may key a unit in is the use case's to say
-    presses.route(ShowPaper, Role.LEADER, paper.on_show)
-    presses.route(SendPaperForm, Role.LEADER, paper.on_form)
-    presses.route(BeginPaper, Role.LEADER, paper.on_begin)
-    presses.route(PaperPress, Role.LEADER, paper.on_press)
-    presses.route(SubmitPaper, Role.LEADER, paper.on_submit)
+    presses.route(ShowPaper, Role.PARTICIPANT, paper.on_show)
+    presses.route(SendPaperForm, Role.PARTICIPANT, paper.on_form)
+    presses.route(BeginPaper, Role.PARTICIPANT, paper.on_begin)
+    presses.route(PaperPress, Role.PARTICIPANT, paper.on_press)
+    presses.route(SubmitPaper, Role.PARTICIPANT, paper.on_submit)
+    presses.route(InviteKeyer, Role.LEADER, paper.on_invite)
     presses.route(ShowTally, Role.LEADER, leaders.on_refresh)
     presses.route(AskClose, Role.LEADER, leaders.on_ask_close)
     presses.route(CancelClose, Role.LEADER, leaders.on_keep_open)
@@ -167,7 +167,9 @@ def register_handlers(application: Application, services: Services, handlers: Ha
             # Groups first: nothing of the survey happens where others can read along.
             MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, on_group),
             # /start with a payload (the deep link) before the plain /start.
-            command("start", everyone, participants.on_link, has_args=True),
+            command(
+                "start", everyone, handlers.paper.on_link, has_args=True
+            ),  # a keyer's link, else the survey's
             command(["start", "help"], everyone, on_help),
             command("cancel", everyone, participants.on_cancel),
             command("open", leader, leaders.on_open),
@@ -182,7 +184,7 @@ def register_handlers(application: Application, services: Services, handlers: Ha
             command("write", leader, handlers.notes.on_write),
             command("groupreport", leader, handlers.groups.on_groupreport),
             command("me", leader, handlers.officials.on_me),
-            command("paper", leader, handlers.paper.on_paper),
+            command("paper", everyone, handlers.paper.on_paper),  # invited members key too
             command("invite", admin, admins.on_invite),
             command("leaders", admin, admins.on_leaders),
             command("revoke", admin, admins.on_revoke),

@@ -302,6 +302,12 @@ class SendPaperForm(Action):
     """🖨 The unit's blank Annex 2 form to print, for those who will not use a phone."""
 
 
+@button("pi")
+@dataclass(frozen=True, slots=True)
+class InviteKeyer(Action):
+    """👥 A single-use link for a group member to key this unit's paper forms too."""
+
+
 def kinds() -> tuple[type[Action], ...]:
     """Return every kind of button declared here."""
     return tuple(_KINDS)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import CallbackQuery, Message
+from telegram.helpers import create_deep_linked_url
 
 from bot import screens, texts
-from bot.callback_data import BeginPaper, PaperPress, SendPaperForm, ShowPaper, SubmitPaper
+from bot.callback_data import BeginPaper, InviteKeyer, PaperPress, SendPaperForm, ShowPaper, SubmitPaper
 from bot.door import Caller, Context, MessageCallback
 from bot.paperwork import Paperwork
 from bot.participant import refusal
 from bot.picker import UnitPicker
 from bot.replies import PressReply, reply, respond, safe_filename
 from bot.screens import Button, Screen
+from bot.services import Services
 from bot.texts import Texts
-from conversations.engine import Survey
 from conversations.errors import TooManyChoices
 from storage.models import Window
-from usecases.paper import KeyOutcome, NotAllowed, PaperKeying
+from usecases.access import Role, can_manage
+from usecases.paper import KeyerInvite, KeyOutcome, NotAllowed
 from usecases.participation import (
     Ended,
     NoDraft,
@@ -29,14 +33,18 @@ from usecases.participation import (
 )
 from usecases.units import Scope
 
+logger = logging.getLogger(__name__)
 
-def intro(t: Texts, window: Window) -> Screen:
-    """Return how keying works, with the buttons to begin and to print blank forms."""
-    buttons = (
+
+def intro(t: Texts, window: Window, *, leads: bool) -> Screen:
+    """Return how keying works, with the buttons to begin, to print blank forms and (`leads`) to invite."""
+    buttons = [
         (Button(t.PAPER_BEGIN, BeginPaper(window.id)),),
         (Button(t.PAPER_FORM_BUTTON, SendPaperForm(window.id)),),
-    )
-    return Screen(t.PAPER_INTRO.format(unit=texts.unit(window.unit)), buttons)
+    ]
+    if leads:
+        buttons.append((Button(t.PAPER_INVITE_BUTTON, InviteKeyer(window.id)),))
+    return Screen(t.PAPER_INTRO.format(unit=texts.unit(window.unit)), tuple(buttons))
 
 
 class PaperHandlers:
@@ -44,32 +52,75 @@ class PaperHandlers:
 
     def __init__(
         self,
-        keying: PaperKeying,
-        survey: Survey,
+        services: Services,
         picker: UnitPicker,
-        paperwork: Paperwork,
         on_other_text: MessageCallback,
+        on_other_link: MessageCallback,
     ) -> None:
-        self.keying = keying
-        self.survey = survey
+        self.keying = services.paper
+        self.survey = services.survey
+        self.paperwork = services.paperwork
         self.picker = picker
-        self.paperwork = paperwork
         self.on_other_text = on_other_text
+        self.on_other_link = on_other_link
 
     async def on_paper(self, caller: Caller, message: Message, context: Context) -> None:
-        """Handle /paper [unit]: how keying works for that open unit; no name: pick one."""
+        """Handle /paper [unit]: how keying works for that open unit; no name: pick one.
+
+        A group member invited to key (not a leader) gets the units they were invited to.
+        """
         t = caller.t
+        if caller.role < Role.LEADER:
+            await self._keyer_desk(caller, message)
+            return
         window = await self.picker.pick(
             caller, message, scope=Scope.OPEN, prompt=t.PICK_UNIT_PAPER, action=ShowPaper
         )
         if window is not None:
-            await reply(message, intro(t, window))
+            await reply(message, intro(t, window, leads=True))
+
+    async def _keyer_desk(self, caller: Caller, message: Message) -> None:
+        t = caller.t
+        units = await self.keying.keyed_units(caller.actor)
+        if not units:
+            await message.reply_text(t.NOT_A_KEYER)
+        elif len(units) == 1:
+            await reply(message, intro(t, units[0], leads=False))
+        else:
+            rows = tuple((Button(w.unit, ShowPaper(w.id)),) for w in units)
+            await reply(message, Screen(t.PICK_UNIT_PAPER, rows))
+
+    async def on_link(self, caller: Caller, message: Message, context: Context) -> None:
+        """Handle /start <token>: a keyer's invite opens the unit's desk; any other link goes on."""
+        token = context.args[0] if context.args else ""
+        window = await self.keying.join(caller.actor, token)
+        if window is None:
+            await self.on_other_link(caller, message, context)
+            return
+        logger.info("A group member joined the keying of paper forms (window %d)", window.id)
+        desk = intro(caller.t, window, leads=False)
+        await reply(
+            message, Screen(caller.t.PAPER_JOINED.format(unit=texts.unit(window.unit)) + desk.text, desk.rows)
+        )
+
+    async def on_invite(self, caller: Caller, query: CallbackQuery, action: InviteKeyer) -> None:
+        """Handle 👥: a single-use link for a group member, sent as a message to forward."""
+        outcome = await self.keying.invite(caller.actor, action.window_id)
+        if not isinstance(outcome, KeyerInvite):
+            await respond(query, self._press_reply(caller.t, outcome))
+            return
+        await respond(query, PressReply())
+        link = create_deep_linked_url(query.get_bot().username, outcome.token)
+        if isinstance(query.message, Message):
+            unit = texts.unit(outcome.window.unit)
+            await query.message.reply_text(caller.t.PAPER_INVITE.format(unit=unit, link=link))
 
     async def on_show(self, caller: Caller, query: CallbackQuery, action: ShowPaper) -> None:
         """Handle a unit picked for /paper: the picker becomes the keying screen."""
         window = await self._window(caller, query, action.window_id)
         if window is not None:
-            await respond(query, PressReply(screen=intro(caller.t, window)))
+            leads = can_manage(caller.actor, window)
+            await respond(query, PressReply(screen=intro(caller.t, window, leads=leads)))
 
     async def on_form(self, caller: Caller, query: CallbackQuery, action: SendPaperForm) -> None:
         """Handle 🖨: send the unit's blank form, ready to print."""

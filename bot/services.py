@@ -65,7 +65,7 @@ class Services:
             events=events,
             access=access,
             participation=Participation(repository, repository, survey, repository.keys, ballot_box),
-            paper=PaperKeying(repository, keyed),
+            paper=PaperKeying(repository, keyed, repository),
             roles=Roles(repository, repository, access),
             units=units,
             scoring=Scoring(repository, repository, repository, Marking(ANNEX1)),

@@ -120,6 +120,13 @@ class Texts:
         "🔒 录入的纸质表与手机答卷一样匿名保存，不记录录入人和录入顺序；录入前可将纸质表打乱顺序。"
     )
     PAPER_BEGIN = "📝 开始录入"
+    PAPER_INVITE_BUTTON = "👥 邀请组员录入"
+    PAPER_INVITE = (
+        "请把此链接发给协助录入的检查组成员（仅限一人使用，本单位测评结束后失效）：\n{link}\n\n"
+        "对方打开后，即可在自己与机器人的私聊中录入 <b>{unit}</b> 的纸质测评表。"
+    )
+    PAPER_JOINED = "您已受邀录入以下单位的纸质测评表。\n\n"
+    NOT_A_KEYER = "此命令供组长和受邀录入纸质测评表的组员使用。"
     PAPER_FORM_BUTTON = "🖨 空白纸质测评表"
     PAPER_KEY_BUTTON = "📝 录入纸质表"
     PAPER_FORM_FILE: ClassVar[str] = "纸质测评表_{unit}.docx"
@@ -493,6 +500,13 @@ class EnglishTexts(Texts):
         "Shuffle the pile before keying."
     )
     PAPER_BEGIN = "📝 Start keying"
+    PAPER_INVITE_BUTTON = "👥 Invite a group member to key"
+    PAPER_INVITE = (
+        "Send this link to the group member who helps key in (one person; it lapses when the unit "
+        "closes):\n{link}\n\nThey key in the paper forms of <b>{unit}</b> in their own chat with the bot."
+    )
+    PAPER_JOINED = "You were invited to key in this unit's paper forms.\n\n"
+    NOT_A_KEYER = "This command is for group leaders and the members they invited to key in paper forms."
     PAPER_FORM_BUTTON = "🖨 Blank paper form"
     PAPER_KEY_BUTTON = "📝 Key in paper forms"
     PAPER_FORM_CAPTION = (

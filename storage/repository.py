@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from storage.ballots import BallotRepository
 from storage.database import DatabaseRefused
+from storage.keyers import KeyerRepository
 from storage.leaders import LeaderRepository, OfficialRepository
 from storage.live_views import LiveViewRepository
 from storage.notes import NoteRepository
@@ -27,5 +28,6 @@ class Repository(
     LeaderRepository,
     OfficialRepository,
     NoteRepository,
+    KeyerRepository,
 ):
     """Every aggregate's repository over one connection, opened and closed together."""

@@ -242,6 +242,19 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     """,
     _window_state,
+    """
+    -- Group members a unit's leader invited to key in its paper forms: who may key, never which
+    -- form anyone keyed. Deleted when the unit closes, with the invites.
+    CREATE TABLE keyers (
+        window_id INTEGER NOT NULL REFERENCES windows (id),
+        user_id   INTEGER NOT NULL,
+        PRIMARY KEY (window_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE keyer_invites (
+        token     TEXT    PRIMARY KEY,
+        window_id INTEGER NOT NULL REFERENCES windows (id)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -140,6 +140,8 @@ class WindowRepository(Database):
                 await release_held(db, window_id)
                 await db.execute("DELETE FROM intake WHERE window_id = ?", (window_id,))
                 await db.execute("DELETE FROM drafts WHERE window_id = ?", (window_id,))
+                await db.execute("DELETE FROM keyers WHERE window_id = ?", (window_id,))
+                await db.execute("DELETE FROM keyer_invites WHERE window_id = ?", (window_id,))
         self._windows.pop(window_id, None)
         if closed:
             await self._finish_closing()

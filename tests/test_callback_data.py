@@ -17,6 +17,7 @@ from bot.callback_data import (
     ConfirmSections,
     FinaliseScore,
     FinaliseSections,
+    InviteKeyer,
     NoteDone,
     NoteItem,
     PaperPress,
@@ -84,6 +85,7 @@ ACTIONS: list[Action] = [
     BeginPaper(13),
     SubmitPaper(13),
     SendPaperForm(13),
+    InviteKeyer(13),
 ]
 
 

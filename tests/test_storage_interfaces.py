@@ -9,6 +9,7 @@ import pytest
 
 from storage.ballots import BallotRepository
 from storage.database import Database
+from storage.keyers import KeyerRepository
 from storage.leaders import LeaderRepository, OfficialRepository
 from storage.live_views import LiveViewRepository
 from storage.notes import NoteRepository
@@ -18,6 +19,7 @@ from storage.score_sheets import ScoreSheetRepository
 from storage.windows import WindowRepository
 from usecases.ports import (
     BallotStore,
+    KeyerStore,
     LeaderStore,
     LiveViewStore,
     NoteStore,
@@ -36,6 +38,7 @@ IMPLEMENTATIONS: list[tuple[type[Database], type]] = [
     (LeaderRepository, LeaderStore),
     (OfficialRepository, OfficialStore),
     (NoteRepository, NoteStore),
+    (KeyerRepository, KeyerStore),
 ]
 
 
@@ -59,7 +62,8 @@ def test_the_sqlite_backend_has_the_type_of_every_interface(tmp_path: Path) -> N
         LeaderStore,
         OfficialStore,
         NoteStore,
-    ] = (repository,) * 8
+        KeyerStore,
+    ] = (repository,) * 9
     assert len(stores) == len(IMPLEMENTATIONS)
 
 

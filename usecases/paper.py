@@ -16,7 +16,7 @@ from conversations.engine import Press
 from storage.models import Window
 from usecases.access import Actor, can_manage
 from usecases.participation import Ended, NoSuchWindow, Participation, PressOutcome, TextOutcome
-from usecases.ports import WindowStore
+from usecases.ports import KeyerStore, WindowStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,30 +25,64 @@ class NotAllowed:
 
 
 KeyOutcome = PressOutcome | NotAllowed
+# A keyer's link starts so: told apart from a survey link without a query on the participants' path.
+KEYER_LINK = "key_"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyerInvite:
+    """A single-use link that lets a group member key this unit's paper forms."""
+
+    window: Window
+    token: str
 
 
 class PaperKeying:
-    """Key in paper forms for a unit: its own leader (or an admin) at their desk."""
+    """Key in paper forms for a unit: its own leader, an admin, or a group member they invited."""
 
-    def __init__(self, windows: WindowStore, forms: Participation) -> None:
+    def __init__(self, windows: WindowStore, forms: Participation, keyers: KeyerStore) -> None:
         if not forms.paper:
             msg = "paper forms are keyed through a Participation made with paper=True"
             raise ValueError(msg)
         self.windows = windows
         self.forms = forms
+        self.keyers = keyers
 
-    def may_key(self, actor: Actor, window: Window) -> bool:
+    async def may_key(self, actor: Actor, window: Window) -> bool:
         """Return True if the actor may key forms in for this unit."""
-        return can_manage(actor, window)
+        return can_manage(actor, window) or await self.keyers.is_keyer(window.id, actor.user_id)
 
     async def unit(self, actor: Actor, window_id: int) -> Window | NoSuchWindow | NotAllowed | Ended:
         """Return the open unit the actor may key forms in for, or why not."""
         window = await self.windows.window(window_id)
         if window is None:
             return NoSuchWindow()
-        if not self.may_key(actor, window):
+        if not await self.may_key(actor, window):
             return NotAllowed()
         return window if window.is_open else Ended(window)
+
+    async def invite(self, actor: Actor, window_id: int) -> KeyerInvite | NoSuchWindow | NotAllowed | Ended:
+        """Make a single-use link for a group member; only the unit's leader (or an admin) may."""
+        window = await self.windows.window(window_id)
+        if window is None:
+            return NoSuchWindow()
+        if not can_manage(actor, window):
+            return NotAllowed()
+        if not window.is_open:
+            return Ended(window)
+        return KeyerInvite(window, KEYER_LINK + await self.keyers.create_keyer_invite(window.id))
+
+    async def join(self, actor: Actor, token: str) -> Window | None:
+        """Take a keyer's link: return the open unit it lets them key, or None if it is no such link."""
+        if not token.startswith(KEYER_LINK):
+            return None
+        window_id = await self.keyers.redeem_keyer_invite(token.removeprefix(KEYER_LINK), actor.user_id)
+        return None if window_id is None else await self.windows.window(window_id)
+
+    async def keyed_units(self, actor: Actor) -> list[Window]:
+        """Return the open units the actor was invited to key."""
+        found = [await self.windows.window(i) for i in await self.keyers.keyed_windows(actor.user_id)]
+        return [w for w in found if w is not None and w.is_open]
 
     async def begin(self, actor: Actor, window_id: int) -> KeyOutcome:
         """Start keying a form (or show the one being keyed, where it stands)."""

@@ -190,3 +190,19 @@ class NoteStore(Protocol):
 
     async def set_pending(self, user_id: int, pending: Pending | None) -> None:
         """Set (or, with None, clear) what the person's next message fills in."""
+
+
+class KeyerStore(Protocol):
+    """Group members invited to key in one open unit's paper forms."""
+
+    async def create_keyer_invite(self, window_id: int) -> str:
+        """Make a single-use link token that lets its opener key this unit's paper forms."""
+
+    async def redeem_keyer_invite(self, token: str, user_id: int) -> int | None:
+        """Make the user a keyer of the invite's unit, if still open; return its id, or None."""
+
+    async def is_keyer(self, window_id: int, user_id: int) -> bool:
+        """Return True if the user was invited to key this unit's paper forms."""
+
+    async def keyed_windows(self, user_id: int) -> list[int]:
+        """Return the open units whose paper forms the user was invited to key."""

@@ -171,13 +171,14 @@ async def test_keying_keeps_the_forms_rules_and_only_the_units_leader_keys(
             assert index == 13
     assert "第 15/16 题" in desk.text
     participant = Person(emulator, 801)
-    for person, refusal in (
-        (participant, "您无权执行此操作。"),
-        (other_leader, "您不能录入这个单位的纸质测评表。"),
-    ):
-        for data in (f"pb:{window.id}", f"ps:{window.id}", f"Pv:{window.id}:14"):
+    for person in (participant, other_leader):
+        for data in (f"pb:{window.id}", f"ps:{window.id}", f"Pv:{window.id}:14", f"pp:{window.id}"):
             answer = await person.press_data(desk, data)
-            assert answer["text"] == refusal
+            assert answer["text"] == "您不能录入这个单位的纸质测评表。"
+        assert (await person.press_data(desk, f"pi:{window.id}"))["text"] in {
+            "您无权执行此操作。",  # a participant: the button is for leaders
+            "您不能录入这个单位的纸质测评表。",  # another leader: not their unit
+        }
     phone = Person(emulator, 802)
     welcome = await phone.send(f"/start {window.token}")
     assert welcome is not None
@@ -186,3 +187,40 @@ async def test_keying_keeps_the_forms_rules_and_only_the_units_leader_keys(
     assert forged["text"] == "无法识别的按钮，未作任何更改。"
     assert "本项作废" not in " ".join(welcome.labels())
     assert await bot.services.repository.ballot_count(window.id) == 0
+
+
+async def test_a_group_member_keys_forms_through_a_single_use_link(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """👥 makes a link for one group member, who keys forms in their own chat until the unit closes."""
+    repository = bot.services.repository
+    opened = await leader.send("/open 县财政局")
+    assert opened is not None
+    desk = await leader.send("/paper")
+    assert desk is not None
+    await leader.press(desk, "邀请组员录入")
+    await emulator.wait_for(lambda: "协助录入的检查组成员" in leader.last.text)
+    invite = link_token(leader.last)
+    member, stranger = Person(emulator, 901, first_name="组员"), Person(emulator, 902)
+    joined = await member.send(f"/start {invite}")
+    assert joined is not None
+    assert joined.text.startswith("您已受邀录入以下单位的纸质测评表。")
+    assert "县财政局 纸质测评表录入" in joined.text
+    assert "邀请组员录入" not in " ".join(joined.labels())  # members key; only the leader invites
+    spent = await stranger.send(f"/start {invite}")
+    assert spent is not None
+    assert spent.text == "链接无效。请扫描检查考核组展示的二维码，或向组长索取链接。"
+    await member.press(joined, "开始录入")
+    await key_form(member, joined, varied_answers(3), frozenset())
+    window = (await repository.open_windows())[0]
+    assert await repository.ballot_count(window.id) == 1
+    again = await member.send("/paper")  # their desk, from the command menu's /paper
+    assert again is not None
+    assert "县财政局 纸质测评表录入" in again.text
+    closing = await leader.send("/close")
+    assert closing is not None
+    await leader.press(closing, "确认结束")
+    after = await member.send("/paper")
+    assert after is not None
+    assert after.text == "此命令供组长和受邀录入纸质测评表的组员使用。"
+    assert await repository.fetchall("SELECT * FROM keyers") == []
