@@ -15,7 +15,7 @@ from storage.repository import Repository
 from tests.test_participation import first_choice
 from usecases.access import Actor, Role
 from usecases.events import Events
-from usecases.paper import NotAllowed, PaperKeying
+from usecases.paper import KEYER_LINK, KeyerInvite, NotAllowed, PaperKeying
 from usecases.participation import BallotBox, Ended, Participation, Shown, Submitted
 
 SURVEY = Survey(ANNEX2)
@@ -41,7 +41,7 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
         keyed = Participation(repository, repository, SURVEY, repository.keys, box, paper=True)
         phones = Participation(repository, repository, SURVEY, repository.keys, box)
         window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
-        yield Desk(repository, PaperKeying(repository, keyed), phones, window)
+        yield Desk(repository, PaperKeying(repository, keyed, repository), phones, window)
 
 
 async def key_one(desk: Desk, actor: Actor) -> object:
@@ -77,3 +77,22 @@ async def test_only_the_units_leader_or_an_admin_keys_forms_and_only_while_open(
     await desk.repository.close_window(desk.window.id)
     assert isinstance(await desk.keying.begin(LEADER, desk.window.id), Ended)
     assert await desk.repository.ballot_count(desk.window.id) == 0
+
+
+async def test_a_member_keys_through_a_single_use_invite_until_the_unit_closes(desk: Desk) -> None:
+    """Only the unit's leader (or an admin) invites; the link admits one member, for this unit only."""
+    member = Actor(77, "组员", Role.PARTICIPANT)
+    assert await desk.keying.invite(OTHER, desk.window.id) == NotAllowed()
+    assert await desk.keying.begin(member, desk.window.id) == NotAllowed()
+    invite = await desk.keying.invite(LEADER, desk.window.id)
+    assert isinstance(invite, KeyerInvite)
+    assert invite.token.startswith(KEYER_LINK)
+    assert await desk.keying.join(member, "not-a-keyer-link") is None
+    assert await desk.keying.join(member, invite.token) == desk.window
+    assert await desk.keying.join(Actor(78, "旁人", Role.PARTICIPANT), invite.token) is None  # spent
+    assert await desk.keying.keyed_units(member) == [desk.window]
+    assert isinstance(await key_one(desk, member), Submitted)
+    assert await desk.keying.invite(member, desk.window.id) == NotAllowed()  # members do not invite
+    await desk.repository.close_window(desk.window.id)
+    assert await desk.keying.keyed_units(member) == []
+    assert isinstance(await desk.keying.begin(member, desk.window.id), NotAllowed | Ended)
