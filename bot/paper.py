@@ -7,11 +7,11 @@ import logging
 from telegram import CallbackQuery, Message
 from telegram.helpers import create_deep_linked_url
 
-from bot import screens, texts
+from bot import texts
 from bot.callback_data import BeginPaper, InviteKeyer, PaperPress, SendPaperForm, ShowPaper, SubmitPaper
 from bot.door import Caller, Context, MessageCallback
 from bot.paperwork import Paperwork
-from bot.participant import refusal
+from bot.participant import press_reply, text_screen
 from bot.picker import UnitPicker
 from bot.replies import PressReply, reply, respond, safe_filename
 from bot.screens import Button, Screen
@@ -22,14 +22,10 @@ from storage.models import Window
 from usecases.access import Role, can_manage
 from usecases.paper import KeyerInvite, KeyOutcome, NotAllowed
 from usecases.participation import (
-    Ended,
     NoDraft,
-    NoSuchWindow,
     NoSurvey,
     Refused,
-    Shown,
     Submitted,
-    Unchanged,
 )
 from usecases.units import Scope
 
@@ -149,15 +145,10 @@ class PaperHandlers:
     async def on_text(self, caller: Caller, message: Message, context: Context) -> None:
         """Take text as the suggestion of the form being keyed; else pass it on (it is someone's answer)."""
         outcome = await self.keying.write(caller.actor, message.text or "")
-        match outcome:
-            case NoSurvey():
-                await self.on_other_text(caller, message, context)
-            case Shown():
-                await reply(message, self._step(caller.t, outcome))
-            case Ended():
-                await message.reply_text(caller.t.ANSWER_ENDED)
-            case Refused(reason=reason):
-                await message.reply_text(refusal(caller.t, reason).notice or caller.t.USE_BUTTONS)
+        if isinstance(outcome, NoSurvey):
+            await self.on_other_text(caller, message, context)
+        else:
+            await reply(message, text_screen(caller.t, self.survey, outcome))
 
     async def _window(self, caller: Caller, query: CallbackQuery, window_id: int) -> Window | None:
         """Return the open unit the caller may key forms in for, or answer why not."""
@@ -167,34 +158,22 @@ class PaperHandlers:
         await respond(query, self._press_reply(caller.t, found))
         return None
 
-    def _step(self, t: Texts, outcome: Shown) -> Screen:
-        window = outcome.window
-        return screens.step(t, self.survey, window.id, window.unit, outcome.draft)
-
-    def _press_reply(self, t: Texts, outcome: KeyOutcome) -> PressReply:  # noqa: PLR0911 - one per outcome
+    def _press_reply(self, t: Texts, outcome: KeyOutcome) -> PressReply:
+        """Answer a keying press: as a phone's press, but for what differs at a keyer's desk."""
         match outcome:
-            case Shown(stale=stale):
-                return PressReply(t.ANSWER_STALE if stale else None, screen=self._step(t, outcome))
-            case Unchanged():
-                return PressReply(t.ANSWER_SAVED)
             case Submitted(window=window):
                 keyed = Screen(
                     t.PAPER_KEYED.format(unit=texts.unit(window.unit)),
                     ((Button(t.PAPER_NEXT, BeginPaper(window.id)),),),
                 )
                 return PressReply(t.ANSWER_PAPER_KEYED, screen=keyed)
-            case Ended():
-                return PressReply(t.ANSWER_ENDED, alert=True, screen=Screen(t.ANSWER_ENDED))
-            case NoDraft():
+            case NoDraft():  # a doubled 录入此份: that form went in already
                 return PressReply(t.ANSWER_STALE)
             case Refused(reason=TooManyChoices(limit=limit)):
                 return PressReply(t.ANSWER_PAPER_TOO_MANY.format(limit=limit, more=limit + 1), alert=True)
-            case Refused(reason=reason):
-                return refusal(t, reason)
             case NotAllowed():
                 return PressReply(t.ANSWER_NOT_KEYER, alert=True)
-            case NoSuchWindow():
-                return PressReply(t.ANSWER_UNKNOWN)
+        return press_reply(t, self.survey, outcome)
 
 
 async def send_paper_form(message: Message, t: Texts, window: Window, paperwork: Paperwork) -> None:

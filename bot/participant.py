@@ -125,8 +125,7 @@ class ParticipantHandlers:
         await message.reply_text(caller.t.EDITED_IGNORED)
 
     def _step(self, t: Texts, outcome: Shown) -> Screen:
-        window = outcome.window
-        return screens.step(t, self.survey, window.id, window.unit, outcome.draft)
+        return step_screen(t, self.survey, outcome)
 
     def _link_screen(self, t: Texts, outcome: Welcome | Shown | TookPart | Ended) -> Screen:
         match outcome:
@@ -140,31 +139,47 @@ class ParticipantHandlers:
             case Ended(window=window):
                 return _ended(t, window)
 
-    def _press_reply(self, t: Texts, outcome: PressOutcome) -> PressReply:  # noqa: PLR0911 - one per outcome
-        match outcome:
-            case Shown(stale=stale):
-                return PressReply(t.ANSWER_STALE if stale else None, screen=self._step(t, outcome))
-            case Unchanged():
-                return PressReply(t.ANSWER_SAVED)
-            case Submitted(window=window):
-                thanks = Screen(t.THANKS.format(unit=texts.unit(window.unit)))
-                return PressReply(t.ANSWER_SUBMITTED, screen=thanks)
-            case Ended(window=window):
-                return PressReply(t.ANSWER_ENDED, alert=True, screen=_ended(t, window))
-            case NoDraft():
-                return PressReply(t.ANSWER_NO_DRAFT, alert=True)
-            case Refused(reason=reason):
-                return refusal(t, reason)
-            case NoSuchWindow():
-                return PressReply(t.ANSWER_UNKNOWN)
+    def _press_reply(self, t: Texts, outcome: PressOutcome) -> PressReply:
+        return press_reply(t, self.survey, outcome)
 
     def _text_screen(self, t: Texts, outcome: TextOutcome) -> Screen:
-        match outcome:
-            case Shown():
-                return self._step(t, outcome)
-            case NoSurvey():
-                return Screen(t.NO_SURVEY)
-            case Ended():
-                return Screen(t.ANSWER_ENDED)
-            case Refused(reason=reason):
-                return Screen(refusal(t, reason).notice or t.USE_BUTTONS)
+        return text_screen(t, self.survey, outcome)
+
+
+def step_screen(t: Texts, survey: Survey, outcome: Shown) -> Screen:
+    """Return the form's screen where the outcome left it (a phone's, or a paper form being keyed)."""
+    window = outcome.window
+    return screens.step(t, survey, window.id, window.unit, outcome.draft)
+
+
+def press_reply(t: Texts, survey: Survey, outcome: PressOutcome) -> PressReply:  # noqa: PLR0911 - one per outcome
+    """Return how a press on a form is answered and what the message then shows."""
+    match outcome:
+        case Shown(stale=stale):
+            return PressReply(t.ANSWER_STALE if stale else None, screen=step_screen(t, survey, outcome))
+        case Unchanged():
+            return PressReply(t.ANSWER_SAVED)
+        case Submitted(window=window):
+            thanks = Screen(t.THANKS.format(unit=texts.unit(window.unit)))
+            return PressReply(t.ANSWER_SUBMITTED, screen=thanks)
+        case Ended(window=window):
+            return PressReply(t.ANSWER_ENDED, alert=True, screen=_ended(t, window))
+        case NoDraft():
+            return PressReply(t.ANSWER_NO_DRAFT, alert=True)
+        case Refused(reason=reason):
+            return refusal(t, reason)
+        case NoSuchWindow():
+            return PressReply(t.ANSWER_UNKNOWN)
+
+
+def text_screen(t: Texts, survey: Survey, outcome: TextOutcome) -> Screen:
+    """Return what a text message sent to a form leads to."""
+    match outcome:
+        case Shown():
+            return step_screen(t, survey, outcome)
+        case NoSurvey():
+            return Screen(t.NO_SURVEY)
+        case Ended():
+            return Screen(t.ANSWER_ENDED)
+        case Refused(reason=reason):
+            return Screen(refusal(t, reason).notice or t.USE_BUTTONS)
