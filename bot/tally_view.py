@@ -62,8 +62,9 @@ def _question_block(t: Texts, item: QuestionTally) -> list[str]:
 
 
 def split_line(t: Texts, tally: Tally) -> str:
-    """Return 共 N 份，其中纸质 M 份 for the ballots the figures cover."""
-    return t.TALLY_SPLIT.format(ballots=tally.counted, paper=tally.paper)
+    """Return 共 N 份，其中纸质 M 份 for the ballots the figures cover (while open: those counted so far)."""
+    template = t.TALLY_SPLIT if tally.counted == tally.received else t.TALLY_SPLIT_COUNTED
+    return template.format(ballots=tally.counted, paper=tally.paper)
 
 
 def spoiled_line(t: Texts, tally: Tally) -> str | None:

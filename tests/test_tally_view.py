@@ -91,3 +91,12 @@ def test_more_ballots_than_the_headcount_are_flagged_plainly(t: object) -> None:
     warning = "超过应到人数 20" if t is ZH else "more than the 20 people expected"
     assert warning in over
     assert "⚠️" not in at
+
+
+def test_the_split_is_of_the_ballots_the_figures_cover() -> None:
+    """共 N 份，其中纸质 M 份 once all count; while open, of the ballots counted so far."""
+    paper = LONGEST.model_copy(update={"paper": True})
+    closed = compute_tally(ANNEX2, [LONGEST] * 4 + [paper] * 2, min_group=3)
+    assert "共 6 份，其中纸质 2 份" in visible_text(tally_text(ZH, window(is_open=False), closed))
+    held = compute_tally(ANNEX2, [LONGEST, LONGEST, paper], received=7, min_group=3)
+    assert "已统计的 3 份中，纸质 1 份" in visible_text(tally_text(ZH, window(), held))
