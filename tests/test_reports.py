@@ -55,6 +55,24 @@ def test_a_font_without_chinese_is_recognised(tmp_path: Path) -> None:
     assert fonts.missing_glyphs(dejavu, ["Tally 42%"]) == set()
 
 
+def test_without_the_package_a_system_font_is_used_only_if_it_draws_chinese(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No packaged font: a Latin-only system font found first is passed over for a Chinese one."""
+    from matplotlib import get_data_path  # noqa: PLC0415
+
+    dejavu = Path(get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    chinese = fonts.packaged_font()
+    assert chinese is not None
+    fonts.cjk_font.cache_clear()
+    monkeypatch.setattr(fonts, "packaged_font", lambda: None)
+    monkeypatch.setattr(fonts, "system_fonts", lambda: [dejavu, chinese])
+    try:
+        assert fonts.cjk_font() == chinese
+    finally:
+        fonts.cjk_font.cache_clear()
+
+
 def test_without_a_chinese_font_charts_are_off_and_said_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
