@@ -25,7 +25,7 @@ from bot.callback_data import (
 from bot.door import Caller, Context
 from bot.live import LiveTallies
 from bot.officials import leader_labels
-from bot.paperwork import chart_title
+from bot.paper_wording import chart_title
 from bot.picker import UnitPicker
 from bot.qr import qr_png
 from bot.replies import PressReply, answer, reply, respond, safe_filename, show
@@ -103,7 +103,7 @@ class LeaderHandlers:
                     ),
                 )
                 await message.reply_photo(qr_png(link), caption=paper.text, reply_markup=paper.markup())
-                poster = await self.services.paperwork.poster(window, link)
+                poster = await self.services.papers.poster(window, link)
                 if poster is not None:
                     filename = t.POSTER_FILE.format(unit=safe_filename(window.unit))
                     await message.reply_document(poster, filename=filename, caption=t.POSTER_CAPTION)

@@ -252,7 +252,7 @@ class GroupReportHandlers:
             if not windows:
                 await message.reply_text(t.NO_WINDOWS)
                 return
-        paper, document = await self.services.paperwork.group_report(t, windows, leaders)
+        paper, document = await self.services.papers.group_report(windows, leaders)
         name = paper.group or t.GROUP_FILE_FALLBACK
         keyboard = Screen("", ((Button(t.GROUP_CONCLUSIONS_BUTTON, WriteConclusions(0)),),)).markup()
         await message.reply_document(

@@ -10,7 +10,6 @@ from telegram.helpers import create_deep_linked_url
 from bot import texts
 from bot.callback_data import BeginPaper, InviteKeyer, PaperPress, SendPaperForm, ShowPaper, SubmitPaper
 from bot.door import Caller, Context, MessageCallback
-from bot.paperwork import Paperwork
 from bot.participant import press_reply, text_screen
 from bot.picker import UnitPicker
 from bot.replies import PressReply, reply, respond, safe_filename
@@ -21,6 +20,7 @@ from conversations.errors import TooManyChoices
 from storage.models import Window
 from usecases.access import Role, can_manage
 from usecases.paper import KeyerInvite, KeyOutcome, NotAllowed
+from usecases.papers import Papers
 from usecases.participation import (
     NoDraft,
     NoSurvey,
@@ -55,7 +55,7 @@ class PaperHandlers:
     ) -> None:
         self.keying = services.paper
         self.survey = services.survey
-        self.paperwork = services.paperwork
+        self.papers = services.papers
         self.picker = picker
         self.on_other_text = on_other_text
         self.on_other_link = on_other_link
@@ -125,7 +125,7 @@ class PaperHandlers:
             return
         await respond(query, PressReply())
         if isinstance(query.message, Message):
-            await send_paper_form(query.message, caller.t, window, self.paperwork)
+            await send_paper_form(query.message, caller.t, window, self.papers)
 
     async def on_begin(self, caller: Caller, query: CallbackQuery, action: BeginPaper) -> None:
         """Handle 开始录入 and 录入下一份: a fresh form (or the one being keyed, where it stands)."""
@@ -176,9 +176,9 @@ class PaperHandlers:
         return press_reply(t, self.survey, outcome)
 
 
-async def send_paper_form(message: Message, t: Texts, window: Window, paperwork: Paperwork) -> None:
+async def send_paper_form(message: Message, t: Texts, window: Window, papers: Papers) -> None:
     """Send the unit's blank Annex 2 form as a Word document, ready to print on A4."""
-    document = await paperwork.paper_form(window)
+    document = await papers.paper_form(window)
     await message.reply_document(
         document,
         filename=t.PAPER_FORM_FILE.format(unit=safe_filename(window.unit)),

@@ -150,7 +150,7 @@ class ScoringHandlers:
             await self._send_report(query.message, caller.t, window)
 
     async def _send_report(self, message: Message, t: Texts, window: Window) -> None:
-        paper, document = await self.services.paperwork.feedback(t, window)
+        paper, document = await self.services.papers.feedback(window)
         times = window_times(t, window, self.services.settings.survey_tz)
         await message.reply_text(report_text(t, paper, times))
         await message.reply_document(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.paperwork import Paperwork
+from bot.paper_wording import PaperWording
 from conversations.annex1 import ANNEX1
 from conversations.engine import Survey
 from conversations.scoring import Marking
@@ -16,6 +16,7 @@ from usecases.console import Console
 from usecases.events import Events
 from usecases.notes import Notes
 from usecases.paper import PaperKeying
+from usecases.papers import Papers
 from usecases.participation import BallotBox, Participation
 from usecases.results import Results
 from usecases.roles import Roles
@@ -45,7 +46,7 @@ class Services:
     scoring: Scoring
     results: Results
     console: Console
-    paperwork: Paperwork
+    papers: Papers
     notes: Notes
 
     @classmethod
@@ -71,6 +72,13 @@ class Services:
             scoring=Scoring(repository, repository, repository, Marking(ANNEX1)),
             results=results,
             console=Console(repository, repository, events, settings.survey_min_group),
-            paperwork=Paperwork(repository, results, settings.survey_tz),
+            papers=Papers(
+                officials=repository,
+                sheets=repository,
+                notes=repository,
+                results=results,
+                wording=PaperWording(settings.survey_tz),
+                zone=settings.survey_tz,
+            ),
             notes=Notes(repository, repository, repository, ANNEX1),
         )

@@ -1,25 +1,45 @@
-"""Gather what a paper needs from storage and the tally, and render it off the event loop."""
+"""The papers an inspection ends with: gathered from storage and the tally, rendered off the event loop.
+
+The unit's 结果反馈, the group's 总结报告, the blank Annex 2 form and the room's QR poster. What
+the papers say in words the screens also say (a chart's title, a window's times, an unregistered
+leader) comes from the adapter as a `Wording`, always in Chinese: an official paper does not
+change language with the leader's phone.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.tally_view import window_times
-from bot.texts import ZH, Texts
 from conversations.annex1 import ANNEX1
 from conversations.annex2 import ANNEX2
 from conversations.tally import Tally
 from reports.fonts import cjk_font
 from reports.localtime import local, now, stamp
 from reports.papers import Evaluation, Findings, GroupPaper, Inspection, ScoreRecord, UnitPaper
-from reports.wording import day, split, spoiled_rows
 from storage.models import ItemNotes, Official, ScoreSheet, Window
-from storage.repository import Repository
+from usecases.ports import NoteStore, OfficialStore, ScoreSheetStore
 from usecases.results import Results
 
 
-def inspection(window: Window, official: Official | None, zone: ZoneInfo) -> Inspection:
+class Wording(Protocol):
+    """How the papers word what the screens also show."""
+
+    def chart_title(self, window: Window, tally: Tally) -> str:
+        """Return the chart's title: unit, state, ballots counted and the briefing's date."""
+        ...
+
+    def times(self, window: Window) -> str:
+        """Return when the window opened (and closed), in local time."""
+        ...
+
+    def unregistered(self, name: str) -> str:
+        """Return a leader's Telegram name, marked as not registered with /me."""
+        ...
+
+
+def inspection(window: Window, official: Official | None, zone: ZoneInfo, wording: Wording) -> Inspection:
     """Return the heading of a unit's papers: the briefing's local date is the day the window opened.
 
     The leader is named as registered with /me; before that, by their Telegram name, marked.
@@ -29,24 +49,9 @@ def inspection(window: Window, official: Official | None, zone: ZoneInfo) -> Ins
         day=local(window.opened_at, zone).date(),
         leader=official.name
         if official
-        else ZH.UNREGISTERED.format(name=window.leader_name or window.leader_id),
+        else wording.unregistered(window.leader_name or str(window.leader_id)),
         group=official.group if official else "",
     )
-
-
-def chart_title(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> str:
-    """Return the chart's title: unit, state, ballots counted and the briefing's date (in Chinese)."""
-    template = t.CHART_TITLE_OPEN if window.is_open else t.CHART_TITLE_CLOSED
-    title = template.format(
-        unit=window.unit,
-        split=split(tally.counted, tally.paper),
-        date=day(local(window.opened_at, zone).date()),
-    )
-    if tally.spoiled:
-        title += t.CHART_TITLE_SPOILED.format(
-            rows=spoiled_rows([(q.question.prompt, q.spoiled) for q in tally.spoiled])
-        )
-    return title
 
 
 def score_record(sheet: ScoreSheet | None, zone: ZoneInfo, notes: ItemNotes) -> ScoreRecord | None:
@@ -65,36 +70,48 @@ def score_record(sheet: ScoreSheet | None, zone: ZoneInfo, notes: ItemNotes) -> 
     )
 
 
-class Paperwork:
-    """The unit's feedback document and the room's poster."""
+class Papers:
+    """Gather what each paper says and render it (python-docx and matplotlib load on first use)."""
 
-    def __init__(self, repository: Repository, results: Results, zone: ZoneInfo) -> None:
-        self.repository = repository
+    def __init__(  # noqa: PLR0913 - the stores a paper reads, each named
+        self,
+        *,
+        officials: OfficialStore,
+        sheets: ScoreSheetStore,
+        notes: NoteStore,
+        results: Results,
+        wording: Wording,
+        zone: ZoneInfo,
+    ) -> None:
+        self.officials = officials
+        self.sheets = sheets
+        self.notes = notes
         self.results = results
+        self.wording = wording
         self.zone = zone
 
-    async def unit_paper(self, t: Texts, window: Window, *, charts: bool = True) -> UnitPaper:
+    async def unit_paper(self, window: Window, *, charts: bool = True) -> UnitPaper:
         """Return everything the unit's feedback says, the chart drawn for A4."""
         tally = await self.results.tally(window)  # its suggestions come shuffled
         font = cjk_font()
         drawn: list[bytes] = []
         if charts and font is not None and tally.counted:
-            title = chart_title(t, window, tally, self.zone)
-            # matplotlib takes over half a second to import: loaded with the first chart, not at start.
-            from reports.charts import render_chart_parts  # noqa: PLC0415
+            from reports.charts import render_chart_parts  # noqa: PLC0415 - matplotlib loads on first use
 
+            title = self.wording.chart_title(window, tally)
             drawn = await asyncio.to_thread(render_chart_parts, tally, title, font)
-        official = await self.repository.official(window.leader_id)
-        notes = await self.repository.item_notes(window.id)
-        writings = (await self.repository.writings(window.id)).texts
+        notes = await self.notes.item_notes(window.id)
+        writings = (await self.notes.writings(window.id)).texts
         return UnitPaper(
-            inspection=inspection(window, official, self.zone),
-            score=score_record(await self.repository.score_sheet(window.id), self.zone, notes),
+            inspection=inspection(
+                window, await self.officials.official(window.leader_id), self.zone, self.wording
+            ),
+            score=score_record(await self.sheets.score_sheet(window.id), self.zone, notes),
             evaluation=Evaluation(
                 tally=tally,
                 is_open=window.is_open,
                 paper=tally.paper,
-                times=window_times(ZH, window, self.zone),
+                times=self.wording.times(window),
                 charts=tuple(drawn),
             ),
             findings=Findings(
@@ -105,21 +122,25 @@ class Paperwork:
             good_practice=writings.get("practice", ""),
         )
 
-    async def group_report(
-        self, t: Texts, windows: list[Window], leaders: list[int]
-    ) -> tuple[GroupPaper, bytes]:
+    async def feedback(self, window: Window) -> tuple[UnitPaper, bytes]:
+        """Return the unit's paper and its 结果反馈 as a .docx."""
+        paper = await self.unit_paper(window)
+        from reports.feedback_doc import unit_feedback_docx  # noqa: PLC0415 - python-docx loads on first use
+
+        return paper, await asyncio.to_thread(unit_feedback_docx, paper)
+
+    async def group_report(self, windows: list[Window], leaders: list[int]) -> tuple[GroupPaper, bytes]:
         """Return the 总结报告 of these units, by these leaders (their names, group and conclusions)."""
-        officials = await self.repository.officials(leaders)
+        officials = await self.officials.officials(leaders)
         names = [o.name for o in officials.values()] or [
-            ZH.UNREGISTERED.format(name=leaders[0] if leaders else "")
+            self.wording.unregistered(str(leaders[0]) if leaders else "")
         ]
-        groups = sorted({o.group for o in officials.values()})
-        conclusions = [text for leader in leaders if (text := await self.repository.conclusions(leader))]
+        conclusions = [text for leader in leaders if (text := await self.notes.conclusions(leader))]
         units = [
-            await self.unit_paper(t, window, charts=False) for window in sorted(windows, key=lambda w: w.id)
+            await self.unit_paper(window, charts=False) for window in sorted(windows, key=lambda w: w.id)
         ]
         paper = GroupPaper(
-            group="、".join(groups),
+            group="、".join(sorted({o.group for o in officials.values()})),
             leader="、".join(names),
             day=local(now(), self.zone).date(),
             units=units,
@@ -128,13 +149,6 @@ class Paperwork:
         from reports.group_doc import group_report_docx  # noqa: PLC0415 - python-docx loads on first use
 
         return paper, await asyncio.to_thread(group_report_docx, paper)
-
-    async def feedback(self, t: Texts, window: Window) -> tuple[UnitPaper, bytes]:
-        """Return the unit's paper and its 结果反馈 as a .docx."""
-        paper = await self.unit_paper(t, window)
-        from reports.feedback_doc import unit_feedback_docx  # noqa: PLC0415 - python-docx loads on first use
-
-        return paper, await asyncio.to_thread(unit_feedback_docx, paper)
 
     async def paper_form(self, window: Window) -> bytes:
         """Return the unit's blank Annex 2 form (.docx, A4) with its name and the opening day."""
