@@ -29,6 +29,7 @@ from bot.scoring import ScoringHandlers
 from bot.screens import Button, Screen
 from bot.services import Services
 from bot.texts import Texts
+from reports.papers import GroupPaper
 from usecases.access import Role
 from usecases.notes import (
     SECTIONS,
@@ -44,6 +45,7 @@ from usecases.notes import (
     TextOutcome,
     TooLong,
 )
+from usecases.papers import GroupReport, NoGroup, NoUnits, WhichGroup
 from usecases.units import Scope
 
 
@@ -228,36 +230,28 @@ class GroupReportHandlers:
     """/groupreport: a leader's own units, or, for an admin, any group's."""
 
     def __init__(self, services: Services) -> None:
-        self.services = services
-        self.repository = services.repository
+        self.papers = services.papers
 
     async def on_groupreport(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /groupreport [group]: the group's 总结报告 as a Word document, and ✎ 结论和建议."""
         t = caller.t
-        group = command_argument(message)
-        if caller.role is Role.ADMIN and group:
-            officials = await self.repository.officials()
-            leaders = [user for user, official in officials.items() if official.group == group]
-            windows = [s.window for s in await self.repository.all_windows() if s.window.leader_id in leaders]
-            if not windows:
+        match await self.papers.group_report_for(caller.actor, command_argument(message)):
+            case NoGroup(group):
                 await message.reply_text(t.GROUP_NOT_FOUND.format(group=texts.unit(group)))
-                return
-        elif caller.role is Role.ADMIN and not await self.repository.windows_of(caller.user_id):
-            groups = sorted({o.group for o in (await self.repository.officials()).values()})
-            await message.reply_text(t.GROUP_USAGE.format(groups=texts.unit("、".join(groups) or "—")))
-            return
-        else:
-            leaders = [caller.user_id]
-            windows = [s.window for s in await self.repository.windows_of(caller.user_id)]
-            if not windows:
+            case WhichGroup(groups):
+                await message.reply_text(t.GROUP_USAGE.format(groups=texts.unit("、".join(groups) or "—")))
+            case NoUnits():
                 await message.reply_text(t.NO_WINDOWS)
-                return
-        paper, document = await self.services.papers.group_report(windows, leaders)
+            case GroupReport(paper, document, own):
+                await self._send(t, message, paper, document, own=own)
+
+    @staticmethod
+    async def _send(t: Texts, message: Message, paper: GroupPaper, document: bytes, *, own: bool) -> None:
         name = paper.group or t.GROUP_FILE_FALLBACK
         keyboard = Screen("", ((Button(t.GROUP_CONCLUSIONS_BUTTON, WriteConclusions(0)),),)).markup()
         await message.reply_document(
             document,
             filename=t.GROUP_FILE.format(group=safe_filename(name)),
             caption=t.GROUP_CAPTION.format(group=texts.unit(name), count=len(paper.units)),
-            reply_markup=keyboard if leaders == [caller.user_id] else None,
+            reply_markup=keyboard if own else None,
         )

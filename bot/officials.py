@@ -13,12 +13,10 @@ from bot.door import Caller, Context
 from bot.services import Services
 from bot.texts import Texts
 from storage.models import Official, Window
+from usecases.officials import TooLong
 from usecases.ports import OfficialStore
 
 logger = logging.getLogger(__name__)
-
-NAME_MAX = 20
-GROUP_MAX = 40
 
 
 def leader_label(t: Texts, official: Official | None, window: Window) -> str:
@@ -45,15 +43,14 @@ class OfficialHandlers:
     """/me for leaders (and admins)."""
 
     def __init__(self, services: Services) -> None:
-        self.services = services
-        self.repository = services.repository
+        self.registration = services.registration
 
     async def on_me(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /me [name group]: show, or set, the caller's real name and group."""
         t = caller.t
         argument = command_argument(message)
         if not argument:
-            current = await self.repository.official(caller.user_id)
+            current = await self.registration.current(caller.user_id)
             if current is None:
                 await message.reply_text(t.ME_USAGE)
             else:
@@ -63,10 +60,9 @@ class OfficialHandlers:
         if parsed is None:
             await message.reply_text(t.ME_USAGE)
             return
-        name, group = parsed
-        if len(name) > NAME_MAX or len(group) > GROUP_MAX:
-            await message.reply_text(t.ME_TOO_LONG.format(name=NAME_MAX, group=GROUP_MAX))
+        official = await self.registration.register(caller.user_id, *parsed)
+        if isinstance(official, TooLong):
+            await message.reply_text(t.ME_TOO_LONG.format(name=official.name_max, group=official.group_max))
             return
-        official = await self.repository.set_official(caller.user_id, name, group)
         logger.info("A leader registered their name and group")
         await message.reply_text(t.ME_SET.format(label=texts.unit(official.label)))

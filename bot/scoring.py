@@ -14,16 +14,15 @@ from telegram import CallbackQuery, Message
 from bot import texts
 from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, SendReport, ShowScore, StartScore
 from bot.door import Caller, Context
-from bot.officials import leader_labels
 from bot.picker import UnitPicker
 from bot.replies import PressReply, reply, respond, safe_filename
 from bot.score_screens import ScoreView, note_screen
 from bot.screens import Screen
 from bot.services import Services
 from bot.tally_view import hidden_line, percent, split_line, spoiled_line, window_times
-from bot.texts import ZH, Texts
-from conversations.annex1 import ANNEX1, BANDS
-from conversations.scoring import Award, score
+from bot.texts import Texts
+from conversations.annex1 import BANDS
+from conversations.scoring import Award
 from reports.county import SummaryRow, summary_workbook
 from reports.papers import IMPROVE, RISKS, UnitPaper, top_three
 from storage.models import Window
@@ -162,27 +161,7 @@ class ScoringHandlers:
     async def on_summary(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /summary (admins): every unit with leader, ballots, rate, score and grade."""
         t = caller.t
-        rows = []
-        summaries = await self.repository.all_windows()
-        leaders = await leader_labels(ZH, self.repository, (s.window for s in summaries))
-        for summary in summaries:
-            window = summary.window
-            sheet = await self.repository.score_sheet(window.id)
-            result = score(ANNEX1, sheet.marks) if sheet is not None and sheet.finalised else None
-            tally = await self.services.results.tally(window)
-            rows.append(
-                SummaryRow(
-                    unit=window.unit,
-                    leader=leaders[window.id],
-                    is_open=window.is_open,
-                    ballots=summary.ballots,
-                    favourable_rate=tally.favourable_rate,
-                    total=result.total if result else None,
-                    grade=result.grade if result else None,
-                    # the split, once every ballot is counted (while open the newest are held back)
-                    paper=tally.paper if tally.counted == summary.ballots and tally.counted else None,
-                )
-            )
+        rows = await self.services.papers.county_summary()
         await message.reply_text(summary_text(t, rows))
         await message.reply_document(
             summary_workbook(rows), filename=t.SUMMARY_FILE, caption=t.SUMMARY_CAPTION

@@ -15,6 +15,7 @@ from usecases.access import Access
 from usecases.console import Console
 from usecases.events import Events
 from usecases.notes import Notes
+from usecases.officials import Registration
 from usecases.paper import PaperKeying
 from usecases.papers import Papers
 from usecases.participation import BallotBox, Participation
@@ -48,6 +49,7 @@ class Services:
     console: Console
     papers: Papers
     notes: Notes
+    registration: Registration
 
     @classmethod
     def create(cls, settings: Settings, survey: Survey) -> Services:
@@ -73,6 +75,7 @@ class Services:
             results=results,
             console=Console(repository, repository, events, settings.survey_min_group),
             papers=Papers(
+                windows=repository,
                 officials=repository,
                 sheets=repository,
                 notes=repository,
@@ -81,4 +84,5 @@ class Services:
                 zone=settings.survey_tz,
             ),
             notes=Notes(repository, repository, repository, ANNEX1),
+            registration=Registration(repository),
         )

@@ -8,12 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conversations.annex1 import ANNEX1
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
+from conversations.scoring import Marks
 from conversations.tally import Tally
 from storage.models import Window
 from storage.repository import Repository
-from usecases.papers import Papers
+from usecases.access import Actor, Role
+from usecases.officials import GROUP_MAX, Registration, TooLong
+from usecases.papers import GroupReport, NoGroup, NoUnits, Papers, WhichGroup
 from usecases.results import Results
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -44,7 +48,13 @@ async def repository(tmp_path: Path) -> AsyncIterator[Repository]:
 def papers(repository: Repository) -> Papers:
     results = Results(repository, Survey(ANNEX2), ZONE)
     return Papers(
-        officials=repository, sheets=repository, notes=repository, results=results, wording=Plain(), zone=ZONE
+        windows=repository,
+        officials=repository,
+        sheets=repository,
+        notes=repository,
+        results=results,
+        wording=Plain(),
+        zone=ZONE,
     )
 
 
@@ -83,3 +93,60 @@ async def test_an_unregistered_leader_is_marked_in_the_paper_and_the_group_repor
     assert group.leader == "7 (unregistered)"
     assert group.conclusions == "整体较好"
     assert document.startswith(b"PK")  # a .docx
+
+
+ADMIN = Actor(100, "admin", Role.ADMIN)
+
+
+async def test_a_group_report_covers_the_callers_own_units_or_the_group_an_admin_names(
+    repository: Repository,
+) -> None:
+    """A leader gets their own units; an admin names a group, or is told which groups there are."""
+    await repository.open_window(1, "县财政局", min_group=3)
+    await repository.open_window(2, "县审计局", min_group=3)
+    await repository.set_official(1, "张三", "第一检查组")
+    await repository.set_official(2, "李四", "第二检查组")
+    use = papers(repository)
+    own = await use.group_report_for(Actor(1, "张三", Role.LEADER))
+    assert isinstance(own, GroupReport)
+    assert own.own
+    assert [u.inspection.unit for u in own.paper.units] == ["县财政局"]
+    named = await use.group_report_for(ADMIN, "第二检查组")
+    assert isinstance(named, GroupReport)
+    assert not named.own  # an admin reads it; the conclusions are the group's to write
+    assert (named.paper.group, [u.inspection.unit for u in named.paper.units]) == ("第二检查组", ["县审计局"])
+    assert await use.group_report_for(ADMIN, "第九检查组") == NoGroup("第九检查组")
+    assert await use.group_report_for(ADMIN) == WhichGroup(["第一检查组", "第二检查组"])
+    assert await use.group_report_for(Actor(3, "王五", Role.LEADER)) == NoUnits()
+    # a leader cannot read another group's report by naming it
+    mine = await use.group_report_for(Actor(1, "张三", Role.LEADER), "第二检查组")
+    assert isinstance(mine, GroupReport)
+    assert [u.inspection.unit for u in mine.paper.units] == ["县财政局"]
+
+
+async def test_the_county_summary_grades_only_finalised_sheets(repository: Repository) -> None:
+    """Each unit with its leader's label; no grade until the sheet is finalised."""
+    first, _ = await repository.open_window(1, "县财政局", min_group=3)
+    second, _ = await repository.open_window(2, "县审计局", min_group=3, leader_name="tg_li")
+    await repository.set_official(1, "张三", "第一检查组")
+    full = Marks(points={item.id: item.max_points for item in ANNEX1.items})
+    for window in (first, second):
+        await repository.save_score(window.id, full)
+    assert await repository.finalise_score(first.id, 1, "张三")
+    rows = await papers(repository).county_summary()
+    assert [(r.unit, r.leader, r.ballots, r.total, r.grade) for r in rows] == [
+        ("县财政局", "张三（第一检查组）", 0, 100, "优秀"),
+        ("县审计局", "tg_li (unregistered)", 0, None, None),  # scored in full, not finalised
+    ]
+
+
+async def test_a_name_or_group_too_long_is_not_recorded(repository: Repository) -> None:
+    """/me keeps names within their lengths; within them it records, and replaces."""
+    registration = Registration(repository)
+    assert await registration.register(1, "张三", "组" * (GROUP_MAX + 1)) == TooLong()
+    assert await registration.current(1) is None
+    await registration.register(1, "张三", "第一检查组")
+    await registration.register(1, "张三", "第二检查组")
+    current = await registration.current(1)
+    assert current is not None
+    assert current.label == "张三（第二检查组）"

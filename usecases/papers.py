@@ -9,17 +9,21 @@ change language with the leader's phone.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from conversations.annex1 import ANNEX1
 from conversations.annex2 import ANNEX2
+from conversations.scoring import score
 from conversations.tally import Tally
+from reports.county import SummaryRow
 from reports.fonts import cjk_font
 from reports.localtime import local, now, stamp
 from reports.papers import Evaluation, Findings, GroupPaper, Inspection, ScoreRecord, UnitPaper
 from storage.models import ItemNotes, Official, ScoreSheet, Window
-from usecases.ports import NoteStore, OfficialStore, ScoreSheetStore
+from usecases.access import Actor, Role
+from usecases.ports import NoteStore, OfficialStore, ScoreSheetStore, WindowStore
 from usecases.results import Results
 
 
@@ -39,6 +43,42 @@ class Wording(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class GroupReport:
+    """The 总结报告 (`own`: of the caller's own units, so they may add their conclusions)."""
+
+    paper: GroupPaper
+    document: bytes
+    own: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NoGroup:
+    """No units were inspected by a group of that name."""
+
+    group: str
+
+
+@dataclass(frozen=True, slots=True)
+class WhichGroup:
+    """An admin with no units of their own asked without naming a group: these are the groups."""
+
+    groups: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class NoUnits:
+    """The leader has opened no units yet."""
+
+
+GroupOutcome = GroupReport | NoGroup | WhichGroup | NoUnits
+
+
+def unregistered(window: Window, wording: Wording) -> str:
+    """Return the window's leader by their Telegram name (or id), marked as not registered."""
+    return wording.unregistered(window.leader_name or str(window.leader_id))
+
+
 def inspection(window: Window, official: Official | None, zone: ZoneInfo, wording: Wording) -> Inspection:
     """Return the heading of a unit's papers: the briefing's local date is the day the window opened.
 
@@ -47,9 +87,7 @@ def inspection(window: Window, official: Official | None, zone: ZoneInfo, wordin
     return Inspection(
         unit=window.unit,
         day=local(window.opened_at, zone).date(),
-        leader=official.name
-        if official
-        else wording.unregistered(window.leader_name or str(window.leader_id)),
+        leader=official.name if official else unregistered(window, wording),
         group=official.group if official else "",
     )
 
@@ -76,6 +114,7 @@ class Papers:
     def __init__(  # noqa: PLR0913 - the stores a paper reads, each named
         self,
         *,
+        windows: WindowStore,
         officials: OfficialStore,
         sheets: ScoreSheetStore,
         notes: NoteStore,
@@ -83,6 +122,7 @@ class Papers:
         wording: Wording,
         zone: ZoneInfo,
     ) -> None:
+        self.windows = windows
         self.officials = officials
         self.sheets = sheets
         self.notes = notes
@@ -149,6 +189,50 @@ class Papers:
         from reports.group_doc import group_report_docx  # noqa: PLC0415 - python-docx loads on first use
 
         return paper, await asyncio.to_thread(group_report_docx, paper)
+
+    async def group_report_for(self, actor: Actor, group: str = "") -> GroupOutcome:
+        """Return the report of a leader's own units; an admin may name any group instead."""
+        if actor.role is Role.ADMIN and group:
+            officials = await self.officials.officials()
+            leaders = [user for user, official in officials.items() if official.group == group]
+            windows = [s.window for s in await self.windows.all_windows() if s.window.leader_id in leaders]
+            if not windows:
+                return NoGroup(group)
+        else:
+            leaders = [actor.user_id]
+            windows = [s.window for s in await self.windows.windows_of(actor.user_id)]
+            if not windows and actor.role is Role.ADMIN:
+                return WhichGroup(sorted({o.group for o in (await self.officials.officials()).values()}))
+            if not windows:
+                return NoUnits()
+        paper, document = await self.group_report(windows, leaders)
+        return GroupReport(paper, document, own=leaders == [actor.user_id])
+
+    async def county_summary(self) -> list[SummaryRow]:
+        """Return every unit with its leader, ballots, favourable rate, and a finalised sheet's grade."""
+        summaries = await self.windows.all_windows()
+        officials = await self.officials.officials([s.window.leader_id for s in summaries])
+        rows = []
+        for summary in summaries:
+            window = summary.window
+            official = officials.get(window.leader_id)
+            sheet = await self.sheets.score_sheet(window.id)
+            result = score(ANNEX1, sheet.marks) if sheet is not None and sheet.finalised else None
+            tally = await self.results.tally(window)
+            rows.append(
+                SummaryRow(
+                    unit=window.unit,
+                    leader=official.label if official else unregistered(window, self.wording),
+                    is_open=window.is_open,
+                    ballots=summary.ballots,
+                    favourable_rate=tally.favourable_rate,
+                    total=result.total if result else None,
+                    grade=result.grade if result else None,
+                    # the split, once every ballot is counted (while open the newest are held back)
+                    paper=tally.paper if tally.counted == summary.ballots and tally.counted else None,
+                )
+            )
+        return rows
 
     async def paper_form(self, window: Window) -> bytes:
         """Return the unit's blank Annex 2 form (.docx, A4) with its name and the opening day."""

@@ -1,0 +1,36 @@
+"""/me as a use case: a leader's real name and inspection group, which official records carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.models import Official
+from usecases.ports import OfficialStore
+
+NAME_MAX = 20
+GROUP_MAX = 40
+
+
+@dataclass(frozen=True, slots=True)
+class TooLong:
+    """A name over NAME_MAX or a group over GROUP_MAX characters: nothing was recorded."""
+
+    name_max: int = NAME_MAX
+    group_max: int = GROUP_MAX
+
+
+class Registration:
+    """Record and show who a leader is."""
+
+    def __init__(self, officials: OfficialStore) -> None:
+        self.officials = officials
+
+    async def current(self, user_id: int) -> Official | None:
+        """Return the name and group the person registered, if any."""
+        return await self.officials.official(user_id)
+
+    async def register(self, user_id: int, name: str, group: str) -> Official | TooLong:
+        """Record (or replace) the person's name and group, within their lengths."""
+        if len(name) > NAME_MAX or len(group) > GROUP_MAX:
+            return TooLong()
+        return await self.officials.set_official(user_id, name, group)
