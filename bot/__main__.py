@@ -1,7 +1,8 @@
 """`python -m bot`: check the configuration, then poll Telegram (or serve a webhook) until stopped.
 
 `python -m bot check` tests the configuration, the database and the Bot API and says what to fix;
-`python -m bot backup FILE` copies the database (and its key file) while the bot runs.
+`python -m bot backup FILE` copies the database (and its key file) while the bot runs;
+`python -m bot new-key` makes a key file where it was lost for good.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from telegram.ext import Application
 
 from bot import operator_texts as say
 from bot.app import build_application
-from bot.check import database, run_checks, without_token
+from bot.check import database, key_file, run_checks, without_token
 from bot.config import Settings, StorageSettings
 from bot.serve import configure_logging, serve
 from storage.backup import BackupFailed, backup
+from storage.keys import WindowKeys
 from storage.repository import DatabaseRefused, Repository
 
 CONFIGURATION_ERROR = 2  # the service unit does not restart on this code: a restart would not help
@@ -58,6 +60,17 @@ def run_backup(target: str) -> int:
     return 0
 
 
+def run_new_key() -> int:
+    """Make a key file where none is (it was lost for good); never replace one."""
+    path = StorageSettings().secret_path
+    if path.exists():
+        print(say.NEW_KEY_EXISTS.format(path=path).block(), file=sys.stderr)
+        return CONFIGURATION_ERROR
+    WindowKeys(path).load()  # creates it, owner-only, with a fresh master secret
+    print(say.NEW_KEY_MADE.format(path=path).block())
+    return 0
+
+
 def run_check() -> int:
     """Print one line per check; return 0 only when every check passed."""
     settings, error = read_settings()
@@ -77,12 +90,13 @@ def run_bot() -> int:
         print(explain(error), file=sys.stderr)
         return CONFIGURATION_ERROR
     configure_logging()
-    # Check the database before talking to Telegram: a wrong file is refused at once, whatever the
-    # network, with the self-check's own diagnosis and fix.
-    found = database(settings.survey_db)
-    if found.fix is not None:
-        print(found.detail.cannot_start(found.fix).block(), file=sys.stderr)
-        return CONFIGURATION_ERROR
+    # Check the database and the key file before talking to Telegram: a wrong file is refused at
+    # once, whatever the network, with the self-check's own diagnosis and fix. Without the key file
+    # of units still open, people who took part would not be recognised and could answer again.
+    for found in (database(settings.survey_db), key_file(settings)):
+        if found.fix is not None:
+            print(found.detail.cannot_start(found.fix).block(), file=sys.stderr)
+            return CONFIGURATION_ERROR
     try:
         asyncio.run(_check_database(settings))  # creates or migrates it
         application = build_application(settings)  # reads (or makes) the key file
@@ -120,12 +134,14 @@ async def _check_database(settings: Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the bot, the self-check (`check`) or a backup (`backup FILE`); return the exit code."""
+    """Run the bot, the self-check (`check`), a backup (`backup FILE`) or `new-key`; return the exit code."""
     arguments = sys.argv[1:] if argv is None else argv
     if not arguments:
         return run_bot()
     if arguments == ["check"]:
         return run_check()
+    if arguments == ["new-key"]:
+        return run_new_key()
     if arguments[0] == "backup" and len(arguments) == 2:  # noqa: PLR2004 - "backup FILE"
         return run_backup(arguments[1])
     print(say.USAGE.block(), file=sys.stderr)

@@ -142,16 +142,32 @@ def _inspect(path: Path) -> tuple[int, int, int, str]:
     return application_id, version, tables, "; ".join(str(row[0]) for row in rows)
 
 
+def _open_units(path: Path) -> int:
+    """Return how many units the database has open (0 for a new or unreadable one)."""
+    if not path.exists():
+        return 0
+    try:
+        connection = snapshot(path)
+        try:
+            (count,) = connection.execute("SELECT count(*) FROM windows WHERE is_open = 1").fetchone()
+        finally:
+            connection.close()
+    except (sqlite3.Error, OSError):
+        return 0  # the database's own check says what is wrong with it
+    return int(count)
+
+
 def key_file(settings: Settings) -> Outcome:
-    """Check the participant-key secret: from SURVEY_SECRET, or an owner-only key file."""
-    if settings.survey_secret is not None:
-        return passed(say.KEY_FILE, say.KEY_FROM_ENV)
+    """Check the key file of the open units' secrets: there while units are open, owner-only.
+
+    SURVEY_SECRET replaces only the master secret of units opened by older releases; each unit's
+    own secret is in the key file whatever it says.
+    """
     path = settings.secret_path.absolute()
     if not path.exists():
-        if settings.survey_db.exists():
-            return failed(
-                say.KEY_FILE, say.KEY_MISSING.format(path=path), say.KEY_MISSING_FIX.format(path=path)
-            )
+        if units := _open_units(settings.survey_db):
+            found = say.KEY_MISSING.format(path=path, units=units)
+            return failed(say.KEY_FILE, found, say.KEY_MISSING_FIX.format(path=path))
         return passed(say.KEY_FILE, say.KEY_NEW.format(path=path))
     mode = f"{path.stat().st_mode & 0o777:03o}"
     if path.stat().st_mode & _OTHERS:

@@ -52,7 +52,7 @@ class StorageSettings(BaseSettings):
 
     @property
     def secret_path(self) -> Path:
-        """Return where the participant-key secret is kept when SURVEY_SECRET is unset."""
+        """Return the key file beside the database: each open unit's secret (and the master secret)."""
         return self.survey_db.with_name(self.survey_db.name + ".key")
 
 

@@ -79,8 +79,20 @@ CANNOT_LISTEN = Said(
     "or change TELEGRAM_WEBHOOK_LISTEN / TELEGRAM_WEBHOOK_PORT (and the reverse proxy with it).",
 )
 USAGE = Said(
-    "用法：python -m bot（启动）| python -m bot check（自检）| python -m bot backup 文件（备份）",
-    "usage: python -m bot (run) | python -m bot check (self-check) | python -m bot backup FILE",
+    "用法：python -m bot（启动）| python -m bot check（自检）| python -m bot backup 文件（备份）"
+    "| python -m bot new-key（密钥文件确已丢失时新建）",
+    "usage: python -m bot (run) | python -m bot check (self-check) | python -m bot backup FILE "
+    "| python -m bot new-key (a new key file, where it is lost for good)",
+)
+NEW_KEY_EXISTS = Said(
+    "密钥文件 {path} 已存在，未作改动。", "The key file {path} exists; nothing was changed."
+)
+NEW_KEY_MADE = Said(
+    "已新建密钥文件 {path}（仅所有者可读）。正在测评的单位认不出已参加的人：他们可能再次提交，"
+    "未完成的答卷需从头填写。请在结束时核对收到的份数与到会人数。",
+    "Made a new key file {path} (owner-only). Units still open no longer recognise who took part: "
+    "they could answer again, and unfinished forms start over. Compare the ballots received with "
+    "the headcount when you close.",
 )
 
 # The self-check: one line per check, "✔ name: detail" or "✘ name: problem — fix".
@@ -148,15 +160,16 @@ DB_OK = Said("{path}：结构版本 {version}，完整性正常", "{path}: schem
 DB_MIGRATE = Said("（启动时升级到 {ours}）", " (migrated to {ours} at start)")
 
 KEY_FILE = Said("密钥文件", "key file")
-KEY_FROM_ENV = Said("使用 SURVEY_SECRET，无密钥文件", "SURVEY_SECRET is set; no key file is used")
-KEY_NEW = Said("{path} 首次启动时创建（仅所有者可读）", "{path} is created owner-only on first start")
+KEY_NEW = Said("{path} 启动时创建（仅所有者可读）", "{path} is created owner-only on start")
 KEY_MISSING = Said(
-    "数据库已存在，但密钥文件 {path} 不见了", "the database exists but its key file {path} is missing"
+    "数据库中有 {units} 个单位正在测评，但密钥文件 {path} 不见了",
+    "{units} unit(s) are open in the database but its key file {path} is missing",
 )
 KEY_MISSING_FIX = Said(
-    "从与数据库一起做的备份中恢复 {path}；没有它，已参加的人可以再次提交",
-    "restore {path} from the backup made with the database; "
-    "without it people who took part could submit again",
+    "从与数据库一起做的备份中恢复 {path}（没有它，已参加的人可以再次提交）；确实找不到时，"
+    "运行 python -m bot new-key 新建一个",
+    "restore {path} from the backup made with the database (without it people who took part "
+    "could answer again); if it is lost for good, make a new one with python -m bot new-key",
 )
 KEY_OPEN = Said("{path} 的权限是 {mode}，其他用户可读", "{path} has mode {mode}: other users can read it")
 KEY_OPEN_FIX = Said("chmod 600 {path}", "chmod 600 {path}")

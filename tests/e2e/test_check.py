@@ -13,7 +13,8 @@ import pytest
 
 from emulator import BotApiEmulator
 from emulator.people import Person
-from tests.e2e.conftest import BotProcess
+from storage.repository import Repository
+from tests.e2e.conftest import LEADER_ID, BotProcess
 from tests.e2e.test_webhook import free_port, webhook_env
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -52,7 +53,7 @@ async def test_passes_before_the_first_start(configured: BotProcess) -> None:
     assert line(lines, "configuration").startswith("✔")
     assert "polling mode" in line(lines, "configuration")
     assert "created on first start" in line(lines, "database")
-    assert "created owner-only on first start" in line(lines, "key file")
+    assert "created owner-only on start" in line(lines, "key file")
     assert "connected as @survey_test_bot" in line(lines, "getMe")
     assert "webhook" not in "\n".join(lines[:-1])
     assert "All checks passed" in lines[-1]
@@ -154,13 +155,24 @@ async def test_a_key_file_others_can_read_fails(bot_process: BotProcess, leader:
     assert f"chmod 600 {key}" in line(lines, "key file")
 
 
-async def test_a_lost_key_file_fails(bot_process: BotProcess, leader: Person) -> None:
-    """The database without its key file: restore it from the backup."""
-    assert await leader.send("/units") is not None
-    (bot_process.folder / "survey.db.key").unlink()
-    code, lines = await check(bot_process)
+async def test_a_lost_key_file_fails_while_a_unit_is_open(configured: BotProcess) -> None:
+    """The key file lost while a unit is open: restore it from the backup; with none open, it is remade."""
+    key = configured.folder / "survey.db.key"
+    async with Repository(configured.folder / "survey.db") as repository:
+        closed, _ = await repository.open_window(LEADER_ID, "县审计局", min_group=3)
+        assert await repository.close_window(closed.id)
+    key.unlink()
+    code, lines = await check(configured)
+    assert code == 0, lines  # no unit open: the secrets it held were destroyed at their close anyway
+    assert "created owner-only on start" in line(lines, "key file")
+    async with Repository(configured.folder / "survey.db") as repository:
+        await repository.open_window(LEADER_ID, "县财政局", min_group=3)
+    key.unlink()
+    code, lines = await check(configured)
     assert code == 1
-    assert "restore" in line(lines, "key file")
+    found = line(lines, "key file")
+    assert "1 unit(s) are open" in found
+    assert "restore" in found
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""`python -m bot` refusing to start: a wrong token, an unreachable Bot API, a taken webhook port."""
+"""`python -m bot` refusing to start: a wrong token, no Bot API, a taken webhook port, a lost key file."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from emulator import BotApiEmulator
-from tests.e2e.conftest import BotProcess
+from storage.repository import Repository
+from tests.e2e.conftest import LEADER_ID, BotProcess
 from tests.e2e.test_webhook import free_port, webhook_env
 
 
@@ -58,3 +59,40 @@ async def test_a_taken_webhook_port_is_named(emulator: BotApiEmulator, tmp_path:
     assert f"无法在 127.0.0.1:{port} 接收 Webhook" in errors
     assert "TELEGRAM_WEBHOOK_PORT" in errors
     assert "Traceback" not in errors
+
+
+async def run(emulator: BotApiEmulator, folder: Path, *arguments: str) -> tuple[int, str]:
+    """Run `python -m bot ARGUMENTS`; return its exit code and what it printed."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *arguments, cwd=folder, env=BotProcess(emulator, folder).env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+async def test_a_lost_key_file_with_a_unit_open_stops_until_restored_or_replaced_on_purpose(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """No silent new key (people could answer twice): exit 2 with the fix; `new-key` is the way out."""
+    async with Repository(tmp_path / "survey.db") as repository:
+        await repository.open_window(LEADER_ID, "县财政局", min_group=3)
+    key = tmp_path / "survey.db.key"
+    key.unlink()
+    code, errors = await start(emulator, tmp_path)
+    assert code == 2
+    assert "1 unit(s) are open in the database but its key file" in errors
+    assert "数据库中有 1 个单位正在测评" in errors
+    assert "python -m bot new-key" in errors
+    assert not key.exists()  # refusing made nothing: the next start refuses again
+    code, output = await run(emulator, tmp_path, "new-key")
+    assert code == 0
+    assert "could answer again" in output
+    assert key.stat().st_mode & 0o777 == 0o600
+    secret = key.read_bytes()
+    code, output = await run(emulator, tmp_path, "new-key")
+    assert code == 2  # never replaces a key file
+    assert key.read_bytes() == secret
+    code, output = await run(emulator, tmp_path, "check")
+    assert code == 0, output
