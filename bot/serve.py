@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import signal
+from collections.abc import Callable
 from typing import TypedDict
 
+from telegram.error import TelegramError
 from telegram.ext import Application
 from tornado.web import HTTPError
 
@@ -45,13 +49,57 @@ def webhook_options(webhook: Webhook) -> WebhookOptions:
 
 def serve(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Poll, or serve the webhook, until SIGTERM or SIGINT; then finish in-flight work and stop."""
-    webhook = settings.webhook
-    if webhook is None:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-        return
-    log_refused_webhook_requests()
-    logger.info("Serving the webhook %s on %s:%d", webhook.url, webhook.listen, webhook.port)
-    application.run_webhook(**webhook_options(webhook))
+    asyncio.run(_serve(application, settings.webhook))
+
+
+async def _serve(application: Application, webhook: Webhook | None) -> None:  # type: ignore[type-arg]
+    """Start, wait for a stop signal, stop: the steps of `run_polling` / `run_webhook`, in order.
+
+    A stop signal only sets an event, so one that comes while the bot is still starting lets the
+    start finish and then stops it cleanly. (The library's own handler raises SystemExit inside
+    whichever step is running; inside post_init that left the database open and the process
+    hanging, or ended in "Event loop stopped before Future completed".)
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stop.set)
+    updater = application.updater
+    if updater is None:
+        msg = "the application was built without an updater"
+        raise RuntimeError(msg)
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        if webhook is None:
+            await updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=_error_callback(application)
+            )
+        else:
+            log_refused_webhook_requests()
+            logger.info("Serving the webhook %s on %s:%d", webhook.url, webhook.listen, webhook.port)
+            await updater.start_webhook(**webhook_options(webhook))
+        await application.start()
+        await stop.wait()
+        logger.info("Stopping: finishing the work in hand")
+    finally:
+        if updater.running:
+            await updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+
+
+def _error_callback(application: Application) -> Callable[[TelegramError], None]:  # type: ignore[type-arg]
+    """Return where an error fetching updates goes: the application's error handler, as run_polling does."""
+
+    def report(error: TelegramError) -> None:
+        application.create_task(application.process_error(update=None, error=error))
+
+    return report
 
 
 class RefusedRequests(logging.Filter):

@@ -89,6 +89,9 @@ class BotApiEmulator:
         self.polling = asyncio.Event()  # set once a bot has called getUpdates
         # Tests may inject failures: method -> list of errors to raise on the next calls.
         self.failures: dict[str, list[ApiError]] = {}
+        # ... or slow answers: method -> seconds to wait before answering it (`stalled`: calls so held).
+        self.stalls: dict[str, float] = {}
+        self.stalled: list[Call] = []
 
     @property
     def base_url(self) -> str:
@@ -141,6 +144,11 @@ class BotApiEmulator:
                 raise failure
             if method in RATE_LIMITED and self.flood is not None:
                 self.flood.admit(self._chat_id(params), call.at)
+            if stall := self.stalls.get(method):
+                async with self._changed:
+                    self.stalled.append(call)
+                    self._changed.notify_all()
+                await asyncio.sleep(stall)
             result = await handler(params)
         except ApiError as error:
             call.error = error

@@ -103,6 +103,20 @@ async def test_sigterm_finishes_in_flight_work_and_closes_the_database(
     assert _rows(database, received) == [(8,)]
 
 
+async def test_sigterm_while_still_starting_stops_cleanly(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    """SIGTERM inside the start (post_init, setting the command menus): exit 0, the database closed."""
+    emulator.stalls["setMyCommands"] = 1.0
+    bot = BotProcess(emulator, tmp_path)
+    await bot.start()
+    # the bot is in post_init, its database open, waiting on Telegram
+    await emulator.wait_for(lambda: bool(emulator.stalled), timeout=30)
+    assert await bot.signal(signal.SIGTERM) == 0
+    wal = tmp_path / "survey.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0  # checkpointed and closed
+    assert _rows(tmp_path / "survey.db", "PRAGMA integrity_check") == [("ok",)]
+    assert "Traceback" not in bot.log.read_text(encoding="utf-8")
+
+
 async def test_backup_while_running_is_a_consistent_restorable_copy(
     bot_process: BotProcess, emulator: BotApiEmulator, leader: Person, tmp_path: Path
 ) -> None:
