@@ -151,6 +151,16 @@ class BotProcess:
                 sys.executable, "-m", "bot", cwd=self.folder, env=self.env, stdout=log, stderr=log
             )
 
+    async def run(self, *arguments: str, **changes: str) -> tuple[int, str]:
+        """Run `python -m bot ARGUMENTS` to its end with these settings changed; return code and output."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", *arguments, cwd=self.folder, env={**self.env, **changes},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        output, _ = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode is not None
+        return process.returncode, output.decode()
+
     async def signal(self, number: int) -> int:
         """Send a signal and return the exit code."""
         assert self.process is not None

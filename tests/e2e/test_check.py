@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,14 +20,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 async def check(bot: BotProcess, **changes: str) -> tuple[int, list[str]]:
     """Run `python -m bot check` with the bot's settings and these changes; return code and lines."""
-    env = {**bot.env, **changes}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "check", cwd=bot.folder, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    output, _ = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, output.decode().splitlines()
+    code, output = await bot.run("check", **changes)
+    return code, output.splitlines()
 
 
 def line(lines: list[str], name: str) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import sys
 from pathlib import Path
 
 from emulator import BotApiEmulator
@@ -14,14 +12,8 @@ from tests.e2e.test_webhook import free_port, webhook_env
 
 
 async def start(emulator: BotApiEmulator, folder: Path, **changes: str) -> tuple[int, str]:
-    """Run `python -m bot` with these settings changed; return its exit code and stderr."""
-    env = {**BotProcess(emulator, folder).env, **changes}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=folder, env=env, stderr=asyncio.subprocess.PIPE
-    )
-    _, errors = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, errors.decode()
+    """Run `python -m bot` with these settings changed; return its exit code and what it printed."""
+    return await BotProcess(emulator, folder).run(**changes)
 
 
 async def test_a_wrong_token_stops_with_exit_2_in_both_languages(
@@ -61,17 +53,6 @@ async def test_a_taken_webhook_port_is_named(emulator: BotApiEmulator, tmp_path:
     assert "Traceback" not in errors
 
 
-async def run(emulator: BotApiEmulator, folder: Path, *arguments: str) -> tuple[int, str]:
-    """Run `python -m bot ARGUMENTS`; return its exit code and what it printed."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *arguments, cwd=folder, env=BotProcess(emulator, folder).env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    output, _ = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, output.decode()
-
-
 async def test_a_lost_key_file_with_a_unit_open_stops_until_restored_or_replaced_on_purpose(
     emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
@@ -86,13 +67,13 @@ async def test_a_lost_key_file_with_a_unit_open_stops_until_restored_or_replaced
     assert "数据库中有 1 个单位正在测评" in errors
     assert "python -m bot new-key" in errors
     assert not key.exists()  # refusing made nothing: the next start refuses again
-    code, output = await run(emulator, tmp_path, "new-key")
+    code, output = await BotProcess(emulator, tmp_path).run("new-key")
     assert code == 0
     assert "could answer again" in output
     assert key.stat().st_mode & 0o777 == 0o600
     secret = key.read_bytes()
-    code, output = await run(emulator, tmp_path, "new-key")
+    code, output = await BotProcess(emulator, tmp_path).run("new-key")
     assert code == 2  # never replaces a key file
     assert key.read_bytes() == secret
-    code, output = await run(emulator, tmp_path, "check")
+    code, output = await BotProcess(emulator, tmp_path).run("check")
     assert code == 0, output
