@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from conversations.questionnaire import Polarity, QuestionKind
 from conversations.tally import OptionCount, QuestionTally, Tally
+from reports.fonts import drawable
 from reports.wording import SPOILED, TENDENCY, rate, wrap
 
 COLOURS = {
@@ -161,14 +162,15 @@ def _family(font: Path) -> str:
 def chart_figure(tally: Tally, title: str, font: Path) -> Figure:
     """Return the whole chart for a phone: categories, favourable shares, the two ranked items."""
     category, rates, multis = _panels(tally)
-    return _figure([category, rates, *multis], title, _family(font))
+    return _figure([category, rates, *multis], drawable(title, font), _family(font))
 
 
 def chart_part_figures(tally: Tally, title: str, font: Path) -> list[Figure]:
     """Return the chart in parts that fit an A4 page: titled categories, the shares, the ranked items."""
     category, rates, multis = _panels(tally)
     family = _family(font)
-    return [_figure([category], title, family), _figure([rates], "", family), _figure(multis, "", family)]
+    first = _figure([category], drawable(title, font), family)
+    return [first, _figure([rates], "", family), _figure(multis, "", family)]
 
 
 def to_png(figure: Figure, font: Path) -> bytes:

@@ -53,6 +53,15 @@ def missing_glyphs(path: Path, text: Iterable[str]) -> set[str]:
     return {ch for line in text for ch in line if not ch.isspace() and ord(ch) not in cmap}
 
 
+def drawable(text: str, font: Path) -> str:
+    """Return the text without what the font has no glyph for (an emoji in a unit's name), spaces tidied."""
+    from matplotlib import font_manager  # noqa: PLC0415 - matplotlib is slow to import
+
+    face = font_manager.get_font(str(font))  # cached: the face that draws the text anyway
+    kept = "".join(ch for ch in text if ch == "\n" or face.get_char_index(ord(ch)))
+    return "\n".join(" ".join(line.split()) for line in kept.split("\n"))
+
+
 @cache
 def cjk_font() -> Path | None:
     """Return a font file that covers Chinese, or None (said once in the log).

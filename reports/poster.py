@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as Outline
 
+from reports.fonts import drawable
 from reports.wording import day
 
 A4_INCHES = (8.27, 11.69)
@@ -63,7 +64,7 @@ def poster_figure(unit: str, link: str, when: date, font: Path) -> Figure:
         centre = width / 2
         axes.text(centre, 27.0, HEADING, ha="center", va="center", fontsize=40)
         axes.text(centre, 25.4, FORM, ha="center", va="center", fontsize=16)
-        name = "\n".join(textwrap.wrap(unit, UNIT_WIDTH))
+        name = "\n".join(textwrap.wrap(drawable(unit, font), UNIT_WIDTH))
         axes.text(centre, 23.2, name, ha="center", va="center", fontsize=30, linespacing=1.2)
         outline, _ = qr_outline(link, centre - QR_SIDE_CM / 2, QR_BOTTOM_CM, QR_SIDE_CM)
         axes.add_patch(PathPatch(outline, facecolor="black", edgecolor="none"))

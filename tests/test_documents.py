@@ -311,6 +311,23 @@ def test_poster_shows_unit_link_steps_and_a_large_qr_code() -> None:
     assert squares == set(qr_modules(LINK))
 
 
+def test_an_emoji_in_the_unit_name_is_left_out_of_the_poster_not_drawn_as_a_box() -> None:
+    """The font has no emoji: '县财政局 🏛' is printed '县财政局', with no missing glyph."""
+    import warnings  # noqa: PLC0415
+
+    from matplotlib.text import Text  # noqa: PLC0415
+
+    from reports.fonts import cjk_font  # noqa: PLC0415
+
+    font = cjk_font()
+    assert font is not None
+    figure = poster_figure("县财政局 🏛\u200d", LINK, DAY, font)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns of each glyph missing from the font
+        poster_pdf("县财政局 🏛", LINK, DAY, font)
+    assert "县财政局" in [t.get_text() for t in figure.findobj(Text)]
+
+
 @pytest.mark.parametrize("unit", ["县财政局", "县" + "局" * 63])
 def test_poster_renders_long_unit_names(unit: str) -> None:
     """Even the longest unit name (64 characters) renders."""
