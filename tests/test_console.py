@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from storage.repository import Repository
-from usecases.access import Actor, Role
+from tests.actors import ADMIN, LEADER, OTHER
+from usecases.access import Actor
 from usecases.console import (
     AlreadyClosed,
     CloseAsked,
@@ -22,10 +23,6 @@ from usecases.console import (
 )
 from usecases.events import Events, SurveyClosed
 from usecases.units import Choices, NoSuchUnit, NothingOpen, NoWindows, Picked, Scope, Units
-
-LEADER = Actor(1, "张组长", Role.LEADER)
-OTHER = Actor(2, "李组长", Role.LEADER)
-ADMIN = Actor(3, "县廉效办", Role.ADMIN)
 
 
 @dataclass

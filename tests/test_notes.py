@@ -12,7 +12,7 @@ from conversations.annex1 import ANNEX1
 from conversations.scoring import Award, Marking
 from storage.models import Window
 from storage.repository import Repository
-from usecases.access import Actor, Role
+from tests.actors import LEADER, OTHER
 from usecases.notes import (
     REASON_MAX,
     SECTIONS,
@@ -29,9 +29,6 @@ from usecases.notes import (
 )
 from usecases.notes import Notes as NotesCase
 from usecases.scoring import Scoring
-
-LEADER = Actor(1, "张组长", Role.LEADER)
-OTHER = Actor(2, "李组长", Role.LEADER)
 
 
 @dataclass

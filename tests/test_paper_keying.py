@@ -12,6 +12,7 @@ from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
 from storage.models import Window
 from storage.repository import Repository
+from tests.actors import ADMIN, LEADER, OTHER
 from tests.test_participation import first_choice
 from usecases.access import Actor, Role
 from usecases.events import Events
@@ -19,9 +20,6 @@ from usecases.paper import KEYER_LINK, KeyerInvite, NotAllowed, PaperKeying
 from usecases.participation import BallotBox, Ended, Participation, Shown, Submitted
 
 SURVEY = Survey(ANNEX2)
-LEADER = Actor(1, "张组长", Role.LEADER)
-OTHER = Actor(2, "李组长", Role.LEADER)
-ADMIN = Actor(3, "县廉效办", Role.ADMIN)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from conversations.engine import Back, Revise
 from conversations.scoring import Award, Marking
 from storage.models import Window
 from storage.repository import Repository
+from tests.actors import ADMIN, LEADER, OTHER
 from usecases.access import Actor, Role
 from usecases.scoring import (
     ConfirmFinal,
@@ -27,9 +28,6 @@ from usecases.scoring import (
     Unregistered,
 )
 
-LEADER = Actor(1, "张组长", Role.LEADER)
-OTHER_LEADER = Actor(2, "李组长", Role.LEADER)
-ADMIN = Actor(3, "县廉效办", Role.ADMIN)
 REVOKED = Actor(1, "张组长", Role.PARTICIPANT)
 ITEMS = len(ANNEX1.items)
 
@@ -63,11 +61,11 @@ async def score_all(desk: Desk, *, but: int = 0) -> None:
 
 async def test_only_the_leader_who_opened_the_unit_scores_it(desk: Desk) -> None:
     """Another leader, an admin, or the same person no longer a leader: refused, nothing stored."""
-    for actor in (OTHER_LEADER, ADMIN, REVOKED):
+    for actor in (OTHER, ADMIN, REVOKED):
         assert await desk.scoring.start(actor, desk.window.id) == NotYours()
     assert await desk.repository.score_sheet(desk.window.id) is None
     assert isinstance(await desk.scoring.start(LEADER, desk.window.id), Marked)
-    for actor in (OTHER_LEADER, ADMIN, REVOKED):
+    for actor in (OTHER, ADMIN, REVOKED):
         assert await desk.scoring.press(actor, desk.window.id, Award(0, 4)) == NotYours()
         assert await desk.scoring.finalise(actor, desk.window.id) == NotYours()
     sheet = await desk.repository.score_sheet(desk.window.id)
