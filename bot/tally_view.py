@@ -116,18 +116,23 @@ def hidden_line(t: Texts, tally: Tally, *, is_open: bool) -> str:
 
 
 def breakdown_line(t: Texts, tally: Tally) -> str:
-    """Return the favourable rate per respondent category, small groups shown as '<k'."""
-    cells = []
-    for row in tally.breakdown:
-        if not row.ballots:
-            continue
-        value = (
-            percent(row.favourable_rate)
-            if row.shown
-            else t.TALLY_SMALL_CELL.format(min_group=tally.min_group)
-        )
-        cells.append(f"{escape(row.category.label)} {value}")
-    return t.TALLY_BY_CATEGORY + " " + " · ".join(cells)
+    """Return the favourable rate per respondent category, those under k (and their complement) combined."""
+    cells = [
+        f"{escape(row.category.label)} {percent(row.favourable_rate)}"
+        for row in tally.breakdown
+        if row.shown and row.ballots
+    ]
+    combined = tally.combined
+    if combined is not None:
+        groups = [escape(option.label) for option in combined.categories]
+        if combined.unlabelled:
+            groups.append(t.TALLY_NO_CATEGORY.format(count=combined.unlabelled))
+        groups_text = t.TALLY_GROUP_SEPARATOR.join(groups)
+        cells.append(t.TALLY_COMBINED.format(groups=groups_text, rate=percent(combined.favourable_rate)))
+    line = t.TALLY_BY_CATEGORY + " " + " · ".join(cells)
+    if combined is not None and combined.categories:
+        line += "\n" + t.TALLY_COMBINED_NOTE.format(min_group=tally.min_group)
+    return line
 
 
 def tally_text(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZONE) -> str:

@@ -194,7 +194,12 @@ class Texts:
     )
     TALLY_FAVOURABLE = "民主测评满意率：<b>{rate}</b>"
     TALLY_BY_CATEGORY = "按参评对象："
-    TALLY_SMALL_CELL = "&lt;{min_group}人"
+    TALLY_COMBINED = "{groups}（合并）{rate}"
+    TALLY_GROUP_SEPARATOR = "、"
+    TALLY_NO_CATEGORY = "参评对象作废 {count} 份"
+    TALLY_COMBINED_NOTE = (
+        "不足 {min_group} 人的类别不单列，合并统计（合计仍不足 {min_group} 人时，再并入人数最少的其他类别）。"
+    )
     TALLY_ITEM_RATE = "满意率 {rate}"
     TALLY_RANKED = "按选择人数排序："
     SUGGESTIONS_TITLE = "<b>{unit}</b> 其它意见建议（{count} 条，顺序随机）"
@@ -581,7 +586,13 @@ class EnglishTexts(Texts):
     )
     TALLY_FAVOURABLE = "Favourable rate (满意率): <b>{rate}</b>"
     TALLY_BY_CATEGORY = "By respondent category:"
-    TALLY_SMALL_CELL = "&lt;{min_group}"
+    TALLY_COMBINED = "{groups} (combined) {rate}"
+    TALLY_GROUP_SEPARATOR = " + "
+    TALLY_NO_CATEGORY = "{count} of no category (spoiled)"
+    TALLY_COMBINED_NOTE = (
+        "Categories under {min_group} are not shown alone but counted together (with the next smallest "
+        "category too while together they are under {min_group})."
+    )
     TALLY_ITEM_RATE = "favourable {rate}"
     TALLY_RANKED = "Most chosen first:"
     SUGGESTIONS_TITLE = "<b>{unit}</b> suggestions ({count}, in random order)"

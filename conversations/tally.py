@@ -26,6 +26,8 @@ def released_count(received: int, *, min_group: int, is_open: bool) -> int:
 ANSWERED = "*"  # the pseudo-option that counts the ballots answering a question
 SPOILED = "!"  # the pseudo-option that counts a question's rows spoiled on paper forms
 PAPER = "~paper"  # the pseudo-question that counts the ballots keyed in from paper
+# The pseudo-category a closed window keeps every count under that no shown category owns.
+WITHHELD = "~withheld"
 Cell = tuple[str, str, str]  # (respondent category, question id, option id or ANSWERED or SPOILED)
 
 
@@ -84,11 +86,21 @@ class QuestionTally(Frozen):
 
 
 class CategoryRow(Frozen):
-    """One respondent category's favourable rates, or None where the cell is suppressed."""
+    """One respondent category's favourable rates; a category not shown is in the combined group."""
 
     category: Option
     ballots: int
     shown: bool
+    item_rates: tuple[float | None, ...]
+    favourable_rate: float | None
+
+
+class CombinedRow(Frozen):
+    """The categories not shown on their own, with the ballots of no category: k or more together."""
+
+    categories: tuple[Option, ...]
+    unlabelled: int  # ballots whose 参评对象 row was spoiled on paper
+    ballots: int
     item_rates: tuple[float | None, ...]
     favourable_rate: float | None
 
@@ -102,6 +114,7 @@ class Tally(Frozen):
     questions: tuple[QuestionTally, ...]
     suggestions: tuple[str, ...]
     breakdown: tuple[CategoryRow, ...]
+    combined: CombinedRow | None = None  # after close, where a category is not shown on its own
     paper: int = 0  # how many of the counted ballots were keyed in from paper forms
 
     @property
@@ -135,24 +148,61 @@ def tally_from_counts(  # noqa: PLR0913 - keyword-only, each one a figure of the
     """Build the tally from per-category counters (kept by the repository as batches arrive).
 
     Without `by_category` (every view of an open window) there is no breakdown at all: a
-    category's figures could move by one person within a batch.
+    category's figures could move by one person within a batch. With it, the counters are
+    folded as a closed window keeps them (`fold_counts`), whether or not they already are.
     """
+    if by_category:
+        counts = fold_counts(counts, ballots=counted, min_group=min_group, category_id=category_id)
     totals: Counter[tuple[str, str]] = Counter()
     per_category: dict[str, Counter[tuple[str, str]]] = {}
     for (category, question_id, option_id), count in counts.items():
         totals[(question_id, option_id)] += count
         per_category.setdefault(category, Counter())[(question_id, option_id)] += count
+    breakdown, combined = (
+        _breakdown(questionnaire, per_category, min_group, category_id, counted)
+        if by_category
+        else ((), None)
+    )
     return Tally(
         received=received,
         counted=counted,
         min_group=min_group,
         questions=_questions(questionnaire, totals),
         suggestions=suggestions,
-        breakdown=_breakdown(questionnaire, per_category, min_group, category_id, counted)
-        if by_category
-        else (),
+        breakdown=breakdown,
+        combined=combined,
         paper=totals.get((PAPER, ANSWERED), 0),
     )
+
+
+def fold_counts(
+    counts: Mapping[Cell, int], *, ballots: int, min_group: int, category_id: str = "category"
+) -> dict[Cell, int]:
+    """Return the counters as a closed window keeps them: per category only what a breakdown shows.
+
+    A category keeps counts of its own (its options chosen, its answers) only if it is shown:
+    k or more ballots, and not hidden to protect a smaller group (`withheld_categories`). Every
+    other count goes under WITHHELD: the hidden categories', the ballots of no category, and
+    every category's paper and spoiled counts (a cross-tab no view shows, which would say
+    which category a marked row is in). Totals per question and option stay exact; folding
+    folded counters changes nothing.
+    """
+    sizes = category_sizes(counts, category_id)
+    hidden = withheld_categories(sizes, min_group, ballots - sum(sizes.values()))
+    folded: Counter[Cell] = Counter()
+    for (category, question_id, option_id), count in counts.items():
+        own = category in sizes and category not in hidden and question_id != PAPER and option_id != SPOILED
+        folded[(category if own else WITHHELD, question_id, option_id)] += count
+    return dict(folded)
+
+
+def category_sizes(counts: Mapping[Cell, int], category_id: str = "category") -> dict[str, int]:
+    """Return how many ballots chose each respondent category (the 参评对象 question's own counts)."""
+    sizes: Counter[str] = Counter()
+    for (_category, question_id, option_id), count in counts.items():
+        if question_id == category_id and option_id not in {ANSWERED, SPOILED} and count:
+            sizes[option_id] += count
+    return dict(sizes)
 
 
 def _questions(
@@ -172,38 +222,58 @@ def _questions(
     )
 
 
+def _rates(
+    questionnaire: Questionnaire, counts: Mapping[tuple[str, str], int]
+) -> tuple[tuple[float | None, ...], float | None]:
+    """Return the favourable rate of each rated item, and of all of them, over one group's counts."""
+    rated = [q for q in _questions(questionnaire, counts) if q.question.rated]
+    answered = sum(q.answered for q in rated)
+    overall = sum(q.favourable for q in rated) / answered if answered else None
+    return tuple(q.favourable_rate for q in rated), overall
+
+
 def _breakdown(
     questionnaire: Questionnaire,
     by_category: Mapping[str, Mapping[tuple[str, str], int]],
     min_group: int,
     category_id: str,
     counted: int,
-) -> tuple[CategoryRow, ...]:
+) -> tuple[tuple[CategoryRow, ...], CombinedRow | None]:
     category = questionnaire.question(category_id)
     if category is None:
-        return ()
-    sizes = {o.id: by_category.get(o.id, {}).get((category_id, ANSWERED), 0) for o in category.options}
+        return (), None
+    sizes = {o.id: sum(c.get((category_id, o.id), 0) for c in by_category.values()) for o in category.options}
     # Ballots whose 参评对象 row was spoiled belong to no category: a group that is never shown.
     unlabelled = max(0, counted - sum(sizes.values()))
-    hidden = _suppressed(sizes, min_group, unlabelled)
+    hidden = withheld_categories(sizes, min_group, unlabelled)
     rows = []
     for option in category.options:
         shown = option.id not in hidden
-        rated = [q for q in _questions(questionnaire, by_category.get(option.id, {})) if q.question.rated]
-        answered = sum(q.answered for q in rated) if shown else 0
+        counts = by_category.get(option.id, {}) if shown and sizes[option.id] else None
+        item_rates, overall = _rates(questionnaire, counts) if counts else ((), None)
         rows.append(
             CategoryRow(
                 category=option,
                 ballots=sizes[option.id],
                 shown=shown,
-                item_rates=tuple(q.favourable_rate for q in rated) if shown and sizes[option.id] else (),
-                favourable_rate=sum(q.favourable for q in rated) / answered if answered else None,
+                item_rates=item_rates,
+                favourable_rate=overall,
             )
         )
-    return tuple(rows)
+    if not hidden and not unlabelled:
+        return tuple(rows), None
+    item_rates, overall = _rates(questionnaire, by_category.get(WITHHELD, {}))
+    combined = CombinedRow(
+        categories=tuple(o for o in category.options if o.id in hidden),
+        unlabelled=unlabelled,
+        ballots=unlabelled + sum(sizes[c] for c in hidden),
+        item_rates=item_rates,
+        favourable_rate=overall,
+    )
+    return tuple(rows), combined
 
 
-def _suppressed(sizes: dict[str, int], min_group: int, unlabelled: int = 0) -> set[str]:
+def withheld_categories(sizes: Mapping[str, int], min_group: int, unlabelled: int = 0) -> set[str]:
     """Return the categories whose cells are hidden.
 
     Primary: every category with 0 < n < k. Secondary: while the hidden ones (with the ballots of

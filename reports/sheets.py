@@ -15,7 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from conversations.engine import Ballot
 from conversations.questionnaire import QuestionKind, Questionnaire
-from conversations.tally import Tally
+from conversations.tally import CombinedRow, Tally
 from reports.localtime import stamp
 from reports.printing import ROW_PIXELS, page_breaks, setup_page
 from reports.wording import SPOILED, TENDENCY, split, spoiled_rows
@@ -229,17 +229,43 @@ def _summary(
 
 
 def _breakdown_table(sheet: _Sheet, tally: Tally) -> None:
-    """Favourable rate per rated item and respondent category; groups under k show '<k'."""
+    """Favourable rate per rated item and respondent category; those not shown alone in one 合并 column."""
     rated = [item for item in tally.questions if item.question.rated]
+    combined = tally.combined
     sheet.write("按参评对象的满意率", style="bold")
-    sheet.write("题目", *(f"{row.category.label}（{row.ballots}）" for row in tally.breakdown), style="bold")
-    small = f"<{tally.min_group}"
+    headings = [f"{row.category.label}（{row.ballots}）" for row in tally.breakdown]
+    if combined is not None:
+        headings.append(f"{combined_label(combined)}（合并，{combined.ballots}）")
+    sheet.write("题目", *headings, style="bold")
     for index, item in enumerate(rated):
-        cells: list[str | float | None] = []
-        for row in tally.breakdown:
-            value = row.item_rates[index] if row.shown and row.item_rates else None
-            cells.append(small if not row.shown else value)
+        cells: list[str | float | None] = [
+            (row.item_rates[index] if row.item_rates else None) if row.shown else COMBINED
+            for row in tally.breakdown
+        ]
+        if combined is not None:
+            cells.append(combined.item_rates[index])
         sheet.write(item.question.prompt, *cells, percent_at=range(1, len(cells) + 1))
+    if combined is not None and combined.categories:
+        sheet.write(combined_note(tally.min_group))
+
+
+COMBINED = "合并"  # a category counted in the combined group, not on its own
+
+
+def combined_label(combined: CombinedRow) -> str:
+    """Return who the combined group holds, e.g. 中层干部、服务对象代表、参评对象作废 1 份."""
+    groups = [option.label for option in combined.categories]
+    if combined.unlabelled:
+        groups.append(f"参评对象作废 {combined.unlabelled} 份")
+    return "、".join(groups)
+
+
+def combined_note(min_group: int) -> str:
+    """Return the line that says why some categories are counted together."""
+    return (
+        f"不足 {min_group} 人的类别不单列，合并统计"
+        f"（合计仍不足 {min_group} 人时，再并入人数最少的其他类别）。"
+    )
 
 
 def count_axis_step(largest: int) -> int:

@@ -118,7 +118,7 @@ def test_workbook_sheets_charts_and_contents() -> None:
     data = workbook(_report(is_open=False))
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["汇总", "图表", "答卷", "意见建议"]
-    summary = list(book["汇总"].iter_rows(values_only=True))
+    summary = [row[:5] for row in book["汇总"].iter_rows(values_only=True)]
     assert summary[0][0] == "'=县财政局 民主测评汇总"
     assert ("已收到答卷", 6, None, None, None) in summary
     # stored in UTC, read in the county's zone: 10:16 UTC is 18:16 in Shanghai

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.tally_view import MESSAGE_LIMIT, bar, suggestion_messages, tally_text
-from bot.texts import EN, ZH
+from bot.texts import EN, ZH, Texts
 from conversations.annex2 import ANNEX2
 from conversations.engine import Ballot
 from emulator.html_text import visible_text
@@ -57,12 +57,27 @@ def test_below_the_minimum_only_the_count_is_shown() -> None:
     assert "%" not in opened
 
 
-def test_small_categories_read_less_than_k() -> None:
-    """The category line shows '<3人' for groups under three."""
-    ballots = [LONGEST] * 4
-    tally = compute_tally(ANNEX2, ballots, min_group=5)
-    visible = visible_text(tally_text(ZH, window(min_group=5), tally))
-    assert "班子成员 <5人" in visible
+def _as(category: str) -> Ballot:
+    return LONGEST.model_copy(update={"answers": {**LONGEST.answers, "category": (category,)}})
+
+
+@pytest.mark.parametrize(
+    ("t", "line"),
+    [
+        (ZH, "按参评对象： 班子成员 100.0% · 中层干部、服务对象代表（合并）100.0%"),
+        (EN, "By respondent category: 班子成员 100.0% · 中层干部 + 服务对象代表 (combined) 100.0%"),
+    ],
+    ids=["zh", "en"],
+)
+def test_a_category_under_k_is_shown_only_combined(t: Texts, line: str) -> None:
+    """One 服务对象代表: counted with the next smallest category, named, never a rate of their own."""
+    ballots = [_as("leader")] * 5 + [_as("middle")] * 4 + [_as("served")]
+    visible = visible_text(tally_text(t, window(is_open=False), compute_tally(ANNEX2, ballots, min_group=3)))
+    lines = visible.splitlines()
+    at = lines.index(line)
+    assert lines[at + 1] == t.TALLY_COMBINED_NOTE.format(min_group=3)
+    assert "&lt;" not in visible
+    assert "<3" not in visible
 
 
 def test_suggestions_are_escaped_numbered_and_split_to_fit() -> None:

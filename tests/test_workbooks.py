@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations.annex2 import ANNEX2
 from conversations.questionnaire import QuestionKind
+from conversations.tally import Tally
 from reports.county import UNITS_PER_PAGE, WIDTHS, SummaryRow, summary_workbook
 from reports.localtime import DEFAULT_ZONE
 from reports.printing import PORTRAIT_WIDTH_PIXELS, ROWS_PER_PAGE, column_pixels, page_breaks
@@ -26,12 +27,13 @@ from reports.sheets import (
     workbook,
 )
 from tests.paper_samples import sample_ballots, sample_tally
+from tests.tallies import compute_tally
 
 A4 = 9
 
 
-def survey_workbook(*, is_open: bool = False) -> bytes:
-    tally = sample_tally()
+def survey_workbook(*, is_open: bool = False, tally: Tally | None = None) -> bytes:
+    tally = tally or sample_tally()
     return workbook(
         UnitReport(
             questionnaire=ANNEX2,
@@ -106,7 +108,7 @@ def test_rates_are_numbers_with_a_percent_format() -> None:
     shown = [c for row in breakdown for c in row[1:5] if isinstance(c.value, float)]
     assert shown
     assert all(c.number_format == "0.0%" for c in shown)
-    assert {c.value for row in breakdown for c in row[1:5] if isinstance(c.value, str)} <= {"<3"}
+    assert {c.value for row in breakdown for c in row[1:] if isinstance(c.value, str)} <= {"合并"}
     assert not any(
         isinstance(c.value, str) and c.value.endswith("%") for row in sheet.iter_rows() for c in row
     )
@@ -232,3 +234,33 @@ def test_county_summary_numbers_match_the_rows() -> None:
     rate_cells = [row[5] for row in sheet.iter_rows() if isinstance(row[5].value, float)]
     assert rate_cells
     assert all(c.number_format == "0.0%" for c in rate_cells)
+
+
+def test_a_category_under_k_shows_only_within_the_combined_column() -> None:
+    """One 服务对象代表 and four 中层干部: both columns read 合并; one column holds the five together."""
+    ballots = sample_ballots(2, 10)
+    categories = ["leader"] * 5 + ["middle"] * 4 + ["served"]
+    ballots = [
+        b.model_copy(update={"answers": {**b.answers, "category": (c,)}})
+        for b, c in zip(ballots, categories, strict=True)
+    ]
+    tally = compute_tally(ANNEX2, ballots, min_group=3)
+    assert tally.combined is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(survey_workbook(tally=tally)))["汇总"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    at = [row[0] for row in rows].index("按参评对象的满意率")
+    assert rows[at + 1][:6] == [
+        "题目",
+        "班子成员（5）",
+        "中层干部（4）",
+        "一般党员干部（0）",
+        "服务对象代表（1）",
+        "中层干部、服务对象代表（合并，5）",
+    ]
+    rated = [item for item in tally.questions if item.question.rated]
+    for index, row in enumerate(rows[at + 2 : at + 2 + len(rated)]):
+        assert row[0] == rated[index].question.prompt
+        assert row[2] == row[4] == "合并"
+        assert row[5] == pytest.approx(tally.combined.item_rates[index])
+    assert rows[at + 2 + len(rated)][0].startswith("不足 3 人的类别不单列")
+    assert not any(isinstance(cell, str) and cell.startswith("<") for row in rows for cell in row)
