@@ -27,9 +27,9 @@ from pathlib import Path
 
 from conversations.anonymity import participant_key
 from conversations.engine import Draft
-from conversations.tally import ballot_cells
+from conversations.tally import ballot_cells, fold_counts
 from emulator.respondents import random_ballot
-from storage.intake import answers_json, pending_json
+from storage.intake import pending_json, row_json, suggestion_rows
 from storage.repository import Repository
 
 SUBMITS = 60
@@ -73,14 +73,19 @@ def fill(path: Path, window_id: int, ballots: int, *, is_open: bool, rng: random
     counts: Counter[tuple[int, tuple[str, str, str]]] = Counter()
     for position, ballot in enumerate(made[:complete]):
         counts.update((int(position < held), cell) for cell in ballot_cells(ballot))
-    rows = [(secrets.token_bytes(16), window_id, answers_json(b), b.suggestion) for b in made[:complete]]
+    if not is_open:  # a close folds the counters of categories under k
+        kept = fold_counts({cell: n for (_r, cell), n in counts.items()}, ballots=complete, min_group=3)
+        counts = Counter({(1, cell): n for cell, n in kept.items()})
+    rows = [(secrets.token_bytes(16), window_id, row_json(b)) for b in made[:complete]]
+    texts = [b.suggestion for b in made[:complete] if b.suggestion]
     with sqlite3.connect(path) as db:
         db.execute(
             "INSERT INTO windows (id, token, unit, leader_id, is_open, opened_at, min_group, rebuilt) "
             "VALUES (?, ?, ?, 1, ?, '2026-11-26T09:00:00+00:00', 3, 1)",
             (window_id, secrets.token_urlsafe(16), f"单位{window_id}", int(is_open)),
         )
-        db.executemany("INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO ballots (id, window_id, answers) VALUES (?, ?, ?)", rows)
+        db.executemany("INSERT INTO suggestions VALUES (?, ?, ?)", suggestion_rows(window_id, texts))
         db.executemany(
             "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
             "VALUES (?, ?, ?, ?, ?, ?)",

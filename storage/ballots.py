@@ -13,11 +13,12 @@ class BallotRepository(Database):
     """The ballots of each window (no person, no time, no order) and its tally counters."""
 
     async def ballots(self, window_id: int) -> list[Ballot]:
-        """Return the window's stored ballots (in the meaningless order of their random ids)."""
-        rows = await self.fetchall(
-            "SELECT answers, suggestion FROM ballots WHERE window_id = ?", (window_id,)
-        )
-        return [stored_ballot(row[0], row[1]) for row in rows]
+        """Return the window's stored ballots (in the meaningless order of their random ids).
+
+        A row holds neither the 参评对象 nor the suggestion: those are counted and kept apart.
+        """
+        rows = await self.fetchall("SELECT answers FROM ballots WHERE window_id = ?", (window_id,))
+        return [stored_ballot(row[0]) for row in rows]
 
     async def tally_counts(self, window_id: int, *, released_only: bool) -> dict[Cell, int]:
         """Return the window's counters: the released batches only, or every stored ballot."""
@@ -30,9 +31,7 @@ class BallotRepository(Database):
 
     async def suggestions(self, window_id: int) -> list[str]:
         """Return the window's suggestions, without the answers they came with."""
-        rows = await self.fetchall(
-            "SELECT suggestion FROM ballots WHERE window_id = ? AND suggestion IS NOT NULL", (window_id,)
-        )
+        rows = await self.fetchall("SELECT text FROM suggestions WHERE window_id = ?", (window_id,))
         return [row[0] for row in rows]
 
     async def ballot_count(self, window_id: int) -> int:

@@ -44,6 +44,7 @@ def register_with(register: bytes, key: bytes) -> bytes:
     return register[:at] + key + register[at:]
 
 
+CATEGORY = "category"  # the 参评对象 question: counted, never kept on a ballot's row
 # Beside the answers, under keys no question id can take: a paper ballot's mark and spoiled rows.
 PAPER_KEY = "~paper"
 SPOILED_KEY = "~spoiled"
@@ -59,7 +60,18 @@ def answers_json(ballot: Ballot) -> str:
     return json.dumps(stored, ensure_ascii=False, sort_keys=True)
 
 
-def stored_ballot(answers: str, suggestion: str | None) -> Ballot:
+def row_json(ballot: Ballot) -> str:
+    """Return a ballot's answers as its row keeps them: without its 参评对象, ticked or spoiled.
+
+    The category is counted (per category only where a group of k or more shows it) and never
+    kept beside the other answers: a row carrying it would give a category of one away.
+    """
+    answers = {q: chosen for q, chosen in ballot.answers.items() if q != CATEGORY}
+    spoiled = tuple(q for q in ballot.spoiled if q != CATEGORY)
+    return answers_json(Ballot.model_construct(answers=answers, paper=ballot.paper, spoiled=spoiled))
+
+
+def stored_ballot(answers: str, suggestion: str | None = None) -> Ballot:
     """Return a ballot from its stored columns (our own rows: not validated again)."""
     stored = {q: tuple(o) for q, o in json.loads(answers).items()}
     paper = bool(stored.pop(PAPER_KEY, ()))
@@ -91,17 +103,28 @@ async def release_held(db: aiosqlite.Connection, window_id: int) -> None:
 
 
 async def store_batch(db: aiosqlite.Connection, window_id: int, batch: list[Ballot]) -> None:
-    """Store a batch as ballots, in the order of their random ids, and count it as held back."""
-    rows = sorted(
-        (secrets.token_bytes(16), window_id, answers_json(ballot), ballot.suggestion) for ballot in batch
+    """Store a batch as ballots and suggestions, each in the order of random ids, and count it as held back.
+
+    A suggestion goes into a table of its own under an id of its own: nothing stored ties it to
+    the answers it came with (a recognisable suggestion would name its author's answers).
+    """
+    rows = sorted((secrets.token_bytes(16), window_id, row_json(ballot)) for ballot in batch)
+    await db.executemany("INSERT INTO ballots (id, window_id, answers) VALUES (?, ?, ?)", rows)
+    await db.executemany(
+        "INSERT INTO suggestions (id, window_id, text) VALUES (?, ?, ?)",
+        suggestion_rows(window_id, [ballot.suggestion for ballot in batch if ballot.suggestion]),
     )
-    await db.executemany("INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, ?, ?, ?)", rows)
     counts: dict[Cell, int] = {}
     for ballot in batch:
-        for cell in ballot_cells(ballot):
+        for cell in ballot_cells(ballot, CATEGORY):
             counts[cell] = counts.get(cell, 0) + 1
     await db.executemany(
         "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
         "VALUES (?, 0, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count",
         [(window_id, *cell, count) for cell, count in sorted(counts.items())],
     )
+
+
+def suggestion_rows(window_id: int, suggestions: list[str]) -> list[tuple[bytes, int, str]]:
+    """Return suggestions as rows under fresh random ids, in their order: no trace of where they came from."""
+    return sorted((secrets.token_bytes(16), window_id, text) for text in suggestions)

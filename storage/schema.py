@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 
 from conversations.tally import Cell, ballot_cells
-from storage.intake import pending_json, stored_ballot
+from storage.closed import fold_counters_now
+from storage.intake import pending_json, row_json, stored_ballot, suggestion_rows
 
 # Written into the SQLite header so that a foreign database file is recognised and refused.
 APPLICATION_ID = 0x4D43_5042  # "MCPB"
@@ -68,6 +69,38 @@ def _carry_over(db: sqlite3.Connection, window_id: int, min_group: int) -> None:
         "INSERT INTO intake (window_id, register, pending) VALUES (?, ?, ?)",
         (window_id, b"".join(sorted(keys)), pending_json([stored_ballot(a, s) for _id, a, s in pending])),
     )
+
+
+def _kept_apart(db: sqlite3.Connection) -> None:
+    """Keep the 参评对象 and the suggestion off ballot rows; fold closed windows' counters.
+
+    - `suggestions`: each under a random id of its own, written in the order of those ids, so
+      nothing ties one to the ballot it came with; ballots lose their suggestion column.
+    - A ballot's row loses its 参评对象 (ticked or spoiled): only the counters keep it.
+    - Closed windows' counters are folded (`storage/closed.py`) and the windows marked for a
+      rebuild: the next start rewrites the file, so no old page keeps what this rewrote.
+    """
+    db.execute(
+        "CREATE TABLE suggestions (id BLOB PRIMARY KEY, window_id INTEGER NOT NULL REFERENCES windows (id), "
+        "text TEXT NOT NULL) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX suggestions_by_window ON suggestions (window_id)")
+    moved = [
+        row
+        for window_id, text in db.execute(
+            "SELECT window_id, suggestion FROM ballots WHERE suggestion IS NOT NULL"
+        )
+        for row in suggestion_rows(window_id, [text])
+    ]
+    db.executemany("INSERT INTO suggestions (id, window_id, text) VALUES (?, ?, ?)", sorted(moved))
+    db.execute("ALTER TABLE ballots DROP COLUMN suggestion")
+    rows = db.execute("SELECT id, answers FROM ballots").fetchall()
+    db.executemany(
+        "UPDATE ballots SET answers = ? WHERE id = ?", [(row_json(stored_ballot(a)), i) for i, a in rows]
+    )
+    for (window_id,) in db.execute("SELECT id FROM windows WHERE is_open = 0").fetchall():
+        fold_counters_now(db, window_id)
+    db.execute("UPDATE windows SET rebuilt = 0 WHERE is_open = 0")
 
 
 # MIGRATIONS[n] takes a database from user_version n to n + 1.
@@ -255,6 +288,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         window_id INTEGER NOT NULL REFERENCES windows (id)
     );
     """,
+    _kept_apart,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ import secrets
 import sqlite3
 from pathlib import Path
 
+from storage.closed import fold_counters
 from storage.database import Database, now_text
 from storage.intake import pending_ballots, release_held, store_batch
 from storage.keys import WindowKeys
@@ -122,7 +123,8 @@ class WindowRepository(Database):
         """Close the window for good; return False if it was already closed.
 
         One transaction turns the open window into a closed one: its unfinished batch joins the
-        ballots, every counter is released, and the register and drafts are deleted. Then the
+        ballots, every counter is released and folded (no group under k keeps counters of its
+        own, see `storage/closed.py`), and the register and drafts are deleted. Then the
         window's secret is destroyed and the file rebuilt (see `_finish_closing`); a kill in
         between is finished by the next start.
         """
@@ -138,6 +140,7 @@ class WindowRepository(Database):
                     row = await rows.fetchone()
                 await store_batch(db, window_id, pending_ballots(row[0]) if row else [])
                 await release_held(db, window_id)
+                await fold_counters(db, window_id)
                 await db.execute("DELETE FROM intake WHERE window_id = ?", (window_id,))
                 await db.execute("DELETE FROM drafts WHERE window_id = ?", (window_id,))
                 await db.execute("DELETE FROM keyers WHERE window_id = ?", (window_id,))

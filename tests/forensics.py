@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import random
 import secrets
+import shutil
 import sqlite3
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +20,10 @@ from typing import Protocol
 
 from conversations.anonymity import participant_key
 from conversations.engine import Ballot, Draft
-from conversations.tally import ballot_cells
+from conversations.tally import ANSWERED, PAPER, SPOILED, ballot_cells
 from emulator.respondents import random_ballot
-from storage.intake import REGISTER_KEY, answers_json
+from storage.backup import backup
+from storage.intake import REGISTER_KEY, answers_json, row_json, stored_ballot
 from storage.repository import Repository
 from storage.schema import apply
 from tests.sqlite_file import Database, Value, Wal
@@ -66,12 +69,17 @@ class Person:
 
     @property
     def answers(self) -> str:
-        """Return the ballot's answers as the store keeps them."""
-        return answers_json(self.ballot)
+        """Return the ballot's answers as the attacks compare them: without the 参评对象."""
+        return comparable(answers_json(self.ballot))
 
     def telling_drafts(self) -> list[bytes]:
         """Return the stored form of every draft that already gives most answers away."""
         return [draft.model_dump_json().encode() for draft in self.drafts[10:]]
+
+
+def comparable(answers: str) -> str:
+    """Return stored answers without the 参评对象, which the real store's rows no longer hold."""
+    return row_json(stored_ballot(answers))
 
 
 def crowd(size: int, seed: int) -> list[Person]:
@@ -183,7 +191,7 @@ class NaiveStore:
             (
                 secrets.token_bytes(16),
                 WINDOW,
-                person.answers,
+                answers_json(person.ballot),
                 person.ballot.suggestion,
                 before // self.min_group,
             ),
@@ -216,6 +224,19 @@ class NaiveStore:
         self._seal()
         db.execute("COMMIT")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def backup_of(store: Store, folder: Path) -> Files:
+    """Back the store up into `folder` as its release would: pages as they are (naive), or `bot backup`."""
+    target = folder / "backup" / "survey.db"
+    target.parent.mkdir()
+    if isinstance(store, NaiveStore):  # the backup API copies pages as they are
+        with sqlite3.connect(target) as copy:
+            store.db.backup(copy)
+        shutil.copy(store.path.with_name("survey.db.key"), target.with_name("survey.db.key"))
+    else:
+        backup(store.path, target, store.path.with_name("survey.db.key"))
+    return Files.copy(target)
 
 
 Hook = Callable[[Person], Awaitable[None]]
@@ -269,11 +290,11 @@ def ballots_in_arrival_order(image: Database) -> list[str]:
 
     Index entries lie in one page, newest lowest; an unfinished batch is the newest of all.
     """
-    answers = {cell.values[0]: str(cell.values[2]) for cell in image.cells("ballots")}
+    answers = {cell.values[0]: comparable(str(cell.values[2])) for cell in image.cells("ballots")}
     index = sorted(image.cells("ballots_by_window"), key=lambda c: (c.page, -c.offset))
     found = [answers[cell.values[1]] for cell in index if cell.values[1] in answers]
     for cell in image.cells("intake"):
-        found += [entry[0] for entry in json.loads(str(cell.values[3]))]
+        found += [comparable(entry[0]) for entry in json.loads(str(cell.values[3]))]
     return found
 
 
@@ -340,7 +361,8 @@ def newest_ballot(files: Files) -> str | None:
         top = max(batches.values())
         index = [c for c in image.cells("ballots_by_window") if batches.get(c.values[1]) == top]
         newest = min(index, key=lambda c: c.offset)
-        return next(str(c.values[2]) for c in image.cells("ballots") if c.values[0] == newest.values[1])
+        ballot = next(str(c.values[2]) for c in image.cells("ballots") if c.values[0] == newest.values[1])
+        return comparable(ballot)
     ordered = ballots_in_arrival_order(image)
     return ordered[-1] if ordered else None
 
@@ -360,3 +382,98 @@ def correct(guesses: dict[int, str], people: list[Person]) -> int:
     """Return how many guessed links are right."""
     truth = {person.user_id: person.answers for person in people}
     return sum(truth[user_id] == answers for user_id, answers in guesses.items())
+
+
+# Attacks on a closed window's files: the answers of a small category, a suggestion's author.
+
+CATEGORY = "category"
+_PSEUDO = {ANSWERED, SPOILED}
+
+
+def category_answers(image: Database, category: str) -> Counter[tuple[str, str]] | None:
+    """Recover the options one category's people chose, from the rows and counters of a file.
+
+    Rows carrying the category give it away, and so do counters kept under it. Failing both,
+    the totals minus every other category with counters of its own leave a rest: when the rest
+    holds no more ballots than the category has (the 参评对象 counts say how many), it is that
+    category's answers. None when nothing isolates it.
+    """
+    rows = [json.loads(str(cell.values[2])) for cell in image.cells("ballots")]
+    counters = [
+        (str(c.values[2]), str(c.values[3]), str(c.values[4]), int(c.values[5] or 0))
+        for c in image.cells("tally_counts")
+    ]
+    return isolate(category, rows, counters)
+
+
+Kept = tuple[str, str, str, int]  # a counter as stored: category, question, option, count
+
+
+def isolate(
+    category: str, rows: list[dict[str, list[str]]], counters: list[Kept]
+) -> Counter[tuple[str, str]] | None:
+    """Return the options one category chose, where the rows or counters isolate it (`category_answers`)."""
+    marked = [row for row in rows if row.get(CATEGORY) == [category]]
+    if marked:
+        return Counter((q, o) for row in marked for q, chosen in row.items() if q[0] != "~" for o in chosen)
+    sizes: Counter[str] = Counter()
+    for _c, q, o, n in counters:
+        if q == CATEGORY and o not in _PSEUDO:
+            sizes[o] += n
+    own = {c for c, q, o, _n in counters if q == CATEGORY and o == c}  # categories with counters of their own
+    rest: Counter[tuple[str, str]] = Counter()
+    for c, q, o, n in counters:
+        left = c == category if category in own else c not in own
+        if left and o not in _PSEUDO and q != PAPER:
+            rest[(q, o)] += n
+    ballots_left = sizes[category] if category in own else len(rows) - sum(sizes[c] for c in own)
+    return +rest if sizes[category] and ballots_left <= sizes[category] else None
+
+
+def chosen_by(ballots: list[Ballot]) -> Counter[tuple[str, str]]:
+    """Return the options the ballots chose, counted: what `category_answers` tries to recover."""
+    return Counter((q, o) for ballot in ballots for q, chosen in ballot.answers.items() for o in chosen)
+
+
+def category_traces(data: bytes, category: str, question_ids: list[str]) -> int:
+    """Count the places in raw bytes (live, freed or in old log frames) that tie answers to a category.
+
+    A ballot row carrying it (`"category": ["served"]`), and a counter record kept under it: its
+    body holds the category's id followed at once by a question's.
+    """
+    marks = [f'"{CATEGORY}": ["{category}"]'.encode()]
+    marks += [(category + question).encode() for question in question_ids if question != CATEGORY]
+    return sum(data.count(mark) for mark in marks)
+
+
+def suggestions_beside_answers(data: bytes, people: list[Person]) -> int:
+    """Count the suggestions that lie, anywhere in raw bytes, right after their author's answers.
+
+    That is how a row holding both is written (answers, then suggestion), live or a stale copy.
+    """
+    found = 0
+    for person in people:
+        suggestion = (person.ballot.suggestion or "").encode()
+        forms = {answers_json(person.ballot).encode(), person.answers.encode()}
+        found += bool(suggestion) and any(form + suggestion in data for form in forms)
+    return found
+
+
+def suggestion_links(image: Database, people: list[Person]) -> int:
+    """Pair suggestions and ballots by where their cells lie (or by the row itself); count right pairs.
+
+    A row holding both pairs them outright. Otherwise the n-th suggestion cell (by page, then
+    carved order) is paired with the n-th ballot cell: where both were written in one order,
+    that order pairs them.
+    """
+    by_text = {person.ballot.suggestion: person.answers for person in people if person.ballot.suggestion}
+    cells = image.cells("ballots")
+    if cells and len(cells[0].values) > 3:  # rows with a suggestion column
+        pairs = [(str(c.values[3]), comparable(str(c.values[2]))) for c in cells if c.values[3]]
+    else:
+        placed = sorted(image.cells("suggestions"), key=lambda c: (c.page, -c.offset))
+        ballots = sorted(cells, key=lambda c: (c.page, -c.offset))
+        pairs = [
+            (str(s.values[2]), comparable(str(b.values[2]))) for s, b in zip(placed, ballots, strict=False)
+        ]
+    return sum(by_text.get(text) == answers for text, answers in pairs)

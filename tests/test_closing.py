@@ -4,8 +4,9 @@ A unit with 40 ballots (one still in its unfinished batch) and 5 drafts is close
 of its own, beside a closed unit of 10,000 ballots that makes the rebuild take a while. The
 process is killed inside the close's transaction, inside VACUUM, in the last update, and at
 random moments (the key file's write, the checkpoint). Each time the files must hold either
-the open unit with every ballot and draft, or the closed unit with every ballot; the next start
-must then leave the closed unit rebuilt, its secret and register gone from every file.
+the open unit with every ballot and draft, or the closed unit with every ballot (its suggestions
+apart, its counters folded: the unit's one 服务对象代表 has none of their own, the totals exact);
+the next start must then leave the closed unit rebuilt, its secret and register gone from every file.
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ import pytest
 
 from conversations.anonymity import participant_key
 from conversations.engine import Draft
+from conversations.tally import ballot_cells
 from emulator.respondents import random_ballot
-from storage.intake import answers_json
+from storage.intake import row_json
 from storage.repository import Repository
 from tests.e2e.conftest import ROOT
+from tests.forensics import comparable
 
 FILLER, UNIT = 1, 2
+_TOTALS = (
+    "SELECT question, option, sum(count) FROM tally_counts WHERE window_id = ? GROUP BY question, option"
+)
 BALLOTS, DRAFTS, FILLER_BALLOTS = 40, 5, 10_000
 
 
@@ -42,7 +48,9 @@ class Template:
     """The files before the close, and what the unit holds."""
 
     folder: Path
-    ballots: Counter[str]  # answers of every ballot submitted
+    ballots: Counter[str]  # answers of every ballot submitted, without the 参评对象
+    suggestions: Counter[str]
+    totals: Counter[tuple[str, str]]  # (question, option) → count, over every ballot
     keys: list[bytes]  # the register keys of those who submitted
     secret: bytes
 
@@ -57,10 +65,7 @@ def _fill_filler(path: Path) -> None:
         )
         db.executemany(
             "INSERT INTO ballots (id, window_id, answers) VALUES (?, ?, ?)",
-            [
-                (secrets.token_bytes(16), FILLER, answers_json(random_ballot(rng)))
-                for _ in range(FILLER_BALLOTS)
-            ],
+            [(secrets.token_bytes(16), FILLER, row_json(random_ballot(rng))) for _ in range(FILLER_BALLOTS)],
         )
 
 
@@ -74,15 +79,20 @@ async def _build(folder: Path) -> Template:
         window, _ = await repository.open_window(1, "县财政局", min_group=3)
         assert window.id == UNIT
         secret = repository.keys.secret(UNIT)
-        keys, ballots = [], Counter[str]()
+        keys, ballots, suggestions, totals = [], Counter[str](), Counter[str](), Counter[tuple[str, str]]()
         for user_id in range(BALLOTS):
             ballot = random_ballot(rng)
+            # One 服务对象代表 among them: a category of one, whose counters the close folds away.
+            category = "served" if user_id == 0 else rng.choice(["leader", "middle", "member"])
+            ballot = ballot.model_copy(update={"answers": {**ballot.answers, "category": (category,)}})
             keys.append(participant_key(secret, UNIT, user_id))
             await repository.submit(keys[-1], UNIT, ballot)
-            ballots[answers_json(ballot)] += 1
+            ballots[row_json(ballot)] += 1
+            suggestions.update([ballot.suggestion] if ballot.suggestion else [])
+            totals.update((question, option) for _c, question, option in ballot_cells(ballot))
         for user_id in range(BALLOTS, BALLOTS + DRAFTS):
             await repository.save_draft(participant_key(secret, UNIT, user_id), UNIT, Draft(step=3))
-    return Template(folder, ballots, keys, secret)
+    return Template(folder, ballots, suggestions, totals, keys, secret)
 
 
 @pytest.fixture(scope="module")
@@ -117,17 +127,28 @@ def _state_after_kill(template: Template, path: Path) -> str:
     stored = Counter(
         str(row[0]) for row in _rows(path, "SELECT answers FROM ballots WHERE window_id = ?", UNIT)
     )
+    suggestions = Counter(
+        str(row[0]) for row in _rows(path, "SELECT text FROM suggestions WHERE window_id = ?", UNIT)
+    )
+    totals = Counter({(str(q), str(o)): int(str(n)) for q, o, n in _rows(path, _TOTALS, UNIT)})
+    served = _rows(
+        path, "SELECT count(*) FROM tally_counts WHERE window_id = ? AND category = 'served'", UNIT
+    )
     drafts = _rows(path, "SELECT count(*) FROM drafts WHERE window_id = ?", UNIT)[0][0]
     intake = _rows(path, "SELECT register, pending FROM intake WHERE window_id = ?", UNIT)
     if is_open:
         ((register, pending),) = intake
-        pending_answers = Counter(entry[0] for entry in json.loads(str(pending)))
-        assert stored + pending_answers == template.ballots
+        entries = json.loads(str(pending))
+        assert stored + Counter(comparable(entry[0]) for entry in entries) == template.ballots
+        assert suggestions + Counter(entry[1] for entry in entries if entry[1]) == template.suggestions
         assert register == b"".join(sorted(template.keys))
         assert drafts == DRAFTS
         assert template.secret in (path.with_name("survey.db.key")).read_bytes()
         return "open"
     assert stored == template.ballots
+    assert suggestions == template.suggestions
+    assert totals == template.totals  # every count kept, exactly
+    assert served == [(0,)]  # the category of one has no counter of its own
     assert intake == []
     assert drafts == 0
     (rebuilt,) = _rows(path, "SELECT rebuilt FROM windows WHERE id = ?", UNIT)[0]

@@ -8,15 +8,12 @@ and after the close, and holds the key file and the list of members.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from conversations.anonymity import participant_key
-from storage.backup import backup
 from storage.repository import Repository
 from tests.forensics import (
     CHANCE_LINKS,
@@ -27,6 +24,7 @@ from tests.forensics import (
     Person,
     RealStore,
     Store,
+    backup_of,
     briefing,
     correct,
     crowd,
@@ -65,15 +63,7 @@ async def _brief(store: Store, folder: Path) -> Run:
 
     run.order = await briefing(store, people, seed=9, after_submit=copy)
     run.copy_while_open = Files.copy(store.path)
-    target = folder / "backup" / "survey.db"
-    if isinstance(store, NaiveStore):  # the backup API copies pages as they are
-        target.parent.mkdir()
-        with sqlite3.connect(target) as copy_db:
-            store.db.backup(copy_db)
-        shutil.copy(store.path.with_name("survey.db.key"), target.with_name("survey.db.key"))
-    else:
-        backup(store.path, target, store.path.with_name("survey.db.key"))
-    run.backup_while_open = Files.copy(target)
+    run.backup_while_open = backup_of(store, folder)
     await store.close()
     run.after_close = Files.copy(store.path)
     return run

@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import random
+import secrets
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
-from conversations.engine import Draft, Survey
-from emulator.respondents import random_ballot
+from conversations.engine import Ballot, Draft, Survey
+from conversations.tally import ballot_cells
+from emulator.respondents import random_answers, random_ballot
 from storage.intake import answers_json
 from storage.keys import WindowKeys
 from storage.repository import Repository
 from storage.schema import APPLICATION_ID, SCHEMA_VERSION, apply
+from tests.forensics import (
+    CHANCE_LINKS,
+    Files,
+    Person,
+    category_answers,
+    category_traces,
+    chosen_by,
+    suggestion_links,
+    suggestions_beside_answers,
+)
+from tests.tallies import compute_tally
 from usecases.results import Results
 
 OPEN, CLOSED = 1, 2
@@ -96,3 +110,77 @@ async def test_every_earlier_schema_migrates(tmp_path: Path, version: int) -> No
         assert connection.execute("SELECT id, rebuilt FROM windows WHERE is_open = 0").fetchall() == [(2, 1)]
     everything = path.read_bytes()
     assert not any(_key(CLOSED, number) in everything for number in range(4))
+
+
+BEFORE_APART = 8  # the schema whose ballot rows still held the 参评对象 and the suggestion
+
+
+def _closed_under_the_old_schema(path: Path, people: list[Person]) -> None:
+    """Write a unit closed by the release before: rows with 参评对象 and suggestion, counters per category."""
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA secure_delete = ON")
+        for step in range(BEFORE_APART):
+            apply(db, step)
+        db.execute(
+            "INSERT INTO windows (id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, "
+            "rebuilt) VALUES (1, 'tok', '县财政局', 7, 0, '2026-11-01T09:00:00+00:00', "
+            "'2026-11-01T10:00:00+00:00', 3, 1)"
+        )
+        rows = sorted(
+            (secrets.token_bytes(16), 1, answers_json(p.ballot), p.ballot.suggestion) for p in people
+        )
+        db.executemany("INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, ?, ?, ?)", rows)
+        counts = Counter(cell for p in people for cell in ballot_cells(p.ballot))
+        db.executemany(
+            "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
+            "VALUES (1, 1, ?, ?, ?, ?)",
+            [(*cell, count) for cell, count in sorted(counts.items())],
+        )
+        db.execute(f"PRAGMA user_version = {BEFORE_APART}")
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+async def test_a_unit_closed_before_keeps_no_small_category_or_suggestion_author(tmp_path: Path) -> None:
+    """A unit closed by the release before: its file names what the lone 服务对象代表 chose; no longer.
+
+    Before: its rows carry 参评对象 and suggestion, its counters are per category, so the file
+    gives the 服务对象代表's answers and each suggestion's author. After the migration and the
+    start's rebuild: neither, anywhere in the file, and the tally is the same.
+    """
+    rng = random.Random(8)  # noqa: S311 - test data
+    categories = ["leader"] * 8 + ["middle"] * 6 + ["member"] * 5 + ["served"]
+    people = [
+        Person(
+            n, Ballot(answers={**random_answers(rng), "category": (c,)}, suggestion=f"第{n}条：采购要公开")
+        )
+        for n, c in enumerate(categories)
+    ]
+    path = tmp_path / "survey.db"
+    _closed_under_the_old_schema(path, people)
+    served = chosen_by([people[-1].ballot])
+    before = Files.copy(path)
+    assert category_answers(before.image(), "served") == served
+    assert suggestion_links(before.image(), people) == len(people)
+    async with Repository(path) as repository:
+        window = await repository.window(1)
+        assert window is not None
+        tally = await Results(repository, Survey(ANNEX2)).tally(window)
+        assert sorted(await repository.suggestions(1)) == sorted(str(p.ballot.suggestion) for p in people)
+    afresh = compute_tally(ANNEX2, [p.ballot for p in people], min_group=3)
+    assert tally == afresh.model_copy(update={"suggestions": tally.suggestions})
+    assert afresh.combined is not None
+    assert [o.id for o in afresh.combined.categories] == ["member", "served"]
+    after = Files.copy(path)
+    assert after.wal == b""
+    data = after.database
+    assert category_answers(after.image(), "served") is None
+    assert category_traces(data, "served", [q.id for q in ANNEX2.questions]) == 0
+    assert suggestions_beside_answers(data, people) == 0
+    assert suggestion_links(after.image(), people) < CHANCE_LINKS
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT rebuilt FROM windows").fetchall() == [(1,)]
+        assert connection.execute(
+            "SELECT count(*) FROM ballots WHERE answers LIKE '%category%'"
+        ).fetchone() == (0,)

@@ -18,7 +18,7 @@ from conversations.engine import Ballot, Draft, Survey
 from conversations.errors import AlreadySubmitted, WindowClosed
 from conversations.tally import released_count
 from emulator.respondents import random_ballot
-from storage.intake import answers_json
+from storage.intake import answers_json, row_json, stored_ballot
 from storage.repository import DatabaseRefused, Repository
 from storage.schema import SCHEMA_VERSION
 from tests.tallies import compute_tally
@@ -34,8 +34,9 @@ async def repository(tmp_path: Path) -> AsyncIterator[Repository]:
         yield repository
 
 
-def _row(ballot: Ballot) -> tuple[str, str]:
-    return answers_json(ballot), ballot.suggestion or ""
+def _kept(ballot: Ballot) -> Ballot:
+    """Return the ballot as its row keeps it: without its 参评对象 and its suggestion."""
+    return stored_ballot(row_json(ballot))
 
 
 def _sql(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -78,7 +79,8 @@ async def test_submit_stores_once_and_drops_the_draft(repository: Repository) ->
     await repository.submit(key, window.id, BALLOT)
     assert await repository.draft(key) is None
     assert await repository.participant(window.id, key) == (True, None)
-    assert await repository.ballots(window.id) == [BALLOT]
+    assert await repository.ballots(window.id) == [_kept(BALLOT)]
+    assert await repository.suggestions(window.id) == ["多公开"]
     with pytest.raises(AlreadySubmitted):
         await repository.submit(key, window.id, BALLOT)
     assert await repository.ballot_count(window.id) == 1
@@ -95,7 +97,7 @@ async def test_a_keyed_paper_form_is_stored_once_and_registers_nobody(repository
         assert await repository.participant(window.id, desk) == (False, None)
         with pytest.raises(AlreadySubmitted):  # a doubled 录入此份: no draft left, nothing stored
             await repository.submit(desk, window.id, paper, register=False)
-    assert await repository.ballots(window.id) == [paper, paper]
+    assert await repository.ballots(window.id) == [_kept(paper)] * 2
     assert '"~paper": ["1"]' in answers_json(paper)
     assert '"~spoiled": ["improve"]' in answers_json(paper)
 
@@ -143,11 +145,11 @@ async def test_data_survives_reopening(tmp_path: Path) -> None:
         summaries = await repository.windows_of(1)
         assert [(s.window.unit, s.ballots) for s in summaries] == [("县财政局", 1)]
         await repository.close_window(window.id)  # the unfinished batch joins the ballots
-        assert await repository.ballots(window.id) == [BALLOT]
+        assert await repository.ballots(window.id) == [_kept(BALLOT)]
 
 
 async def test_ballots_hold_no_person_time_or_order(tmp_path: Path) -> None:
-    """Ballots hold window, answers and suggestion, keyed by random ids; closing drops the register."""
+    """Ballots hold window and answers, suggestions a table apart, random ids; closing drops the register."""
     path = tmp_path / "survey.db"
     async with Repository(path) as repository:
         window, _ = await repository.open_window(1, "县财政局", min_group=3)
@@ -161,9 +163,12 @@ async def test_ballots_hold_no_person_time_or_order(tmp_path: Path) -> None:
         assert len(_sql(path, "SELECT id FROM ballots")) == 30  # the 31st waits for its batch
         await repository.close_window(window.id)
     columns = [row[1] for row in _sql(path, "PRAGMA table_info(ballots)")]
-    assert columns == ["id", "window_id", "answers", "suggestion"]
-    assert _sql(path, "SELECT count(*) FROM pragma_table_list WHERE name = 'ballots' AND wr = 1") == [(1,)]
-    stored = [str(row[0]) for row in _sql(path, "SELECT suggestion FROM ballots")]
+    assert columns == ["id", "window_id", "answers"]
+    assert [row[1] for row in _sql(path, "PRAGMA table_info(suggestions)")] == ["id", "window_id", "text"]
+    tables = "SELECT count(*) FROM pragma_table_list WHERE name IN ('ballots', 'suggestions') AND wr = 1"
+    assert _sql(path, tables) == [(2,)]
+    assert _sql(path, "SELECT count(*) FROM ballots WHERE answers LIKE '%category%'") == [(0,)]
+    stored = [str(row[0]) for row in _sql(path, "SELECT text FROM suggestions")]
     submitted = [f"第{user_id}" for user_id in range(31)]
     assert sorted(stored) == sorted(submitted)
     assert stored != submitted  # the stored order is the random ids', not the submission order
@@ -233,7 +238,7 @@ async def test_running_counters_match_a_recount_of_the_released_ballots(
             if not is_open:  # suggestions are read only once closed
                 assert sorted(kept.suggestions) == sorted(recount.suggestions)
                 stored = await repository.ballots(window.id)
-                assert sorted(map(_row, stored)) == sorted(map(_row, submitted))
+                assert sorted(map(answers_json, stored)) == sorted(row_json(b) for b in submitted)
 
 
 async def test_a_leaders_real_name_and_group_are_kept_and_can_change(tmp_path: Path) -> None:

@@ -87,13 +87,17 @@ class BallotStore(Protocol):
         """Return how many ballots the window has received."""
 
     async def tally_counts(self, window_id: int, *, released_only: bool) -> dict[Cell, int]:
-        """Return the window's counters: of the released batches only, or of every ballot."""
+        """Return the window's counters: of the released batches only, or of every ballot.
+
+        A closed window's are folded (`conversations.tally.fold_counts`): no category under k
+        has counters of its own.
+        """
 
     async def suggestions(self, window_id: int) -> list[str]:
         """Return the window's suggestions, without the answers they came with."""
 
     async def ballots(self, window_id: int) -> list[Ballot]:
-        """Return the window's stored ballots, in no meaningful order."""
+        """Return the window's stored ballots, in no meaningful order, without 参评对象 or suggestion."""
 
 
 class LiveViewStore(Protocol):

@@ -7,21 +7,38 @@ succeeding against a deliberately naive store; here they run against the bot its
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import struct
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
+from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
-from emulator import BotApiEmulator
+from conversations.engine import Answers, Ballot
+from emulator import BotApiEmulator, briefing
 from emulator.briefing import FIRST_PARTICIPANT, Participant, main_async, parse
 from emulator.html_text import visible_text
 from emulator.people import Person
+from emulator.respondents import random_answers
 from tests.e2e.conftest import LEADER_ID, RunningBot
 from tests.e2e.flows import complete, open_unit, varied_answers
-from tests.forensics import Files, link_by_placement, secrets_in, spearman
+from tests.forensics import (
+    CHANCE_LINKS,
+    Files,
+    category_answers,
+    category_traces,
+    comparable,
+    link_by_placement,
+    secrets_in,
+    spearman,
+    suggestion_links,
+    suggestions_beside_answers,
+)
+from tests.forensics import Person as Person_
 from tests.forensics import ballots_in_arrival_order as placed_ballots
 from tests.leader_views import (
     View,
@@ -57,9 +74,15 @@ def _encodings(user_id: int) -> list[bytes]:
     ]
 
 
-async def test_the_files_of_a_briefing_link_no_ballot_to_a_person(tmp_path: Path) -> None:
-    """A full briefing by the bot as its own process; then every file is searched and attacked."""
+async def test_the_files_of_a_briefing_link_no_ballot_to_a_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full briefing by the bot as its own process; then every file is searched and attacked.
+
+    One participant is the room's only 服务对象代表, and everyone writes a suggestion of their own.
+    """
     submitted: list[str] = []  # each participant's answers, in the order the bot acknowledged them
+    written: list[Ballot] = []  # each participant's answers and suggestion, as they were drawn
     original = Participant.survey
 
     async def recording(self: Participant, token: str, stop_at: int | None) -> bool:
@@ -67,6 +90,20 @@ async def test_the_files_of_a_briefing_link_no_ballot_to_a_person(tmp_path: Path
         submitted.append(json.dumps(self.answers, ensure_ascii=False, sort_keys=True))
         return done
 
+    def one_served(rng: random.Random) -> Answers:
+        answers = random_answers(rng)
+        drawn = answers["category"][0]
+        answers["category"] = ("served",) if not written else ("leader",) if drawn == "served" else (drawn,)
+        written.append(Ballot(answers=answers))
+        return answers
+
+    def own_suggestion(_rng: random.Random) -> str:
+        text = f"第{len(written)}位：我们科室的采购问题希望再查一查"
+        written[-1] = written[-1].model_copy(update={"suggestion": text})
+        return text
+
+    monkeypatch.setattr(briefing, "random_answers", one_served)
+    monkeypatch.setattr(briefing, "random_suggestion", own_suggestion)
     Participant.survey = recording  # type: ignore[method-assign]
     try:
         # What is stored is the subject here, not Telegram's pace: no pacing, no flood limits.
@@ -77,11 +114,15 @@ async def test_the_files_of_a_briefing_link_no_ballot_to_a_person(tmp_path: Path
         await main_async(options)
     finally:
         Participant.survey = original  # type: ignore[method-assign]
-    audit(tmp_path, submitted)
+    audit(tmp_path, submitted, [Person_(number, ballot) for number, ballot in enumerate(written)])
 
 
-def audit(folder: Path, submitted: list[str]) -> None:
-    """Search every file the run left for ids, and try to link ballots to people or order them."""
+def audit(folder: Path, submitted: list[str], people: list[Person_]) -> None:
+    """Search every file the run left for ids and attack it: link, order, a small group, an author.
+
+    Link ballots to people or order them; read the lone 服务对象代表's answers or a suggestion's
+    author's answers from the files.
+    """
     database = folder / "survey.db"
     files = [p for p in folder.iterdir() if p.is_file() and p.name != "figures.json"]
     assert {p.suffix for p in files} >= {".db", ".key", ".log", ".png", ".xlsx", ".csv"}
@@ -111,6 +152,7 @@ def audit(folder: Path, submitted: list[str]) -> None:
     assert link_by_placement(copy, members) == {}
     # Where the ballots lie says nothing of the order the bot acknowledged them in.
     placed = placed_ballots(copy.image())
+    submitted = [comparable(answers) for answers in submitted]  # rows hold no 参评对象
     assert sorted(placed) == sorted(submitted)
     assert len(set(placed)) == PARTICIPANTS  # random answers: every ballot is distinct
     arrival = {answers: rank for rank, answers in enumerate(submitted)}
@@ -119,6 +161,17 @@ def audit(folder: Path, submitted: list[str]) -> None:
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM intake").fetchone() == (0,)  # no register left
         assert connection.execute("SELECT count(*) FROM drafts").fetchone() == (0,)
+    # The lone 服务对象代表: in no row, no counter of their own, no byte of the file; no suggestion
+    # lies beside its author's answers, nor pairs with them by where the cells lie.
+    assert sum(ballot.answers["category"] == ("served",) for ballot in (p.ballot for p in people)) == 1
+    assert category_answers(copy.image(), "served") is None
+    assert category_traces(copy.database, "served", [q.id for q in ANNEX2.questions]) == 0
+    assert suggestions_beside_answers(copy.database, people) == 0
+    assert suggestion_links(copy.image(), people) < CHANCE_LINKS
+    (workbook,) = [path for path in files if path.suffix == ".xlsx"]
+    summary = openpyxl.load_workbook(workbook)["汇总"]
+    headings = [str(cell.value) for row in summary.iter_rows() for cell in row if cell.value]
+    assert any("服务对象代表" in text and "合并" in text for text in headings)
 
 
 async def test_nothing_a_leader_receives_isolates_fewer_than_k_ballots(
