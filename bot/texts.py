@@ -9,6 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import ClassVar
 
+from reports.wording import COMBINED_NOTE
+
 
 class Texts:
     """The Chinese interface (the default)."""
@@ -197,9 +199,7 @@ class Texts:
     TALLY_COMBINED = "{groups}（合并）{rate}"
     TALLY_GROUP_SEPARATOR = "、"
     TALLY_NO_CATEGORY = "参评对象作废 {count} 份"
-    TALLY_COMBINED_NOTE = (
-        "不足 {min_group} 人的类别不单列，合并统计（合计仍不足 {min_group} 人时，再并入人数最少的其他类别）。"
-    )
+    TALLY_COMBINED_NOTE = COMBINED_NOTE
     TALLY_ITEM_RATE = "满意率 {rate}"
     TALLY_RANKED = "按选择人数排序："
     SUGGESTIONS_TITLE = "<b>{unit}</b> 其它意见建议（{count} 条，顺序随机）"

@@ -18,7 +18,7 @@ from conversations.questionnaire import QuestionKind, Questionnaire
 from conversations.tally import CombinedRow, Tally
 from reports.localtime import stamp
 from reports.printing import ROW_PIXELS, page_breaks, setup_page
-from reports.wording import SPOILED, TENDENCY, split, spoiled_rows
+from reports.wording import COMBINED_NOTE, SPOILED, TENDENCY, split, spoiled_rows
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -246,7 +246,7 @@ def _breakdown_table(sheet: _Sheet, tally: Tally) -> None:
             cells.append(combined.item_rates[index])
         sheet.write(item.question.prompt, *cells, percent_at=range(1, len(cells) + 1))
     if combined is not None and combined.categories:
-        sheet.write(combined_note(tally.min_group))
+        sheet.write(COMBINED_NOTE.format(min_group=tally.min_group))
 
 
 COMBINED = "合并"  # a category counted in the combined group, not on its own
@@ -258,14 +258,6 @@ def combined_label(combined: CombinedRow) -> str:
     if combined.unlabelled:
         groups.append(f"参评对象作废 {combined.unlabelled} 份")
     return "、".join(groups)
-
-
-def combined_note(min_group: int) -> str:
-    """Return the line that says why some categories are counted together."""
-    return (
-        f"不足 {min_group} 人的类别不单列，合并统计"
-        f"（合计仍不足 {min_group} 人时，再并入人数最少的其他类别）。"
-    )
 
 
 def count_axis_step(largest: int) -> int:

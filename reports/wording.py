@@ -12,6 +12,10 @@ TENDENCY = {Polarity.FAVOURABLE: "满意", Polarity.NEUTRAL: "一般", Polarity.
 
 # A paper form's row ticked more than it allows, or not at all: counted for no option of its item.
 SPOILED = "作废（多勾或未勾）"
+# Why, after close, some respondent categories are counted together (the tally message and the workbook).
+COMBINED_NOTE = (
+    "不足 {min_group} 人的类别不单列，合并统计（合计仍不足 {min_group} 人时，再并入人数最少的其他类别）。"
+)
 
 
 def split(ballots: int, paper: int) -> str:
