@@ -18,7 +18,7 @@ from telegram.ext import Application
 
 from bot import operator_texts as say
 from bot.app import build_application
-from bot.check import database, key_file, run_checks, without_token
+from bot.check import database, key_file, open_units, run_checks, without_token
 from bot.config import Settings, StorageSettings
 from bot.serve import configure_logging, serve
 from storage.backup import BackupFailed, backup
@@ -34,6 +34,9 @@ def read_settings() -> tuple[Settings | None, ValidationError | None]:
         return Settings(), None  # pydantic-settings fills it from the environment
     except ValidationError as error:
         return None, error
+    except OSError as error:  # an unreadable .env in the folder it was started from
+        print(say.SETTINGS_UNREADABLE.format(reason=error).block(), file=sys.stderr)
+        raise SystemExit(CONFIGURATION_ERROR) from None
 
 
 def explain(error: ValidationError) -> str:
@@ -48,9 +51,26 @@ def explain(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def storage_settings() -> StorageSettings | None:
+    """Return where the data lives, or None after saying why the settings cannot be read."""
+    try:
+        return StorageSettings()
+    except OSError as error:  # an unreadable .env in the folder it was started from
+        print(say.SETTINGS_UNREADABLE.format(reason=error).block(), file=sys.stderr)
+        return None
+
+
 def run_backup(target: str) -> int:
     """Copy the database named by SURVEY_DB to `target`; return the exit code."""
-    settings = StorageSettings()
+    settings = storage_settings()
+    if settings is None:
+        return CONFIGURATION_ERROR
+    if not settings.secret_path.exists() and (units := open_units(settings.survey_db)):
+        print(
+            say.BACKUP_NO_KEY.format(units=units, path=settings.secret_path.absolute()).block(),
+            file=sys.stderr,
+        )
+        return 1
     try:
         written = backup(settings.survey_db, Path(target), settings.secret_path)
     except (BackupFailed, sqlite3.Error) as error:
@@ -62,12 +82,19 @@ def run_backup(target: str) -> int:
 
 def run_new_key() -> int:
     """Make a key file where none is (it was lost for good); never replace one."""
-    path = StorageSettings().secret_path
+    settings = storage_settings()
+    if settings is None:
+        return CONFIGURATION_ERROR
+    path = settings.secret_path.absolute()
     if path.exists():
         print(say.NEW_KEY_EXISTS.format(path=path).block(), file=sys.stderr)
         return CONFIGURATION_ERROR
+    if not settings.survey_db.exists():
+        print(say.NEW_KEY_NO_DATABASE.format(path=settings.survey_db.absolute()).block(), file=sys.stderr)
+        return CONFIGURATION_ERROR
+    units = open_units(settings.survey_db)
     WindowKeys(path).load()  # creates it, owner-only, with a fresh master secret
-    print(say.NEW_KEY_MADE.format(path=path).block())
+    print((say.NEW_KEY_MADE if units else say.NEW_KEY_NOTHING_OPEN).format(path=path).block())
     return 0
 
 

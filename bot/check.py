@@ -54,9 +54,14 @@ def configuration(error: ValidationError | None, settings: Settings | None) -> O
     """Report the configuration: its mode and route, or the settings that are not valid."""
     if settings is None:
         assert error is not None  # noqa: S101 - one of the two is always given
-        names = sorted({str(item["loc"][0]).upper() for item in error.errors() if item["loc"]})
-        fix = say.CONFIG_NO_TOKEN_FIX if "TELEGRAM_BOT_TOKEN" in names else say.CONFIG_FIX
-        return failed(say.CONFIGURATION, say.CONFIG_INVALID.format(names=", ".join(names)), fix)
+        reasons = {
+            str(item["loc"][0]).upper(): "missing" if item["type"] == "missing" else item["msg"]
+            for item in error.errors()
+            if item["loc"]
+        }
+        named = "; ".join(f"{name} ({reason})" for name, reason in sorted(reasons.items()))
+        fix = say.CONFIG_NO_TOKEN_FIX if "TELEGRAM_BOT_TOKEN" in reasons else say.CONFIG_FIX
+        return failed(say.CONFIGURATION, say.CONFIG_INVALID.format(names=named), fix)
     webhook = settings.webhook
     mode = (
         say.CONFIG_POLLING
@@ -142,19 +147,33 @@ def _inspect(path: Path) -> tuple[int, int, int, str]:
     return application_id, version, tables, "; ".join(str(row[0]) for row in rows)
 
 
-def _open_units(path: Path) -> int:
-    """Return how many units the database has open (0 for a new or unreadable one)."""
+def _count(path: Path, query: str) -> int:
+    """Return a count from the database (0 for a new or unreadable one: its own check says why)."""
     if not path.exists():
         return 0
     try:
         connection = snapshot(path)
         try:
-            (count,) = connection.execute("SELECT count(*) FROM windows WHERE is_open = 1").fetchone()
+            (count,) = connection.execute(query).fetchone()
         finally:
             connection.close()
     except (sqlite3.Error, OSError):
-        return 0  # the database's own check says what is wrong with it
+        return 0
     return int(count)
+
+
+def open_units(path: Path) -> int:
+    """Return how many units the database has open."""
+    return _count(path, "SELECT count(*) FROM windows WHERE is_open = 1")
+
+
+def people(settings: Settings) -> Outcome:
+    """Check that someone can open a unit: a leader or an admin (who invites leaders)."""
+    invited = _count(settings.survey_db, "SELECT count(*) FROM leaders")
+    leaders, admins = len(settings.survey_leaders) + invited, len(settings.survey_admins)
+    if not leaders and not admins:
+        return failed(say.PEOPLE, say.PEOPLE_NONE, say.PEOPLE_NONE_FIX)
+    return passed(say.PEOPLE, say.PEOPLE_OK.format(leaders=leaders, admins=admins))
 
 
 def key_file(settings: Settings) -> Outcome:
@@ -165,7 +184,7 @@ def key_file(settings: Settings) -> Outcome:
     """
     path = settings.secret_path.absolute()
     if not path.exists():
-        if units := _open_units(settings.survey_db):
+        if units := open_units(settings.survey_db):
             found = say.KEY_MISSING.format(path=path, units=units)
             return failed(say.KEY_FILE, found, say.KEY_MISSING_FIX.format(path=path))
         return passed(say.KEY_FILE, say.KEY_NEW.format(path=path))
@@ -241,6 +260,6 @@ async def run_checks(settings: Settings | None, error: ValidationError | None) -
     outcomes = [configuration(error, settings)]
     if settings is None:
         return outcomes
-    outcomes += [database(settings.survey_db), key_file(settings)]
+    outcomes += [people(settings), database(settings.survey_db), key_file(settings)]
     outcomes += await bot_api(settings)
     return outcomes

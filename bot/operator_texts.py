@@ -122,6 +122,36 @@ CONFIG_NO_TOKEN_FIX = Said(
     "get a token from @BotFather (https://t.me/BotFather, /newbot) and set TELEGRAM_BOT_TOKEN",
 )
 
+PEOPLE = Said("组长和管理员", "leaders and admins")
+PEOPLE_OK = Said("{leaders} 名组长，{admins} 名管理员", "{leaders} leader(s), {admins} admin(s)")
+PEOPLE_NONE = Said("没有组长也没有管理员：谁也不能开始测评", "no leader and no admin: nobody can open a unit")
+PEOPLE_NONE_FIX = Said(
+    "把组长的 Telegram 用户 ID 写入 SURVEY_LEADERS（或管理员的写入 SURVEY_ADMINS，由其邀请组长）",
+    "put the leaders' Telegram user ids in SURVEY_LEADERS "
+    "(or an admin's in SURVEY_ADMINS, who invites leaders)",
+)
+BACKUP_NO_KEY = Said(
+    "无法备份：有 {units} 个单位正在测评，但密钥文件 {path} 不见了，没有它的备份无法恢复。"
+    "解决办法：先恢复密钥文件（或确已丢失时运行 python -m bot new-key），再备份。",
+    "Cannot back up: {units} unit(s) are open but the key file {path} is missing, and a copy "
+    "without it cannot be restored. Fix: restore the key file first (or, if it is lost for good, "
+    "run python -m bot new-key), then back up.",
+)
+NEW_KEY_NO_DATABASE = Said(
+    "没有数据库 {path}，未新建密钥文件：请在机器人的文件夹中运行，或设置 SURVEY_DB。",
+    "There is no database {path}, so no key file was made: run this in the bot's folder, or set SURVEY_DB.",
+)
+NEW_KEY_NOTHING_OPEN = Said(
+    "已新建密钥文件 {path}（仅所有者可读）。没有正在测评的单位，无需其他处理。",
+    "Made a new key file {path} (owner-only). No unit is open: nothing else is affected.",
+)
+SETTINGS_UNREADABLE = Said(
+    "无法读取设置：{reason}。解决办法：在机器人的文件夹中运行（cd 到 .env 所在处），"
+    "或让运行它的用户能读取该文件。",
+    "Cannot read the settings: {reason}. Fix: run this in the bot's folder (where its .env is), "
+    "or let the user running it read that file.",
+)
+
 DATABASE = Said("数据库", "database")
 DB_NEW = Said("{path} 尚不存在，首次启动时创建", "{path} does not exist yet; it is created on first start")
 DB_CANNOT_CREATE = Said("无法在 {folder} 中创建 {path}", "{path} cannot be created in {folder}")

@@ -167,20 +167,32 @@ async def test_a_lost_key_file_fails_while_a_unit_is_open(configured: BotProcess
     assert "restore" in found
 
 
+async def test_nobody_to_open_a_unit_fails(configured: BotProcess) -> None:
+    """No leader and no admin configured or invited: the check says nobody could open a unit."""
+    code, lines = await check(configured, SURVEY_LEADERS="")
+    assert code == 1
+    assert "nobody can open a unit" in line(lines, "leaders and admins")
+    code, lines = await check(configured, SURVEY_LEADERS="", SURVEY_ADMINS="42")
+    assert code == 0, lines
+    assert "0 leader(s), 1 admin(s)" in line(lines, "leaders and admins")
+
+
 @pytest.mark.parametrize(
     ("changes", "named"),
     [
-        ({"TELEGRAM_BOT_TOKEN": ""}, "@BotFather"),
-        ({"SURVEY_LEADERS": "12,abc"}, "SURVEY_LEADERS"),
+        ({"TELEGRAM_BOT_TOKEN": ""}, "TELEGRAM_BOT_TOKEN (missing)"),
+        ({"SURVEY_LEADERS": "12,abc"}, "SURVEY_LEADERS (Value error, "),
+        ({"SURVEY_MIN_GROUP": "0"}, "SURVEY_MIN_GROUP (Input should be greater than or equal to"),
     ],
 )
 async def test_a_malformed_configuration_fails_first(
     configured: BotProcess, changes: dict[str, str], named: str
 ) -> None:
-    """Settings that do not parse: the configuration line fails, naming the setting or @BotFather."""
+    """Settings that do not parse: the configuration line fails, naming each setting with its reason."""
     code, lines = await check(configured, **changes)
     assert code == 1
     failed = line(lines, "configuration")
     assert failed.startswith("✘")
     assert named in failed
+    assert ("@BotFather" in failed) == ("TELEGRAM_BOT_TOKEN" in changes)
     assert len(lines) == 2  # the configuration line and the summary

@@ -77,3 +77,21 @@ async def test_a_lost_key_file_with_a_unit_open_stops_until_restored_or_replaced
     assert key.read_bytes() == secret
     code, output = await BotProcess(emulator, tmp_path).run("check")
     assert code == 0, output
+
+
+async def test_new_key_and_backup_refuse_what_would_leave_a_wrong_file(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """`new-key` makes no key file without a database; `backup` makes no copy that cannot be restored."""
+    bot = BotProcess(emulator, tmp_path)
+    code, output = await bot.run("new-key")
+    assert code == 2
+    assert "There is no database" in output
+    assert not (tmp_path / "survey.db.key").exists()
+    async with Repository(tmp_path / "survey.db") as repository:
+        await repository.open_window(LEADER_ID, "县财政局", min_group=3)
+    (tmp_path / "survey.db.key").unlink()
+    code, output = await bot.run("backup", str(tmp_path / "copy.db"))
+    assert code == 1
+    assert "1 unit(s) are open but the key file" in output
+    assert not (tmp_path / "copy.db").exists()
