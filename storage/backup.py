@@ -36,8 +36,8 @@ def backup(database: Path, target: Path, secret: Path | None = None) -> list[Pat
     `snapshot`); `VACUUM INTO` then writes that state table by table in key order: the copy
     keeps no trace of the order rows arrived in, nor deleted rows and old page images.
     The key file goes along, read before and after the copy so that it holds the secret of
-    every window the copy shows open: without them a restored database could not tell who has
-    already taken part.
+    every window the copy shows open, and of no other: without them a restored database could
+    not tell who has already taken part; with a closed window's, an old copy would name them.
     """
     if not database.is_file():
         msg = f"there is no database at {database}"
@@ -68,6 +68,15 @@ def backup(database: Path, target: Path, secret: Path | None = None) -> list[Pat
     if secret is not None and keys_before is not None:
         descriptor = os.open(key_copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as file:
-            file.write(merge(keys_before, secret.read_bytes()))
+            file.write(merge(keys_before, secret.read_bytes(), _open_windows(target)))
         written.append(key_copy)
     return written
+
+
+def _open_windows(copy: Path) -> set[int]:
+    """Return the windows the copy shows open (none in a copy of a new, empty database)."""
+    with sqlite3.connect(copy) as connection:
+        try:
+            return {row[0] for row in connection.execute("SELECT id FROM windows WHERE is_open = 1")}
+        except sqlite3.OperationalError:  # no windows table: nothing was ever opened
+            return set()

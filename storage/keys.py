@@ -33,18 +33,16 @@ def _records(data: bytes) -> dict[int, tuple[int, bytes]]:
     return found
 
 
-def merge(earlier: bytes, later: bytes) -> bytes:
-    """Return `later` with the records of `earlier` it no longer holds (for a consistent backup).
+def merge(earlier: bytes, later: bytes, open_ids: set[int]) -> bytes:
+    """Return the key file a backup needs: the secrets of exactly the windows open in its copy.
 
     A backup reads the key file before and after copying the database: a window that closed
-    meanwhile is open in the copy and needs the secret the earlier read still had.
+    meanwhile is open in the copy and needs the secret the earlier read still had; a window the
+    copy shows closed must not take its secret along, whichever read still had it.
     """
-    merged = bytearray(later)
-    present = _records(later)
-    for window_id, (_offset, secret) in _records(earlier).items():
-        if window_id not in present:
-            merged += _record(window_id, secret)
-    return bytes(merged)
+    secrets = {**_records(earlier), **_records(later)}
+    kept = b"".join(_record(w, secrets[w][1]) for w in sorted(open_ids) if w in secrets)
+    return later[:_RECORDS_START].ljust(_RECORDS_START, b"\0") + kept
 
 
 def _record(window_id: int, secret: bytes) -> bytes:
@@ -106,9 +104,16 @@ class WindowKeys:
             self._write(offset, _FREE)
 
     def keep_only(self, window_ids: set[int]) -> None:
-        """Destroy every secret but those of these (open) windows."""
+        """Destroy every secret but those of these (open) windows, and the master once none needs it.
+
+        The master secret serves only windows opened before windows had secrets of their own:
+        once none of those is open, it is overwritten with zeros like a closed window's secret.
+        """
         for window_id in set(self._secrets) - window_ids:
             self.destroy(window_id)
+        if window_ids <= set(self._secrets) and self._master_override is None and any(self._master):
+            self._write(0, bytes(SECRET_BYTES))
+            self._master = bytes(SECRET_BYTES)
 
     def _write(self, offset: int, record: bytes) -> None:
         with self.path.open("r+b") as file:

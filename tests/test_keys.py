@@ -62,8 +62,8 @@ def test_survey_secret_overrides_the_master(tmp_path: Path) -> None:
     assert keys.secret(1) != b"from the environment"
 
 
-def test_merge_keeps_the_secrets_of_windows_closed_during_a_backup(tmp_path: Path) -> None:
-    """A backup reads the key file before and after: a window closed meanwhile keeps its secret."""
+def test_a_backups_key_file_holds_the_secrets_of_exactly_the_windows_open_in_its_copy(tmp_path: Path) -> None:
+    """Read before and after the copy: a window closed meanwhile keeps its secret only if open in the copy."""
     path = tmp_path / "survey.db.key"
     keys = WindowKeys(path)
     keys.load()
@@ -71,11 +71,33 @@ def test_merge_keeps_the_secrets_of_windows_closed_during_a_backup(tmp_path: Pat
     before = path.read_bytes()
     keys.destroy(1)
     keys.create(2)
-    merged = WindowKeys(tmp_path / "merged.key")
-    (tmp_path / "merged.key").write_bytes(merge(before, path.read_bytes()))
-    merged.load()
-    assert merged.has_own(1)
-    assert merged.has_own(2)
+    for open_ids, kept in (({1, 2}, {1, 2}), ({2}, {2})):  # the copy caught before / after the close
+        merged = WindowKeys(tmp_path / f"merged{len(open_ids)}.key")
+        merged.path.write_bytes(merge(before, path.read_bytes(), open_ids))
+        merged.load()
+        assert {w for w in (1, 2) if merged.has_own(w)} == kept
+
+
+async def test_the_master_secret_goes_once_no_open_window_needs_it(tmp_path: Path) -> None:
+    """A unit from before per-unit secrets uses the master: it is zeroed when the last such unit closes."""
+    path = tmp_path / "survey.db"
+    async with Repository(path) as repository:
+        old, _ = await repository.open_window(1, "县财政局", min_group=3)
+        new, _ = await repository.open_window(1, "县教育局", min_group=3)
+    key = path.with_name("survey.db.key")
+    data = bytearray(key.read_bytes())
+    assert data[:32] == bytes(32)  # zeroed at the first start already: no unit needed it
+    master = data[:32] = b"a master secret from an old file".ljust(32, b".")
+    assert int.from_bytes(data[64:72], "big") == old.id  # the first record is the old unit's
+    data[64:128] = bytes(64)  # as if opened by a release before units had secrets of their own
+    key.write_bytes(bytes(data))
+    async with Repository(path) as repository:
+        assert repository.keys.secret(old.id) == master
+        await repository.close_window(new.id)
+        assert key.read_bytes()[:32] == master  # still needed by the old unit, still open
+        await repository.close_window(old.id)
+        assert key.read_bytes()[:32] == bytes(32)
+        assert master not in key.read_bytes()
 
 
 async def test_closing_a_window_destroys_its_secret(tmp_path: Path) -> None:
