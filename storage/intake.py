@@ -45,7 +45,8 @@ def register_with(register: bytes, key: bytes) -> bytes:
 
 
 CATEGORY = "category"  # the 参评对象 question: counted, never kept on a ballot's row
-# Beside the answers, under keys no question id can take: a paper ballot's mark and spoiled rows.
+# Beside the answers, under keys no question id can take: a paper ballot's mark (only in the
+# unfinished batch, which the counters need it from) and spoiled rows.
 PAPER_KEY = "~paper"
 SPOILED_KEY = "~spoiled"
 
@@ -61,14 +62,16 @@ def answers_json(ballot: Ballot) -> str:
 
 
 def row_json(ballot: Ballot) -> str:
-    """Return a ballot's answers as its row keeps them: without its 参评对象, ticked or spoiled.
+    """Return a ballot's answers as its row keeps them: without its 参评对象 or a paper mark.
 
     The category is counted (per category only where a group of k or more shows it) and never
-    kept beside the other answers: a row carrying it would give a category of one away.
+    kept beside the other answers: a row carrying it would give a category of one away. Nor is
+    whether the ballot came on paper: the paper count is a counter, and a marked row would tell
+    the few phone ballots of a group apart from the forms its keyer has read.
     """
     answers = {q: chosen for q, chosen in ballot.answers.items() if q != CATEGORY}
     spoiled = tuple(q for q in ballot.spoiled if q != CATEGORY)
-    return answers_json(Ballot.model_construct(answers=answers, paper=ballot.paper, spoiled=spoiled))
+    return answers_json(Ballot.model_construct(answers=answers, paper=False, spoiled=spoiled))
 
 
 def stored_ballot(answers: str, suggestion: str | None = None) -> Ballot:

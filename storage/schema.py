@@ -103,6 +103,19 @@ def _kept_apart(db: sqlite3.Connection) -> None:
     db.execute("UPDATE windows SET rebuilt = 0 WHERE is_open = 0")
 
 
+def _unmarked(db: sqlite3.Connection) -> None:
+    """Take the paper mark off every ballot row; mark closed windows for a rebuild (issue 16).
+
+    The paper count stays in the counters. A marked row told the few phone ballots of a group
+    apart from the paper forms its keyer had read; the rebuild leaves no old page with the marks.
+    """
+    rows = db.execute("SELECT id, answers FROM ballots WHERE answers LIKE '%~paper%'").fetchall()
+    db.executemany(
+        "UPDATE ballots SET answers = ? WHERE id = ?", [(row_json(stored_ballot(a)), i) for i, a in rows]
+    )
+    db.execute("UPDATE windows SET rebuilt = 0 WHERE is_open = 0")
+
+
 # MIGRATIONS[n] takes a database from user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     """
@@ -289,6 +302,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     """,
     _kept_apart,
+    _unmarked,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
