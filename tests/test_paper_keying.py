@@ -10,6 +10,7 @@ import pytest
 
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
+from conversations.tally import PAPER
 from storage.models import Window
 from storage.repository import Repository
 from tests.actors import ADMIN, LEADER, OTHER
@@ -58,7 +59,9 @@ async def test_each_keyed_form_counts_once_and_the_next_starts_afresh(desk: Desk
     assert not isinstance(await desk.keying.submit(LEADER, desk.window.id), Submitted)
     ballots = await desk.repository.ballots(desk.window.id)  # three make a batch: stored
     assert len(ballots) == await desk.repository.ballot_count(desk.window.id) == 3
-    assert all(ballot.paper for ballot in ballots)
+    assert not any(ballot.paper for ballot in ballots)  # no row says it came on paper (issue 16)
+    counts = await desk.repository.tally_counts(desk.window.id, released_only=False)
+    assert sum(n for (_c, question, _o), n in counts.items() if question == PAPER) == 3  # a counter
 
 
 async def test_keying_does_not_stop_the_keyer_answering_on_their_own_phone(desk: Desk) -> None:
