@@ -590,8 +590,10 @@ class EnglishTexts(Texts):
     TALLY_GROUP_SEPARATOR = " + "
     TALLY_NO_CATEGORY = "{count} of no category (spoiled)"
     TALLY_COMBINED_NOTE = (
-        "Categories under {min_group} are not shown alone but counted together (with the next smallest "
-        "category too while together they are under {min_group})."
+        "Categories under {min_group}, or with fewer than {min_group} phone ballots (their keyer has read "
+        "the paper forms), are not shown alone but counted together (with the next smallest category too "
+        "while together they are under {min_group} or have fewer than {min_group} phone ballots; forms "
+        "whose 参评对象 row is spoiled do not count)."
     )
     TALLY_ITEM_RATE = "favourable {rate}"
     TALLY_RANKED = "Most chosen first:"

@@ -180,20 +180,35 @@ def fold_counts(
 ) -> dict[Cell, int]:
     """Return the counters as a closed window keeps them: per category only what a breakdown shows.
 
-    A category keeps counts of its own (its options chosen, its answers) only if it is shown:
-    k or more ballots, and not hidden to protect a smaller group (`withheld_categories`). Every
-    other count goes under WITHHELD: the hidden categories', the ballots of no category, and
-    every category's paper and spoiled counts (a cross-tab no view shows, which would say
-    which category a marked row is in). Totals per question and option stay exact; folding
-    folded counters changes nothing.
+    A category keeps counts of its own (its options chosen, its answers) only if it is shown
+    (`hidden_categories`). Every other count goes under WITHHELD: the hidden categories', the
+    ballots of no category, and every category's paper and spoiled counts (a cross-tab no view
+    shows, which would say which category a marked row is in). Totals per question and option
+    stay exact; folding folded counters changes nothing.
     """
+    hidden = hidden_categories(counts, ballots=ballots, min_group=min_group, category_id=category_id)
     sizes = category_sizes(counts, category_id)
-    hidden = withheld_categories(sizes, min_group, ballots - sum(sizes.values()))
     folded: Counter[Cell] = Counter()
     for (category, question_id, option_id), count in counts.items():
         own = category in sizes and category not in hidden and question_id != PAPER and option_id != SPOILED
         folded[(category if own else WITHHELD, question_id, option_id)] += count
     return dict(folded)
+
+
+def hidden_categories(
+    counts: Mapping[Cell, int], *, ballots: int, min_group: int, category_id: str = "category"
+) -> set[str]:
+    """Return the categories not shown on their own, from unfolded or folded counters alike.
+
+    Unfolded, each category's paper count is there (`withheld_categories` uses it). Folded, a
+    category whose own count is under WITHHELD stays hidden, and the paper counts are all
+    under WITHHELD: the shown categories were cleared with them, so none is taken as paper.
+    """
+    sizes = category_sizes(counts, category_id)
+    papers = {c: counts.get((c, PAPER, ANSWERED), 0) for c in sizes}
+    folded = {c for c in sizes if counts.get((WITHHELD, category_id, c), 0)}
+    unlabelled = ballots - sum(sizes.values())
+    return withheld_categories(sizes, min_group, unlabelled, papers=papers, hidden=folded)
 
 
 def category_sizes(counts: Mapping[Cell, int], category_id: str = "category") -> dict[str, int]:
@@ -245,7 +260,7 @@ def _breakdown(
     sizes = {o.id: sum(c.get((category_id, o.id), 0) for c in by_category.values()) for o in category.options}
     # Ballots whose 参评对象 row was spoiled belong to no category: a group that is never shown.
     unlabelled = max(0, counted - sum(sizes.values()))
-    hidden = withheld_categories(sizes, min_group, unlabelled)
+    hidden = {c for c, n in sizes.items() if n and not by_category.get(c, {}).get((category_id, c))}
     rows = []
     for option in category.options:
         shown = option.id not in hidden
@@ -273,15 +288,34 @@ def _breakdown(
     return tuple(rows), combined
 
 
-def withheld_categories(sizes: Mapping[str, int], min_group: int, unlabelled: int = 0) -> set[str]:
+def withheld_categories(
+    sizes: Mapping[str, int],
+    min_group: int,
+    unlabelled: int = 0,
+    *,
+    papers: Mapping[str, int] | None = None,
+    hidden: set[str] | frozenset[str] = frozenset(),
+) -> set[str]:
     """Return the categories whose cells are hidden.
 
-    Primary: every category with 0 < n < k. Secondary: while the hidden ones (with the ballots of
-    no category, never shown) hold fewer than k ballots together, hide the smallest shown one too,
-    so that the overall figure minus the shown cells never gives away a group smaller than k.
+    What the keyer of the paper forms has read is known to them: a group's protection is its
+    phone ballots, not its size. Primary: every category with 0 < n < k ballots, or with
+    0 < p < k phone ballots (`papers` gives its paper ones; the keyer subtracts the forms they
+    keyed from its figures). Secondary: while the hidden categories' own ballots are fewer than
+    k (the ballots of no category, all paper, count for nothing), or their phone ballots
+    together are 0 < p < k, hide the smallest shown one too; so that neither the overall figure
+    minus the shown cells, nor the combined group minus its paper forms, gives away fewer than k.
     """
-    hidden = {c for c, n in sizes.items() if 0 < n < min_group}
-    while (hidden or unlabelled) and sum(sizes[c] for c in hidden) + unlabelled < min_group:
+    papers = papers or {}
+    phones = {c: n - papers.get(c, 0) for c, n in sizes.items()}
+    hidden = set(hidden) | {c for c, n in sizes.items() if 0 < n < min_group or 0 < phones[c] < min_group}
+
+    def too_few() -> bool:
+        own = sum(sizes[c] for c in hidden)
+        phone = sum(phones[c] for c in hidden)
+        return bool(hidden or unlabelled) and (own < min_group or 0 < phone < min_group)
+
+    while too_few():
         shown = sorted((n, c) for c, n in sizes.items() if c not in hidden and n > 0)
         if not shown:
             break

@@ -14,7 +14,9 @@ TENDENCY = {Polarity.FAVOURABLE: "满意", Polarity.NEUTRAL: "一般", Polarity.
 SPOILED = "作废（多勾或未勾）"
 # Why, after close, some respondent categories are counted together (the tally message and the workbook).
 COMBINED_NOTE = (
-    "不足 {min_group} 人的类别不单列，合并统计（合计仍不足 {min_group} 人时，再并入人数最少的其他类别）。"
+    "不足 {min_group} 人、或手机答卷不足 {min_group} 份（纸质表已由录入人看过）的类别不单列，合并统计"
+    "（合并后仍不足 {min_group} 人或手机答卷不足 {min_group} 份时，再并入人数最少的其他类别；"
+    "参评对象作废的纸质表不计入人数）。"
 )
 
 

@@ -1,9 +1,10 @@
 """What a closed window keeps of its counters: figures of its own only for a group of k or more.
 
 While open, counters are kept per respondent category (the breakdown after close needs them).
-At close they are folded (`conversations.tally.fold_counts`): a category below k, the next
-smallest with it, and the ballots of no category, lose counters of their own, so that no
-counter in the file spells out the answers of fewer than k people. The close does this inside
+At close they are folded (`conversations.tally.fold_counts`): a category below k or with
+fewer than k phone ballots (its paper forms are known to their keyer), the next smallest with
+it, and the ballots of no category, lose counters of their own, so that no counter in the file
+spells out the answers of fewer than k people the keyer does not already know. The close does this inside
 its transaction (`fold_counters`); the migration that brought it does the same to windows
 closed before (`fold_counters_now`).
 """

@@ -104,15 +104,19 @@ def _kept_apart(db: sqlite3.Connection) -> None:
 
 
 def _unmarked(db: sqlite3.Connection) -> None:
-    """Take the paper mark off every ballot row; mark closed windows for a rebuild (issue 16).
+    """Take the paper mark off every ballot row; fold closed windows again; rebuild them (issue 16).
 
     The paper count stays in the counters. A marked row told the few phone ballots of a group
     apart from the paper forms its keyer had read; the rebuild leaves no old page with the marks.
+    Closed counters are folded by today's rule (forms of no category count for nothing; each
+    category's paper count went at its close, so that part of the rule applies to new closes).
     """
     rows = db.execute("SELECT id, answers FROM ballots WHERE answers LIKE '%~paper%'").fetchall()
     db.executemany(
         "UPDATE ballots SET answers = ? WHERE id = ?", [(row_json(stored_ballot(a)), i) for i, a in rows]
     )
+    for (window_id,) in db.execute("SELECT id FROM windows WHERE is_open = 0").fetchall():
+        fold_counters_now(db, window_id)
     db.execute("UPDATE windows SET rebuilt = 0 WHERE is_open = 0")
 
 

@@ -16,11 +16,20 @@ from pathlib import Path
 
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
-from conversations.tally import ballot_cells
+from conversations.tally import WITHHELD, Tally, ballot_cells
 from storage.intake import answers_json
 from storage.repository import Repository
 from storage.schema import APPLICATION_ID, SCHEMA_VERSION, apply
-from tests.audit_attacks import file_rows_and_counters, make_voter, run_unit, skewed_answers
+from tests.audit_attacks import (
+    K,
+    Voter,
+    favourable_pattern_of_ballot,
+    file_rows_and_counters,
+    make_voter,
+    run_unit,
+    skewed_answers,
+    workbook_breakdown,
+)
 from usecases.results import Results
 
 
@@ -85,3 +94,96 @@ async def test_rows_stored_before_lose_their_paper_mark(tmp_path: Path) -> None:
     assert b'"~paper"' not in path.read_bytes()  # the start's rebuild left no old page with the marks
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT rebuilt FROM windows").fetchall() == [(1,)]
+
+
+def keyer_recovers(tally: Tally, voters: list[Voter]) -> list[Voter]:
+    """Run the keyer's attack: in each group shown, subtract the forms they keyed from its figures.
+
+    Where one phone ballot is left, its favourable or unfavourable answer to every rated item
+    is the group's favourable count less the keyed forms' (the auditor's `leader_attack`).
+    Return the phone voters so recovered (exactly).
+    """
+    groups = [({row.category.id}, row.ballots, row.item_rates) for row in tally.breakdown if row.shown]
+    if tally.combined is not None:
+        combined = tally.combined
+        groups.append(({o.id for o in combined.categories} | {""}, combined.ballots, combined.item_rates))
+    recovered = []
+    for labels, size, rates in groups:
+        members = [v for v in voters if v.label in labels]
+        phones = [v for v in members if not v.paper]
+        if len(phones) != 1 or not rates:
+            continue
+        keyed = [favourable_pattern_of_ballot(v.ballot) for v in members if v.paper]
+        pattern = tuple(
+            round((rate or 0) * size) - sum(p[i] or 0 for p in keyed) for i, rate in enumerate(rates)
+        )
+        if pattern == favourable_pattern_of_ballot(phones[0].ballot):
+            recovered.append(phones[0])
+    return recovered
+
+
+def phone_ballots_per_group(tally: Tally, voters: list[Voter]) -> list[int]:
+    """Return how many phone ballots each group shown holds (the keyer's forms subtracted)."""
+    shown = [{row.category.id} for row in tally.breakdown if row.shown]
+    if tally.combined is not None:
+        shown.append({o.id for o in tally.combined.categories} | {""})
+    return [sum(1 for v in voters if v.label in labels and not v.paper) for labels in shown]
+
+
+def _combined_room(seed: int) -> list[Voter]:
+    """班子成员 6, 中层干部 5, 一般党员干部 4 (2 on paper), a 服务对象代表 (phone), 2 forms of no category."""
+    rng = random.Random(seed)  # noqa: S311 - test data
+    voters = [make_voter("leader", skewed_answers(rng), paper=False) for _ in range(6)]
+    voters += [make_voter("middle", skewed_answers(rng), paper=False) for _ in range(5)]
+    voters += [make_voter("member", skewed_answers(rng), paper=paper) for paper in (False, False, True, True)]
+    voters.append(make_voter("served", skewed_answers(rng), paper=False))
+    voters += [make_voter("", skewed_answers(rng), paper=True) for _ in range(2)]
+    return voters
+
+
+async def test_forms_of_no_category_do_not_make_the_combined_group_k(tmp_path: Path) -> None:
+    """The auditor's combined group: the lone 服务对象代表 with two forms of no category, "3 = k".
+
+    Before, the keyer subtracted the two forms they had read and had the 服务对象代表's answer to
+    every rated item (20 of 20 rooms; the whole CSV row in 17). Now those forms count for
+    nothing and 一般党员干部 (two phone ballots left by its keyer's two forms) is not shown alone:
+    the combined group holds three phone ballots besides the forms.
+    """
+    for seed in range(4):
+        voters = _combined_room(seed)
+        (tmp_path / str(seed)).mkdir()
+        unit = await run_unit(tmp_path / str(seed), voters, seed)
+        combined = unit.tally.combined
+        assert combined is not None
+        assert [o.id for o in combined.categories] == ["member", "served"]
+        assert (combined.ballots, combined.unlabelled) == (7, 2)
+        assert keyer_recovers(unit.tally, voters) == []
+        assert all(n == 0 or n >= K for n in phone_ballots_per_group(unit.tally, voters))
+        _rows, counters = file_rows_and_counters(unit.path)
+        assert {c for c, _q, _o, _n in counters} == {"leader", "middle", WITHHELD}
+
+
+async def test_a_category_mostly_on_paper_is_not_shown_alone(tmp_path: Path) -> None:
+    """服务对象代表 4: three forms keyed by the leader, one by phone: not shown alone any more.
+
+    Shown before (4 ≥ k), its rates less the three forms gave the phone one's answer to every
+    rated item (20 of 20 rooms). Now it is in the combined group, with the smallest other
+    category to bring its phone ballots to k.
+    """
+    for seed in range(4):
+        rng = random.Random(100 + seed)  # noqa: S311 - test data
+        voters = [make_voter("leader", skewed_answers(rng), paper=False) for _ in range(7)]
+        voters += [make_voter("middle", skewed_answers(rng), paper=False) for _ in range(6)]
+        voters += [make_voter("served", skewed_answers(rng), paper=True) for _ in range(3)]
+        voters.append(make_voter("served", skewed_answers(rng), paper=False))
+        (tmp_path / str(seed)).mkdir()
+        unit = await run_unit(tmp_path / str(seed), voters, seed)
+        rows = {row.category.id: row for row in unit.tally.breakdown}
+        assert not rows["served"].shown
+        assert not rows["middle"].shown
+        assert rows["leader"].shown
+        assert keyer_recovers(unit.tally, voters) == []
+        assert all(n == 0 or n >= K for n in phone_ballots_per_group(unit.tally, voters))
+        headings, table = workbook_breakdown(unit.xlsx)
+        column = next(i for i, h in enumerate(headings) if h.startswith("服务对象代表（"))
+        assert {cells[column] for cells in table.values()} == {"合并"}  # no rate of its own

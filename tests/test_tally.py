@@ -165,6 +165,7 @@ def test_ballots_without_a_category_are_a_hidden_group() -> None:
     """A spoiled 参评对象 row puts the ballot in no category; small, it hides the next smallest too.
 
     Otherwise the overall figures minus the shown categories would give that one ballot away.
+    Such ballots are all paper forms the keyer has read: however many, they protect no one.
     """
     unlabelled = ballot("leader", "z").model_copy(update={"paper": True})
     answers = {k: v for k, v in unlabelled.answers.items() if k != "category"}
@@ -177,4 +178,4 @@ def test_ballots_without_a_category_are_a_hidden_group() -> None:
     bigger = [ballot("leader")] * 3 + [ballot("served")] * 4 + [unlabelled] * 3
     rows = {row.category.id: row for row in compute_tally(ANNEX2, bigger, min_group=3).breakdown}
     assert rows["served"].shown
-    assert rows["leader"].shown  # three without a category are a group of k on their own
+    assert not rows["leader"].shown  # three forms its keyer has read are no group of k

@@ -26,6 +26,7 @@ from reports.sheets import (
     count_axis_step,
     workbook,
 )
+from reports.wording import COMBINED_NOTE
 from tests.paper_samples import sample_ballots, sample_tally
 from tests.tallies import compute_tally
 
@@ -262,5 +263,5 @@ def test_a_category_under_k_shows_only_within_the_combined_column() -> None:
         assert row[0] == rated[index].question.prompt
         assert row[2] == row[4] == "合并"
         assert row[5] == pytest.approx(tally.combined.item_rates[index])
-    assert rows[at + 2 + len(rated)][0].startswith("不足 3 人的类别不单列")
+    assert rows[at + 2 + len(rated)][0] == COMBINED_NOTE.format(min_group=3)
     assert not any(isinstance(cell, str) and cell.startswith("<") for row in rows for cell in row)
