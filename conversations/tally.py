@@ -28,6 +28,9 @@ SPOILED = "!"  # the pseudo-option that counts a question's rows spoiled on pape
 PAPER = "~paper"  # the pseudo-question that counts the ballots keyed in from paper
 # The pseudo-category a closed window keeps every count under that no shown category owns.
 WITHHELD = "~withheld"
+# The pseudo-category of an item's counts in groups where fewer than k ballots answered it
+# (spoiled rows), with the smallest other groups' counts of that item until k answers are in it.
+MERGED = "~merged"
 Cell = tuple[str, str, str]  # (respondent category, question id, option id or ANSWERED or SPOILED)
 
 
@@ -92,7 +95,8 @@ class CategoryRow(Frozen):
     ballots: int
     shown: bool
     item_rates: tuple[float | None, ...]
-    favourable_rate: float | None
+    favourable_rate: float | None  # over the items not merged
+    merged: tuple[bool, ...] = ()  # per rated item: fewer than k answered it here, counted with others
 
 
 class CombinedRow(Frozen):
@@ -102,7 +106,8 @@ class CombinedRow(Frozen):
     unlabelled: int  # ballots whose 参评对象 row was spoiled on paper
     ballots: int
     item_rates: tuple[float | None, ...]
-    favourable_rate: float | None
+    favourable_rate: float | None  # over the items not merged
+    merged: tuple[bool, ...] = ()  # per rated item, as in CategoryRow
 
 
 class Tally(Frozen):
@@ -183,16 +188,47 @@ def fold_counts(
     A category keeps counts of its own (its options chosen, its answers) only if it is shown
     (`hidden_categories`). Every other count goes under WITHHELD: the hidden categories', the
     ballots of no category, and every category's paper and spoiled counts (a cross-tab no view
-    shows, which would say which category a marked row is in). Totals per question and option
-    stay exact; folding folded counters changes nothing.
+    shows, which would say which category a marked row is in). Then an item's counts go under
+    MERGED from every group where fewer than k answered it (`merged_items`). Totals per
+    question and option stay exact; folding folded counters changes nothing.
     """
     hidden = hidden_categories(counts, ballots=ballots, min_group=min_group, category_id=category_id)
     sizes = category_sizes(counts, category_id)
-    folded: Counter[Cell] = Counter()
+    grouped: Counter[Cell] = Counter()
     for (category, question_id, option_id), count in counts.items():
         own = category in sizes and category not in hidden and question_id != PAPER and option_id != SPOILED
-        folded[(category if own else WITHHELD, question_id, option_id)] += count
+        group = category if own or category == MERGED else WITHHELD
+        grouped[(group, question_id, option_id)] += count
+    merged = merged_items(grouped, min_group, category_id)
+    folded: Counter[Cell] = Counter()
+    for (group, question_id, option_id), count in grouped.items():
+        to_merge = (group, question_id) in merged and option_id != SPOILED
+        folded[(MERGED if to_merge else group, question_id, option_id)] += count
     return dict(folded)
+
+
+def merged_items(
+    counts: Mapping[Cell, int], min_group: int, category_id: str = "category"
+) -> set[tuple[str, str]]:
+    """Return the (group, question) cells whose counts a closed window keeps only under MERGED.
+
+    A group (a shown category, or the combined group) shows an item's figures only if at least
+    k of its ballots answered it: a spoiled row reduces that. Fewer, its counts of the item are
+    merged, with the smallest other groups' counts of it until k answers are merged together, so
+    that the item's total minus the figures shown never leaves fewer than k answers.
+    """
+    answered: dict[str, dict[str, int]] = {}
+    for (group, question_id, option_id), count in counts.items():
+        if option_id == ANSWERED and count and group != MERGED and question_id not in {category_id, PAPER}:
+            answered.setdefault(question_id, {})[group] = count
+    merged: set[tuple[str, str]] = set()
+    for question_id, groups in answered.items():
+        few = {group for group, count in groups.items() if count < min_group}
+        rest = sorted((count, group) for group, count in groups.items() if group not in few)
+        while few and sum(groups[g] for g in few) < min_group and rest:
+            few.add(rest.pop(0)[1])
+        merged |= {(group, question_id) for group in few}
+    return merged
 
 
 def hidden_categories(
@@ -261,6 +297,7 @@ def _breakdown(
     # Ballots whose 参评对象 row was spoiled belong to no category: a group that is never shown.
     unlabelled = max(0, counted - sum(sizes.values()))
     hidden = {c for c, n in sizes.items() if n and not by_category.get(c, {}).get((category_id, c))}
+    merged = by_category.get(MERGED, {})
     rows = []
     for option in category.options:
         shown = option.id not in hidden
@@ -273,19 +310,39 @@ def _breakdown(
                 shown=shown,
                 item_rates=item_rates,
                 favourable_rate=overall,
+                merged=_merged_flags(questionnaire, counts, merged) if counts else (),
             )
         )
     if not hidden and not unlabelled:
         return tuple(rows), None
-    item_rates, overall = _rates(questionnaire, by_category.get(WITHHELD, {}))
+    withheld = by_category.get(WITHHELD, {})
+    item_rates, overall = _rates(questionnaire, withheld)
     combined = CombinedRow(
         categories=tuple(o for o in category.options if o.id in hidden),
         unlabelled=unlabelled,
         ballots=unlabelled + sum(sizes[c] for c in hidden),
         item_rates=item_rates,
         favourable_rate=overall,
+        merged=_merged_flags(questionnaire, withheld, merged),
     )
     return tuple(rows), combined
+
+
+def any_merged(tally: Tally) -> bool:
+    """Return True if some group's figure for some item is merged (see `merged_items`)."""
+    groups: list[CategoryRow | CombinedRow] = [
+        *tally.breakdown,
+        *([tally.combined] if tally.combined else []),
+    ]
+    return any(any(group.merged) for group in groups)
+
+
+def _merged_flags(
+    questionnaire: Questionnaire, counts: Mapping[tuple[str, str], int], merged: Mapping[tuple[str, str], int]
+) -> tuple[bool, ...]:
+    """Return, per rated item, whether the group's answers to it are counted only under MERGED."""
+    rated = [q for q in questionnaire.questions if q.rated and q.kind is not QuestionKind.TEXT]
+    return tuple(not counts.get((q.id, ANSWERED)) and bool(merged.get((q.id, ANSWERED))) for q in rated)
 
 
 def withheld_categories(

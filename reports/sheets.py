@@ -15,10 +15,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from conversations.engine import Ballot
 from conversations.questionnaire import QuestionKind, Questionnaire
-from conversations.tally import CombinedRow, Tally
+from conversations.tally import CombinedRow, Tally, any_merged
 from reports.localtime import stamp
 from reports.printing import ROW_PIXELS, page_breaks, setup_page
-from reports.wording import COMBINED_NOTE, SPOILED, TENDENCY, split, spoiled_rows
+from reports.wording import COMBINED_NOTE, ITEMS_MERGED_NOTE, SPOILED, TENDENCY, split, spoiled_rows
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -239,14 +239,23 @@ def _breakdown_table(sheet: _Sheet, tally: Tally) -> None:
     sheet.write("题目", *headings, style="bold")
     for index, item in enumerate(rated):
         cells: list[str | float | None] = [
-            (row.item_rates[index] if row.item_rates else None) if row.shown else COMBINED
+            _rate_cell(row.item_rates, row.merged, index) if row.shown else COMBINED
             for row in tally.breakdown
         ]
         if combined is not None:
-            cells.append(combined.item_rates[index])
+            cells.append(_rate_cell(combined.item_rates, combined.merged, index))
         sheet.write(item.question.prompt, *cells, percent_at=range(1, len(cells) + 1))
     if combined is not None and combined.categories:
         sheet.write(COMBINED_NOTE.format(min_group=tally.min_group))
+    if any_merged(tally):
+        sheet.write(ITEMS_MERGED_NOTE.format(min_group=tally.min_group))
+
+
+def _rate_cell(rates: tuple[float | None, ...], merged: tuple[bool, ...], index: int) -> float | str | None:
+    """Return a group's rate for one item, 合并 where fewer than k of it answered the item."""
+    if merged and merged[index]:
+        return COMBINED
+    return rates[index] if rates else None
 
 
 COMBINED = "合并"  # a category counted in the combined group, not on its own

@@ -18,6 +18,11 @@ COMBINED_NOTE = (
     "（合并后仍不足 {min_group} 人或手机答卷不足 {min_group} 份时，再并入人数最少的其他类别；"
     "参评对象作废的纸质表不计入人数）。"
 )
+# Why, after close, a group's figure for an item is shown as 合并 (the tally message and the workbook).
+ITEMS_MERGED_NOTE = (
+    "标“合并”的单项（统计消息中标 * 的类别）：该组答此题不足 {min_group} 份（纸质表作废行），"
+    "与其他组合并统计，不计入该组满意率。"
+)
 
 
 def split(ballots: int, paper: int) -> str:

@@ -12,8 +12,11 @@ import random
 import secrets
 import sqlite3
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.tally_view import tally_text
+from bot.texts import ZH
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
 from conversations.tally import WITHHELD, Tally, ballot_cells
@@ -30,6 +33,7 @@ from tests.audit_attacks import (
     skewed_answers,
     workbook_breakdown,
 )
+from tests.test_tally_view import window
 from usecases.results import Results
 
 
@@ -187,3 +191,39 @@ async def test_a_category_mostly_on_paper_is_not_shown_alone(tmp_path: Path) -> 
         headings, table = workbook_breakdown(unit.xlsx)
         column = next(i for i, h in enumerate(headings) if h.startswith("服务对象代表（"))
         assert {cells[column] for cells in table.values()} == {"合并"}  # no rate of its own
+
+
+async def test_an_item_few_of_a_shown_category_answered_is_merged(tmp_path: Path) -> None:
+    """服务对象代表 4, all on paper (so shown): three left the 风险等级划分 rows blank, one answered.
+
+    Before, the category's figures for those items were that one form's answers, in the file
+    (counters under 'served' with 1 answer) and in the workbook (0 % or 100 %): for whoever did
+    not key the forms, a recognised handwriting's answers. Now those cells are 合并, counted
+    with the smallest other category's answers to the item; the totals stay exact.
+    """
+    rng = random.Random(9)  # noqa: S311 - test data
+    blank = ("level_lead", "level_key", "level_general")
+    voters = [make_voter("leader", skewed_answers(rng), paper=False) for _ in range(7)]
+    voters += [make_voter("middle", skewed_answers(rng), paper=False) for _ in range(8)]
+    voters += [make_voter("served", skewed_answers(rng), paper=True, spoil=blank) for _ in range(3)]
+    voters.append(make_voter("served", skewed_answers(rng), paper=True))
+    unit = await run_unit(tmp_path, voters, 9)
+    _rows, counters = file_rows_and_counters(unit.path)
+    per_group = {(c, q, o): n for c, q, o, n in counters}
+    for question in blank:
+        assert (("served", question, "*") in per_group) is False  # no cell of one answer in the file
+        assert all(n >= K for (c, q, o), n in per_group.items() if q == question and o == "*")
+        assert unit.tally.question(question).answered == len(voters) - 3  # totals exact
+    rows = {row.category.id: row for row in unit.tally.breakdown}
+    assert rows["served"].shown
+    headings, table = workbook_breakdown(unit.xlsx)
+    column = next(i for i, h in enumerate(headings) if h.startswith("服务对象代表"))
+    beside = next(i for i, h in enumerate(headings) if h.startswith("班子成员"))  # the smallest other
+    for prompt in ("领导岗位", "重点岗位", "一般岗位"):
+        assert table[prompt][column] == table[prompt][beside] == "合并"
+    assert all(cells[column] != "合并" for prompt, cells in table.items() if "岗位" not in prompt)
+    text = tally_text(ZH, window(is_open=False, closed_at=datetime.now(UTC)), unit.tally)
+    assert "服务对象代表* " in text
+    assert "班子成员* " in text
+    assert "中层干部 " in text
+    assert ZH.TALLY_ITEMS_MERGED_NOTE.format(min_group=K) in text
