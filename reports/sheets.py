@@ -29,22 +29,26 @@ def neutralise(value: str) -> str:
 
 
 def listed(ballots: Sequence[Ballot], min_group: int) -> tuple[list[Ballot], int]:
-    """Return the ballots listed row by row, and how many are withheld from the listing.
+    """Return the ballots listed row by row, and how many spoiled forms there are if none is listed.
 
-    A paper form's spoiled row marks its ballot as one of the paper ones. Such rows are listed
-    only when at least k ballots share the mark; fewer, they are withheld from the listing (still
-    counted in every figure), so no row carries a mark that only a handful of forms have.
+    A paper form's spoiled row marks its ballot as one of the paper ones. With at least k such
+    forms (or none), every ballot is listed. With 1 to k − 1, no ballot is: leaving out only those
+    forms gave them back (the totals minus the listed rows are exactly their answers). Leaving out
+    randomly chosen other ballots too would not do: each export draws afresh, and two exports
+    together list every ballot but the marked ones; a fixed draw would need a stored seed, a trace
+    of its own. So the unit's listing is empty and says why (every figure still counts them).
     """
-    marked = [b for b in ballots if b.spoiled]
-    if len(marked) >= min_group:
+    marked = sum(1 for b in ballots if b.spoiled)
+    if marked == 0 or marked >= min_group:
         return list(ballots), 0
-    return [b for b in ballots if not b.spoiled], len(marked)
+    return [], marked
 
 
 def withheld_note(count: int, min_group: int) -> str:
-    """Return the line that says how many ballots the listing leaves out, and why."""
+    """Return the line that says why the listing holds no ballot."""
     return (
-        f"另有 {count} 份纸质答卷含作废行：这类答卷不足 {min_group} 份，为保护匿名不逐份列出（已计入汇总）。"
+        f"本单位有 {count} 份纸质答卷含作废行，不足 {min_group} 份：只略去这几份，"
+        "汇总减去逐份答卷即得其答案，为保护匿名，不逐份列出任何答卷（全部答卷均已计入汇总）。"
     )
 
 

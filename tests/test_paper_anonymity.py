@@ -7,6 +7,7 @@ Results; where the old rule can still be shown (the row format), the test shows 
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import secrets
@@ -15,17 +16,21 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import openpyxl
+
 from bot.tally_view import tally_text
 from bot.texts import ZH
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
 from conversations.tally import WITHHELD, Tally, ballot_cells
+from reports.sheets import withheld_note
 from storage.intake import answers_json
 from storage.repository import Repository
 from storage.schema import APPLICATION_ID, SCHEMA_VERSION, apply
 from tests.audit_attacks import (
     K,
     Voter,
+    csv_rows,
     favourable_pattern_of_ballot,
     file_rows_and_counters,
     make_voter,
@@ -227,3 +232,24 @@ async def test_an_item_few_of_a_shown_category_answered_is_merged(tmp_path: Path
     assert "班子成员* " in text
     assert "中层干部 " in text
     assert ZH.TALLY_ITEMS_MERGED_NOTE.format(min_group=K) in text
+
+
+async def test_the_listing_does_not_give_a_lone_spoiled_form_back(tmp_path: Path) -> None:
+    """21 phones and one paper form with 科技防控 left blank (an elderly 服务对象代表, seen).
+
+    Before, the listing left that form out and held all the others: the summary's totals less
+    the listed rows were exactly its answers (16 ticks over 13 items). Now no ballot is listed
+    for such a unit (a note says why), and the totals are the whole room's.
+    """
+    rng = random.Random(21)  # noqa: S311 - test data
+    phones = ["leader"] * 7 + ["middle"] * 8 + ["member"] * 6
+    voters = [make_voter(c, skewed_answers(rng), paper=False) for c in phones]
+    voters.append(make_voter("served", skewed_answers(rng), paper=True, spoil=("technology",)))
+    unit = await run_unit(tmp_path, voters, 21)
+    _header, rows = csv_rows(unit.csv)
+    assert rows == []
+    assert withheld_note(1, K) in unit.csv.decode("utf-8-sig")
+    sheet = list(openpyxl.load_workbook(io.BytesIO(unit.xlsx))["答卷"].iter_rows(values_only=True))
+    assert [row for row in sheet[1:] if isinstance(row[0], int)] == []
+    assert sheet[-1][0] == withheld_note(1, K)
+    assert unit.tally.counted == len(voters)

@@ -168,16 +168,14 @@ def test_csv_has_a_bom_and_neutralised_cells() -> None:
 
 
 def test_spoiled_paper_rows_are_listed_only_when_at_least_k_forms_have_them() -> None:
-    """A spoiled row shows as 作废 in the listing; fewer than k such forms are withheld, and said so."""
+    """A spoiled row shows as 作废 in the listing; with 1 to k − 1 such forms none is listed, and said so."""
     spoiled = Ballot(answers={"category": ("served",)}, paper=True, spoiled=("education",))
     few = [*BALLOTS, spoiled]
-    assert listed(few, 3) == (BALLOTS, 1)
+    assert listed(few, 3) == ([], 1)
+    assert listed(BALLOTS, 3) == (BALLOTS, 0)
     _, rows = ballot_rows(ANNEX2, few, min_group=3)
-    assert len(rows) == len(BALLOTS)
-    assert (
-        withheld_note(1, 3)
-        == "另有 1 份纸质答卷含作废行：这类答卷不足 3 份，为保护匿名不逐份列出（已计入汇总）。"
-    )
+    assert rows == []
+    assert withheld_note(1, 3).startswith("本单位有 1 份纸质答卷含作废行，不足 3 份")
     header, rows = ballot_rows(ANNEX2, [*BALLOTS, spoiled, spoiled, spoiled], min_group=3)
     column = header.index("教育防范")
     assert [row[column] for row in rows].count("作废（多勾或未勾）") == 3
