@@ -94,13 +94,7 @@ def _kept_apart(db: sqlite3.Connection) -> None:
     ]
     db.executemany("INSERT INTO suggestions (id, window_id, text) VALUES (?, ?, ?)", sorted(moved))
     db.execute("ALTER TABLE ballots DROP COLUMN suggestion")
-    rows = db.execute("SELECT id, answers FROM ballots").fetchall()
-    db.executemany(
-        "UPDATE ballots SET answers = ? WHERE id = ?", [(row_json(stored_ballot(a)), i) for i, a in rows]
-    )
-    for (window_id,) in db.execute("SELECT id FROM windows WHERE is_open = 0").fetchall():
-        fold_counters_now(db, window_id)
-    db.execute("UPDATE windows SET rebuilt = 0 WHERE is_open = 0")
+    _rows_and_closed_counters_rewritten(db, "SELECT id, answers FROM ballots")
 
 
 def _unmarked(db: sqlite3.Connection) -> None:
@@ -111,7 +105,12 @@ def _unmarked(db: sqlite3.Connection) -> None:
     Closed counters are folded by today's rule (forms of no category count for nothing; each
     category's paper count went at its close, so that part of the rule applies to new closes).
     """
-    rows = db.execute("SELECT id, answers FROM ballots WHERE answers LIKE '%~paper%'").fetchall()
+    _rows_and_closed_counters_rewritten(db, "SELECT id, answers FROM ballots WHERE answers LIKE '%~paper%'")
+
+
+def _rows_and_closed_counters_rewritten(db: sqlite3.Connection, selected_rows: str) -> None:
+    """Rewrite the selected ballot rows as rows are kept today; fold closed counters; mark for a rebuild."""
+    rows = db.execute(selected_rows).fetchall()
     db.executemany(
         "UPDATE ballots SET answers = ? WHERE id = ?", [(row_json(stored_ballot(a)), i) for i, a in rows]
     )

@@ -115,29 +115,36 @@ async def test_every_earlier_schema_migrates(tmp_path: Path, version: int) -> No
 BEFORE_APART = 8  # the schema whose ballot rows still held the 参评对象 and the suggestion
 
 
-def _closed_under_the_old_schema(path: Path, people: list[Person]) -> None:
-    """Write a unit closed by the release before: rows with 参评对象 and suggestion, counters per category."""
+def closed_under_an_old_schema(path: Path, ballots: list[Ballot], version: int = BEFORE_APART) -> None:
+    """Write a unit closed by an earlier release: rows as `answers_json` wrote them, counters per category.
+
+    Up to BEFORE_APART a row also holds its suggestion; every row keeps its paper mark.
+    """
     with sqlite3.connect(path, isolation_level=None) as db:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA secure_delete = ON")
-        for step in range(BEFORE_APART):
+        for step in range(version):
             apply(db, step)
         db.execute(
             "INSERT INTO windows (id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, "
             "rebuilt) VALUES (1, 'tok', '县财政局', 7, 0, '2026-11-01T09:00:00+00:00', "
             "'2026-11-01T10:00:00+00:00', 3, 1)"
         )
-        rows = sorted(
-            (secrets.token_bytes(16), 1, answers_json(p.ballot), p.ballot.suggestion) for p in people
-        )
-        db.executemany("INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, ?, ?, ?)", rows)
-        counts = Counter(cell for p in people for cell in ballot_cells(p.ballot))
+        if version <= BEFORE_APART:
+            rows = sorted((secrets.token_bytes(16), 1, answers_json(b), b.suggestion) for b in ballots)
+            db.executemany(
+                "INSERT INTO ballots (id, window_id, answers, suggestion) VALUES (?, ?, ?, ?)", rows
+            )
+        else:
+            plain = sorted((secrets.token_bytes(16), 1, answers_json(b)) for b in ballots)
+            db.executemany("INSERT INTO ballots (id, window_id, answers) VALUES (?, ?, ?)", plain)
+        counts = Counter(cell for b in ballots for cell in ballot_cells(b))
         db.executemany(
             "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
             "VALUES (1, 1, ?, ?, ?, ?)",
             [(*cell, count) for cell, count in sorted(counts.items())],
         )
-        db.execute(f"PRAGMA user_version = {BEFORE_APART}")
+        db.execute(f"PRAGMA user_version = {version}")
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -158,7 +165,7 @@ async def test_a_unit_closed_before_keeps_no_small_category_or_suggestion_author
         for n, c in enumerate(categories)
     ]
     path = tmp_path / "survey.db"
-    _closed_under_the_old_schema(path, people)
+    closed_under_an_old_schema(path, [p.ballot for p in people])
     served = chosen_by([people[-1].ballot])
     before = Files.copy(path)
     assert category_answers(before.image(), "served") == served

@@ -10,9 +10,7 @@ from __future__ import annotations
 import io
 import json
 import random
-import secrets
 import sqlite3
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,11 +20,11 @@ from bot.tally_view import tally_text
 from bot.texts import ZH
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
-from conversations.tally import WITHHELD, Tally, ballot_cells
+from conversations.tally import WITHHELD, Tally
 from reports.sheets import withheld_note
 from storage.intake import answers_json
 from storage.repository import Repository
-from storage.schema import APPLICATION_ID, SCHEMA_VERSION, apply
+from storage.schema import SCHEMA_VERSION
 from tests.audit_attacks import (
     K,
     Voter,
@@ -38,6 +36,7 @@ from tests.audit_attacks import (
     skewed_answers,
     workbook_breakdown,
 )
+from tests.test_migrations import closed_under_an_old_schema
 from tests.test_tally_view import window
 from usecases.results import Results
 
@@ -71,26 +70,7 @@ async def test_rows_stored_before_lose_their_paper_mark(tmp_path: Path) -> None:
     voters = [make_voter(c, skewed_answers(rng), paper=False) for c in ["leader"] * 5 + ["middle"] * 4]
     voters += [make_voter("member", skewed_answers(rng), paper=True) for _ in range(3)]
     path = tmp_path / "survey.db"
-    with sqlite3.connect(path, isolation_level=None) as db:
-        db.execute("PRAGMA journal_mode = WAL")
-        for step in range(SCHEMA_VERSION - 1):
-            apply(db, step)
-        db.execute(
-            "INSERT INTO windows (id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, "
-            "rebuilt) VALUES (1, 'tok', '县财政局', 7, 0, '2026-11-01T09:00:00+00:00', "
-            "'2026-11-01T10:00:00+00:00', 3, 1)"
-        )
-        old_rows = sorted((secrets.token_bytes(16), 1, answers_json(v.ballot)) for v in voters)
-        db.executemany("INSERT INTO ballots (id, window_id, answers) VALUES (?, ?, ?)", old_rows)
-        counts = Counter(cell for v in voters for cell in ballot_cells(v.ballot))
-        db.executemany(
-            "INSERT INTO tally_counts (window_id, released, category, question, option, count) "
-            "VALUES (1, 1, ?, ?, ?, ?)",
-            [(*cell, count) for cell, count in sorted(counts.items())],
-        )
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    closed_under_an_old_schema(path, [v.ballot for v in voters], SCHEMA_VERSION - 1)
     assert len(_marked(file_rows_and_counters(path)[0])) == 3  # before: the three forms, marked
     async with Repository(path) as repository:
         window = await repository.window(1)
