@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import random
 import secrets
 import sqlite3
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +18,6 @@ from conversations.anonymity import participant_key
 from conversations.engine import Ballot, Draft, Survey
 from conversations.questionnaire import Polarity, QuestionKind
 from conversations.tally import Tally
-from emulator.respondents import random_answers
 from storage.repository import Repository
 from usecases.results import Results
 
@@ -124,35 +120,6 @@ def file_rows_and_counters(path: Path) -> tuple[list[dict[str, list[str]]], list
     return rows, counters
 
 
-def row_cells(row: dict[str, list[str]]) -> Counter[tuple[str, str]]:
-    """Return the counter cells one stored row adds to (its 参评对象 is not there)."""
-    cells: Counter[tuple[str, str]] = Counter()
-    for question, chosen in row.items():
-        if question.startswith("~") or not chosen:
-            continue
-        cells[(question, "*")] += 1
-        for option in chosen:
-            cells[(question, option)] += 1
-    return cells
-
-
-def subsets_matching(
-    rows: list[dict[str, list[str]]], target: Counter[tuple[str, str]], size: int, limit: int = 200_000
-) -> list[tuple[int, ...]]:
-    """Every set of `size` rows whose cells sum to `target` (brute force, bounded)."""
-    cells = [row_cells(r) for r in rows]
-    found = []
-    for tried, subset in enumerate(itertools.combinations(range(len(rows)), size)):
-        if tried > limit:
-            break
-        total: Counter[tuple[str, str]] = Counter()
-        for i in subset:
-            total.update(cells[i])
-        if total == target:
-            found.append(subset)
-    return found
-
-
 # --- what the leader reads -------------------------------------------------------------------
 
 
@@ -185,36 +152,3 @@ def favourable_pattern_of_ballot(ballot: Ballot) -> tuple[int | None, ...]:
         option = next(o for o in q.options if o.id == chosen[0])
         out.append(int(option.polarity is Polarity.FAVOURABLE))
     return tuple(out)
-
-
-def favourable_pattern_of_csv_row(header: list[str], row: list[str]) -> tuple[int | None, ...]:
-    """1 if the row's answer to a rated item is favourable, 0 if not, None if it is not an option."""
-    out: list[int | None] = []
-    for q in RATED:
-        cell = row[header.index(q.prompt)]
-        option = next((o for o in q.options if o.label == cell), None)
-        out.append(None if option is None else int(option.polarity is Polarity.FAVOURABLE))
-    return tuple(out)
-
-
-def ballot_as_csv_cells(header: list[str], ballot: Ballot) -> list[str]:
-    """Return the CSV cells a ballot would be listed with (what the leader matches a row against)."""
-    cells = []
-    for prompt in header[1:]:
-        q = next(q for q in ANNEX2.questions if q.prompt == prompt)
-        chosen = ballot.answers.get(q.id, ())
-        if q.id in ballot.spoiled:
-            cells.append("作废（多勾或未勾）")
-        else:
-            cells.append("；".join(o.label for o in q.options if o.id in chosen))
-    return cells
-
-
-def uniform(rng: random.Random) -> dict[str, tuple[str, ...]]:
-    """Answers picked uniformly at random."""
-    return random_answers(rng)
-
-
-def flatten(groups: Iterable[list[Voter]]) -> list[Voter]:
-    """Return the voters of every group, in order."""
-    return [v for g in groups for v in g]
