@@ -152,7 +152,8 @@ def _count(path: Path, query: str) -> int:
     if not path.exists():
         return 0
     try:
-        connection = snapshot(path)
+        # One quick read-only query: no need to copy the whole file into memory as `snapshot` does.
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             (count,) = connection.execute(query).fetchone()
         finally:
