@@ -36,14 +36,14 @@ class AdminHandlers:
 
         def official(user_id: int) -> str:
             found = roll.officials.get(user_id)
-            return texts.unit(found.label) if found else t.LEADER_UNNAMED
+            return texts.html(found.label) if found else t.LEADER_UNNAMED
 
         lines = [t.LEADERS_TITLE]
         lines += [t.LEADER_CONFIGURED.format(official=official(i), id=i) for i in roll.configured]
         lines += [
             t.LEADER_INVITED.format(
                 official=official(leader.user_id),
-                name=texts.unit(leader.name),
+                name=texts.html(leader.name),
                 id=leader.user_id,
                 date=day(leader.added_at, self.zone),
             )

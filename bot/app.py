@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,8 @@ from bot.callback_data import (
 from bot.config import Settings
 from bot.door import Door, MessageCallback, Presses
 from bot.flood import PressGate
-from bot.general import on_error, on_group, on_help
+from bot.general import error_handler, on_group, on_help
+from bot.keying import PaperHandlers
 from bot.leader import LeaderHandlers
 from bot.limits import CEILING_BURST, CONCURRENT_UPDATES
 from bot.live import LiveTallies
@@ -61,7 +63,6 @@ from bot.menus import set_default_menu, set_menu
 from bot.notes import GroupReportHandlers, NoteHandlers
 from bot.officials import OfficialHandlers
 from bot.pacing import ChatPacer, Limits, Pace
-from bot.paper import PaperHandlers
 from bot.participant import ParticipantHandlers
 from bot.scoring import ScoringHandlers
 from bot.services import Services
@@ -201,7 +202,7 @@ def register_handlers(application: Application, services: Services, handlers: Ha
             ),
         ]
     )
-    application.add_error_handler(on_error)
+    application.add_error_handler(error_handler(storage_errors=(sqlite3.Error,)))
 
 
 async def set_command_menus(application: Application, services: Services) -> None:  # type: ignore[type-arg]

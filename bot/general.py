@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -13,6 +14,7 @@ from bot.texts import HELP_ADMIN_SEPARATOR, texts_for
 from usecases.access import Role
 
 logger = logging.getLogger(__name__)
+ErrorHandler = Callable[[object, Context], Coroutine[Any, Any, None]]
 
 
 async def on_help(caller: Caller, message: Message, context: Context) -> None:
@@ -34,9 +36,17 @@ async def on_group(update: Update, context: Context) -> None:
         await message.reply_text(texts_for(user.language_code if user else None).GROUP_CHAT)
 
 
-async def on_error(update: object, context: Context) -> None:
+def error_handler(storage_errors: tuple[type[Exception], ...]) -> ErrorHandler:
+    """Return the handler that logs a failure and apologises; `storage_errors` are the database's own."""
+
+    async def on_error(update: object, context: Context) -> None:
+        await _report(update, context, storage=isinstance(context.error, storage_errors))
+
+    return on_error
+
+
+async def _report(update: object, context: Context, *, storage: bool) -> None:
     """Log the failure (never the update: it names a person) and apologise."""
-    storage = isinstance(context.error, sqlite3.Error)
     if storage:
         # Disk full, a read-only file, a locked database: say so plainly; nothing was half-written.
         logger.error("The database refused the operation: %s", context.error)

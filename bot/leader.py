@@ -22,10 +22,10 @@ from bot.callback_data import (
     ShowPaper,
     ShowTally,
 )
+from bot.document_wording import chart_title
 from bot.door import Caller, Context
 from bot.live import LiveTallies
 from bot.officials import leader_labels
-from bot.paper_wording import chart_title
 from bot.picker import UnitPicker
 from bot.qr import qr_png
 from bot.replies import PressReply, answer, reply, respond, safe_filename, show
@@ -33,8 +33,8 @@ from bot.screens import Button, Screen
 from bot.services import Services
 from bot.tally_view import hidden_line, suggestion_messages, tally_screen
 from bot.texts import Texts
+from conversations.records import LiveView, Window
 from conversations.tally import Tally
-from storage.models import LiveView, Window
 from usecases.access import Role
 from usecases.console import (
     EXPECTED_MAX,
@@ -42,11 +42,11 @@ from usecases.console import (
     CloseAsked,
     Closed,
     CloseOutcome,
-    NotAllowed,
     NoUnitName,
     Opened,
     UnitTooLong,
 )
+from usecases.outcomes import NotAllowed
 from usecases.results import Snapshot
 from usecases.units import Scope
 
@@ -92,7 +92,7 @@ class LeaderHandlers:
             case Opened(window=window, created=created):
                 link = create_deep_linked_url(context.bot.username, window.token)
                 expected_text = t.EXPECTED.format(expected=window.expected) if window.expected else ""
-                caption = t.OPENED.format(unit=texts.unit(window.unit), link=link, expected=expected_text)
+                caption = t.OPENED.format(unit=texts.html(window.unit), link=link, expected=expected_text)
                 paper = Screen(
                     caption if created else t.ALREADY_OPEN + caption,
                     (
@@ -118,11 +118,11 @@ class LeaderHandlers:
             if summary.window.unit not in {w.unit for w in recent}:
                 recent.append(summary.window)
         example = recent[0].unit if recent else t.OPEN_EXAMPLE
-        text = t.OPEN_USAGE.format(example=texts.unit(example))
+        text = t.OPEN_USAGE.format(example=texts.html(example))
         if recent:
             lines = [
                 t.OPEN_RECENT_LINE.format(
-                    unit=texts.unit(w.unit), state=f" · {t.STATUS_OPEN}" if w.is_open else ""
+                    unit=texts.html(w.unit), state=f" · {t.STATUS_OPEN}" if w.is_open else ""
                 )
                 for w in recent[:_RECENT]
             ]
@@ -159,11 +159,11 @@ class LeaderHandlers:
             window = summary.window
             if caller.role is Role.ADMIN and window.leader_id != leader:
                 leader = window.leader_id
-                name = texts.unit(leaders[window.id])
+                name = texts.html(leaders[window.id])
                 lines += ["", t.LEADER_HEADING.format(name=name, id=window.leader_id)]
             status = t.STATUS_OPEN if window.is_open else t.STATUS_CLOSED
             lines.append(
-                t.UNIT_LINE.format(status=status, unit=texts.unit(window.unit), ballots=summary.ballots)
+                t.UNIT_LINE.format(status=status, unit=texts.html(window.unit), ballots=summary.ballots)
             )
         await message.reply_text("\n".join(lines))
 
@@ -191,7 +191,7 @@ class LeaderHandlers:
             await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
             return
         await respond(
-            query, PressReply(screen=Screen(caller.t.CLOSE_KEPT.format(unit=texts.unit(window.unit))))
+            query, PressReply(screen=Screen(caller.t.CLOSE_KEPT.format(unit=texts.html(window.unit))))
         )
 
     async def on_confirm_close(self, caller: Caller, query: CallbackQuery, action: ConfirmClose) -> None:
@@ -248,13 +248,13 @@ class LeaderHandlers:
             case NotAllowed():
                 return PressReply(t.ANSWER_NOT_ALLOWED, alert=True)
             case AlreadyClosed(window=window) | Closed(window=window):
-                return PressReply(screen=Screen(t.ALREADY_CLOSED.format(unit=texts.unit(window.unit))))
+                return PressReply(screen=Screen(t.ALREADY_CLOSED.format(unit=texts.html(window.unit))))
             case CloseAsked(window=window, ballots=ballots):
                 buttons = (
                     Button(t.CONFIRM_CLOSE_BUTTON, ConfirmClose(window.id)),
                     Button(t.CANCEL_CLOSE_BUTTON, CancelClose(window.id)),
                 )
-                text = t.CONFIRM_CLOSE.format(unit=texts.unit(window.unit), ballots=ballots)
+                text = t.CONFIRM_CLOSE.format(unit=texts.html(window.unit), ballots=ballots)
                 return PressReply(screen=Screen(text, (buttons,)))
 
     async def _tally_screen(self, t: Texts, window: Window) -> Screen:
@@ -291,7 +291,7 @@ class LeaderHandlers:
             await message.reply_text(t.CHART_UNAVAILABLE)
             return
         await message.reply_photo(
-            png, caption=t.CHART_CAPTION.format(unit=texts.unit(window.unit), state=state)
+            png, caption=t.CHART_CAPTION.format(unit=texts.html(window.unit), state=state)
         )
 
     async def _send_exports(self, message: Message, t: Texts, snapshot: Snapshot) -> None:
@@ -299,9 +299,9 @@ class LeaderHandlers:
         exports = await self.results.exports(snapshot)
         unit = safe_filename(window.unit)
         if exports.csv is None:
-            caption = t.EXPORT_CAPTION_OPEN.format(unit=texts.unit(window.unit))
+            caption = t.EXPORT_CAPTION_OPEN.format(unit=texts.html(window.unit))
         else:
-            caption = t.EXPORT_CAPTION.format(unit=texts.unit(window.unit))
+            caption = t.EXPORT_CAPTION.format(unit=texts.html(window.unit))
         await message.reply_document(exports.xlsx, filename=t.EXPORT_FILE.format(unit=unit), caption=caption)
         if exports.csv is not None:
             await message.reply_document(exports.csv, filename=t.EXPORT_CSV_FILE.format(unit=unit))

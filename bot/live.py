@@ -17,7 +17,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.pacing import broadcast
 from bot.tally_view import tally_screen
 from bot.texts import by_language
-from storage.models import LiveView, Window
+from conversations.records import LiveView, Window
 from usecases.events import BatchReleased, Events, SurveyClosed
 from usecases.ports import LiveViewStore, WindowStore
 from usecases.results import Results

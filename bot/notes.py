@@ -29,8 +29,9 @@ from bot.scoring import ScoringHandlers
 from bot.screens import Button, Screen
 from bot.services import Services
 from bot.texts import Texts
-from reports.papers import GroupPaper
+from reports.documents import GroupPaper
 from usecases.access import Role
+from usecases.documents import GroupReport, NoGroup, NoUnits, WhichGroup
 from usecases.notes import (
     SECTIONS,
     WRITING_MAX,
@@ -38,31 +39,29 @@ from usecases.notes import (
     ItemNote,
     Locked,
     NotExpected,
-    NotYours,
     PhotoAdded,
     ReasonSaved,
     Sections,
     TextOutcome,
-    TooLong,
 )
-from usecases.papers import GroupReport, NoGroup, NoUnits, WhichGroup
+from usecases.outcomes import NotYours, TooLong
 from usecases.units import Scope
 
 
 def sections_screen(t: Texts, outcome: Sections, *, confirm: bool = False) -> Screen:
     """Return the leader's sections: each as written, then what is asked, or the buttons to edit."""
     window, writings = outcome.window, outcome.writings
-    lines = [t.WRITE_TITLE.format(unit=texts.unit(window.unit)), ""]
+    lines = [t.WRITE_TITLE.format(unit=texts.html(window.unit)), ""]
     for section in SECTIONS:
         text = writings.texts.get(section, "")
         lines.append(
             t.WRITE_LINE.format(section=t.SECTION_TITLES[section], text=escape(text) or t.WRITE_EMPTY)
         )
     if writings.finalised:
-        lines += ["", t.WRITE_FINAL.format(unit=texts.unit(window.unit))]
+        lines += ["", t.WRITE_FINAL.format(unit=texts.html(window.unit))]
         return Screen("\n".join(lines))
     if confirm:
-        lines += ["", t.WRITE_CONFIRM.format(unit=texts.unit(window.unit))]
+        lines += ["", t.WRITE_CONFIRM.format(unit=texts.html(window.unit))]
         buttons = (
             Button(t.WRITE_CONFIRM_BUTTON, ConfirmSections(window.id)),
             Button(t.CANCEL_CLOSE_BUTTON, SkipSection(window.id, len(SECTIONS) - 1)),
@@ -237,9 +236,9 @@ class GroupReportHandlers:
         t = caller.t
         match await self.papers.group_report_for(caller.actor, command_argument(message)):
             case NoGroup(group):
-                await message.reply_text(t.GROUP_NOT_FOUND.format(group=texts.unit(group)))
+                await message.reply_text(t.GROUP_NOT_FOUND.format(group=texts.html(group)))
             case WhichGroup(groups):
-                await message.reply_text(t.GROUP_USAGE.format(groups=texts.unit("、".join(groups) or "—")))
+                await message.reply_text(t.GROUP_USAGE.format(groups=texts.html("、".join(groups) or "—")))
             case NoUnits():
                 await message.reply_text(t.NO_WINDOWS)
             case GroupReport(paper, document, own):
@@ -252,6 +251,6 @@ class GroupReportHandlers:
         await message.reply_document(
             document,
             filename=t.GROUP_FILE.format(group=safe_filename(name)),
-            caption=t.GROUP_CAPTION.format(group=texts.unit(name), count=len(paper.units)),
+            caption=t.GROUP_CAPTION.format(group=texts.html(name), count=len(paper.units)),
             reply_markup=keyboard if own else None,
         )

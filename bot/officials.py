@@ -12,8 +12,8 @@ from bot.arguments import command_argument
 from bot.door import Caller, Context
 from bot.services import Services
 from bot.texts import Texts
-from storage.models import Official, Window
-from usecases.officials import TooLong
+from conversations.records import Official, Window
+from usecases.officials import NameTooLong
 from usecases.ports import OfficialStore
 
 logger = logging.getLogger(__name__)
@@ -54,15 +54,15 @@ class OfficialHandlers:
             if current is None:
                 await message.reply_text(t.ME_USAGE)
             else:
-                await message.reply_text(t.ME_CURRENT.format(label=texts.unit(current.label)))
+                await message.reply_text(t.ME_CURRENT.format(label=texts.html(current.label)))
             return
         parsed = parse_official(argument)
         if parsed is None:
             await message.reply_text(t.ME_USAGE)
             return
         official = await self.registration.register(caller.user_id, *parsed)
-        if isinstance(official, TooLong):
+        if isinstance(official, NameTooLong):
             await message.reply_text(t.ME_TOO_LONG.format(name=official.name_max, group=official.group_max))
             return
         logger.info("A leader registered their name and group")
-        await message.reply_text(t.ME_SET.format(label=texts.unit(official.label)))
+        await message.reply_text(t.ME_SET.format(label=texts.html(official.label)))

@@ -21,7 +21,7 @@ from conversations.errors import (
     SurveyError,
     TooManyChoices,
 )
-from storage.models import Window
+from conversations.records import Window
 from usecases.access import Role
 from usecases.participation import (
     Ended,
@@ -60,7 +60,7 @@ def refusal(t: Texts, error: SurveyError) -> PressReply:  # noqa: PLR0911 - one 
 
 
 def _ended(t: Texts, window: Window) -> Screen:
-    return Screen(t.ENDED_FOR_PARTICIPANT.format(unit=texts.unit(window.unit)))
+    return Screen(t.ENDED_FOR_PARTICIPANT.format(unit=texts.html(window.unit)))
 
 
 class ParticipantHandlers:
@@ -135,7 +135,7 @@ class ParticipantHandlers:
                 current = self._step(t, outcome)
                 return Screen(f"{t.RESUMED}\n\n{current.text}", current.rows)
             case TookPart(window=window):
-                return Screen(t.ALREADY_TAKEN_PART.format(unit=texts.unit(window.unit)))
+                return Screen(t.ALREADY_TAKEN_PART.format(unit=texts.html(window.unit)))
             case Ended(window=window):
                 return _ended(t, window)
 
@@ -160,7 +160,7 @@ def press_reply(t: Texts, survey: Survey, outcome: PressOutcome) -> PressReply: 
         case Unchanged():
             return PressReply(t.ANSWER_SAVED)
         case Submitted(window=window):
-            thanks = Screen(t.THANKS.format(unit=texts.unit(window.unit)))
+            thanks = Screen(t.THANKS.format(unit=texts.html(window.unit)))
             return PressReply(t.ANSWER_SUBMITTED, screen=thanks)
         case Ended(window=window):
             return PressReply(t.ANSWER_ENDED, alert=True, screen=_ended(t, window))

@@ -17,8 +17,8 @@ from bot.door import Caller
 from bot.officials import leader_labels
 from bot.replies import reply
 from bot.screens import Button, Screen
+from conversations.records import Window
 from reports.localtime import day
-from storage.models import Window
 from usecases.ports import OfficialStore
 from usecases.units import Choices, NoSuchUnit, NothingOpen, NoWindows, Picked, Scope, Units
 
@@ -51,7 +51,7 @@ class UnitPicker:
             case NoWindows():
                 await message.reply_text(t.NO_WINDOWS)
             case NoSuchUnit(unit=unit):
-                await message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.unit(shorten(unit))))
+                await message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.html(shorten(unit))))
             case NothingOpen():
                 await message.reply_text(t.NOTHING_OPEN)
             case Choices(windows=windows):

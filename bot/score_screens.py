@@ -12,9 +12,9 @@ from bot.screens import Button, Screen
 from bot.texts import Texts
 from conversations.annex1 import ScoreForm
 from conversations.engine import Back, Revise
+from conversations.records import ItemNotes, ScoreSheet
 from conversations.scoring import Award, Marking, Marks, score
 from reports.localtime import stamp
-from storage.models import ItemNotes, ScoreSheet
 from usecases.notes import REASON_MAX, ItemNote
 
 _POINTS_PER_ROW = 5
@@ -49,7 +49,7 @@ class ScoreView:
         progress = t.SCORE_PROGRESS.format(step=marks.step + 1, total=len(self.form.items))
         text = "\n".join(
             [
-                f"<b>{texts.unit(self.unit)}</b> · {t.SCORE_BRAND}　{progress}",
+                f"<b>{texts.html(self.unit)}</b> · {t.SCORE_BRAND}　{progress}",
                 "",
                 t.SCORE_SUBTOTAL.format(
                     section=escape(section.title),
@@ -121,7 +121,7 @@ class ScoreView:
         """Return the review: everything scored so far, a number per item to revise, and 定稿."""
         t = self.t
         text = "\n".join(
-            [t.SCORE_REVIEW.format(unit=texts.unit(self.unit)), t.SCORE_REVIEW_HINT, "", *self.lines(marks)]
+            [t.SCORE_REVIEW.format(unit=texts.html(self.unit)), t.SCORE_REVIEW_HINT, "", *self.lines(marks)]
         )
         numbers = [
             Button(str(i + 1), ScorePress(self.window_id, Revise(i))) for i in range(len(self.form.items))
@@ -138,7 +138,7 @@ class ScoreView:
     def confirm(self, marks: Marks) -> Screen:
         """Ask to confirm finalising; 取消 goes back to the review."""
         result = score(self.form, marks)
-        text = self.t.SCORE_CONFIRM.format(unit=texts.unit(self.unit), total=result.total, grade=result.grade)
+        text = self.t.SCORE_CONFIRM.format(unit=texts.html(self.unit), total=result.total, grade=result.grade)
         buttons = (
             Button(self.t.SCORE_CONFIRM_BUTTON, ConfirmFinalise(self.window_id)),
             Button(self.t.CANCEL_CLOSE_BUTTON, ShowScore(self.window_id)),
@@ -149,8 +149,8 @@ class ScoreView:
         """Return the finalised sheet, read-only, with who finalised it and when."""
         at = stamp(sheet.finalised_at, self.zone) if sheet.finalised_at else ""
         header = [
-            self.t.SCORE_REVIEW.format(unit=texts.unit(self.unit)),
-            self.t.SCORE_FINALISED.format(at=at, name=texts.unit(sheet.finalised_name or "")),
+            self.t.SCORE_REVIEW.format(unit=texts.html(self.unit)),
+            self.t.SCORE_FINALISED.format(at=at, name=texts.html(sheet.finalised_name or "")),
             "",
         ]
         return Screen("\n".join([*header, *self.lines(sheet.marks)]))
@@ -160,7 +160,7 @@ def note_screen(t: Texts, note: ItemNote) -> Screen:
     """Return the screen asking for an item's reason and photos, with 完成 back to the sheet."""
     item, notes = note.item, note.notes
     text = t.NOTE_PROMPT.format(
-        unit=texts.unit(note.window.unit),
+        unit=texts.html(note.window.unit),
         number=note.number,
         text=escape(item.text),
         points="—" if note.points is None else note.points,

@@ -22,20 +22,20 @@ from bot.services import Services
 from bot.tally_view import hidden_line, percent, split_line, spoiled_line, window_times
 from bot.texts import Texts
 from conversations.annex1 import BANDS
+from conversations.records import Window
 from conversations.scoring import Award
 from reports.county import SummaryRow, summary_workbook
-from reports.papers import IMPROVE, RISKS, UnitPaper, top_three
-from storage.models import Window
+from reports.documents import IMPROVE, RISKS, UnitPaper, top_three
 from usecases.access import can_manage
 from usecases.notes import ItemNote
+from usecases.outcomes import NotYours
 from usecases.scoring import (
     ConfirmFinal,
     Final,
     Marked,
     NoSheet,
-    NotYours,
+    PointsRefused,
     PressOutcome,
-    Refused,
     Unfinished,
     Unregistered,
 )
@@ -126,7 +126,7 @@ class ScoringHandlers:
                 return PressReply(t.SCORE_NOT_YOURS, alert=True)
             case NoSheet():
                 return PressReply(t.ANSWER_STALE)
-            case Refused():
+            case PointsRefused():
                 return PressReply(t.ANSWER_UNKNOWN)
 
     async def on_report(self, caller: Caller, message: Message, context: Context) -> None:
@@ -155,7 +155,7 @@ class ScoringHandlers:
         await message.reply_document(
             document,
             filename=t.REPORT_FILE.format(unit=safe_filename(window.unit)),
-            caption=t.REPORT_CAPTION.format(unit=texts.unit(window.unit)),
+            caption=t.REPORT_CAPTION.format(unit=texts.html(window.unit)),
         )
 
     async def on_summary(self, caller: Caller, message: Message, context: Context) -> None:
@@ -170,7 +170,7 @@ class ScoringHandlers:
 
 def report_text(t: Texts, paper: UnitPaper, times: str = "") -> str:
     """Return the unit report message."""
-    unit = texts.unit(paper.inspection.unit)
+    unit = texts.html(paper.inspection.unit)
     lines = [t.REPORT_TITLE.format(unit=unit)]
     if times:
         lines.append(times)
@@ -227,8 +227,8 @@ def summary_text(t: Texts, rows: list[SummaryRow]) -> str:
         scored = f"{row.total}/100 {row.grade}" if row.total is not None else t.SUMMARY_NO_SCORE
         lines.append(
             t.SUMMARY_LINE.format(
-                unit=texts.unit(row.unit),
-                leader=texts.unit(row.leader),
+                unit=texts.html(row.unit),
+                leader=texts.html(row.leader),
                 ballots=row.ballots,
                 paper="" if row.paper is None else t.SUMMARY_PAPER.format(paper=row.paper),
                 rate=percent(row.favourable_rate),

@@ -58,7 +58,7 @@ class Screen:
 
 def welcome(t: Texts, survey: Survey, window_id: int, unit: str, min_group: int) -> Screen:
     """Return the first screen a participant sees after opening the link."""
-    text = t.WELCOME.format(unit=texts.unit(unit), count=survey.questionnaire.size, min_group=min_group)
+    text = t.WELCOME.format(unit=texts.html(unit), count=survey.questionnaire.size, min_group=min_group)
     return Screen(text, ((Button(t.BEGIN, BeginSurvey(window_id)),),))
 
 
@@ -95,7 +95,7 @@ def step(t: Texts, survey: Survey, window_id: int, unit: str, draft: Draft) -> S
     press = presses(window_id, draft)
     spoiled = f"{t.SPOILED_NOTE}\n" if question.id in draft.spoiled else ""
     header = (
-        f"<b>{texts.unit(unit)}</b> · {t.PAPER_BRAND if draft.paper else t.BRAND}　"
+        f"<b>{texts.html(unit)}</b> · {t.PAPER_BRAND if draft.paper else t.BRAND}　"
         f"{t.PROGRESS.format(step=draft.step + 1, total=survey.questionnaire.size)}\n\n"
         f"{_title(question)}\n\n{spoiled}"
     )
@@ -181,7 +181,7 @@ def answer_summary(t: Texts, survey: Survey, draft: Draft) -> list[str]:
 
 def _review(t: Texts, survey: Survey, window_id: int, unit: str, draft: Draft) -> Screen:
     brand, title = (t.PAPER_BRAND, t.PAPER_REVIEW_TITLE) if draft.paper else (t.BRAND, t.REVIEW_TITLE)
-    text = "\n".join([f"<b>{texts.unit(unit)}</b> · {brand}", title, "", *answer_summary(t, survey, draft)])
+    text = "\n".join([f"<b>{texts.html(unit)}</b> · {brand}", title, "", *answer_summary(t, survey, draft)])
     press = presses(window_id, draft)
     numbers = [Button(str(index + 1), press(Revise(index))) for index in range(survey.questionnaire.size)]
     revise_rows = tuple(

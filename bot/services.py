@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.paper_wording import PaperWording
+from bot.document_wording import PaperWording
 from conversations.annex1 import ANNEX1
 from conversations.engine import Survey
 from conversations.scoring import Marking
@@ -13,11 +13,11 @@ from storage.keys import WindowKeys
 from storage.repository import Repository
 from usecases.access import Access
 from usecases.console import Console
+from usecases.documents import Papers
 from usecases.events import Events
+from usecases.keying import PaperKeying
 from usecases.notes import Notes
 from usecases.officials import Registration
-from usecases.paper import PaperKeying
-from usecases.papers import Papers
 from usecases.participation import BallotBox, Participation
 from usecases.results import Results
 from usecases.roles import Roles

@@ -10,9 +10,9 @@ from bot.callback_data import AskClose, ShowTally
 from bot.screens import Button, Screen
 from bot.texts import Texts
 from conversations.questionnaire import QuestionKind
+from conversations.records import Window
 from conversations.tally import OptionCount, QuestionTally, Tally, any_merged
 from reports.localtime import DEFAULT_ZONE, stamp
-from storage.models import Window
 
 MESSAGE_LIMIT = 4096
 BAR_CELLS = 10
@@ -93,7 +93,7 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
         if window.expected
         else t.TALLY_RECEIVED.format(ballots=tally.received)
     )
-    lines = [title.format(unit=texts.unit(window.unit)), window_times(t, window, zone), received]
+    lines = [title.format(unit=texts.html(window.unit)), window_times(t, window, zone), received]
     if window.expected and tally.received > window.expected:
         lines.append(t.TALLY_OVER_EXPECTED.format(ballots=tally.received, expected=window.expected))
     if not tally.counted:
@@ -167,7 +167,7 @@ def tally_screen(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> Scre
 
 def suggestion_messages(t: Texts, unit: str, suggestions: list[str]) -> list[str]:
     """Return the suggestions as numbered HTML messages, each within Telegram's limit."""
-    title = t.SUGGESTIONS_TITLE.format(unit=texts.unit(unit), count=len(suggestions))
+    title = t.SUGGESTIONS_TITLE.format(unit=texts.html(unit), count=len(suggestions))
     if not suggestions:
         return [f"{title}\n{t.NO_SUGGESTIONS}"]
     messages: list[str] = []

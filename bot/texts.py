@@ -800,6 +800,6 @@ def by_language(language: str) -> Texts:
     return EN if language == EN.language else ZH
 
 
-def unit(name: str) -> str:
-    """Return a unit name made safe for HTML messages."""
-    return escape(name, quote=False)
+def html(text: str) -> str:
+    """Return text typed by a person (a unit's name, a leader's name) made safe for HTML messages."""
+    return escape(text, quote=False)

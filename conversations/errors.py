@@ -58,3 +58,7 @@ class AlreadySubmitted(SurveyError):
 
 class SheetFinalised(Exception):
     """The score sheet is finalised: an official record that no longer changes."""
+
+
+class WritingsFinalised(Exception):
+    """The leader's sections are final and no longer change."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.questionnaire import Polarity
-from reports.papers import IMPROVE, RISKS, Evaluation, ScoreRecord, UnitPaper, top_three
+from reports.documents import IMPROVE, RISKS, Evaluation, ScoreRecord, UnitPaper, top_three
 from reports.word import TABLE_STYLE, Paper, merge_cells
 from reports.wording import SPOILED, day, rate, split, spoiled_rows
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.annex1 import BANDS
+from reports.documents import IMPROVE, RISKS, ChoiceTotal, GroupPaper, UnitPaper, choice_totals
 from reports.feedback_doc import MISSING
-from reports.papers import IMPROVE, RISKS, ChoiceTotal, GroupPaper, UnitPaper, choice_totals
 from reports.word import Cell, Paper
 from reports.wording import day, rate
 

@@ -6,8 +6,8 @@ import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from conversations.records import Leader, Official
 from storage.database import Database, now_text
-from storage.models import Leader, Official
 
 
 class LeaderRepository(Database):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from conversations.records import LiveView
 from storage.database import Database
-from storage.models import LiveView
 
 
 class LiveViewRepository(Database):

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from conversations.errors import WritingsFinalised
+from conversations.records import ItemNotes, Pending, Writings
 from storage.database import Database
-from storage.models import ItemNotes, Pending, Writings
-
-
-class WritingsFinalised(Exception):
-    """The leader's sections are final and no longer change."""
 
 
 class NoteRepository(Database):

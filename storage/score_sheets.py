@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from conversations.errors import SheetFinalised
+from conversations.records import ScoreSheet
 from conversations.scoring import Marks
 from storage.database import Database, now_text
-from storage.models import ScoreSheet
 
 
 class ScoreSheetRepository(Database):

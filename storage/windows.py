@@ -6,11 +6,11 @@ import secrets
 import sqlite3
 from pathlib import Path
 
+from conversations.records import Window, WindowSummary
 from storage.closed import fold_counters
 from storage.database import Database, now_text
 from storage.intake import pending_ballots, release_held, store_batch
 from storage.keys import WindowKeys
-from storage.models import Window, WindowSummary
 
 _WINDOW_COLUMNS = (
     "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name"

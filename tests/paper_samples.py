@@ -9,7 +9,7 @@ from conversations.annex1 import ANNEX1
 from conversations.annex2 import ANNEX2
 from conversations.engine import Ballot
 from conversations.tally import Tally
-from reports.papers import Evaluation, Findings, Inspection, ScoreRecord, UnitPaper
+from reports.documents import Evaluation, Findings, Inspection, ScoreRecord, UnitPaper
 from tests.tallies import compute_tally
 
 DAY = date(2026, 11, 26)

@@ -16,12 +16,12 @@ from usecases.console import (
     CloseAsked,
     Closed,
     Console,
-    NotAllowed,
     NoUnitName,
     Opened,
     UnitTooLong,
 )
 from usecases.events import Events, SurveyClosed
+from usecases.outcomes import NotAllowed
 from usecases.units import Choices, NoSuchUnit, NothingOpen, NoWindows, Picked, Scope, Units
 
 

@@ -16,10 +16,10 @@ from docx.table import Table
 from conversations.annex1 import ANNEX1, grade
 from conversations.annex2 import ANNEX2
 from conversations.questionnaire import Polarity, QuestionKind
+from reports.documents import IMPROVE, RISKS, GroupPaper, choice_totals, top_three
 from reports.feedback_doc import REASON_MISSING, unit_feedback_docx
 from reports.group_doc import group_report_docx
 from reports.paper_form import BOX, INSTRUCTION, KEEP_TOGETHER, paper_form_docx
-from reports.papers import IMPROVE, RISKS, GroupPaper, choice_totals, top_three
 from reports.poster import QR_SIDE_CM, STEPS, poster_figure, poster_pdf, qr_modules, qr_outline
 from reports.wording import rate
 from tests.paper_samples import DAY, LOST, PHOTOS, REASONS, sample_score, sample_unit

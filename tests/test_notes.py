@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conversations.annex1 import ANNEX1
+from conversations.records import Window
 from conversations.scoring import Award, Marking
-from storage.models import Window
 from storage.repository import Repository
 from tests.actors import LEADER, OTHER
 from usecases.notes import (
@@ -21,13 +21,12 @@ from usecases.notes import (
     ItemNote,
     Locked,
     NotExpected,
-    NotYours,
     PhotoAdded,
     ReasonSaved,
     Sections,
-    TooLong,
 )
 from usecases.notes import Notes as NotesCase
+from usecases.outcomes import NotYours, TooLong
 from usecases.scoring import Scoring
 
 

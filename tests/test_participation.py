@@ -13,7 +13,7 @@ from conversations.annex2 import ANNEX2
 from conversations.engine import Choose, Draft, FinishChoices, Press, SkipText, Survey, Toggle
 from conversations.errors import AlreadySubmitted, NotExpectingText, SuggestionTooLong
 from conversations.questionnaire import QuestionKind
-from storage.models import Window
+from conversations.records import Window
 from storage.repository import Repository
 from usecases.events import BatchReleased, Events
 from usecases.participation import (

@@ -11,18 +11,18 @@ import pytest
 
 from conversations.annex1 import ANNEX1
 from conversations.engine import Back, Revise
+from conversations.records import Window
 from conversations.scoring import Award, Marking
-from storage.models import Window
 from storage.repository import Repository
 from tests.actors import ADMIN, LEADER, OTHER
 from usecases.access import Actor, Role
+from usecases.outcomes import NotYours
 from usecases.scoring import (
     ConfirmFinal,
     Final,
     Marked,
     NoSheet,
-    NotYours,
-    Refused,
+    PointsRefused,
     Scoring,
     Unfinished,
     Unregistered,
@@ -80,7 +80,7 @@ async def test_every_press_is_saved_and_a_stale_one_shows_the_current_item(desk:
     stale = await desk.scoring.press(LEADER, desk.window.id, Award(0, 1))
     assert isinstance(moved, Marked)
     assert stale == Marked(desk.window, moved.marks, stale=True)
-    assert await desk.scoring.press(LEADER, desk.window.id, Award(1, 9)) == Refused()
+    assert await desk.scoring.press(LEADER, desk.window.id, Award(1, 9)) == PointsRefused()
     reopened = await desk.scoring.start(LEADER, desk.window.id)
     assert isinstance(reopened, Marked)
     assert reopened.marks.points == {ANNEX1.items[0].id: 3}

@@ -18,7 +18,7 @@ from conversations.annex2 import ANNEX2
 from conversations.engine import Back, Ballot, Revise
 from conversations.errors import SheetFinalised, StaleStep, UnknownOption
 from conversations.scoring import Award, Marking, Marks, score
-from reports.papers import Evaluation, Inspection, ScoreRecord, UnitPaper
+from reports.documents import Evaluation, Inspection, ScoreRecord, UnitPaper
 from storage.repository import Repository
 from tests.tallies import compute_tally
 

@@ -10,8 +10,8 @@ from bot.tally_view import MESSAGE_LIMIT, bar, suggestion_messages, tally_text
 from bot.texts import EN, ZH, Texts
 from conversations.annex2 import ANNEX2
 from conversations.engine import Ballot
+from conversations.records import Window
 from emulator.html_text import visible_text
-from storage.models import Window
 from tests.tallies import compute_tally
 
 LONGEST = Ballot(

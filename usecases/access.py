@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from storage.models import Window
+from conversations.records import Window
 from usecases.ports import LeaderStore
 
 

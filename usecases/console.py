@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from storage.models import Window
+from conversations.records import Window
 from usecases.access import Actor, can_manage
 from usecases.events import Events, SurveyClosed
+from usecases.outcomes import NotAllowed
 from usecases.ports import BallotStore, WindowStore
 
 logger = logging.getLogger(__name__)
@@ -39,11 +40,6 @@ class Opened:
 
     window: Window
     created: bool
-
-
-@dataclass(frozen=True, slots=True)
-class NotAllowed:
-    """The actor does not manage that window (or it does not exist); nothing is said about it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from storage.models import Window
+from conversations.records import Window
 
 E = TypeVar("E")
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conversations.annex1 import ScoreForm, ScoreItem
-from storage.models import ItemNotes, Pending, Window, Writings
-from storage.notes import WritingsFinalised
+from conversations.errors import WritingsFinalised
+from conversations.records import ItemNotes, Pending, Window, Writings
 from usecases.access import Actor, owns
+from usecases.outcomes import NotYours, TooLong
 from usecases.ports import NoteStore, ScoreSheetStore, WindowStore
 
 SECTIONS = ("strengths", "shortcomings", "improvements", "practice")
@@ -30,21 +31,8 @@ WRITING_MAX = 2000
 
 
 @dataclass(frozen=True, slots=True)
-class NotYours:
-    """Only the leader who opened the unit may write its notes."""
-
-
-@dataclass(frozen=True, slots=True)
 class Locked:
     """The sheet (for reasons and photos) or the sections are final: nothing changes."""
-
-
-@dataclass(frozen=True, slots=True)
-class TooLong:
-    """The text is longer than allowed; nothing was saved."""
-
-    limit: int
-    length: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.models import Official
+from conversations.records import Official
 from usecases.ports import OfficialStore
 
 NAME_MAX = 20
@@ -12,7 +12,7 @@ GROUP_MAX = 40
 
 
 @dataclass(frozen=True, slots=True)
-class TooLong:
+class NameTooLong:
     """A name over NAME_MAX or a group over GROUP_MAX characters: nothing was recorded."""
 
     name_max: int = NAME_MAX
@@ -29,8 +29,8 @@ class Registration:
         """Return the name and group the person registered, if any."""
         return await self.officials.official(user_id)
 
-    async def register(self, user_id: int, name: str, group: str) -> Official | TooLong:
+    async def register(self, user_id: int, name: str, group: str) -> Official | NameTooLong:
         """Record (or replace) the person's name and group, within their lengths."""
         if len(name) > NAME_MAX or len(group) > GROUP_MAX:
-            return TooLong()
+            return NameTooLong()
         return await self.officials.set_official(user_id, name, group)

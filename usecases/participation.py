@@ -14,8 +14,8 @@ from conversations.anonymity import keyer_key, participant_key
 from conversations.engine import Draft, Press, Survey
 from conversations.errors import AlreadySubmitted, NotExpectingText, StaleStep, SurveyError, WindowClosed
 from conversations.questionnaire import QuestionKind
+from conversations.records import Window
 from conversations.tally import released_count
-from storage.models import Window
 from usecases.events import BatchReleased, Events
 from usecases.locks import KeyedLocks
 from usecases.ports import ParticipantStore, WindowSecrets, WindowStore
@@ -120,7 +120,7 @@ class Participation:
 
     With `paper`, the same turns key in paper forms: the form is the keyer's current paper form
     (its rows may be spoiled), submitting puts it in the same ballot box, and the next one starts
-    afresh. Who may key a unit is decided before (`usecases.paper`).
+    afresh. Who may key a unit is decided before (`usecases.keying`).
     """
 
     def __init__(  # noqa: PLR0913 - the stores, the form, and which kind of form it is

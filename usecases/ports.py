@@ -11,9 +11,7 @@ from datetime import datetime
 from typing import Protocol
 
 from conversations.engine import Ballot, Draft
-from conversations.scoring import Marks
-from conversations.tally import Cell
-from storage.models import (
+from conversations.records import (
     ItemNotes,
     Leader,
     LiveView,
@@ -24,6 +22,8 @@ from storage.models import (
     WindowSummary,
     Writings,
 )
+from conversations.scoring import Marks
+from conversations.tally import Cell
 
 
 class WindowStore(Protocol):

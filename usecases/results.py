@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from conversations.engine import Ballot, Survey
+from conversations.records import Window
 from conversations.tally import Tally, released_count, tally_from_counts
 from reports.fonts import cjk_font
 from reports.localtime import DEFAULT_ZONE, now
 from reports.sheets import UnitReport, ballot_rows, ballots_csv, listed, withheld_note, workbook
-from storage.models import Window
 from usecases.ports import BallotStore
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from storage.models import Leader, Official
+from conversations.records import Leader, Official
 from usecases.access import Access
 from usecases.ports import LeaderStore, OfficialStore
 

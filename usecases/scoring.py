@@ -13,18 +13,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from conversations.errors import SheetFinalised, StaleStep, SurveyError
+from conversations.records import Official, ScoreSheet, Window
 from conversations.scoring import Marking, Marks, SheetPress
-from storage.models import Official, ScoreSheet, Window
 from usecases.access import Actor, owns
 from usecases.locks import KeyedLocks
+from usecases.outcomes import NotYours
 from usecases.ports import OfficialStore, ScoreSheetStore, WindowStore
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class NotYours:
-    """Only the leader who opened the unit's window may score it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +67,12 @@ class Final:
 
 
 @dataclass(frozen=True, slots=True)
-class Refused:
+class PointsRefused:
     """The sheet refuses the press (points the item does not allow); nothing changed."""
 
 
 StartOutcome = NotYours | Marked | Final
-PressOutcome = NotYours | NoSheet | Marked | ConfirmFinal | Unfinished | Unregistered | Final | Refused
+PressOutcome = NotYours | NoSheet | Marked | ConfirmFinal | Unfinished | Unregistered | Final | PointsRefused
 _Step = Callable[[Window, ScoreSheet], Awaitable[PressOutcome]]
 
 
@@ -120,7 +116,7 @@ class Scoring:
             except StaleStep:
                 return Marked(window, sheet.marks, stale=True)
             except SurveyError:
-                return Refused()
+                return PointsRefused()
             await self.sheets.save_score(window.id, marks)
             return Marked(window, marks)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from storage.models import Window, WindowSummary
+from conversations.records import Window, WindowSummary
 from usecases.access import Actor, Role, owns
 from usecases.ports import WindowStore
 

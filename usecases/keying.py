@@ -13,16 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conversations.engine import Press
-from storage.models import Window
+from conversations.records import Window
 from usecases.access import Actor, can_manage
+from usecases.outcomes import NotAllowed
 from usecases.participation import Ended, NoSuchWindow, Participation, PressOutcome, TextOutcome
 from usecases.ports import KeyerStore, WindowStore
-
-
-@dataclass(frozen=True, slots=True)
-class NotAllowed:
-    """The actor may not key forms in for this unit."""
-
 
 KeyOutcome = PressOutcome | NotAllowed
 # A keyer's link starts so: told apart from a survey link without a query on the participants' path.

@@ -17,10 +17,14 @@ from bot.screens import Button, Screen
 from bot.services import Services
 from bot.texts import Texts
 from conversations.errors import TooManyChoices
-from storage.models import Window
+from conversations.records import Window
 from usecases.access import Role, can_manage
-from usecases.paper import KeyerInvite, KeyOutcome, NotAllowed
-from usecases.papers import Papers
+from usecases.documents import Papers
+from usecases.keying import (
+    KeyerInvite,
+    KeyOutcome,
+)
+from usecases.outcomes import NotAllowed
 from usecases.participation import (
     NoDraft,
     NoSurvey,
@@ -40,7 +44,7 @@ def intro(t: Texts, window: Window, *, leads: bool) -> Screen:
     ]
     if leads:
         buttons.append((Button(t.PAPER_INVITE_BUTTON, InviteKeyer(window.id)),))
-    return Screen(t.PAPER_INTRO.format(unit=texts.unit(window.unit)), tuple(buttons))
+    return Screen(t.PAPER_INTRO.format(unit=texts.html(window.unit)), tuple(buttons))
 
 
 class PaperHandlers:
@@ -96,7 +100,7 @@ class PaperHandlers:
         logger.info("A group member joined the keying of paper forms (window %d)", window.id)
         desk = intro(caller.t, window, leads=False)
         await reply(
-            message, Screen(caller.t.PAPER_JOINED.format(unit=texts.unit(window.unit)) + desk.text, desk.rows)
+            message, Screen(caller.t.PAPER_JOINED.format(unit=texts.html(window.unit)) + desk.text, desk.rows)
         )
 
     async def on_invite(self, caller: Caller, query: CallbackQuery, action: InviteKeyer) -> None:
@@ -108,7 +112,7 @@ class PaperHandlers:
         await respond(query, PressReply())
         link = create_deep_linked_url(query.get_bot().username, outcome.token)
         if isinstance(query.message, Message):
-            unit = texts.unit(outcome.window.unit)
+            unit = texts.html(outcome.window.unit)
             await query.message.reply_text(caller.t.PAPER_INVITE.format(unit=unit, link=link))
 
     async def on_show(self, caller: Caller, query: CallbackQuery, action: ShowPaper) -> None:
@@ -163,7 +167,7 @@ class PaperHandlers:
         match outcome:
             case Submitted(window=window):
                 keyed = Screen(
-                    t.PAPER_KEYED.format(unit=texts.unit(window.unit)),
+                    t.PAPER_KEYED.format(unit=texts.html(window.unit)),
                     ((Button(t.PAPER_NEXT, BeginPaper(window.id)),),),
                 )
                 return PressReply(t.ANSWER_PAPER_KEYED, screen=keyed)
@@ -182,5 +186,5 @@ async def send_paper_form(message: Message, t: Texts, window: Window, papers: Pa
     await message.reply_document(
         document,
         filename=t.PAPER_FORM_FILE.format(unit=safe_filename(window.unit)),
-        caption=t.PAPER_FORM_CAPTION.format(unit=texts.unit(window.unit)),
+        caption=t.PAPER_FORM_CAPTION.format(unit=texts.html(window.unit)),
     )

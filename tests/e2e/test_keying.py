@@ -7,7 +7,7 @@ import io
 import openpyxl
 from docx import Document
 
-from bot.paper_wording import chart_title
+from bot.document_wording import chart_title
 from bot.texts import ZH
 from conversations.annex2 import ANNEX2
 from emulator import BotApiEmulator, BotMessage

@@ -11,13 +11,13 @@ import pytest
 from conversations.annex1 import ANNEX1
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
+from conversations.records import Window
 from conversations.scoring import Marks
 from conversations.tally import Tally
-from storage.models import Window
 from storage.repository import Repository
 from usecases.access import Actor, Role
-from usecases.officials import GROUP_MAX, Registration, TooLong
-from usecases.papers import GroupReport, NoGroup, NoUnits, Papers, WhichGroup
+from usecases.documents import GroupReport, NoGroup, NoUnits, Papers, WhichGroup
+from usecases.officials import GROUP_MAX, NameTooLong, Registration
 from usecases.results import Results
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -143,7 +143,7 @@ async def test_the_county_summary_grades_only_finalised_sheets(repository: Repos
 async def test_a_name_or_group_too_long_is_not_recorded(repository: Repository) -> None:
     """/me keeps names within their lengths; within them it records, and replaces."""
     registration = Registration(repository)
-    assert await registration.register(1, "张三", "组" * (GROUP_MAX + 1)) == TooLong()
+    assert await registration.register(1, "张三", "组" * (GROUP_MAX + 1)) == NameTooLong()
     assert await registration.current(1) is None
     await registration.register(1, "张三", "第一检查组")
     await registration.register(1, "张三", "第二检查组")

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from bot.tally_view import window_times
 from bot.texts import ZH, Texts
+from conversations.records import Window
 from conversations.tally import Tally
 from reports.localtime import local
 from reports.wording import day, split, spoiled_rows
-from storage.models import Window
 
 
 def chart_title(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> str:
@@ -30,7 +30,7 @@ def chart_title(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PaperWording:
-    """The `usecases.papers.Wording` of this bot: the Chinese texts, in the survey's time zone."""
+    """The `usecases.documents.Wording` of this bot: the Chinese texts, in the survey's time zone."""
 
     zone: ZoneInfo
 

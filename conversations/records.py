@@ -1,4 +1,4 @@
-"""What the repository returns: plain models, never rows."""
+"""Plain records the use cases and the stores pass around: never rows, no SQL, no Telegram."""
 
 from __future__ import annotations
 

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 
 from conversations.annex1 import ANNEX1
 from conversations.annex2 import ANNEX2
+from conversations.records import ItemNotes, Official, ScoreSheet, Window
 from conversations.scoring import score
 from conversations.tally import Tally
 from reports.county import SummaryRow
+from reports.documents import Evaluation, Findings, GroupPaper, Inspection, ScoreRecord, UnitPaper
 from reports.fonts import cjk_font
 from reports.localtime import local, now, stamp
-from reports.papers import Evaluation, Findings, GroupPaper, Inspection, ScoreRecord, UnitPaper
-from storage.models import ItemNotes, Official, ScoreSheet, Window
 from usecases.access import Actor, Role
 from usecases.ports import NoteStore, OfficialStore, ScoreSheetStore, WindowStore
 from usecases.results import Results

@@ -10,14 +10,19 @@ import pytest
 
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
+from conversations.records import Window
 from conversations.tally import PAPER
-from storage.models import Window
 from storage.repository import Repository
 from tests.actors import ADMIN, LEADER, OTHER
 from tests.test_participation import first_choice
 from usecases.access import Actor, Role
 from usecases.events import Events
-from usecases.paper import KEYER_LINK, KeyerInvite, NotAllowed, PaperKeying
+from usecases.keying import (
+    KEYER_LINK,
+    KeyerInvite,
+    PaperKeying,
+)
+from usecases.outcomes import NotAllowed
 from usecases.participation import BallotBox, Ended, Participation, Shown, Submitted
 
 SURVEY = Survey(ANNEX2)
