@@ -51,6 +51,16 @@ def _fields(kind: type) -> list[tuple[str, Any]]:
     return [(field.name, hints[field.name]) for field in dataclasses.fields(kind)]
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}  # a kind → its field names, read from its type hints once
+
+
+def _names(kind: type) -> tuple[str, ...]:
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(name for name, _ in _fields(kind))
+    return names
+
+
 def _declare(prefix: str, field_types: list[Any], make: Callable[[list[Any]], Action]) -> None:
     if prefix in _FORMS:
         msg = f"two kinds of button share the prefix {prefix!r}"
@@ -318,10 +328,10 @@ def encode(action: Action) -> str:
     press = getattr(action, "press", None)
     if press is None:
         prefix = _PREFIXES[type(action)]
-        values = [getattr(action, name) for name, _ in _fields(type(action))]
+        values = [getattr(action, name) for name in _names(type(action))]
     else:
         prefix = _PREFIXES[(type(action), type(press))]
-        values = [action.window_id, *(getattr(press, name) for name, _ in _fields(type(press)))]
+        values = [action.window_id, *(getattr(press, name) for name in _names(type(press)))]
     data = ":".join([prefix, *map(_write, values)])
     if len(data.encode()) > MAX_BYTES:
         msg = f"callback data too long: {data!r}"
