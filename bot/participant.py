@@ -24,7 +24,9 @@ from conversations.errors import (
 from conversations.records import Window
 from usecases.access import Role
 from usecases.participation import (
+    Account,
     Ended,
+    NeedsSlip,
     NoDraft,
     NoSuchWindow,
     NoSurvey,
@@ -63,6 +65,10 @@ def _ended(t: Texts, window: Window) -> Screen:
     return Screen(t.ENDED_FOR_PARTICIPANT.format(unit=texts.html(window.unit)))
 
 
+def _needs_slip(t: Texts, window: Window) -> Screen:
+    return Screen(t.NEEDS_SLIP.format(unit=texts.html(window.unit)))
+
+
 class ParticipantHandlers:
     """The participant side of the bot: every method decodes, calls one use case, draws."""
 
@@ -93,17 +99,17 @@ class ParticipantHandlers:
 
     async def on_begin(self, caller: Caller, query: CallbackQuery, action: BeginSurvey) -> None:
         """Handle 开始: start the form."""
-        outcome = await self.participation.begin(caller.user_id, action.window_id)
+        outcome = await self.participation.begin(Account(caller.user_id), action.window_id)
         await respond(query, self._press_reply(caller.t, outcome))
 
     async def on_press(self, caller: Caller, query: CallbackQuery, action: SurveyPress) -> None:
         """Handle a press on a survey step: apply, save, redraw."""
-        outcome = await self.participation.press(caller.user_id, action.window_id, action.press)
+        outcome = await self.participation.press(Account(caller.user_id), action.window_id, action.press)
         await respond(query, self._press_reply(caller.t, outcome))
 
     async def on_submit(self, caller: Caller, query: CallbackQuery, action: SubmitBallot) -> None:
         """Handle 提交: store the ballot anonymously and thank."""
-        outcome = await self.participation.submit(caller.user_id, action.window_id)
+        outcome = await self.participation.submit(Account(caller.user_id), action.window_id)
         await respond(query, self._press_reply(caller.t, outcome))
 
     async def on_text(self, caller: Caller, message: Message, context: Context) -> None:
@@ -127,7 +133,7 @@ class ParticipantHandlers:
     def _step(self, t: Texts, outcome: Shown) -> Screen:
         return step_screen(t, self.survey, outcome)
 
-    def _link_screen(self, t: Texts, outcome: Welcome | Shown | TookPart | Ended) -> Screen:
+    def _link_screen(self, t: Texts, outcome: Welcome | Shown | TookPart | Ended | NeedsSlip) -> Screen:
         match outcome:
             case Welcome(window=window):
                 return screens.welcome(t, self.survey, window.id, window.unit, window.min_group)
@@ -138,6 +144,8 @@ class ParticipantHandlers:
                 return Screen(t.ALREADY_TAKEN_PART.format(unit=texts.html(window.unit)))
             case Ended(window=window):
                 return _ended(t, window)
+            case NeedsSlip(window=window):
+                return _needs_slip(t, window)
 
     def _press_reply(self, t: Texts, outcome: PressOutcome) -> PressReply:
         return press_reply(t, self.survey, outcome)
@@ -170,6 +178,8 @@ def press_reply(t: Texts, survey: Survey, outcome: PressOutcome) -> PressReply: 
             return refusal(t, reason)
         case NoSuchWindow():
             return PressReply(t.ANSWER_UNKNOWN)
+        case NeedsSlip(window=window):
+            return PressReply(screen=_needs_slip(t, window))
 
 
 def text_screen(t: Texts, survey: Survey, outcome: TextOutcome) -> Screen:

@@ -22,6 +22,7 @@ from usecases.participation import BallotBox, Participation
 from usecases.results import Results
 from usecases.roles import Roles
 from usecases.scoring import Scoring
+from usecases.slips import SlipDoor, SlipIssuing
 from usecases.units import Units
 
 
@@ -41,6 +42,8 @@ class Services:
     events: Events
     access: Access
     participation: Participation
+    slip_door: SlipDoor
+    slip_issuing: SlipIssuing
     paper: PaperKeying
     roles: Roles
     units: Units
@@ -59,7 +62,12 @@ class Services:
         units = Units(repository)
         access = Access(settings.survey_leaders, settings.survey_admins, repository)
         ballot_box = BallotBox(repository, survey, events)
-        keyed = Participation(repository, repository, survey, repository.keys, ballot_box, paper=True)
+        keyed = Participation(
+            repository, repository, survey, repository.keys, ballot_box, slips=repository, paper=True
+        )
+        participation = Participation(
+            repository, repository, survey, repository.keys, ballot_box, slips=repository
+        )
         results = Results(repository, survey, settings.survey_tz)
         return cls(
             settings=settings,
@@ -67,7 +75,9 @@ class Services:
             survey=survey,
             events=events,
             access=access,
-            participation=Participation(repository, repository, survey, repository.keys, ballot_box),
+            participation=participation,
+            slip_door=SlipDoor(repository, repository, repository, repository.keys, participation),
+            slip_issuing=SlipIssuing(repository, repository, repository.keys),
             paper=PaperKeying(repository, keyed, repository),
             roles=Roles(repository, repository, access),
             units=units,

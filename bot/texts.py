@@ -49,6 +49,10 @@ class Texts:
     THANKS = "<b>{unit}</b>\n感谢参加民主测评！您的答卷已匿名提交。\n为保护匿名，此处不再显示您的答案。"
     ENDED_FOR_PARTICIPANT = "<b>{unit}</b>\n本次民主测评已结束，不再接收答卷。"
     ALREADY_TAKEN_PART = "您已参加过 <b>{unit}</b> 的民主测评，每人只能提交一次。感谢参与！"
+    NEEDS_SLIP = (
+        "<b>{unit}</b> 的民主测评凭测评码参加（一人一码）。请扫描测评码上的二维码，"
+        "或直接把测评码发给我（如 K7M2Q-9XH4P-R3TVC）。"
+    )
     LINK_INVALID = "链接无效。请扫描检查考核组展示的二维码，或向组长索取链接。"
     NO_SURVEY = "如需参加民主测评，请扫描检查考核组展示的二维码，或打开组长提供的链接。"
     CANCELLED = "已放弃未提交的答卷，已填写的内容已删除。如需重新作答，请再次打开测评链接。"
@@ -436,6 +440,10 @@ class EnglishTexts(Texts):
     )
     ENDED_FOR_PARTICIPANT = "<b>{unit}</b>\nThis evaluation has ended and takes no more ballots."
     ALREADY_TAKEN_PART = "You have already taken part in the evaluation of <b>{unit}</b>. Thank you!"
+    NEEDS_SLIP = (
+        "The evaluation of <b>{unit}</b> takes one ballot per slip. Scan the QR code on your slip, "
+        "or send me its code (like K7M2Q-9XH4P-R3TVC)."
+    )
     LINK_INVALID = "This link is not valid. Scan the QR code shown in the room or ask the group leader."
     NO_SURVEY = "To take part, scan the QR code shown in the room or open the link from the group leader."
     CANCELLED = "Your unfinished ballot was discarded. Open the link again to start over."

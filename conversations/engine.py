@@ -66,6 +66,14 @@ class Toggle:
 
 
 @dataclass(frozen=True, slots=True)
+class ChooseSet:
+    """Answer a choose-up-to-N step with exactly these options and move on (a page of checkboxes)."""
+
+    step: int
+    option_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FinishChoices:
     """Leave a choose-up-to-N step with the current selection."""
 
@@ -107,7 +115,7 @@ class Spoil:
     step: int
 
 
-Press = Choose | Toggle | FinishChoices | SkipText | KeepText | Back | Revise | Spoil
+Press = Choose | Toggle | ChooseSet | FinishChoices | SkipText | KeepText | Back | Revise | Spoil
 
 
 class Survey:
@@ -143,6 +151,8 @@ class Survey:
                 return self._choose(draft, question, option_id)
             case Toggle(option_id=option_id, selected=selected):
                 return self._toggle(draft, question, option_id, selected=selected)
+            case ChooseSet(option_ids=option_ids):
+                return self._choose_set(draft, question, option_ids)
             case FinishChoices():
                 return self._finish_choices(draft, question)
             case SkipText():
@@ -221,6 +231,18 @@ class Survey:
         return _unspoiled(
             draft.model_copy(update={"answers": {**draft.answers, question.id: ordered}}), question
         )
+
+    def _choose_set(self, draft: Draft, question: Question, option_ids: tuple[str, ...]) -> Draft:
+        if question.kind is not QuestionKind.MULTI or any(question.option(o) is None for o in option_ids):
+            raise UnknownOption
+        wanted = set(option_ids)
+        if len(wanted) > question.max_choices:
+            raise TooManyChoices(question.max_choices)
+        if not wanted:
+            raise NoChoiceMade
+        ordered = tuple(option.id for option in question.options if option.id in wanted)
+        answers = {**draft.answers, question.id: ordered}
+        return self._advance(_unspoiled(draft.model_copy(update={"answers": answers}), question))
 
     def _finish_choices(self, draft: Draft, question: Question) -> Draft:
         if question.kind is not QuestionKind.MULTI:

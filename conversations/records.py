@@ -24,6 +24,12 @@ class Window(BaseModel):
     min_group: int = 3
     expected: int | None = None
     leader_name: str = ""
+    # 一人一码: the unit admits only holders of its ballot slips (its open link is not used).
+    slips: bool = False
+    slips_issued: int = 0
+    # Paper forms handed out at the keying desk, and those counted 无效 without being keyed.
+    paper_issued: int = 0
+    paper_invalid: int = 0
 
 
 class WindowSummary(BaseModel):

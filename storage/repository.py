@@ -14,12 +14,14 @@ from storage.live_views import LiveViewRepository
 from storage.notes import NoteRepository
 from storage.participants import ParticipantRepository
 from storage.score_sheets import ScoreSheetRepository
+from storage.slips import SlipRepository
 from storage.windows import WindowRepository
 
 __all__ = ["DatabaseRefused", "Repository"]
 
 
 class Repository(
+    SlipRepository,
     WindowRepository,
     ParticipantRepository,
     BallotRepository,

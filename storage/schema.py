@@ -306,6 +306,29 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     _kept_apart,
     _unmarked,
+    """
+    -- 一人一码 (issue 18): a unit may admit only holders of its ballot slips. What is kept of an
+    -- unused slip is a keyed hash (HMAC under the unit's secret), removed when the slip is
+    -- first used and, with the rest, when the unit closes; a code itself is never stored.
+    -- Rows are ordered by the hash (WITHOUT ROWID), not by when a slip was printed.
+    ALTER TABLE windows ADD COLUMN slips INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE windows ADD COLUMN slips_issued INTEGER NOT NULL DEFAULT 0;
+    -- Paper forms handed out at the keying desk, and those counted 无效 without being keyed.
+    ALTER TABLE windows ADD COLUMN paper_issued INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE windows ADD COLUMN paper_invalid INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE slips (
+        window_id INTEGER NOT NULL REFERENCES windows (id),
+        check_hash BLOB NOT NULL,
+        PRIMARY KEY (window_id, check_hash)
+    ) WITHOUT ROWID;
+    -- A slip spent on a Telegram account: the account's participant key (it may now answer)
+    -- and the slip's own key (the slip reads as used), each ordered by the key; deleted at close.
+    CREATE TABLE admitted (
+        window_id INTEGER NOT NULL REFERENCES windows (id),
+        key       BLOB    NOT NULL,
+        PRIMARY KEY (window_id, key)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

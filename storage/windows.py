@@ -13,7 +13,8 @@ from storage.intake import pending_ballots, release_held, store_batch
 from storage.keys import WindowKeys
 
 _WINDOW_COLUMNS = (
-    "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name"
+    "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name, "
+    "slips, slips_issued, paper_issued, paper_invalid"
 )
 _WINDOW_FIELDS = _WINDOW_COLUMNS.split(", ")
 # Ballots a window has received: those stored with their batch, and its unfinished batch.
@@ -42,11 +43,19 @@ class WindowRepository(Database):
         held_up = await self.fetchall("SELECT count(*) FROM windows WHERE is_open = 0 AND rebuilt = 0")
         return await super()._log_emptied() and (not held_up[0][0] or await self._finish_closing())
 
-    async def open_window(
-        self, leader_id: int, unit: str, *, min_group: int, expected: int | None = None, leader_name: str = ""
+    async def open_window(  # noqa: PLR0913 - what a window is opened with
+        self,
+        leader_id: int,
+        unit: str,
+        *,
+        min_group: int,
+        expected: int | None = None,
+        leader_name: str = "",
+        slips: bool = False,
     ) -> tuple[Window, bool]:
         """Open a window for the unit, or return the leader's open one; True if it is new.
 
+        With `slips` a new window admits only holders of its ballot slips (一人一码).
         Opening an open unit again with an expected headcount updates the headcount.
         """
         async with self.transaction() as db:
@@ -63,8 +72,8 @@ class WindowRepository(Database):
                 token = secrets.token_urlsafe(16)  # 128 random bits
                 cursor = await db.execute(
                     "INSERT INTO windows (token, unit, leader_id, is_open, opened_at, min_group, expected, "
-                    "leader_name) VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
-                    (token, unit, leader_id, now_text(), min_group, expected, leader_name),
+                    "leader_name, slips) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)",
+                    (token, unit, leader_id, now_text(), min_group, expected, leader_name, int(slips)),
                 )
                 assert cursor.lastrowid is not None  # noqa: S101 - an INSERT has a row id
                 window_id, created = cursor.lastrowid, True
@@ -93,6 +102,10 @@ class WindowRepository(Database):
         """Return the window a deep-link token opens, or None."""
         rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE token = ?", (token,))
         return self._remember(_window(rows[0])) if rows else None
+
+    def _forget(self, window_id: int) -> None:
+        """Drop the cached window after one of its counters changed."""
+        self._windows.pop(window_id, None)
 
     def _remember(self, window: Window) -> Window:
         self._windows[window.id] = window
@@ -145,6 +158,8 @@ class WindowRepository(Database):
                 await db.execute("DELETE FROM drafts WHERE window_id = ?", (window_id,))
                 await db.execute("DELETE FROM keyers WHERE window_id = ?", (window_id,))
                 await db.execute("DELETE FROM keyer_invites WHERE window_id = ?", (window_id,))
+                await db.execute("DELETE FROM slips WHERE window_id = ?", (window_id,))
+                await db.execute("DELETE FROM admitted WHERE window_id = ?", (window_id,))
         self._windows.pop(window_id, None)
         if closed:
             await self._finish_closing()

@@ -23,7 +23,7 @@ from usecases.keying import (
     PaperKeying,
 )
 from usecases.outcomes import NotAllowed
-from usecases.participation import BallotBox, Ended, Participation, Shown, Submitted
+from usecases.participation import Account, BallotBox, Ended, Participation, Shown, Submitted
 
 SURVEY = Survey(ANNEX2)
 
@@ -42,8 +42,10 @@ class Desk:
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     async with Repository(tmp_path / "survey.db") as repository:
         box = BallotBox(repository, SURVEY, Events())
-        keyed = Participation(repository, repository, SURVEY, repository.keys, box, paper=True)
-        phones = Participation(repository, repository, SURVEY, repository.keys, box)
+        keyed = Participation(
+            repository, repository, SURVEY, repository.keys, box, slips=repository, paper=True
+        )
+        phones = Participation(repository, repository, SURVEY, repository.keys, box, slips=repository)
         window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
         yield Desk(repository, PaperKeying(repository, keyed, repository), phones, window)
 
@@ -72,7 +74,7 @@ async def test_each_keyed_form_counts_once_and_the_next_starts_afresh(desk: Desk
 async def test_keying_does_not_stop_the_keyer_answering_on_their_own_phone(desk: Desk) -> None:
     """The keyer's desk is a key of its own: their phone's one ballot is still theirs to give."""
     await key_one(desk, LEADER)
-    begun = await desk.phones.begin(LEADER.user_id, desk.window.id)
+    begun = await desk.phones.begin(Account(LEADER.user_id), desk.window.id)
     assert isinstance(begun, Shown)
     assert begun.draft.step == 0
 

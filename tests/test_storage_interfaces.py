@@ -16,6 +16,7 @@ from storage.notes import NoteRepository
 from storage.participants import ParticipantRepository
 from storage.repository import Repository
 from storage.score_sheets import ScoreSheetRepository
+from storage.slips import SlipRepository
 from storage.windows import WindowRepository
 from usecases.ports import (
     BallotStore,
@@ -26,6 +27,7 @@ from usecases.ports import (
     OfficialStore,
     ParticipantStore,
     ScoreSheetStore,
+    SlipStore,
     WindowStore,
 )
 
@@ -39,6 +41,7 @@ IMPLEMENTATIONS: list[tuple[type[Database], type]] = [
     (OfficialRepository, OfficialStore),
     (NoteRepository, NoteStore),
     (KeyerRepository, KeyerStore),
+    (SlipRepository, SlipStore),
 ]
 
 
@@ -63,7 +66,8 @@ def test_the_sqlite_backend_has_the_type_of_every_interface(tmp_path: Path) -> N
         OfficialStore,
         NoteStore,
         KeyerStore,
-    ] = (repository,) * 9
+        SlipStore,
+    ] = (repository,) * 10
     assert len(stores) == len(IMPLEMENTATIONS)
 
 

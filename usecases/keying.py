@@ -16,7 +16,7 @@ from conversations.engine import Press
 from conversations.records import Window
 from usecases.access import Actor, can_manage
 from usecases.outcomes import NotAllowed
-from usecases.participation import Ended, NoSuchWindow, Participation, PressOutcome, TextOutcome
+from usecases.participation import Account, Ended, NoSuchWindow, Participation, PressOutcome, TextOutcome
 from usecases.ports import KeyerStore, WindowStore
 
 KeyOutcome = PressOutcome | NotAllowed
@@ -82,17 +82,25 @@ class PaperKeying:
     async def begin(self, actor: Actor, window_id: int) -> KeyOutcome:
         """Start keying a form (or show the one being keyed, where it stands)."""
         found = await self.unit(actor, window_id)
-        return await self.forms.begin(actor.user_id, window_id) if isinstance(found, Window) else found
+        return (
+            await self.forms.begin(Account(actor.user_id), window_id) if isinstance(found, Window) else found
+        )
 
     async def press(self, actor: Actor, window_id: int, press: Press) -> KeyOutcome:
         """Apply a press to the form being keyed."""
         found = await self.unit(actor, window_id)
-        return await self.forms.press(actor.user_id, window_id, press) if isinstance(found, Window) else found
+        return (
+            await self.forms.press(Account(actor.user_id), window_id, press)
+            if isinstance(found, Window)
+            else found
+        )
 
     async def submit(self, actor: Actor, window_id: int) -> KeyOutcome:
         """Put the reviewed form in the ballot box."""
         found = await self.unit(actor, window_id)
-        return await self.forms.submit(actor.user_id, window_id) if isinstance(found, Window) else found
+        return (
+            await self.forms.submit(Account(actor.user_id), window_id) if isinstance(found, Window) else found
+        )
 
     async def write(self, actor: Actor, text: str) -> TextOutcome:
         """Take a text message as the suggestion written on the form being keyed."""

@@ -15,10 +15,28 @@ from conversations.engine import Draft, Press, Survey
 from conversations.errors import AlreadySubmitted, NotExpectingText, StaleStep, SurveyError, WindowClosed
 from conversations.questionnaire import QuestionKind
 from conversations.records import Window
+from conversations.slips import slip_check, slip_key
 from conversations.tally import released_count
 from usecases.events import BatchReleased, Events
 from usecases.locks import KeyedLocks
-from usecases.ports import ParticipantStore, WindowSecrets, WindowStore
+from usecases.ports import ParticipantStore, SlipStore, WindowSecrets, WindowStore
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A Telegram account taking part: its id, which no file keeps (a keyed hash stands for it)."""
+
+    user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlipHolder:
+    """Whoever holds a ballot slip (一人一码): its canonical code, which no file keeps either."""
+
+    code: str
+
+
+Respondent = Account | SlipHolder
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +100,19 @@ class Refused:
 
 
 @dataclass(frozen=True, slots=True)
+class NeedsSlip:
+    """The unit admits holders of its ballot slips only: a slip's code is needed first."""
+
+    window: Window
+
+
+@dataclass(frozen=True, slots=True)
 class NoSurvey:
     """Text from someone with no unfinished form at all."""
 
 
-LinkOutcome = NoSuchWindow | Ended | TookPart | Welcome | Shown
-PressOutcome = NoSuchWindow | Ended | Shown | Unchanged | NoDraft | Submitted | Refused
+LinkOutcome = NoSuchWindow | Ended | TookPart | Welcome | Shown | NeedsSlip
+PressOutcome = NoSuchWindow | Ended | Shown | Unchanged | NoDraft | Submitted | Refused | NeedsSlip
 TextOutcome = NoSurvey | Ended | Shown | Refused
 _Turn = Callable[[Window, bytes, Draft | None], Awaitable[PressOutcome]]
 
@@ -131,20 +156,25 @@ class Participation:
         secrets: WindowSecrets,
         ballot_box: BallotBox,
         *,
+        slips: SlipStore,
         paper: bool = False,
     ) -> None:
         self.windows = windows
         self.participants = participants
+        self.slips = slips
         self.survey = survey
         self.secrets = secrets
         self.ballot_box = ballot_box
         self.paper = paper
         self.locks = KeyedLocks()
 
-    def key(self, window_id: int, user_id: int) -> bytes:
-        """Return the key that stands for this person (or their paper form) in this window."""
+    def key(self, window_id: int, who: Respondent) -> bytes:
+        """Return the key that stands for this person, slip or paper form in this window."""
+        secret = self.secrets.secret(window_id)
+        if isinstance(who, SlipHolder):
+            return slip_key(secret, window_id, who.code)
         derive = keyer_key if self.paper else participant_key
-        return derive(self.secrets.secret(window_id), window_id, user_id)
+        return derive(secret, window_id, who.user_id)
 
     async def open_link(self, token: str, user_id: int) -> LinkOutcome:
         """Say what a deep link shows this person: welcome, their step, or why not."""
@@ -153,16 +183,30 @@ class Participation:
             return NoSuchWindow()
         if not window.is_open:
             return Ended(window)
-        submitted, draft = await self.participants.participant(window.id, self.key(window.id, user_id))
+        who = Account(user_id)
+        key = self.key(window.id, who)
+        submitted, draft = await self.participants.participant(window.id, key)
         if submitted:
             return TookPart(window)
+        if draft is None and window.slips and not await self.slips.admitted(window.id, key):
+            return NeedsSlip(window)
         return Welcome(window) if draft is None else Shown(window, draft, resumed=True)
 
-    async def begin(self, user_id: int, window_id: int) -> PressOutcome:
-        """Start the form (or show where it stands, if begun already)."""
-        return await self._turn(user_id, window_id, self._begin)
+    async def begin(self, who: Respondent, window_id: int) -> PressOutcome:
+        """Start the form (or show where it stands, if begun already).
 
-    async def press(self, user_id: int, window_id: int, press: Press) -> PressOutcome:
+        In a slips unit an account begins once a slip let it in; a slip begins by being spent
+        (its keyed hash removed), so it cannot also let an account in.
+        """
+
+        async def begin(window: Window, key: bytes, draft: Draft | None) -> PressOutcome:
+            if draft is None and window.slips and not self.paper and not await self._let_in(window, key, who):
+                return NeedsSlip(window)
+            return await self._begin(window, key, draft)
+
+        return await self._turn(who, window_id, begin)
+
+    async def press(self, who: Respondent, window_id: int, press: Press) -> PressOutcome:
         """Apply a button press to the person's form and save it."""
 
         async def apply(window: Window, key: bytes, draft: Draft | None) -> PressOutcome:
@@ -178,9 +222,9 @@ class Participation:
             await self.participants.save_draft(key, window.id, updated)
             return Shown(window, updated)
 
-        return await self._turn(user_id, window_id, apply)
+        return await self._turn(who, window_id, apply)
 
-    async def submit(self, user_id: int, window_id: int) -> PressOutcome:
+    async def submit(self, who: Respondent, window_id: int) -> PressOutcome:
         """Submit the reviewed form as an anonymous ballot."""
 
         async def submit(window: Window, key: bytes, draft: Draft | None) -> PressOutcome:
@@ -192,7 +236,19 @@ class Participation:
                 return Shown(window, draft, stale=True)
             return Submitted(window)
 
-        return await self._turn(user_id, window_id, submit)
+        return await self._turn(who, window_id, submit)
+
+    async def write_on(self, who: Respondent, window_id: int, text: str) -> PressOutcome:
+        """Write the suggestion of this form (on its free-text step), as the web's text page does."""
+
+        async def write(window: Window, key: bytes, draft: Draft | None) -> PressOutcome:
+            if draft is None:
+                return NoDraft()
+            updated = self.survey.write(draft, text)
+            await self.participants.save_draft(key, window.id, updated)
+            return Shown(window, updated)
+
+        return await self._turn(who, window_id, write)
 
     async def write(self, user_id: int, text: str) -> TextOutcome:
         """Take a text message as the suggestion of the person's form on its free-text step."""
@@ -227,20 +283,29 @@ class Participation:
                 discarded = await self.participants.delete_draft(key) or discarded
         return discarded
 
+    async def _let_in(self, window: Window, key: bytes, who: Respondent) -> bool:
+        """Return True if a slip lets this respondent begin: a slip spent now, or an account it let in."""
+        if isinstance(who, SlipHolder):
+            check = slip_check(self.secrets.secret(window.id), window.id, who.code)
+            return await self.slips.spend_slip(window.id, check)
+        return await self.slips.admitted(window.id, key)
+
     async def _begin(self, window: Window, key: bytes, draft: Draft | None) -> PressOutcome:
         if draft is None:
             draft = self.survey.start(paper=self.paper)
             await self.participants.save_draft(key, window.id, draft)
         return Shown(window, draft)
 
-    async def _turn(self, user_id: int, window_id: int, step: _Turn) -> PressOutcome:
+    async def _turn(self, who: Respondent, window_id: int, step: _Turn) -> PressOutcome:
         """Run one step of this person's turn on the window: under their lock, refused once submitted."""
         window = await self.windows.window(window_id)
         if window is None:
             return NoSuchWindow()
         if not window.is_open:
             return Ended(window)
-        key = self.key(window.id, user_id)
+        if isinstance(who, SlipHolder) and not window.slips:
+            return NoSuchWindow()
+        key = self.key(window.id, who)
         async with self.locks.hold(key):
             try:
                 submitted, draft = await self.participants.participant(window.id, key)
@@ -255,7 +320,7 @@ class Participation:
     async def _drafts_of(self, user_id: int) -> list[tuple[Window, bytes, Draft]]:
         """Find this person's drafts by computing their key for each open window."""
         windows = {window.id: window for window in await self.windows.open_windows()}
-        keys = {self.key(window_id, user_id): window_id for window_id in windows}
+        keys = {self.key(window_id, Account(user_id)): window_id for window_id in windows}
         return [
             (windows[window_id], key, draft) for window_id, key, draft in await self.participants.drafts(keys)
         ]

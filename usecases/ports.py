@@ -29,8 +29,15 @@ from conversations.tally import Cell
 class WindowStore(Protocol):
     """Survey windows: one per unit and inspection, opened and closed by its leader."""
 
-    async def open_window(
-        self, leader_id: int, unit: str, *, min_group: int, expected: int | None = None, leader_name: str = ""
+    async def open_window(  # noqa: PLR0913 - what a window is opened with
+        self,
+        leader_id: int,
+        unit: str,
+        *,
+        min_group: int,
+        expected: int | None = None,
+        leader_name: str = "",
+        slips: bool = False,
     ) -> tuple[Window, bool]:
         """Open a window for the unit, or return the leader's open one (True if it is new)."""
 
@@ -51,6 +58,25 @@ class WindowStore(Protocol):
 
     async def all_windows(self) -> list[WindowSummary]:
         """Return every window, grouped by leader, each with its ballot count."""
+
+
+class SlipStore(Protocol):
+    """A unit's ballot slips as keyed hashes, what spent them, and the paper counts beside them."""
+
+    async def add_slips(self, window_id: int, checks: list[bytes]) -> int | None:
+        """Keep the slips' keyed hashes and count them issued; None if the window is not open."""
+
+    async def slip_unused(self, window_id: int, check: bytes) -> bool:
+        """Return True if this keyed hash is an unused slip of the window."""
+
+    async def spend_slip(self, window_id: int, check: bytes, admit: tuple[bytes, ...] = ()) -> bool:
+        """Remove an unused slip (and admit these keys with it), all or nothing; False if it was not there."""
+
+    async def admitted(self, window_id: int, key: bytes) -> bool:
+        """Return True if a slip let this key in."""
+
+    async def count_paper(self, window_id: int, *, issued: int = 0, invalid: int = 0) -> Window | None:
+        """Add paper forms handed out or counted 无效 to an open window; return it, or None if closed."""
 
 
 class ParticipantStore(Protocol):

@@ -17,6 +17,7 @@ from emulator.flood import FloodRules
 from emulator.people import Person
 from tests.e2e.conftest import RunningBot
 from tests.e2e.flows import begin, open_unit
+from usecases.participation import Account
 
 FIRST_MULTI = next(i for i, q in enumerate(ANNEX2.questions) if q.kind is QuestionKind.MULTI)
 
@@ -44,7 +45,7 @@ async def _at_first_multi_choice(bot: RunningBot, person: Person, token: str) ->
     draft = services.survey.start()
     for question in ANNEX2.questions[:FIRST_MULTI]:
         draft = services.survey.apply(draft, Choose(draft.step, question.options[0].id))
-    key = services.participation.key(window.id, person.user_id)
+    key = services.participation.key(window.id, Account(person.user_id))
     await services.repository.save_draft(key, window.id, draft)
     resumed = await person.send(f"/start {token}")
     assert resumed is not None

@@ -1,0 +1,67 @@
+"""Ballot slips at rest: keyed hashes of unused slips, the accounts and slips spent, and the counts."""
+
+from __future__ import annotations
+
+from conversations.records import Window
+from storage.windows import WindowRepository
+
+
+class SlipRepository(WindowRepository):
+    """Slips of a unit, stored only as keyed hashes; every row goes when the unit closes."""
+
+    async def add_slips(self, window_id: int, checks: list[bytes]) -> int | None:
+        """Keep the slips' keyed hashes and count them issued; None if the window is not open."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE windows SET slips_issued = slips_issued + ? WHERE id = ? AND is_open = 1",
+                (len(checks), window_id),
+            )
+            if cursor.rowcount != 1:
+                return None
+            await db.executemany(
+                "INSERT INTO slips (window_id, check_hash) VALUES (?, ?)",
+                [(window_id, check) for check in checks],
+            )
+            async with db.execute("SELECT slips_issued FROM windows WHERE id = ?", (window_id,)) as rows:
+                row = await rows.fetchone()
+        self._forget(window_id)
+        assert row is not None  # noqa: S101 - updated just above
+        return int(row[0])
+
+    async def slip_unused(self, window_id: int, check: bytes) -> bool:
+        """Return True if this keyed hash is an unused slip of the window."""
+        rows = await self.fetchall(
+            "SELECT 1 FROM slips WHERE window_id = ? AND check_hash = ?", (window_id, check)
+        )
+        return bool(rows)
+
+    async def spend_slip(self, window_id: int, check: bytes, admit: tuple[bytes, ...] = ()) -> bool:
+        """Remove an unused slip (and admit these keys with it), all or nothing; False if it was not there."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM slips WHERE window_id = ? AND check_hash = ?", (window_id, check)
+            )
+            if cursor.rowcount != 1:
+                return False
+            await db.executemany(
+                "INSERT OR IGNORE INTO admitted (window_id, key) VALUES (?, ?)",
+                [(window_id, key) for key in admit],
+            )
+        return True
+
+    async def admitted(self, window_id: int, key: bytes) -> bool:
+        """Return True if a slip let this key in (an account that spent one, or a slip spent so)."""
+        rows = await self.fetchall("SELECT 1 FROM admitted WHERE window_id = ? AND key = ?", (window_id, key))
+        return bool(rows)
+
+    async def count_paper(self, window_id: int, *, issued: int = 0, invalid: int = 0) -> Window | None:
+        """Add paper forms handed out or counted 无效 to an open window; return it, or None if closed."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE windows SET paper_issued = max(paper_issued + ?, 0), "
+                "paper_invalid = max(paper_invalid + ?, 0) WHERE id = ? AND is_open = 1",
+                (issued, invalid, window_id),
+            )
+            changed = cursor.rowcount == 1
+        self._forget(window_id)
+        return await self.window(window_id) if changed else None
