@@ -26,7 +26,7 @@ from conversations.tally import WITHHELD, Cell, Tally, ballot_cells, fold_counts
 from reports.sheets import withheld_note
 from storage.intake import answers_json
 from storage.repository import Repository
-from storage.schema import SCHEMA_VERSION
+from storage.schema import MIGRATIONS
 from tests.audit_attacks import (
     K,
     Voter,
@@ -72,7 +72,9 @@ async def test_rows_stored_before_lose_their_paper_mark(tmp_path: Path) -> None:
     voters = [make_voter(c, skewed_answers(rng), paper=False) for c in ["leader"] * 5 + ["middle"] * 4]
     voters += [make_voter("member", skewed_answers(rng), paper=True) for _ in range(3)]
     path = tmp_path / "survey.db"
-    closed_under_an_old_schema(path, [v.ballot for v in voters], SCHEMA_VERSION - 1)
+    names = [getattr(step, "__name__", "") for step in MIGRATIONS]
+    before_unmarking = names.index("_unmarked")  # the schema its rows were written under
+    closed_under_an_old_schema(path, [v.ballot for v in voters], before_unmarking)
     assert len(_marked(file_rows_and_counters(path)[0])) == 3  # before: the three forms, marked
     async with Repository(path) as repository:
         window = await repository.window(1)
