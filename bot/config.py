@@ -57,7 +57,7 @@ class StorageSettings(BaseSettings):
 
 
 class Settings(StorageSettings):
-    """Everything the bot is configured with; see the README's configuration table."""
+    """Everything the bot is configured with; see docs/configuration.md."""
 
     telegram_bot_token: SecretStr = Field(min_length=1)
     telegram_base_url: str = DEFAULT_BASE_URL

@@ -54,17 +54,17 @@ BAD_TOKEN = Said(
 BAD_SETTINGS = Said("无法启动：以下设置无效：", "Cannot start: these settings are not valid:")
 BAD_SETTINGS_FIX = Said(
     "解决办法：在环境变量、.env 文件或服务的 EnvironmentFile 中改正上述设置，"
-    "然后重新启动（见 README 的“配置”一节）。",
+    "然后重新启动（见 docs/configuration.md）。",
     "Fix: correct the settings named above in the environment, the .env file or the service's "
-    "EnvironmentFile, then start the bot again (see the README's Configuration table).",
+    "EnvironmentFile, then start the bot again (see docs/configuration.md).",
 )
 DATABASE_UNUSABLE = Said(
     "无法启动：数据库 {path} 不可用（{reason}）。解决办法：确认 SURVEY_DB 指向本程序的测评数据库，"
     "运行机器人的用户能读写该文件及其所在文件夹（以及密钥文件 {key}）；"
-    "文件损坏时从备份恢复（见 README 的“备份与恢复”）。",
+    "文件损坏时从备份恢复（见 docs/operator.md 的“备份与恢复”）。",
     "Cannot start: the database {path} is not usable ({reason}). Fix: check that SURVEY_DB names this "
     "program's survey database and that the user the bot runs as can read and write it, its folder "
-    "and the key file {key}; if the file is damaged, restore a backup (see the README's Backup and restore).",
+    "and the key file {key}; if the file is damaged, restore a backup (see Backup and restore in docs/operator.md).",
 )
 UNREACHABLE = Said(
     "无法连接 Bot API {url}（{reason}）。解决办法：检查网络、TELEGRAM_BASE_URL 和 TELEGRAM_PROXY"
@@ -114,8 +114,8 @@ CONFIG_DIRECT = Said("直连 {base}", "direct to {base}")
 CONFIG_PROXY = Said("经代理 {proxy} 访问 {base}", "through the proxy {proxy} to {base}")
 CONFIG_INVALID = Said("设置无效：{names}", "not valid: {names}")
 CONFIG_FIX = Said(
-    "在环境变量、.env 或 EnvironmentFile 中改正这些设置（见 README 的“配置”一节）",
-    "correct these settings in the environment, .env or the EnvironmentFile (README, Configuration)",
+    "在环境变量、.env 或 EnvironmentFile 中改正这些设置（见 docs/configuration.md）",
+    "correct these settings in the environment, .env or the EnvironmentFile (docs/configuration.md)",
 )
 CONFIG_NO_TOKEN_FIX = Said(
     "向 @BotFather（https://t.me/BotFather）发送 /newbot 获取令牌，写入 TELEGRAM_BOT_TOKEN",
@@ -178,8 +178,8 @@ DB_NEWER = Said(
 DB_NEWER_FIX = Said("使用写入该文件的较新版本程序", "run the newer release of the program that wrote it")
 DB_DAMAGED = Said("{path} 完整性检查未通过：{result}", "{path} failed its integrity check: {result}")
 DB_DAMAGED_FIX = Said(
-    "停止机器人，从备份恢复（见 README 的“备份与恢复”）",
-    "stop the bot and restore a backup (see the README's Backup and restore)",
+    "停止机器人，从备份恢复（见 docs/operator.md 的“备份与恢复”）",
+    "stop the bot and restore a backup (see Backup and restore in docs/operator.md)",
 )
 DB_READ_ONLY = Said("{path} 只读，机器人无法保存答卷", "{path} is read-only: the bot could not save ballots")
 DB_READ_ONLY_FIX = Said(
