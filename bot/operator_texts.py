@@ -64,7 +64,7 @@ DATABASE_UNUSABLE = Said(
     "文件损坏时从备份恢复（见 docs/operator.md 的“备份与恢复”）。",
     "Cannot start: the database {path} is not usable ({reason}). Fix: check that SURVEY_DB names this "
     "program's survey database and that the user the bot runs as can read and write it, its folder "
-    "and the key file {key}; if the file is damaged, restore a backup (docs/operator.md, Backup and restore).",
+    "and the key file {key}; if the file is damaged, restore a backup (docs/operator.md: Backup).",
 )
 UNREACHABLE = Said(
     "无法连接 Bot API {url}（{reason}）。解决办法：检查网络、TELEGRAM_BASE_URL 和 TELEGRAM_PROXY"
