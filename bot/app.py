@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,7 @@ from bot.config import Settings
 from bot.door import Door, MessageCallback, Presses
 from bot.flood import PressGate
 from bot.general import error_handler, on_group, on_help
+from bot.inbox import InboxHandlers
 from bot.keying import PaperHandlers
 from bot.leader import LeaderHandlers
 from bot.limits import CEILING_BURST, CONCURRENT_UPDATES
@@ -69,6 +71,8 @@ from bot.services import Services
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
 from usecases.access import Role
+from usecases.keying import KEYER_LINK
+from usecases.slips import SLIP_LINK
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +90,7 @@ class Handlers:
     admins: AdminHandlers
     officials: OfficialHandlers
     notes: NoteHandlers
+    inbox: InboxHandlers
     groups: GroupReportHandlers
 
     @classmethod
@@ -93,7 +98,8 @@ class Handlers:
         """Build the handlers on these services."""
         participants = ParticipantHandlers(services.participation, services.roles, services.survey)
         scoring = ScoringHandlers(services)
-        paper = PaperHandlers(services, scoring.picker, participants.on_text, participants.on_link)
+        paper = PaperHandlers(services, scoring.picker)
+        notes = NoteHandlers(services, scoring)
         return cls(
             participants=participants,
             paper=paper,
@@ -101,7 +107,8 @@ class Handlers:
             scoring=scoring,
             admins=AdminHandlers(services),
             officials=OfficialHandlers(services),
-            notes=NoteHandlers(services, scoring, paper.on_text, participants.on_other),
+            notes=notes,
+            inbox=InboxHandlers(services.inbox, services.slip_door, services.survey, notes),
             groups=GroupReportHandlers(services),
         )
 
@@ -163,14 +170,19 @@ def register_handlers(application: Application, services: Services, handlers: Ha
     ) -> CommandHandler[Any, None]:
         return CommandHandler(names, door.admit(role, handler), filters=private, has_args=has_args)
 
+    def link(prefix: str, handler: MessageCallback) -> CommandHandler[Any, None]:
+        """Route a deep link (/start <payload>) whose payload starts with `prefix`."""
+        starts = filters.Regex(rf"^/start(@\w+)? {re.escape(prefix)}")
+        return CommandHandler("start", door.admit(everyone, handler), filters=private & starts, has_args=True)
+
     application.add_handlers(
         [
             # Groups first: nothing of the survey happens where others can read along.
             MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, on_group),
-            # /start with a payload (the deep link) before the plain /start.
-            command(
-                "start", everyone, handlers.paper.on_link, has_args=True
-            ),  # a keyer's link, else the survey's
+            # Deep links, told apart by their payload's prefix, before the plain /start.
+            link(KEYER_LINK, handlers.paper.on_join),
+            link(SLIP_LINK, handlers.inbox.on_slip_link),
+            command("start", everyone, participants.on_link, has_args=True),  # a unit's link, or an invite
             command(["start", "help"], everyone, on_help),
             command("cancel", everyone, participants.on_cancel),
             command("open", leader, leaders.on_open),
@@ -190,12 +202,11 @@ def register_handlers(application: Application, services: Services, handlers: Ha
             command("leaders", admin, admins.on_leaders),
             command("revoke", admin, admins.on_revoke),
             CallbackQueryHandler(presses.on_press),
-            # Unknown commands and plain text: a leader's reason or section, or a free-text answer.
+            # Plain text and photos: one inbox decides what each is for (usecases/inbox.py).
             MessageHandler(
-                message & filters.TEXT & ~filters.COMMAND, door.admit(everyone, handlers.notes.on_text)
+                message & filters.TEXT & ~filters.COMMAND, door.admit(everyone, handlers.inbox.on_text)
             ),
-            # A leader's photo from the on-site check; anyone else's gets the usual hint.
-            MessageHandler(message & filters.PHOTO, door.admit(everyone, handlers.notes.on_photo)),
+            MessageHandler(message & filters.PHOTO, door.admit(everyone, handlers.inbox.on_photo)),
             MessageHandler(message, door.admit(everyone, participants.on_other)),
             MessageHandler(
                 private & filters.UpdateType.EDITED_MESSAGE, door.admit(everyone, participants.on_edited)

@@ -9,8 +9,8 @@ from telegram.helpers import create_deep_linked_url
 
 from bot import texts
 from bot.callback_data import BeginPaper, InviteKeyer, PaperPress, SendPaperForm, ShowPaper, SubmitPaper
-from bot.door import Caller, Context, MessageCallback
-from bot.participant import press_reply, text_screen
+from bot.door import Caller, Context
+from bot.participant import press_reply
 from bot.picker import UnitPicker
 from bot.replies import PressReply, reply, respond, safe_filename
 from bot.screens import Button, Screen
@@ -27,7 +27,6 @@ from usecases.keying import (
 from usecases.outcomes import NotAllowed
 from usecases.participation import (
     NoDraft,
-    NoSurvey,
     Refused,
     Submitted,
 )
@@ -54,15 +53,11 @@ class PaperHandlers:
         self,
         services: Services,
         picker: UnitPicker,
-        on_other_text: MessageCallback,
-        on_other_link: MessageCallback,
     ) -> None:
         self.keying = services.paper
         self.survey = services.survey
         self.papers = services.papers
         self.picker = picker
-        self.on_other_text = on_other_text
-        self.on_other_link = on_other_link
 
     async def on_paper(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /paper [unit]: how keying works for that open unit; no name: pick one.
@@ -90,12 +85,12 @@ class PaperHandlers:
             rows = tuple((Button(w.unit, ShowPaper(w.id)),) for w in units)
             await reply(message, Screen(t.PICK_UNIT_PAPER, rows))
 
-    async def on_link(self, caller: Caller, message: Message, context: Context) -> None:
-        """Handle /start <token>: a keyer's invite opens the unit's desk; any other link goes on."""
+    async def on_join(self, caller: Caller, message: Message, context: Context) -> None:
+        """Handle /start key_<token>: a keyer's invite opens the unit's desk."""
         token = context.args[0] if context.args else ""
         window = await self.keying.join(caller.actor, token)
-        if window is None:
-            await self.on_other_link(caller, message, context)
+        if window is None:  # spent, forwarded or made up: a link that opens nothing
+            await message.reply_text(caller.t.LINK_INVALID)
             return
         logger.info("A group member joined the keying of paper forms (window %d)", window.id)
         desk = intro(caller.t, window, leads=False)
@@ -145,14 +140,6 @@ class PaperHandlers:
         """Handle 录入此份: into the ballot box, then offer the next form."""
         outcome = await self.keying.submit(caller.actor, action.window_id)
         await respond(query, self._press_reply(caller.t, outcome))
-
-    async def on_text(self, caller: Caller, message: Message, context: Context) -> None:
-        """Take text as the suggestion of the form being keyed; else pass it on (it is someone's answer)."""
-        outcome = await self.keying.write(caller.actor, message.text or "")
-        if isinstance(outcome, NoSurvey):
-            await self.on_other_text(caller, message, context)
-        else:
-            await reply(message, text_screen(caller.t, self.survey, outcome))
 
     async def _window(self, caller: Caller, query: CallbackQuery, window_id: int) -> Window | None:
         """Return the open unit the caller may key forms in for, or answer why not."""

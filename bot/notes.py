@@ -22,7 +22,7 @@ from bot.callback_data import (
     WriteConclusions,
     WriteSection,
 )
-from bot.door import Caller, Context, MessageCallback
+from bot.door import Caller, Context
 from bot.replies import PressReply, reply, respond, safe_filename
 from bot.score_screens import note_screen
 from bot.scoring import ScoringHandlers
@@ -30,7 +30,6 @@ from bot.screens import Button, Screen
 from bot.services import Services
 from bot.texts import Texts
 from reports.documents import GroupPaper
-from usecases.access import Role
 from usecases.documents import GroupReport, NoGroup, NoUnits, WhichGroup
 from usecases.notes import (
     SECTIONS,
@@ -38,8 +37,6 @@ from usecases.notes import (
     ConclusionsSaved,
     ItemNote,
     Locked,
-    NotExpected,
-    PhotoAdded,
     ReasonSaved,
     Sections,
     TextOutcome,
@@ -87,14 +84,10 @@ class NoteHandlers:
         self,
         services: Services,
         scoring: ScoringHandlers,
-        on_participant_text: MessageCallback,
-        on_participant_other: MessageCallback,
     ) -> None:
         self.notes = services.notes
         self.scoring = scoring
         self.picker = scoring.picker
-        self.on_participant_text = on_participant_text
-        self.on_participant_other = on_participant_other
 
     # reasons and photos
 
@@ -113,32 +106,8 @@ class NoteHandlers:
         await self.notes.stop_waiting(caller.actor)
         await respond(query, await self.scoring.sheet_reply(caller, action.window_id))
 
-    async def on_photo(self, caller: Caller, message: Message, context: Context) -> None:
-        """Attach a leader's photo to the item being noted; anyone else's photo gets the usual hint."""
-        photos = message.photo
-        if caller.role < Role.LEADER or not photos:
-            await self.on_participant_other(caller, message, context)
-            return
-        outcome = await self.notes.take_photo(caller.actor, photos[-1].file_id)
-        match outcome:
-            case PhotoAdded(count=count):
-                await message.reply_text(caller.t.NOTE_PHOTO_ADDED.format(count=count))
-            case Locked():
-                await message.reply_text(caller.t.NOTE_LOCKED)
-            case NotExpected():
-                await self.on_participant_other(caller, message, context)
-
-    async def on_text(self, caller: Caller, message: Message, context: Context) -> None:
-        """Take a leader's text as what is pending for them; otherwise it is a participant's answer."""
-        outcome = None
-        if caller.role >= Role.LEADER:
-            outcome = await self.notes.take_text(caller.actor, (message.text or "").strip())
-        if outcome is None:
-            await self.on_participant_text(caller, message, context)
-            return
-        await self._after_text(caller, message, outcome)
-
-    async def _after_text(self, caller: Caller, message: Message, outcome: TextOutcome) -> None:
+    async def after_text(self, caller: Caller, message: Message, outcome: TextOutcome) -> None:
+        """Draw what a leader's text did to the note waiting for it."""
         t = caller.t
         match outcome:
             case TooLong(limit=limit, length=length):

@@ -112,11 +112,6 @@ class ParticipantHandlers:
         outcome = await self.participation.submit(Account(caller.user_id), action.window_id)
         await respond(query, self._press_reply(caller.t, outcome))
 
-    async def on_text(self, caller: Caller, message: Message, context: Context) -> None:
-        """Take a text message as the suggestion of the form on its free-text step."""
-        outcome = await self.participation.write(caller.user_id, message.text or "")
-        await reply(message, self._text_screen(caller.t, outcome))
-
     async def on_cancel(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /cancel: discard every unfinished form of this person."""
         discarded = await self.participation.cancel(caller.user_id)

@@ -15,6 +15,7 @@ from usecases.access import Access
 from usecases.console import Console
 from usecases.documents import Papers
 from usecases.events import Events
+from usecases.inbox import Inbox
 from usecases.keying import PaperKeying
 from usecases.notes import Notes
 from usecases.officials import Registration
@@ -44,6 +45,7 @@ class Services:
     participation: Participation
     slip_door: SlipDoor
     slip_issuing: SlipIssuing
+    inbox: Inbox
     paper: PaperKeying
     roles: Roles
     units: Units
@@ -69,6 +71,9 @@ class Services:
             repository, repository, survey, repository.keys, ballot_box, slips=repository
         )
         results = Results(repository, survey, settings.survey_tz)
+        slip_door = SlipDoor(repository, repository, repository, repository.keys, participation)
+        paper = PaperKeying(repository, keyed, repository)
+        notes = Notes(repository, repository, repository, ANNEX1)
         return cls(
             settings=settings,
             repository=repository,
@@ -76,9 +81,10 @@ class Services:
             events=events,
             access=access,
             participation=participation,
-            slip_door=SlipDoor(repository, repository, repository, repository.keys, participation),
+            slip_door=slip_door,
             slip_issuing=SlipIssuing(repository, repository, repository.keys),
-            paper=PaperKeying(repository, keyed, repository),
+            inbox=Inbox(notes, paper, participation, slip_door),
+            paper=paper,
             roles=Roles(repository, repository, access),
             units=units,
             scoring=Scoring(repository, repository, repository, Marking(ANNEX1)),
@@ -93,6 +99,6 @@ class Services:
                 wording=PaperWording(settings.survey_tz),
                 zone=settings.survey_tz,
             ),
-            notes=Notes(repository, repository, repository, ANNEX1),
+            notes=notes,
             registration=Registration(repository),
         )

@@ -55,6 +55,13 @@ class Texts:
     )
     LINK_INVALID = "链接无效。请扫描检查考核组展示的二维码，或向组长索取链接。"
     NO_SURVEY = "如需参加民主测评，请扫描检查考核组展示的二维码，或打开组长提供的链接。"
+    SLIP_WRONG = "测评码不正确，请核对后重新输入（如 K7M2Q-9XH4P-R3TVC）。如测评已结束，测评码也不再有效。"
+    SLIP_USED = "这张测评码已经使用过（<b>{unit}</b>），每张测评码只能用一次。"
+    SLIP_ENDED = "<b>{unit}</b> 的民主测评已结束，测评码不再有效。"
+    LEADER_NOTHING_PENDING = (
+        "现在没有等待您输入的内容。可以：/open 开启测评，/tally 查看统计，/score 评分，"
+        "/write 撰写反馈，/report 生成结果反馈；/help 查看全部命令。"
+    )
     CANCELLED = "已放弃未提交的答卷，已填写的内容已删除。如需重新作答，请再次打开测评链接。"
     NOTHING_TO_CANCEL = "当前没有未提交的答卷。"
     USE_BUTTONS = "请用测评消息下方的按钮作答。"
@@ -446,6 +453,16 @@ class EnglishTexts(Texts):
     )
     LINK_INVALID = "This link is not valid. Scan the QR code shown in the room or ask the group leader."
     NO_SURVEY = "To take part, scan the QR code shown in the room or open the link from the group leader."
+    SLIP_WRONG = (
+        "That slip code is not right: check it and send it again (like K7M2Q-9XH4P-R3TVC). "
+        "Once an evaluation has ended its codes no longer work."
+    )
+    SLIP_USED = "This slip has already been used (<b>{unit}</b>): each slip works once."
+    SLIP_ENDED = "The evaluation of <b>{unit}</b> has ended; its slips no longer work."
+    LEADER_NOTHING_PENDING = (
+        "Nothing is waiting for your text. You can /open a unit, see the /tally, /score, /write the "
+        "feedback or make the /report; /help lists every command."
+    )
     CANCELLED = "Your unfinished ballot was discarded. Open the link again to start over."
     NOTHING_TO_CANCEL = "You have no unfinished ballot."
     USE_BUTTONS = "Please answer with the buttons under the survey message."
