@@ -3,7 +3,8 @@
 Telegram limits what a bot sends *per chat*: about one message a second in a private chat
 (short bursts tolerated), about 20 a minute in a group; an edit counts like a send, and
 `answerCallbackQuery` is not limited. Nothing limits the replies a bot makes to its users
-over all chats; ~30 a second is guidance for broadcasts (see ../shared/botapi-notes.md).
+over all chats; ~30 a second is guidance for broadcasts (statements of the Bot API's
+maintainers in tdlib/telegram-bot-api#648 and tdlib/td#2592).
 
 So each chat has its own token bucket and its own queue, sent in order, one request at a
 time. A 429 holds back only the chat it names, for its `retry_after`, and the request is

@@ -79,10 +79,6 @@ class WindowKeys:
         """Return the window's register secret (the master for windows opened before they had one)."""
         return self._secrets.get(window_id, self._master)
 
-    def has_own(self, window_id: int) -> bool:
-        """Return True if the window has a secret of its own."""
-        return window_id in self._secrets
-
     def create(self, window_id: int) -> None:
         """Give the window a fresh random secret, on disk before this returns."""
         used = set(self._offsets.values())

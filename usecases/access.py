@@ -55,10 +55,6 @@ class Access:
             return Role.LEADER
         return Role.PARTICIPANT
 
-    async def actor(self, user_id: int, name: str) -> Actor:
-        """Return the person as an actor with their role."""
-        return Actor(user_id, name, await self.role(user_id))
-
     def invited_changed(self) -> None:
         """Forget the invited leaders (an invite was redeemed or a leader revoked)."""
         self._invited_ids = None
