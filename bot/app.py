@@ -68,6 +68,7 @@ from bot.pacing import ChatPacer, Limits, Pace
 from bot.participant import ParticipantHandlers
 from bot.scoring import ScoringHandlers
 from bot.services import Services
+from bot.transport import AiohttpRequest
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
 from usecases.access import Role
@@ -77,6 +78,7 @@ from usecases.slips import SLIP_LINK
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.EDITED_MESSAGE]
+BOT_POOL = 256  # connections for sends, edits and answers: python-telegram-bot's default
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,10 +231,15 @@ async def set_command_menus(application: Application, services: Services) -> Non
 
 
 def api_builder(settings: Settings) -> ApplicationBuilder:  # type: ignore[type-arg]
-    """Return a builder set for the Bot API: the token, the base URL and the proxy, if any."""
+    """Return a builder set for the Bot API: the token, the base URL, the transport and the proxy."""
     builder = ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
     builder = builder.base_url(settings.telegram_base_url)
     proxy = settings.proxy_url
+    if settings.telegram_transport == "aiohttp":
+        # Two sessions, as python-telegram-bot keeps two pools: sends and edits, and getUpdates.
+        return builder.request(
+            AiohttpRequest(connection_pool_size=BOT_POOL, proxy=proxy)
+        ).get_updates_request(AiohttpRequest(connection_pool_size=1, proxy=proxy))
     if proxy is not None:
         # Both connection pools: sends and edits (proxy) and getUpdates (get_updates_proxy).
         builder = builder.proxy(proxy).get_updates_proxy(proxy)

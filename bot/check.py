@@ -74,7 +74,11 @@ def configuration(error: ValidationError | None, settings: Settings | None) -> O
         if settings.proxy_url is None
         else say.CONFIG_PROXY.format(proxy=redacted(settings.proxy_url), base=base)
     )
-    return passed(say.CONFIGURATION, Said(f"{mode.zh}，{route.zh}", f"{mode.en}, {route.en}"))
+    client = say.CONFIG_TRANSPORT.format(name=settings.telegram_transport)
+    return passed(
+        say.CONFIGURATION,
+        Said(f"{mode.zh}，{route.zh}，{client.zh}", f"{mode.en}, {route.en}, {client.en}"),
+    )
 
 
 def redacted(url: str) -> str:
@@ -213,13 +217,13 @@ async def bot_api(settings: Settings) -> list[Outcome]:
     except TelegramError as error:
         found = say.API_REFUSED.format(reason=without_token(error, settings))
         return [failed(say.BOT_API, found, say.API_REFUSED_FIX)]
-    try:
+    else:
         outcomes = [passed(say.BOT_API, say.API_OK.format(username=bot.username))]
         if settings.webhook is not None:
             outcomes.append(await _webhook(settings, bot))
         return outcomes
     finally:
-        await bot.shutdown()
+        await bot.shutdown()  # the connections, whether getMe got through or not
 
 
 def _unreachable(settings: Settings, error: NetworkError) -> Outcome:

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -63,6 +63,8 @@ class Settings(StorageSettings):
     telegram_base_url: str = DEFAULT_BASE_URL
     # Every Bot API request goes through this proxy (http://, https://, socks5://, socks5h://).
     telegram_proxy: SecretStr | None = None
+    # The HTTP client under python-telegram-bot: aiohttp (bot/transport.py) or the library's own httpx.
+    telegram_transport: Literal["aiohttp", "httpx"] = "aiohttp"
     # Set: Telegram POSTs updates to this public HTTPS URL instead of the bot polling for them.
     telegram_webhook_url: str | None = None
     telegram_webhook_listen: str = "127.0.0.1"

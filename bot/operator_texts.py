@@ -112,6 +112,7 @@ CONFIG_WEBHOOK = Said(
 )
 CONFIG_DIRECT = Said("直连 {base}", "direct to {base}")
 CONFIG_PROXY = Said("经代理 {proxy} 访问 {base}", "through the proxy {proxy} to {base}")
+CONFIG_TRANSPORT = Said("HTTP 客户端 {name}", "HTTP client {name}")
 CONFIG_INVALID = Said("设置无效：{names}", "not valid: {names}")
 CONFIG_FIX = Said(
     "在环境变量、.env 或 EnvironmentFile 中改正这些设置（见 docs/configuration.md）",

@@ -68,7 +68,11 @@ async def _serve(application: Application, webhook: Webhook | None) -> None:  # 
     if updater is None:
         msg = "the application was built without an updater"
         raise RuntimeError(msg)
-    await application.initialize()
+    try:
+        await application.initialize()
+    except BaseException:
+        await application.bot.shutdown()  # the connections opened before getMe failed
+        raise
     try:
         if application.post_init:
             await application.post_init(application)

@@ -63,6 +63,7 @@ class Options:
     stop_at: int | None
     floor: bool
     profile: bool
+    transport: str = "aiohttp"
 
 
 @dataclass
@@ -256,6 +257,7 @@ def _environment(emulator: BotApiEmulator, options: Options, folder: Path) -> di
         "SURVEY_LEADERS": str(LEADER_ID),
         "SURVEY_RATE_LIMITER": "true" if options.rate_limiter else "false",
         "SURVEY_MIN_GROUP": str(MIN_GROUP),
+        "TELEGRAM_TRANSPORT": options.transport,
     }
 
 
@@ -509,6 +511,9 @@ def parse(argv: list[str] | None = None) -> Options:
     parser.add_argument("--floor", action="store_true", help="also measure the framework floor")
     parser.add_argument(
         "--profile", action="store_true", help="sample the bot with py-spy into <out>/<app>.profile.txt"
+    )
+    parser.add_argument(
+        "--transport", choices=["aiohttp", "httpx"], default="aiohttp", help="the bot's HTTP client"
     )
     arguments = parser.parse_args(argv)
     return Options(**vars(arguments))

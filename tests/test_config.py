@@ -44,6 +44,14 @@ def test_defaults() -> None:
     assert settings.telegram_base_url == "https://api.telegram.org/bot"
     assert settings.secret_path == Path("survey.db.key")
     assert settings.survey_tz == ZoneInfo("Asia/Shanghai")
+    assert settings.telegram_transport == "aiohttp"
+
+
+def test_the_transport_is_aiohttp_or_httpx() -> None:
+    """python-telegram-bot's own httpx stays available; anything else is refused by name."""
+    assert _settings(telegram_transport="httpx").telegram_transport == "httpx"
+    with pytest.raises(ValidationError, match="telegram_transport"):
+        _settings(telegram_transport="requests")
 
 
 def test_time_zone_is_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,7 @@ class LoopbackProxy:
     def __init__(self) -> None:
         self.port = 0
         self.upstream_ports: set[int] = set()  # our side's port of every connection to a target
+        self.targets: set[str] = set()  # every host a client asked for, as it named it
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.StreamWriter] = set()
 
@@ -56,6 +57,7 @@ class LoopbackProxy:
     async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             route = await self.route(reader, writer)
+            self.targets.add(route.host)
             assert route.host in _LOOPBACK, f"the proxy refuses {route.host}: tests stay on loopback"
             up_reader, up_writer = await asyncio.open_connection(route.host, route.port)
         except (OSError, asyncio.IncompleteReadError, AssertionError):
@@ -102,6 +104,12 @@ class Socks5Proxy(LoopbackProxy):
             host = (await reader.readexactly((await reader.readexactly(1))[0])).decode()
         port = int.from_bytes(await reader.readexactly(2), "big")
         return Route(host, port, b"", b"\x05\x00\x00\x01" + bytes(6))  # succeeded, bound 0.0.0.0:0
+
+
+class Socks5hProxy(Socks5Proxy):
+    """The same SOCKS5 proxy, configured as socks5h://: the client leaves names to it."""
+
+    scheme = "socks5h"
 
 
 async def _pipe(source: asyncio.StreamReader, target: asyncio.StreamWriter) -> None:

@@ -44,11 +44,20 @@ async def test_passes_before_the_first_start(configured: BotProcess) -> None:
     assert code == 0, lines
     assert line(lines, "configuration").startswith("✔")
     assert "polling mode" in line(lines, "configuration")
+    assert "HTTP client aiohttp" in line(lines, "configuration")
     assert "created on first start" in line(lines, "database")
     assert "created owner-only on start" in line(lines, "key file")
     assert "connected as @survey_test_bot" in line(lines, "getMe")
     assert "webhook" not in "\n".join(lines[:-1])
     assert "All checks passed" in lines[-1]
+
+
+async def test_reports_and_uses_the_transport_chosen(configured: BotProcess) -> None:
+    """TELEGRAM_TRANSPORT=httpx: the configuration line names it, and getMe goes through it."""
+    code, lines = await check(configured, TELEGRAM_TRANSPORT="httpx")
+    assert code == 0, lines
+    assert "HTTP client httpx" in line(lines, "configuration")
+    assert "connected as @survey_test_bot" in line(lines, "getMe")
 
 
 async def test_passes_while_the_bot_runs(bot_process: BotProcess, leader: Person) -> None:

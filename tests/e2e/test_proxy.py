@@ -12,10 +12,10 @@ from emulator import BotApiEmulator
 from emulator.people import Person
 from tests.e2e.conftest import RunningBot
 from tests.e2e.flows import short_briefing
-from tests.e2e.proxies import HttpProxy, LoopbackProxy, Socks5Proxy
+from tests.e2e.proxies import HttpProxy, LoopbackProxy, Socks5hProxy, Socks5Proxy
 
 
-@pytest.fixture(params=[HttpProxy, Socks5Proxy], ids=["http", "socks5"])
+@pytest.fixture(params=[HttpProxy, Socks5Proxy, Socks5hProxy], ids=["http", "socks5", "socks5h"])
 async def proxy(request: pytest.FixtureRequest) -> AsyncIterator[LoopbackProxy]:
     server: LoopbackProxy = request.param()
     await server.start()
@@ -28,6 +28,9 @@ async def test_a_briefing_through_a_proxy_sends_every_request_through_it(
 ) -> None:
     """Polling, answers, edits, photos, the close: the emulator hears only from the proxy."""
     proxied = settings.model_copy(update={"telegram_proxy": SecretStr(proxy.url)})
+    if isinstance(proxy, Socks5hProxy):  # a name for the proxy to resolve
+        base_url = settings.telegram_base_url.replace("127.0.0.1", "localhost")
+        proxied = proxied.model_copy(update={"telegram_base_url": base_url})
     bot = RunningBot(proxied, emulator)
     await bot.start()
     try:
@@ -39,3 +42,4 @@ async def test_a_briefing_through_a_proxy_sends_every_request_through_it(
     assert emulator.polling.is_set()  # getUpdates too
     assert len(emulator.client_ports) > len(emulator.world.calls) / 2
     assert set(emulator.client_ports) <= proxy.upstream_ports  # every request came from the proxy
+    assert proxy.targets == ({"localhost"} if isinstance(proxy, Socks5hProxy) else {"127.0.0.1"})
