@@ -7,6 +7,7 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
+import numpy
 import segno
 from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
@@ -38,16 +39,18 @@ def qr_modules(link: str) -> list[tuple[int, int]]:
 
 def qr_outline(link: str, left: float, bottom: float, side: float) -> tuple[Outline, int]:
     """Return the QR code as one vector outline in a square of `side`, and its modules per side."""
-    modules = qr_modules(link)
-    size = max(max(x, y) for x, y in modules) + 1
+    modules = numpy.asarray(qr_modules(link), dtype=float)
+    size = int(modules.max()) + 1
     step = side / size
-    vertices: list[tuple[float, float]] = []
-    codes: list[int] = []
-    for x, y in modules:
-        x0, y0 = left + x * step, bottom + (size - 1 - y) * step
-        vertices += [(x0, y0), (x0 + step, y0), (x0 + step, y0 + step), (x0, y0 + step), (x0, y0)]
-        codes += [int(Outline.MOVETO), *[int(Outline.LINETO)] * 3, int(Outline.CLOSEPOLY)]
-    return Outline(vertices, codes), size
+    x0 = left + modules[:, 0] * step
+    y0 = bottom + (size - 1 - modules[:, 1]) * step
+    # Each module a closed square: its corners counter-clockwise from the lower left, and back.
+    corners = numpy.stack(
+        [(x0, y0), (x0 + step, y0), (x0 + step, y0 + step), (x0, y0 + step), (x0, y0)], axis=1
+    )
+    vertices = corners.transpose(2, 1, 0).reshape(-1, 2)
+    square = [Outline.MOVETO, Outline.LINETO, Outline.LINETO, Outline.LINETO, Outline.CLOSEPOLY]
+    return Outline(vertices, numpy.tile(numpy.asarray(square, dtype=Outline.code_type), len(modules))), size
 
 
 def poster_figure(unit: str, link: str, when: date, font: Path) -> Figure:
