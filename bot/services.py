@@ -72,7 +72,7 @@ class Services:
         )
         results = Results(repository, survey, settings.survey_tz)
         slip_door = SlipDoor(repository, repository, repository, repository.keys, participation)
-        paper = PaperKeying(repository, keyed, repository)
+        paper = PaperKeying(repository, keyed, repository, repository)
         notes = Notes(repository, repository, repository, ANNEX1)
         return cls(
             settings=settings,

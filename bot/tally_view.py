@@ -12,6 +12,7 @@ from bot.texts import Texts
 from conversations.questionnaire import QuestionKind
 from conversations.records import Window
 from conversations.tally import OptionCount, QuestionTally, Tally, any_merged
+from reports.counts import FormCounts, counts_template
 from reports.localtime import DEFAULT_ZONE, stamp
 
 MESSAGE_LIMIT = 4096
@@ -77,6 +78,12 @@ def spoiled_line(t: Texts, tally: Tally) -> str | None:
     return t.TALLY_SPOILED.format(rows=rows)
 
 
+def counts_text(t: Texts, counts: FormCounts) -> str:
+    """Return 共发放 N 份（测评码 S 张、纸质表 P 份）、收回 M 份、有效 V 份, or as much of it as is known."""
+    template = counts_template(counts, t.TALLY_COUNTS_SLIPS, t.TALLY_COUNTS_PAPER, t.TALLY_COUNTS_LINK)
+    return template.format(**counts.figures())
+
+
 def window_times(t: Texts, window: Window, zone: ZoneInfo) -> str:
     """Return when the window opened (and closed), in local time with its offset."""
     opened = stamp(window.opened_at, zone)
@@ -94,6 +101,9 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
         else t.TALLY_RECEIVED.format(ballots=tally.received)
     )
     lines = [title.format(unit=texts.html(window.unit)), window_times(t, window, zone), received]
+    counts = FormCounts.of(window, tally.received)
+    if counts.worth_a_line:
+        lines.append(counts_text(t, counts))
     if window.expected and tally.received > window.expected:
         lines.append(t.TALLY_OVER_EXPECTED.format(ballots=tally.received, expected=window.expected))
     if not tally.counted:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import ClassVar
 
+from reports import counts
 from reports.wording import COMBINED_NOTE, ITEMS_MERGED_NOTE
 
 
@@ -186,6 +187,10 @@ class Texts:
     WINDOW_OPENED_AT = "开始时间：{opened}"
     WINDOW_CLOSED_AT = "开始时间：{opened}　结束时间：{closed}"
     TALLY_RECEIVED = "已收到答卷：<b>{ballots}</b> 份"
+    # The office's counts, worded as its papers word them (reports/counts.py).
+    TALLY_COUNTS_SLIPS = counts.SLIPS_LINE
+    TALLY_COUNTS_PAPER = counts.PAPER_LINE
+    TALLY_COUNTS_LINK = counts.LINK_LINE
     TALLY_SPLIT = "共 {ballots} 份，其中纸质 {paper} 份"
     TALLY_SPLIT_COUNTED = "已统计的 {ballots} 份中，纸质 {paper} 份"
     TALLY_SPOILED = "作废行（纸质表多勾或未勾，不计入该题）：{rows}"
@@ -591,6 +596,11 @@ class EnglishTexts(Texts):
     WINDOW_OPENED_AT = "Opened {opened}"
     WINDOW_CLOSED_AT = "Opened {opened}, closed {closed}"
     TALLY_RECEIVED = "Ballots received: <b>{ballots}</b>"
+    TALLY_COUNTS_SLIPS = (
+        "Handed out {issued} ({slips} slips, {paper} paper forms) · returned {returned} · valid {valid}"
+    )
+    TALLY_COUNTS_PAPER = "Paper forms handed out {paper} · returned {returned} · valid {valid}"
+    TALLY_COUNTS_LINK = "Returned {returned} · valid {valid}"
     TALLY_SPLIT = "{ballots} ballots, of which {paper} on paper"
     TALLY_SPLIT_COUNTED = "Of the {ballots} ballots counted, {paper} on paper"
     TALLY_SPOILED = "Spoiled paper rows (too many ticks or none; not counted for the item): {rows}"

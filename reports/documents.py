@@ -10,6 +10,7 @@ from datetime import date
 from conversations.annex1 import ScoreForm, ScoreItem
 from conversations.scoring import ScoreResult, score_points
 from conversations.tally import OptionCount, Tally
+from reports.counts import FormCounts
 
 TOP = 3
 IMPROVE = "improve"
@@ -71,6 +72,7 @@ class Evaluation:
     paper: int | None = None  # how many of the ballots were entered from paper, where any were
     times: str = ""  # when the evaluation opened (and closed), in local time
     charts: tuple[bytes, ...] = ()  # the chart as PNG parts, each fitting an A4 page
+    counts: FormCounts | None = None  # handed out, returned, valid (共发放…、收回…、有效…)
 
 
 @dataclass(frozen=True, slots=True)

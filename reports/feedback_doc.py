@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations.questionnaire import Polarity
+from reports.counts import counts_line
 from reports.documents import IMPROVE, RISKS, Evaluation, ScoreRecord, UnitPaper, top_three
 from reports.word import TABLE_STYLE, Paper, merge_cells
 from reports.wording import SPOILED, day, rate, split, spoiled_rows
@@ -23,13 +24,19 @@ def feedback_title(unit: str) -> str:
 
 
 def ballots_sentence(evaluation: Evaluation) -> str:
-    """Return e.g. 共收回测评表 28 份（其中纸质 6 份）; while open, of the ballots counted so far."""
+    """Return e.g. 共收回测评表 28 份（其中纸质 6 份）; while open, of the ballots counted so far.
+
+    Where slips were issued or paper forms declared, the office's counts come first:
+    共发放 40 份（测评码 34 张、纸质表 6 份）、收回 29 份、有效 28 份（其中纸质 6 份）.
+    """
     tally = evaluation.tally
+    counts = evaluation.counts
+    ballots = counts_line(counts) if counts and counts.worth_a_line else f"共收回测评表 {tally.received} 份"
     if evaluation.paper is None:
-        return f"共收回测评表 {tally.received} 份"
+        return ballots
     if tally.counted == tally.received:
-        return f"共收回测评表 {tally.received} 份（其中纸质 {evaluation.paper} 份）"
-    return f"共收回测评表 {tally.received} 份（已统计{split(tally.counted, evaluation.paper)}）"
+        return f"{ballots}（其中纸质 {evaluation.paper} 份）"
+    return f"{ballots}（已统计{split(tally.counted, evaluation.paper)}）"
 
 
 def score_sentence(score: ScoreRecord | None) -> str:

@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from conversations.engine import Ballot
 from conversations.questionnaire import QuestionKind, Questionnaire
 from conversations.tally import CombinedRow, Tally, any_merged
+from reports.counts import FormCounts, counts_line
 from reports.localtime import stamp
 from reports.printing import ROW_PIXELS, page_breaks, setup_page
 from reports.wording import COMBINED_NOTE, ITEMS_MERGED_NOTE, SPOILED, TENDENCY, split, spoiled_rows
@@ -127,6 +128,7 @@ class UnitReport:
     closed_at: datetime | None
     exported_at: datetime
     zone: ZoneInfo  # SURVEY_TZ: every time is written as the county reads its clocks
+    counts: FormCounts | None = None  # handed out, returned, valid (共发放…、收回…、有效…)
 
 
 CHARTS_SHEET = "图表"
@@ -197,6 +199,8 @@ def _summary(
         else "已结束（最终结果）",
     )
     sheet.write("已收到答卷", tally.received)
+    if report.counts is not None:
+        sheet.write("发放与收回", counts_line(report.counts))
     sheet.write("统计答卷", tally.counted)
     sheet.write("答卷构成", split(tally.counted, tally.paper))
     sheet.write("作废行", spoiled_rows([(q.question.prompt, q.spoiled) for q in tally.spoiled]))

@@ -54,7 +54,7 @@ async def office(tmp_path: Path) -> AsyncIterator[Office]:
         keyed = Participation(
             repository, repository, SURVEY, repository.keys, box, slips=repository, paper=True
         )
-        keying = PaperKeying(repository, keyed, repository)
+        keying = PaperKeying(repository, keyed, repository, repository)
         notes = Notes(repository, repository, repository, ANNEX1)
         scoring = Scoring(repository, repository, repository, Marking(ANNEX1))
         door = SlipDoor(repository, repository, repository, repository.keys, phones)

@@ -20,6 +20,7 @@ from usecases.events import Events
 from usecases.keying import (
     KEYER_LINK,
     KeyerInvite,
+    PaperCounted,
     PaperKeying,
 )
 from usecases.outcomes import NotAllowed
@@ -47,7 +48,7 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
         )
         phones = Participation(repository, repository, SURVEY, repository.keys, box, slips=repository)
         window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
-        yield Desk(repository, PaperKeying(repository, keyed, repository), phones, window)
+        yield Desk(repository, PaperKeying(repository, keyed, repository, repository), phones, window)
 
 
 async def key_one(desk: Desk, actor: Actor) -> object:
@@ -104,3 +105,47 @@ async def test_a_member_keys_through_a_single_use_invite_until_the_unit_closes(d
     await desk.repository.close_window(desk.window.id)
     assert await desk.keying.keyed_units(member) == []
     assert isinstance(await desk.keying.begin(member, desk.window.id), NotAllowed | Ended)
+
+
+async def test_the_desk_declares_paper_forms_handed_out_and_a_doubled_press_counts_once(desk: Desk) -> None:
+    """0 → 5 → 6 handed out; a second press drawn for 5 (a double tap) leaves 6; 6 → 5 corrects."""
+    window_id = desk.window.id
+    for seen, to in ((0, 5), (5, 6)):
+        counted = await desk.keying.count(LEADER, window_id, invalid=False, seen=seen, to=to)
+        assert isinstance(counted, PaperCounted)
+        assert (counted.changed, counted.window.paper_issued) == (True, to)
+    doubled = await desk.keying.count(LEADER, window_id, invalid=False, seen=5, to=6)
+    assert isinstance(doubled, PaperCounted)
+    assert (doubled.changed, doubled.window.paper_issued) == (False, 6)
+    corrected = await desk.keying.count(LEADER, window_id, invalid=False, seen=6, to=5)
+    assert isinstance(corrected, PaperCounted)
+    assert corrected.window.paper_issued == 5
+    assert corrected.window.paper_invalid == 0
+
+
+async def test_an_unreadable_form_is_counted_invalid_without_being_a_ballot(desk: Desk) -> None:
+    """无效 +1: the unit counts one invalid form; no ballot is stored, no figure moves."""
+    counted = await desk.keying.count(LEADER, desk.window.id, invalid=True, seen=0, to=1)
+    assert isinstance(counted, PaperCounted)
+    assert (counted.window.paper_invalid, counted.window.paper_issued) == (1, 0)
+    assert await desk.repository.ballot_count(desk.window.id) == 0
+    below_zero = await desk.keying.count(LEADER, desk.window.id, invalid=True, seen=1, to=-1)
+    assert isinstance(below_zero, PaperCounted)
+    assert (below_zero.changed, below_zero.window.paper_invalid) == (False, 1)
+
+
+async def test_only_who_may_key_declares_paper_counts_and_only_while_open(desk: Desk) -> None:
+    """Another leader is refused; an invited member may; after close nothing changes."""
+    assert await desk.keying.count(OTHER, desk.window.id, invalid=False, seen=0, to=1) == NotAllowed()
+    member = Actor(77, "组员", Role.PARTICIPANT)
+    invite = await desk.keying.invite(LEADER, desk.window.id)
+    assert isinstance(invite, KeyerInvite)
+    await desk.keying.join(member, invite.token)
+    assert isinstance(
+        await desk.keying.count(member, desk.window.id, invalid=False, seen=0, to=1), PaperCounted
+    )
+    await desk.repository.close_window(desk.window.id)
+    assert isinstance(await desk.keying.count(LEADER, desk.window.id, invalid=False, seen=1, to=2), Ended)
+    closed = await desk.repository.window(desk.window.id)
+    assert closed is not None
+    assert closed.paper_issued == 1

@@ -18,6 +18,7 @@ from conversations.annex2 import ANNEX2
 from conversations.records import ItemNotes, Official, ScoreSheet, Window
 from conversations.scoring import score
 from conversations.tally import Tally
+from reports.counts import FormCounts
 from reports.county import SummaryRow
 from reports.documents import Evaluation, Findings, GroupPaper, Inspection, ScoreRecord, UnitPaper
 from reports.fonts import cjk_font
@@ -153,6 +154,7 @@ class Papers:
                 paper=tally.paper,
                 times=self.wording.times(window),
                 charts=tuple(drawn),
+                counts=FormCounts.of(window, tally.received),
             ),
             findings=Findings(
                 strengths=writings.get("strengths", ""),

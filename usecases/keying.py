@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from conversations.engine import Press
 from conversations.records import Window
 from usecases.access import Actor, can_manage
+from usecases.locks import KeyedLocks
 from usecases.outcomes import NotAllowed
 from usecases.participation import Account, Ended, NoSuchWindow, Participation, PressOutcome, TextOutcome
-from usecases.ports import KeyerStore, WindowStore
+from usecases.ports import KeyerStore, SlipStore, WindowStore
 
 KeyOutcome = PressOutcome | NotAllowed
 # A keyer's link starts so: told apart from a survey link without a query on the participants' path.
 KEYER_LINK = "key_"
+PAPER_MAX = 10_000  # paper forms a unit declares: a briefing room, with room to spare
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +34,32 @@ class KeyerInvite:
     token: str
 
 
-class PaperKeying:
-    """Key in paper forms for a unit: its own leader, an admin, or a group member they invited."""
+@dataclass(frozen=True, slots=True)
+class PaperCounted:
+    """The unit's paper counts after a press; `changed` is False if it was drawn for other counts."""
 
-    def __init__(self, windows: WindowStore, forms: Participation, keyers: KeyerStore) -> None:
+    window: Window
+    changed: bool
+
+
+class PaperKeying:
+    """Key in paper forms for a unit: its own leader, an admin, or a group member they invited.
+
+    The keying desk also says how many paper forms were handed out, and counts those returned
+    wholly unreadable as 无效 without keying them: counters of the unit, nothing per form.
+    """
+
+    def __init__(
+        self, windows: WindowStore, forms: Participation, keyers: KeyerStore, counts: SlipStore
+    ) -> None:
         if not forms.paper:
             msg = "paper forms are keyed through a Participation made with paper=True"
             raise ValueError(msg)
         self.windows = windows
         self.forms = forms
         self.keyers = keyers
+        self.counts = counts
+        self._counting = KeyedLocks()
 
     async def may_key(self, actor: Actor, window: Window) -> bool:
         """Return True if the actor may key forms in for this unit."""
@@ -105,3 +123,25 @@ class PaperKeying:
     async def write(self, actor: Actor, text: str) -> TextOutcome:
         """Take a text message as the suggestion written on the form being keyed."""
         return await self.forms.write(actor.user_id, text)
+
+    async def count(
+        self, actor: Actor, window_id: int, *, invalid: bool, seen: int, to: int
+    ) -> PaperCounted | NoSuchWindow | NotAllowed | Ended:
+        """Set the paper forms handed out (or, `invalid`, counted 无效) from `seen` to `to`.
+
+        The press says what it was drawn for: a doubled or stale press, drawn for a count that
+        has moved on since, changes nothing, so no form is counted twice by a double tap.
+        """
+        found = await self.unit(actor, window_id)
+        if not isinstance(found, Window):
+            return found
+        async with self._counting.hold(window_id):
+            window = await self.windows.window(window_id) or found
+            current = window.paper_invalid if invalid else window.paper_issued
+            if current != seen or not 0 <= to <= PAPER_MAX:
+                return PaperCounted(window, changed=False)
+            change = to - seen
+            updated = await self.counts.count_paper(
+                window_id, issued=0 if invalid else change, invalid=change if invalid else 0
+            )
+        return Ended(window) if updated is None else PaperCounted(updated, changed=True)

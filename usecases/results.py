@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from conversations.engine import Ballot, Survey
 from conversations.records import Window
 from conversations.tally import Tally, released_count, tally_from_counts
+from reports.counts import FormCounts
 from reports.fonts import cjk_font
 from reports.localtime import DEFAULT_ZONE, now
 from reports.sheets import UnitReport, ballot_rows, ballots_csv, listed, withheld_note, workbook
@@ -96,6 +97,7 @@ class Results:
             closed_at=window.closed_at,
             exported_at=now(),
             zone=self.zone,
+            counts=FormCounts.of(window, snapshot.tally.received),
         )
         xlsx = await asyncio.to_thread(workbook, report)
         if window.is_open:
