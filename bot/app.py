@@ -29,19 +29,24 @@ from bot.callback_data import (
     ConfirmClose,
     ConfirmFinalise,
     ConfirmSections,
+    CountPaper,
     FinaliseScore,
     FinaliseSections,
     InviteKeyer,
+    MoreSlips,
     NoteDone,
     NoteItem,
     PaperPress,
+    PrintSlips,
     ScorePress,
     SendChart,
     SendExport,
     SendPaperForm,
     SendReport,
     ShowPaper,
+    ShowPaperCounts,
     ShowScore,
+    ShowSlips,
     ShowTally,
     SkipSection,
     StartScore,
@@ -68,12 +73,13 @@ from bot.pacing import ChatPacer, Limits, Pace
 from bot.participant import ParticipantHandlers
 from bot.scoring import ScoringHandlers
 from bot.services import Services
+from bot.slips import SlipHandlers
 from bot.transport import AiohttpRequest
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
+from conversations.slips import SLIP_LINK
 from usecases.access import Role
 from usecases.keying import KEYER_LINK
-from usecases.slips import SLIP_LINK
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +100,7 @@ class Handlers:
     notes: NoteHandlers
     inbox: InboxHandlers
     groups: GroupReportHandlers
+    slips: SlipHandlers
 
     @classmethod
     def create(cls, services: Services, live: LiveTallies) -> Handlers:
@@ -112,6 +119,7 @@ class Handlers:
             notes=notes,
             inbox=InboxHandlers(services.inbox, services.slip_door, services.survey, notes),
             groups=GroupReportHandlers(services),
+            slips=SlipHandlers(services),
         )
 
 
@@ -128,6 +136,11 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(PaperPress, Role.PARTICIPANT, paper.on_press)
     presses.route(SubmitPaper, Role.PARTICIPANT, paper.on_submit)
     presses.route(InviteKeyer, Role.LEADER, paper.on_invite)
+    presses.route(ShowPaperCounts, Role.PARTICIPANT, paper.on_counts)
+    presses.route(CountPaper, Role.PARTICIPANT, paper.on_count)
+    presses.route(ShowSlips, Role.LEADER, handlers.slips.on_show)
+    presses.route(MoreSlips, Role.LEADER, handlers.slips.on_more)
+    presses.route(PrintSlips, Role.LEADER, handlers.slips.on_print)
     presses.route(ShowTally, Role.LEADER, leaders.on_refresh)
     presses.route(AskClose, Role.LEADER, leaders.on_ask_close)
     presses.route(CancelClose, Role.LEADER, leaders.on_keep_open)

@@ -318,6 +318,43 @@ class InviteKeyer(Action):
     """👥 A single-use link for a group member to key this unit's paper forms too."""
 
 
+@button("pn")
+@dataclass(frozen=True, slots=True)
+class ShowPaperCounts(Action):
+    """🧮 on the keying desk: the paper forms handed out and those counted 无效."""
+
+
+@button("pv")
+@dataclass(frozen=True, slots=True)
+class CountPaper(Action):
+    """发放 +1, 无效 +1, −1…: set a paper count from `seen` (when drawn) to `to`; a double tap counts once."""
+
+    invalid: bool
+    seen: int
+    to: int
+
+
+@button("ts")
+@dataclass(frozen=True, slots=True)
+class ShowSlips(Action):
+    """A slips unit's screen: the slips printed so far, and the buttons to print more."""
+
+
+@button("tp")
+@dataclass(frozen=True, slots=True)
+class PrintSlips(Action):
+    """🎫 打印测评码: `count` new slips, if the unit still has the `seen` it had when drawn."""
+
+    count: int
+    seen: int
+
+
+@button("tm")
+@dataclass(frozen=True, slots=True)
+class MoreSlips(Action):
+    """➕ 补打: how many more slips to print (buttons 10 / 20 / 50)."""
+
+
 def kinds() -> tuple[type[Action], ...]:
     """Return every kind of button declared here."""
     return tuple(_KINDS)

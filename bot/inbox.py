@@ -12,10 +12,11 @@ from bot.replies import reply
 from bot.screens import Screen
 from bot.texts import Texts
 from conversations.engine import Survey
+from conversations.slips import SLIP_LINK
 from usecases.inbox import ForForm, ForKeying, ForNotes, ForPhoto, ForSlip, Inbox, Unexpected
 from usecases.notes import Locked, PhotoAdded
 from usecases.participation import Ended
-from usecases.slips import SLIP_LINK, Admitted, RedeemOutcome, SlipDoor, SlipUsed, WrongCode
+from usecases.slips import Admitted, RedeemOutcome, SlipDoor, SlipUsed, WrongCode
 
 
 def slip_screen(t: Texts, survey: Survey, outcome: RedeemOutcome) -> Screen:

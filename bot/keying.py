@@ -8,7 +8,16 @@ from telegram import CallbackQuery, Message
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
-from bot.callback_data import BeginPaper, InviteKeyer, PaperPress, SendPaperForm, ShowPaper, SubmitPaper
+from bot.callback_data import (
+    BeginPaper,
+    CountPaper,
+    InviteKeyer,
+    PaperPress,
+    SendPaperForm,
+    ShowPaper,
+    ShowPaperCounts,
+    SubmitPaper,
+)
 from bot.door import Caller, Context
 from bot.participant import press_reply
 from bot.picker import UnitPicker
@@ -23,6 +32,7 @@ from usecases.documents import Papers
 from usecases.keying import (
     KeyerInvite,
     KeyOutcome,
+    PaperCounted,
 )
 from usecases.outcomes import NotAllowed
 from usecases.participation import (
@@ -40,10 +50,30 @@ def intro(t: Texts, window: Window, *, leads: bool) -> Screen:
     buttons = [
         (Button(t.PAPER_BEGIN, BeginPaper(window.id)),),
         (Button(t.PAPER_FORM_BUTTON, SendPaperForm(window.id)),),
+        (Button(t.PAPER_COUNTS_BUTTON, ShowPaperCounts(window.id)),),
     ]
     if leads:
         buttons.append((Button(t.PAPER_INVITE_BUTTON, InviteKeyer(window.id)),))
-    return Screen(t.PAPER_INTRO.format(unit=texts.html(window.unit)), tuple(buttons))
+    counts = t.PAPER_COUNTS_LINE.format(issued=window.paper_issued, invalid=window.paper_invalid)
+    return Screen(t.PAPER_INTRO.format(unit=texts.html(window.unit)) + counts, tuple(buttons))
+
+
+def counts_screen(t: Texts, window: Window) -> Screen:
+    """Return the paper forms handed out and counted 无效, with a button for each change."""
+    issued, invalid = window.paper_issued, window.paper_invalid
+
+    def count(label: str, *, of_invalid: bool, to: int) -> Button:
+        seen = invalid if of_invalid else issued
+        return Button(label, CountPaper(window.id, invalid=of_invalid, seen=seen, to=to))
+
+    handed = [count(t.PAPER_ISSUED_ADD.format(count=n), of_invalid=False, to=issued + n) for n in (1, 5, 10)]
+    unreadable = [count(t.PAPER_INVALID_ADD, of_invalid=True, to=invalid + 1)]
+    if issued:
+        handed.append(count(t.PAPER_ISSUED_UNDO, of_invalid=False, to=issued - 1))
+    if invalid:
+        unreadable.append(count(t.PAPER_INVALID_UNDO, of_invalid=True, to=invalid - 1))
+    text = t.PAPER_COUNTS.format(unit=texts.html(window.unit), issued=issued, invalid=invalid)
+    return Screen(text, (tuple(handed), tuple(unreadable), (Button(t.PAPER_BACK, ShowPaper(window.id)),)))
 
 
 class PaperHandlers:
@@ -116,6 +146,26 @@ class PaperHandlers:
         if window is not None:
             leads = can_manage(caller.actor, window)
             await respond(query, PressReply(screen=intro(caller.t, window, leads=leads)))
+
+    async def on_counts(self, caller: Caller, query: CallbackQuery, action: ShowPaperCounts) -> None:
+        """Handle 🧮: the unit's paper forms handed out and counted 无效, to change."""
+        window = await self._window(caller, query, action.window_id)
+        if window is not None:
+            await respond(query, PressReply(screen=counts_screen(caller.t, window)))
+
+    async def on_count(self, caller: Caller, query: CallbackQuery, action: CountPaper) -> None:
+        """Handle 发放 +1, 无效 +1, −1…: change the count the button was drawn for, and redraw."""
+        t = caller.t
+        outcome = await self.keying.count(
+            caller.actor, action.window_id, invalid=action.invalid, seen=action.seen, to=action.to
+        )
+        if not isinstance(outcome, PaperCounted):
+            await respond(query, self._press_reply(t, outcome))
+            return
+        window = outcome.window
+        notice = t.ANSWER_PAPER_COUNTED if outcome.changed else t.ANSWER_PAPER_COUNT_MOVED
+        figures = {"issued": window.paper_issued, "invalid": window.paper_invalid}
+        await respond(query, PressReply(notice.format(**figures), screen=counts_screen(t, window)))
 
     async def on_form(self, caller: Caller, query: CallbackQuery, action: SendPaperForm) -> None:
         """Handle 🖨: send the unit's blank form, ready to print."""

@@ -5,6 +5,7 @@ Each handler decodes the update, calls `usecases.console` or `usecases.results`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from telegram import CallbackQuery, Message
@@ -31,6 +32,7 @@ from bot.qr import qr_png
 from bot.replies import PressReply, answer, reply, respond, safe_filename, show
 from bot.screens import Button, Screen
 from bot.services import Services
+from bot.slips import slips_screen
 from bot.tally_view import hidden_line, suggestion_messages, tally_screen
 from bot.texts import Texts
 from conversations.records import LiveView, Window
@@ -48,6 +50,7 @@ from usecases.console import (
 )
 from usecases.outcomes import NotAllowed
 from usecases.results import Snapshot
+from usecases.slips import ISSUE_MAX
 from usecases.units import Scope
 
 _RECENT = 3  # recent unit names suggested by /open without a name
@@ -61,12 +64,22 @@ _PROMPTS: dict[type[PickedAction], Callable[[Texts], str]] = {
 }
 
 
-def split_expected(argument: str) -> tuple[str, int | None]:
-    """Split '县财政局 25' into the unit and the expected headcount (a trailing whole number)."""
-    head, _, tail = argument.rpartition(" ")
-    if head and tail.isascii() and tail.isdigit() and 1 <= int(tail) <= EXPECTED_MAX:
-        return head, int(tail)
-    return argument, None
+_COUNT = re.compile(r"(?P<unit>.+?)\s+(?P<count>[0-9]{1,6})\s*(?P<kind>人|张)?")
+
+
+def split_count(argument: str) -> tuple[str, int | None, int | None]:
+    """Split '县财政局 40' into the unit and a count of slips, '县财政局 25人' into the unit and a headcount.
+
+    Return (unit, slips, expected): a trailing number is slips (张 may follow); followed by 人 it
+    is the headcount a unit opened with its link expects. Anything else is part of the name.
+    """
+    found = _COUNT.fullmatch(argument.strip())
+    if found is None or int(found["count"]) < 1:
+        return argument, None, None
+    unit, count = found["unit"], int(found["count"])
+    if found["kind"] == "人":
+        return (unit, None, count) if count <= EXPECTED_MAX else (argument, None, None)
+    return unit, count, None
 
 
 class LeaderHandlers:
@@ -79,22 +92,34 @@ class LeaderHandlers:
         self.zone = services.settings.survey_tz
         self.live = live
         self.picker = UnitPicker(services.units, services.repository, self.zone)
+        self.web = services.slip_printing.web_url is not None  # slips carry the web form's address
 
     async def on_open(self, caller: Caller, message: Message, context: Context) -> None:
-        """Handle /open <unit> [expected]: open (or re-show) the unit's window, link and QR code."""
+        """Handle /open <unit> [slips | headcount人]: open (or re-show) the unit, by slips or by link."""
         t = caller.t
-        unit, expected = split_expected(command_argument(message))
-        match await self.console.open(caller.actor, unit, expected):
+        unit, slips, expected = split_count(command_argument(message))
+        if slips is not None and slips > ISSUE_MAX:
+            await message.reply_text(t.SLIPS_TOO_MANY.format(limit=ISSUE_MAX))
+            return
+        match await self.console.open(caller.actor, unit, expected, slips=slips is not None):
             case NoUnitName():
                 await message.reply_text(await self._open_help(caller))
             case UnitTooLong(limit=limit):
                 await message.reply_text(t.UNIT_TOO_LONG.format(limit=limit))
+            case Opened(window=window, created=created) if window.slips:
+                # No link and no poster: a slips unit lets in only the holders of its slips.
+                screen = slips_screen(t, window, count=slips, web=self.web)
+                await reply(
+                    message, screen if created else Screen(t.ALREADY_OPEN_SLIPS + screen.text, screen.rows)
+                )
             case Opened(window=window, created=created):
                 link = create_deep_linked_url(context.bot.username, window.token)
                 expected_text = t.EXPECTED.format(expected=window.expected) if window.expected else ""
                 caption = t.OPENED.format(unit=texts.html(window.unit), link=link, expected=expected_text)
+                if not created:
+                    caption = (t.SLIPS_LINK_UNIT if slips else t.ALREADY_OPEN) + caption
                 paper = Screen(
-                    caption if created else t.ALREADY_OPEN + caption,
+                    caption,
                     (
                         (
                             Button(t.PAPER_FORM_BUTTON, SendPaperForm(window.id)),

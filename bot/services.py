@@ -23,6 +23,7 @@ from usecases.participation import BallotBox, Participation
 from usecases.results import Results
 from usecases.roles import Roles
 from usecases.scoring import Scoring
+from usecases.slip_printing import SlipPrinting
 from usecases.slips import SlipDoor, SlipIssuing
 from usecases.units import Units
 
@@ -45,6 +46,7 @@ class Services:
     participation: Participation
     slip_door: SlipDoor
     slip_issuing: SlipIssuing
+    slip_printing: SlipPrinting
     inbox: Inbox
     paper: PaperKeying
     roles: Roles
@@ -73,6 +75,9 @@ class Services:
         results = Results(repository, survey, settings.survey_tz)
         slip_door = SlipDoor(repository, repository, repository, repository.keys, participation)
         paper = PaperKeying(repository, keyed, repository, repository)
+        slip_issuing = SlipIssuing(repository, repository, repository.keys)
+        # The web form's address, printed on the slips (SURVEY_WEB_URL; None: Telegram only).
+        web_url: str | None = getattr(settings, "survey_web_url", None)
         notes = Notes(repository, repository, repository, ANNEX1)
         return cls(
             settings=settings,
@@ -82,7 +87,8 @@ class Services:
             access=access,
             participation=participation,
             slip_door=slip_door,
-            slip_issuing=SlipIssuing(repository, repository, repository.keys),
+            slip_issuing=slip_issuing,
+            slip_printing=SlipPrinting(repository, slip_issuing, web_url),
             inbox=Inbox(notes, paper, participation, slip_door),
             paper=paper,
             roles=Roles(repository, repository, access),

@@ -92,10 +92,12 @@ class Texts:
     NOT_A_LEADER = "此命令仅供检查考核组组长使用。"
     NOT_AN_ADMIN = "此命令仅供县廉效办管理员使用。"
     OPEN_USAGE = (
-        "<b>开启测评</b>：发送 /open 单位名称 [预计人数]\n"
-        "开启后，我会发来该单位的二维码和链接：请在会场屏幕上展示，参评人员扫码后用手机匿名作答。"
-        "预计人数可不填，填写后统计中显示“已收到/预计”。\n\n"
-        "例如（点按可复制）：<code>/open {example} 25</code>"
+        "<b>开启测评</b>（点按例子可复制）\n"
+        "• 凭测评码（一人一码）：/open 单位名称 张数，我会生成测评码 PDF，打印裁开后打乱发放，"
+        "每张只能提交一次。例如：<code>/open {example} 40</code>\n"
+        "• 凭链接：/open 单位名称 [预计人数人]，我会发来二维码和链接，在会场屏幕上展示，"
+        "参评人员扫码后用手机匿名作答；填写预计人数后统计中显示“已收到/预计”。"
+        "例如：<code>/open {example} 25人</code>"
     )
     OPEN_RECENT = "\n\n您最近的单位：\n{units}"
     OPEN_RECENT_LINE = "<code>/open {unit}</code>{state}"
@@ -109,8 +111,45 @@ class Texts:
         "实时统计：/tally　结束测评：/close"
     )
     EXPECTED = "预计 {expected} 人参加。"
+    SLIPS_OPENED = (
+        "<b>{unit}</b> 的民主测评已开始：凭测评码参加（一人一码），不用链接和海报。\n\n"
+        "{status}\n{how}\n\n"
+        "不用手机的人员可填写纸质测评表（点“🖨 空白纸质测评表”打印），"
+        "收回后点“📝 录入纸质表”或用 /paper 录入。\n\n"
+        "实时统计：/tally　结束测评：/close"
+    )
+    SLIPS_STATUS_NONE = "尚未打印测评码。"
+    SLIPS_STATUS = "已打印测评码 <b>{issued}</b> 张。"
+    SLIPS_HOW_WEB = (
+        "打印后沿虚线裁开，打乱后背面朝上，每人随机取一张。参评人员用手机扫描测评码上的二维码，"
+        "在浏览器中作答（用 Telegram 的扫小二维码）；每张只能提交一次，不记名。"
+    )
+    SLIPS_HOW_TELEGRAM = (
+        "打印后沿虚线裁开，打乱后背面朝上，每人随机取一张。参评人员用手机扫描测评码上的二维码，"
+        "在 Telegram 中作答，或把测评码发给本机器人；每张只能提交一次，不记名。"
+    )
+    SLIPS_PRINT_BUTTON = "🎫 打印测评码（{count} 张）"
+    SLIPS_MORE_BUTTON = "➕ 补打测评码"
+    SLIPS_MORE = "<b>{unit}</b> 补打测评码：已打印 {issued} 张。再打印多少张？"
+    SLIPS_MORE_COUNT = "{count} 张"
+    SLIPS_BACK = "« 返回"
+    SLIPS_CAPTION = (
+        "<b>{unit}</b> 测评码 {count} 张（A4，{pages} 页），累计已打印 {issued} 张。\n"
+        "打印后沿虚线裁开，打乱后背面朝上发放。本机不保存测评码，这份文件无法重新生成："
+        "请勿转发，打印后可删除；遗失时点“➕ 补打测评码”另打新码。"
+    )
+    SLIPS_FILE: ClassVar[str] = "测评码_{unit}_{count}张.pdf"
+    ANSWER_SLIPS_PRINTING = "正在生成测评码 PDF…"
+    SLIPS_ALREADY_PRINTED = (
+        "这些测评码已经打印过（可能是重复点击），请看上面的 PDF；需要更多请点“➕ 补打测评码”。"
+    )
+    SLIPS_TOO_MANY = "一次最多打印 {limit} 张测评码。"
+    SLIPS_NOT_SLIPS = "<b>{unit}</b> 凭链接参加，没有测评码。"
+    SLIPS_NO_FONT = "本机未安装中文字体，无法生成测评码 PDF，请联系管理员。"
+    SLIPS_LINK_UNIT = "（此单位已凭链接开启，不能改为测评码；如需一人一码，请结束后另行开启。）\n\n"
     POSTER_CAPTION = "A4 海报（单位名称、二维码、链接和作答步骤），可打印张贴在会场。"
     ALREADY_OPEN = "（此单位的测评已在进行中，以下为原链接。）\n\n"
+    ALREADY_OPEN_SLIPS = "（此单位的测评已在进行中。）\n\n"
     NO_WINDOWS = "您还没有开启任何测评。用 /open 单位名称 开始。"
     NO_SUCH_UNIT = "没有找到您名下名为“{unit}”的测评单位。用 /units 查看全部单位。"
     PICK_UNIT_TALLY = "请选择要查看统计的单位："
@@ -134,6 +173,21 @@ class Texts:
         "🔒 录入的纸质表与手机答卷一样匿名保存，不记录录入人和录入顺序；录入前可将纸质表打乱顺序。"
     )
     PAPER_BEGIN = "📝 开始录入"
+    PAPER_COUNTS_LINE = "\n\n📄 纸质表：已发放 {issued} 份 · 无效 {invalid} 份"
+    PAPER_COUNTS_BUTTON = "🧮 纸质表份数（发放 / 无效）"
+    PAPER_COUNTS = (
+        "<b>{unit}</b> 纸质表份数\n\n"
+        "已发放：<b>{issued}</b> 份（在录入台发出的纸质测评表，计入“共发放”）\n"
+        "无效：<b>{invalid}</b> 份（收回后整份无法辨认、不录入的纸质表，计入“收回”，不计入“有效”）\n\n"
+        "发出或收回时点相应按钮；点错了点“−1”更正。"
+    )
+    PAPER_ISSUED_ADD = "发放 +{count}"
+    PAPER_INVALID_ADD = "无效 +1"
+    PAPER_ISSUED_UNDO = "发放 −1"
+    PAPER_INVALID_UNDO = "无效 −1"
+    PAPER_BACK = "« 返回录入"
+    ANSWER_PAPER_COUNTED = "已发放 {issued} 份 · 无效 {invalid} 份"
+    ANSWER_PAPER_COUNT_MOVED = "份数刚已变动（可能是重复点击），现为：已发放 {issued} 份 · 无效 {invalid} 份"
     PAPER_INVITE_BUTTON = "👥 邀请组员录入"
     PAPER_INVITE = (
         "请把此链接发给协助录入的检查组成员（仅限一人使用，本单位测评结束后失效）：\n{link}\n\n"
@@ -357,7 +411,8 @@ class Texts:
     )
     HELP_LEADER = (
         "组长命令：\n"
-        "/open 单位名称 [预计人数] — 开启测评，生成链接和二维码\n"
+        "/open 单位名称 张数 — 凭测评码开启测评（一人一码），打印测评码\n"
+        "/open 单位名称 [预计人数人] — 凭链接开启测评，生成链接和二维码\n"
         "/tally [单位] — 实时统计（自动更新）\n"
         "/close [单位] — 结束测评，发送最终统计、图表和表格\n"
         "/chart [单位] — 统计图表\n"
@@ -380,7 +435,7 @@ class Texts:
         "help": "帮助",
     }
     COMMANDS_LEADER: ClassVar[dict[str, str]] = {
-        "open": "开启单位测评：/open 单位名称 [预计人数]",
+        "open": "开启单位测评：/open 单位名称 张数（测评码）或 /open 单位名称（链接）",
         "tally": "实时统计",
         "close": "结束测评",
         "chart": "统计图表",
@@ -496,11 +551,12 @@ class EnglishTexts(Texts):
     NOT_A_LEADER = "This command is for inspection group leaders."
     NOT_AN_ADMIN = "This command is for the county office's administrators."
     OPEN_USAGE = (
-        "<b>Open a unit</b>: send /open unit name [expected headcount]\n"
-        "I reply with the unit's QR code and link: show it on the room's screen, and people scan it and "
-        "answer anonymously on their phones. The headcount is optional; with it the tally shows "
-        "received/expected.\n\n"
-        "For example (tap to copy): <code>/open {example} 25</code>"
+        "<b>Open a unit</b> (tap an example to copy it)\n"
+        "• With ballot slips (one each): /open unit name count. I make a PDF of slips to print, cut, "
+        "shuffle and hand out; each slip works once. For example: <code>/open {example} 40</code>\n"
+        "• With a link: /open unit name [headcount人]. I reply with a QR code and link for the room's "
+        "screen; people scan it and answer anonymously. With a headcount the tally shows "
+        "received/expected. For example: <code>/open {example} 25人</code>"
     )
     OPEN_RECENT = "\n\nYour recent units:\n{units}"
     UNIT_TOO_LONG = "Unit names are limited to {limit} characters."
@@ -512,8 +568,46 @@ class EnglishTexts(Texts):
         "Live tally: /tally　Close: /close"
     )
     EXPECTED = " {expected} people expected."
+    SLIPS_OPENED = (
+        "The evaluation of <b>{unit}</b> is open to ballot slips only (one each): no link, no poster.\n\n"
+        "{status}\n{how}\n\n"
+        "Those without a phone can fill in the paper form (🖨 to print it); key the forms in with 📝 "
+        "or /paper.\n\n"
+        "Live tally: /tally　Close: /close"
+    )
+    SLIPS_STATUS_NONE = "No slips printed yet."
+    SLIPS_STATUS = "Slips printed: <b>{issued}</b>."
+    SLIPS_HOW_WEB = (
+        "Cut them apart, shuffle them and hand them out face down, one each. People scan the slip's QR "
+        "code and answer in the browser (Telegram users scan the small one); each slip works once."
+    )
+    SLIPS_HOW_TELEGRAM = (
+        "Cut them apart, shuffle them and hand them out face down, one each. People scan the slip's QR "
+        "code and answer in Telegram, or send me the slip's code; each slip works once."
+    )
+    SLIPS_PRINT_BUTTON = "🎫 Print slips ({count})"
+    SLIPS_MORE_BUTTON = "➕ More slips"
+    SLIPS_MORE = "<b>{unit}</b>: {issued} slips printed. How many more?"
+    SLIPS_MORE_COUNT = "{count}"
+    SLIPS_BACK = "« Back"
+    SLIPS_CAPTION = (
+        "<b>{unit}</b>: {count} ballot slips (A4, {pages} pages); {issued} printed in all.\n"
+        "Cut along the dashed lines, shuffle, hand out face down. The bot keeps no codes, so this file "
+        "cannot be made again: do not forward it, delete it once printed; if it is lost, print more."
+    )
+    ANSWER_SLIPS_PRINTING = "Making the slips…"
+    SLIPS_ALREADY_PRINTED = (
+        "These slips were printed already (a double tap?): see the PDF above, or print more."
+    )
+    SLIPS_TOO_MANY = "At most {limit} slips at a time."
+    SLIPS_NOT_SLIPS = "<b>{unit}</b> is open with a link: it has no slips."
+    SLIPS_NO_FONT = "No Chinese font on this machine: the slips cannot be drawn. Ask the operator."
+    SLIPS_LINK_UNIT = (
+        "(This unit is open with a link and cannot change to slips; close it and open anew.)\n\n"
+    )
     POSTER_CAPTION = "An A4 poster (unit, QR code, link and three steps) to print for the room."
     ALREADY_OPEN = "(This unit is already open; here is its link again.)\n\n"
+    ALREADY_OPEN_SLIPS = "(This unit is already open.)\n\n"
     NO_WINDOWS = "You have not opened any unit yet. Start with /open unit name."
     NO_SUCH_UNIT = "You have no unit called “{unit}”. /units lists them."
     PICK_UNIT_TALLY = "Which unit's tally?"
@@ -538,6 +632,23 @@ class EnglishTexts(Texts):
         "Shuffle the pile before keying."
     )
     PAPER_BEGIN = "📝 Start keying"
+    PAPER_COUNTS_LINE = "\n\n📄 Paper forms: {issued} handed out · {invalid} invalid"
+    PAPER_COUNTS_BUTTON = "🧮 Paper forms handed out / invalid"
+    PAPER_COUNTS = (
+        "<b>{unit}</b>: paper form counts\n\n"
+        "Handed out: <b>{issued}</b> (paper forms given out at the keying desk; part of 共发放)\n"
+        "Invalid: <b>{invalid}</b> (returned wholly unreadable and not keyed; returned, not valid)\n\n"
+        "Press as forms go out or come back; a wrong press is undone with −1."
+    )
+    PAPER_ISSUED_ADD = "Handed out +{count}"
+    PAPER_INVALID_ADD = "Invalid +1"
+    PAPER_ISSUED_UNDO = "Handed out −1"
+    PAPER_INVALID_UNDO = "Invalid −1"
+    PAPER_BACK = "« Back to keying"
+    ANSWER_PAPER_COUNTED = "{issued} handed out · {invalid} invalid"
+    ANSWER_PAPER_COUNT_MOVED = (
+        "The counts had just changed (a double tap?): {issued} handed out · {invalid} invalid"
+    )
     PAPER_INVITE_BUTTON = "👥 Invite a group member to key"
     PAPER_INVITE = (
         "Send this link to the group member who helps key in (one person; it lapses when the unit "
@@ -762,7 +873,8 @@ class EnglishTexts(Texts):
     )
     HELP_LEADER = (
         "Leader commands:\n"
-        "/open unit [expected] — open a unit, with link and QR code\n"
+        "/open unit count — open a unit with ballot slips (one each) to print\n"
+        "/open unit [headcount人] — open a unit with a link and QR code\n"
         "/tally [unit] — live tally\n"
         "/close [unit] — close; final tally, charts and workbook\n"
         "/chart [unit] — charts\n"
@@ -784,7 +896,7 @@ class EnglishTexts(Texts):
         "help": "Help",
     }
     COMMANDS_LEADER: ClassVar[dict[str, str]] = {
-        "open": "Open a unit: /open name [expected]",
+        "open": "Open a unit: /open name count (slips) or /open name (link)",
         "tally": "Live tally",
         "close": "Close a unit",
         "chart": "Charts",

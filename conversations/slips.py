@@ -17,6 +17,8 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 RANDOM_SYMBOLS = 14
 LENGTH = RANDOM_SYMBOLS + 1
 GROUP = 5
+# A slip's Telegram link (its second, small QR code) starts the bot so: t.me/<bot>?start=s_<code>.
+SLIP_LINK = "s_"
 _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
 
 
@@ -53,6 +55,17 @@ def normalise(typed: str) -> str | None:
     if _check_symbol(symbols[:-1]) != symbols[-1]:
         return None
     return symbols
+
+
+def looks_like_code(typed: str) -> bool:
+    """Return True if the text is shaped like a code (15 letters and digits, with spaces or dashes).
+
+    A mistyped code is still meant as one: it deserves "that code is not right", not a hint about
+    how to take part. Words and sentences are not shaped so.
+    """
+    folded = unicodedata.normalize("NFKC", typed).upper()
+    symbols = "".join(symbol for symbol in folded if symbol not in " -")
+    return len(symbols) == LENGTH and all(symbol.isascii() and symbol.isalnum() for symbol in symbols)
 
 
 def slip_check(secret: bytes, window_id: int, code: str) -> bytes:

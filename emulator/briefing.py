@@ -396,7 +396,7 @@ async def run_survey(options: Options) -> Figures:
         units = [f"单位{number + 1}" for number in range(options.units)]
         tokens, live = [], []
         for unit in units:
-            opened = await leader.send(f"/open {unit} {max(1, options.participants // options.units)}")
+            opened = await leader.send(f"/open {unit} {max(1, options.participants // options.units)}人")
             assert opened is not None
             assert "start=" in opened.text, opened.text
             tokens.append(opened.text.split("start=")[1].split()[0])

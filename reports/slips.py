@@ -29,7 +29,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch
 from matplotlib.textpath import TextToPath
 
-from conversations.slips import printed
+from conversations.slips import SLIP_LINK, printed
 from reports.fonts import drawable
 from reports.poster import A4_INCHES, qr_outline
 
@@ -47,8 +47,6 @@ CODE_PT = 12.0
 NAME_PT = 8.5
 INSTRUCTION_PT = 6.5
 CUT_COLOUR = "#8c8c8c"
-# A slip's Telegram link starts the bot with this, then the code: /start s_K7M2Q9XH4PR3TVC.
-START_PREFIX = "s_"
 # DejaVu Sans Mono ships with matplotlib: a clear monospace face, the same on every machine.
 MONO = Path(mpl.get_data_path()) / "fonts" / "ttf" / "DejaVuSansMono-Bold.ttf"
 CODE_SAMPLE = "XXXXX-XXXXX-XXXXX"
@@ -62,7 +60,7 @@ def web_link(base_url: str, code: str) -> str:
 
 def telegram_link(bot_username: str, code: str) -> str:
     """Return the Telegram deep link that hands the bot a slip's code."""
-    return f"https://t.me/{bot_username}?start={START_PREFIX}{code}"
+    return f"https://t.me/{bot_username}?start={SLIP_LINK}{code}"
 
 
 @dataclass(frozen=True, slots=True)

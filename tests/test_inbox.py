@@ -25,7 +25,7 @@ from usecases.keying import PaperKeying
 from usecases.notes import Notes, PhotoAdded, ReasonSaved
 from usecases.participation import Account, BallotBox, Participation, Shown
 from usecases.scoring import Scoring
-from usecases.slips import Admitted, Issued, SlipDoor, SlipIssuing
+from usecases.slips import Admitted, Issued, SlipDoor, SlipIssuing, WrongCode
 
 SURVEY = Survey(ANNEX2)
 PARTICIPANT = Actor(7, "", Role.PARTICIPANT)
@@ -129,6 +129,17 @@ async def test_a_code_typed_with_no_form_spends_a_slip(office: Office) -> None:
     assert isinstance(issued, Issued)
     outcome = await office.inbox.text(PARTICIPANT, printed(issued.codes[0]))
     assert outcome == ForSlip(Admitted(issued.window))
+
+
+async def test_a_mistyped_code_is_told_wrong_not_taken_for_chatter(office: Office) -> None:
+    """One symbol off (the check symbol catches it), or a 0 for an O: "wrong code", not the hint."""
+    issued = await office.issuing.issue(LEADER, office.slips_unit.id, 1)
+    assert isinstance(issued, Issued)
+    code = issued.codes[0]
+    off = code[:-1] + ("2" if code[-1] != "2" else "3")
+    assert await office.inbox.text(PARTICIPANT, printed(off)) == ForSlip(WrongCode())
+    assert await office.inbox.text(PARTICIPANT, "0" + code[1:]) == ForSlip(WrongCode())
+    assert await office.inbox.text(PARTICIPANT, "谢谢组长") == Unexpected(leader=False)
 
 
 async def test_text_with_nothing_waiting_gets_the_hint_of_whoever_sent_it(office: Office) -> None:

@@ -77,14 +77,25 @@ class Console:
         self.events = events
         self.min_group = min_group
 
-    async def open(self, actor: Actor, unit: str, expected: int | None = None) -> OpenOutcome:
-        """Open the unit's window (or return the actor's open one, with the new headcount if given)."""
+    async def open(
+        self, actor: Actor, unit: str, expected: int | None = None, *, slips: bool = False
+    ) -> OpenOutcome:
+        """Open the unit's window (or return the actor's open one, with the new headcount if given).
+
+        With `slips` a new window admits only holders of its ballot slips (一人一码); an open
+        window stays as it was opened, by link or by slips.
+        """
         if not unit:
             return NoUnitName()
         if len(unit) > UNIT_MAX_LENGTH:
             return UnitTooLong(UNIT_MAX_LENGTH)
         window, created = await self.windows.open_window(
-            actor.user_id, unit, min_group=self.min_group, expected=expected, leader_name=actor.name
+            actor.user_id,
+            unit,
+            min_group=self.min_group,
+            expected=expected,
+            leader_name=actor.name,
+            slips=slips,
         )
         if created:
             logger.info("A survey window was opened (window %d)", window.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conversations.slips import normalise
+from conversations.slips import looks_like_code
 from usecases import notes, participation
 from usecases.access import Actor, Role
 from usecases.keying import PaperKeying
@@ -90,7 +90,7 @@ class Inbox:
         written = await self.participation.write(actor.user_id, text)
         if not isinstance(written, NoSurvey):
             return ForForm(written)
-        if normalise(text) is not None:
+        if looks_like_code(text):  # a mistyped one too: the door says it is wrong
             return ForSlip(await self.slips.redeem(actor.user_id, text))
         return Unexpected(leader=leader)
 

@@ -21,8 +21,6 @@ from usecases.participation import Account, Ended, Participation, SlipHolder
 from usecases.ports import ParticipantStore, SlipStore, WindowSecrets, WindowStore
 
 ISSUE_MAX = 500  # slips printed at once: a briefing room, not a county
-# A slip's Telegram link (its second, small QR) starts so: t.me/<bot>?start=s_<code>.
-SLIP_LINK = "s_"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ async def test_live_message_moves_only_when_a_batch_is_complete(
 
     Its figures lag one batch: at 6 ballots it shows the first three.
     """
-    token = await open_unit(leader, "县财政局 25")
+    token = await open_unit(leader, "县财政局 25人")
     live = await leader.send("/tally")
     assert live is not None
     assert "已收到答卷：0/25 份" in live.text

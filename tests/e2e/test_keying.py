@@ -86,7 +86,7 @@ async def test_five_phones_and_three_paper_forms_make_one_tally_of_eight(
 ) -> None:
     """5 phones and 3 keyed paper forms (one with spoiled rows): 8 ballots, the split, the spoiled rows."""
     repository = bot.services.repository
-    opened = await leader.send("/open 县财政局 8")
+    opened = await leader.send("/open 县财政局 8人")
     assert opened is not None
     await print_blank_form(emulator, leader, opened)
     phones = [varied_answers(seed) for seed in range(5)]

@@ -85,8 +85,9 @@ async def test_open_from_the_menu_explains_itself_with_recent_units(
     """/open with no name (as the menu sends it) says what it does and suggests the leader's units."""
     first = await leader.send("/open")
     assert first is not None
-    assert first.text.startswith("开启测评：发送 /open 单位名称 [预计人数]")
-    assert "例如（点按可复制）：/open 县财政局 25" in first.text
+    assert first.text.startswith("开启测评（点按例子可复制）\n• 凭测评码（一人一码）：/open 单位名称 张数")
+    assert "例如：/open 县财政局 40" in first.text
+    assert "例如：/open 县财政局 25人" in first.text
     assert "最近的单位" not in first.text
     await two_units(emulator, leader)
     live = await leader.send("/close 县财政局")
@@ -96,6 +97,6 @@ async def test_open_from_the_menu_explains_itself_with_recent_units(
     await emulator.wait_for(lambda: leader.last.document_name == "民主测评_县财政局_答卷.csv", timeout=30)
     again = await leader.send("/open")
     assert again is not None
-    assert "例如（点按可复制）：/open 县审计局 25" in again.text
+    assert "例如：/open 县审计局 40" in again.text
     assert "您最近的单位：\n/open 县审计局 · 🟢 进行中\n/open 县财政局" in again.text
     assert "<code>/open 县财政局</code>" in again.html
