@@ -319,7 +319,7 @@ async def test_unit_names_are_trimmed_limited_and_shown_literally(bot: RunningBo
     assert "<b>县&局</b> 的民主测评已开始" in reply.text
     empty = await leader.send("/open    ")
     assert empty is not None
-    assert empty.text.startswith("开启测评：发送 /open 单位名称")
+    assert empty.text.startswith("开启测评（点按例子可复制）")
     too_long = await leader.send("/open " + "局" * 65)
     assert too_long is not None
     assert "不能超过 64 个字" in too_long.text

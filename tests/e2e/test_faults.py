@@ -195,7 +195,7 @@ async def test_odd_command_arguments(bot: RunningBot, emulator: BotApiEmulator, 
     """Empty, 10 kB, control characters, markup, right-to-left marks and emoji: clear replies."""
     await open_unit(leader, "县财政局")
     cases = {
-        "/open": "开启测评：发送 /open 单位名称",
+        "/open": "开启测评（点按例子可复制）",
         "/open " + "局" * 10_000: "不能超过 64 个字",
         "/tally " + "x" * 10_000: "没有找到",
         "/revoke abc": "此命令仅供县廉效办管理员使用",
