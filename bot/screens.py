@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram._utils.types import JSONDict
 
 from bot import texts
 from bot.callback_data import Action, BeginSurvey, PaperPress, SubmitBallot, SubmitPaper, SurveyPress, encode
@@ -27,6 +29,8 @@ from conversations.engine import (
 from conversations.questionnaire import Question, QuestionKind
 
 _REVISE_PER_ROW = 8
+# Keyboards kept, newest first: everyone on the same step of a unit is shown the same one.
+_KEYBOARDS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +52,34 @@ class Screen:
         """Return the Telegram keyboard for the buttons, or None without buttons."""
         if not self.rows:
             return None
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(b.label, callback_data=encode(b.action)) for b in row]
-                for row in self.rows
-            ]
-        )
+        return _keyboard(self.rows)
+
+
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard that works out its JSON form once, not on every request that carries it.
+
+    python-telegram-bot's objects cannot be changed once made, so the form stays true; each
+    request gets its own outer dict (the rows inside are shared and never changed).
+    """
+
+    __slots__ = ("_wire",)
+
+    def __init__(self, rows: list[list[InlineKeyboardButton]]) -> None:
+        super().__init__(rows)
+        with self._unfrozen():
+            self._wire = super().to_dict()
+
+    def to_dict(self, recursive: bool = True) -> JSONDict:  # noqa: FBT001, FBT002 - the library's signature
+        """Return the keyboard as the Bot API takes it."""
+        return dict(self._wire) if recursive else super().to_dict(recursive=False)
+
+
+@functools.lru_cache(maxsize=_KEYBOARDS)
+def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> Keyboard:
+    """Return the keyboard for these rows, made once while it is in use (it cannot be changed)."""
+    return Keyboard(
+        [[InlineKeyboardButton(b.label, callback_data=encode(b.action)) for b in row] for row in rows]
+    )
 
 
 def welcome(t: Texts, survey: Survey, window_id: int, unit: str, min_group: int) -> Screen:
