@@ -45,7 +45,12 @@ FIRST_PARTICIPANT = 734_019_001  # realistic nine-digit Telegram user ids
 FLOOR_PRESSES = 22  # about what one participant presses in the survey
 FINAL_DOCUMENTS = 2  # the workbook and the CSV close the leader's final report
 MIN_GROUP = 3  # live figures move in batches of this many ballots
-_APPS = {"survey": ("bot", "bot.log"), "floor": ("emulator.floor", "floor.log")}  # module, log file
+# Each app: the module run as `python -m`, its log file.
+_APPS = {
+    "survey": ("bot", "bot.log"),
+    "floor": ("emulator.floor", "floor.log"),
+    "aiogram": ("benchmarks.aiogram_floor", "aiogram.log"),  # standalone: run by its own virtualenv
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Options:
     floor: bool
     profile: bool
     transport: str = "aiohttp"
+    floor_transport: str = "httpx"
 
 
 @dataclass
@@ -101,19 +107,28 @@ class Figures:
 class BotProcess:
     """A bot started as its own process, like `python -m bot`."""
 
-    def __init__(self, app: str, env: dict[str, str], folder: Path, *, profiled: bool = False) -> None:
+    def __init__(
+        self,
+        app: str,
+        env: dict[str, str],
+        folder: Path,
+        *,
+        profiled: bool = False,
+        python: str = sys.executable,
+    ) -> None:
         self.app = app
         self.module, log = _APPS[app]
         self.env = env
         self.log = folder / log
         self.profiled = profiled
+        self.python = python  # another virtualenv's for a framework with its own dependencies
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         """Start the process, its output going to the log file."""
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", self.module, env=self.env, cwd=ROOT, stdout=log, stderr=log
+                self.python, "-m", self.module, env=self.env, cwd=ROOT, stdout=log, stderr=log
             )
 
     async def profile(self) -> asyncio.subprocess.Process:
@@ -258,6 +273,7 @@ def _environment(emulator: BotApiEmulator, options: Options, folder: Path) -> di
         "SURVEY_RATE_LIMITER": "true" if options.rate_limiter else "false",
         "SURVEY_MIN_GROUP": str(MIN_GROUP),
         "TELEGRAM_TRANSPORT": options.transport,
+        "FLOOR_TRANSPORT": options.floor_transport,
     }
 
 
@@ -360,13 +376,14 @@ def _crowd(emulator: BotApiEmulator, options: Options) -> list[Participant]:
     ]
 
 
-async def run_floor(options: Options) -> Figures:
-    """Measure the minimal python-telegram-bot app under the same crowd."""
+async def run_floor(options: Options, app: str = "floor", python: str = sys.executable) -> Figures:
+    """Measure a minimal app (python-telegram-bot's by default) under the same crowd."""
     emulator = _emulator(options)
     await emulator.start()
-    folder = options.out / "floor"
+    folder = options.out / app
     folder.mkdir(parents=True, exist_ok=True)
-    bot = BotProcess("floor", _environment(emulator, options, folder), folder, profiled=options.profile)
+    environment = _environment(emulator, options, folder)
+    bot = BotProcess(app, environment, folder, profiled=options.profile, python=python)
     await bot.start()
     try:
         await asyncio.wait_for(emulator.polling.wait(), 60)

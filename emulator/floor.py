@@ -5,6 +5,9 @@ edited. Run against the emulator by `python -m emulator.briefing --floor`, it me
 python-telegram-bot itself costs on this machine, so the survey bot can be reported against it.
 
     TELEGRAM_BOT_TOKEN=... TELEGRAM_BASE_URL=... python -m emulator.floor
+
+It runs on python-telegram-bot's own httpx transport, the library's default, unless
+FLOOR_TRANSPORT=aiohttp puts it on the bot's (bot/transport.py).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from telegram.ext import (
 
 from bot.limits import CONCURRENT_UPDATES
 from bot.pacing import ChatPacer
+from bot.transport import AiohttpRequest
 
 
 def _keyboard(number: int) -> InlineKeyboardMarkup:
@@ -45,9 +49,13 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(f"press {number}", reply_markup=_keyboard(number + 1))
 
 
-def build_floor(token: str, base_url: str, *, rate_limiter: bool) -> Application:  # type: ignore[type-arg]
+def build_floor(token: str, base_url: str, *, rate_limiter: bool, aiohttp: bool = False) -> Application:  # type: ignore[type-arg]
     """Build the minimal application, configured like the survey bot (concurrency, pacing)."""
     builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(CONCURRENT_UPDATES)
+    if aiohttp:
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     application: Application = (  # type: ignore[type-arg]
         builder.rate_limiter(ChatPacer()).build() if rate_limiter else builder.build()
     )
@@ -61,7 +69,10 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     rate_limiter = os.environ.get("SURVEY_RATE_LIMITER", "true").lower() in {"1", "true", "yes", "on"}
     application = build_floor(
-        os.environ["TELEGRAM_BOT_TOKEN"], os.environ["TELEGRAM_BASE_URL"], rate_limiter=rate_limiter
+        os.environ["TELEGRAM_BOT_TOKEN"],
+        os.environ["TELEGRAM_BASE_URL"],
+        rate_limiter=rate_limiter,
+        aiohttp=os.environ.get("FLOOR_TRANSPORT", "httpx") == "aiohttp",
     )
     application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
 
