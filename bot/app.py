@@ -246,7 +246,7 @@ async def set_command_menus(application: Application, services: Services) -> Non
 def api_builder(settings: Settings) -> ApplicationBuilder:  # type: ignore[type-arg]
     """Return a builder set for the Bot API: the token, the base URL, the transport and the proxy."""
     builder = ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
-    builder = builder.base_url(settings.telegram_base_url)
+    builder = builder.base_url(settings.telegram_base_url).base_file_url(settings.telegram_file_url)
     proxy = settings.proxy_url
     if settings.telegram_transport == "aiohttp":
         # Two sessions, as python-telegram-bot keeps two pools: sends and edits, and getUpdates.

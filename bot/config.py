@@ -152,6 +152,16 @@ class Settings(StorageSettings):
         return value
 
     @property
+    def telegram_file_url(self) -> str:
+        """Return where files are downloaded: the API's URL with /file before its last part.
+
+        https://api.telegram.org/bot → https://api.telegram.org/file/bot, as the Bot API (and a
+        local Bot API server) serves them.
+        """
+        base, _, last = self.telegram_base_url.rstrip("/").rpartition("/")
+        return f"{base}/file/{last}"
+
+    @property
     def proxy_url(self) -> str | None:
         """Return the proxy URL (credentials included), or None for a direct connection."""
         return self.telegram_proxy.get_secret_value() if self.telegram_proxy else None

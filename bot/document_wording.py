@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.tally_view import window_times
 from bot.texts import ZH, Texts
 from conversations.records import Window
 from conversations.tally import Tally
@@ -37,10 +36,6 @@ class PaperWording:
     def chart_title(self, window: Window, tally: Tally) -> str:
         """Return the chart's title in Chinese."""
         return chart_title(ZH, window, tally, self.zone)
-
-    def times(self, window: Window) -> str:
-        """Return when the window opened (and closed), in Chinese."""
-        return window_times(ZH, window, self.zone)
 
     def unregistered(self, name: str) -> str:
         """Return a leader's Telegram name marked as not registered."""

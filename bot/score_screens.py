@@ -57,7 +57,7 @@ class ScoreView:
                     max=section.max_points,
                     total=result.total,
                 ),
-                t.SCORE_ITEM.format(prompt=escape(f"{item.number}. {item.text}"), max=item.max_points),
+                t.SCORE_ITEM.format(prompt=escape(f"{item.number}. {item.prompt}"), max=item.max_points),
                 "",
                 t.SCORE_PICK,
             ]
@@ -91,7 +91,7 @@ class ScoreView:
                 given = marks.points.get(item.id)
                 line = t.SCORE_ITEM_LINE.format(
                     number=number,
-                    text=escape(_short(item.text)),
+                    text=escape(_short(item.prompt)),
                     points="—" if given is None else given,
                     max=item.max_points,
                 )
@@ -162,7 +162,7 @@ def note_screen(t: Texts, note: ItemNote) -> Screen:
     text = t.NOTE_PROMPT.format(
         unit=texts.html(note.window.unit),
         number=note.number,
-        text=escape(item.text),
+        text=escape(item.prompt),
         points="—" if note.points is None else note.points,
         max=item.max_points,
         reason=escape(notes.reasons.get(item.id, "")) or t.NOTE_NONE,

@@ -9,15 +9,23 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from telegram import CallbackQuery, Message
+from telegram import Bot, CallbackQuery, Message
 
 from bot import texts
-from bot.callback_data import ConfirmFinalise, FinaliseScore, ScorePress, SendReport, ShowScore, StartScore
+from bot.callback_data import (
+    ConfirmFinalise,
+    FinaliseScore,
+    ScorePress,
+    SendReport,
+    ShowScore,
+    StartScore,
+    StartWriting,
+)
 from bot.door import Caller, Context
 from bot.picker import UnitPicker
 from bot.replies import PressReply, reply, respond, safe_filename
 from bot.score_screens import ScoreView, note_screen
-from bot.screens import Screen
+from bot.screens import Button, Screen
 from bot.services import Services
 from bot.tally_view import hidden_line, percent, split_line, spoiled_line, window_times
 from bot.texts import Texts
@@ -25,8 +33,9 @@ from conversations.annex1 import BANDS
 from conversations.records import Window
 from conversations.scoring import Award
 from reports.county import SummaryRow, summary_workbook
-from reports.documents import IMPROVE, RISKS, UnitPaper, top_three
+from reports.documents import IMPROVE, RISKS, Missing, UnitPaper, top_three
 from usecases.access import can_manage
+from usecases.documents import PhotoFetcher
 from usecases.notes import ItemNote
 from usecases.outcomes import NotYours
 from usecases.scoring import (
@@ -149,13 +158,18 @@ class ScoringHandlers:
             await self._send_report(query.message, caller.t, window)
 
     async def _send_report(self, message: Message, t: Texts, window: Window) -> None:
-        paper, document = await self.services.papers.feedback(window)
+        """Send the figures and, for a draft, what is missing with buttons to finish it; then the document."""
+        paper, document = await self.services.papers.feedback(window, photo_fetcher(message.get_bot()))
         times = window_times(t, window, self.services.settings.survey_tz)
-        await message.reply_text(report_text(t, paper, times))
+        await reply(message, report_screen(t, paper, window, times))
+        unit = safe_filename(window.unit)
+        final = paper.final
         await message.reply_document(
             document,
-            filename=t.REPORT_FILE.format(unit=safe_filename(window.unit)),
-            caption=t.REPORT_CAPTION.format(unit=texts.html(window.unit)),
+            filename=(t.REPORT_FILE if final else t.REPORT_DRAFT_FILE).format(unit=unit),
+            caption=(t.REPORT_CAPTION if final else t.REPORT_CAPTION_DRAFT).format(
+                unit=texts.html(window.unit)
+            ),
         )
 
     async def on_summary(self, caller: Caller, message: Message, context: Context) -> None:
@@ -218,6 +232,45 @@ def report_text(t: Texts, paper: UnitPaper, times: str = "") -> str:
     else:
         lines.append(t.REPORT_SUGGESTIONS.format(count=len(tally.suggestions)))
     return "\n".join(lines)
+
+
+def photo_fetcher(bot: Bot) -> PhotoFetcher:
+    """Return how the papers fetch a photo: getFile, then its download, through the Bot API."""
+
+    async def fetch(file_id: str) -> bytes:
+        return bytes(await (await bot.get_file(file_id)).download_as_bytearray())
+
+    return fetch
+
+
+def missing_lines(t: Texts, paper: UnitPaper) -> list[str]:
+    """Return a draft's missing parts, one line each, in the leader's language."""
+    unit = texts.html(paper.inspection.unit)
+    lines = []
+    for part in paper.missing:
+        template: str = getattr(t, f"REPORT_MISSING_{part.name}")
+        missing = 0
+        if part is Missing.SCORE_UNFINISHED and paper.score is not None:
+            missing = len(paper.score.form.items) - sum(s.scored_items for s in paper.score.result.sections)
+        lines.append(template.format(unit=unit, missing=missing))
+    return lines
+
+
+def report_screen(t: Texts, paper: UnitPaper, window: Window, times: str = "") -> Screen:
+    """Return the report message: the figures; for a draft, what is missing and buttons to finish it."""
+    text = report_text(t, paper, times)
+    if paper.final:
+        return Screen(text)
+    unit = texts.html(paper.inspection.unit)
+    text += "\n\n" + "\n".join(
+        [t.REPORT_DRAFT, *missing_lines(t, paper), t.REPORT_DRAFT_AGAIN.format(unit=unit)]
+    )
+    buttons = []
+    if {Missing.SCORE_NONE, Missing.SCORE_UNFINISHED, Missing.SCORE_DRAFT} & set(paper.missing):
+        buttons.append(Button(t.REPORT_SCORE_BUTTON, StartScore(window.id)))
+    if Missing.WRITINGS_DRAFT in paper.missing:
+        buttons.append(Button(t.REPORT_WRITE_BUTTON, StartWriting(window.id)))
+    return Screen(text, (tuple(buttons),) if buttons else ())
 
 
 def summary_text(t: Texts, rows: list[SummaryRow]) -> str:

@@ -2,6 +2,11 @@
 
 The group scores each item in whole points from 0 to the item's maximum: the notice prints
 whole-point maxima only and says nothing of fractions, so half points are not offered.
+
+Headings, texts and numbers are the notice's own (tests/test_annex1_wording.py holds them to
+it). Where the notice scores several criteria under one numbered item (（四） 1、前期预防措施：
+four criteria, each with its points), each criterion is an item of its own carrying the
+numbered item's `lead`; all four share the number 1.
 """
 
 from __future__ import annotations
@@ -20,9 +25,15 @@ class ScoreItem(Frozen):
     """One line of the score sheet."""
 
     id: str
-    number: str  # as printed: "1", "1a", …
-    text: str = Field(min_length=1)
+    number: str  # as the notice prints it: "1", "2", …; the criteria of one numbered item share it
+    text: str = Field(min_length=1)  # the criterion, word for word
     max_points: int = Field(ge=1)
+    lead: str = ""  # the numbered item a criterion belongs to, e.g. 前期预防措施; "" for a plain item
+
+    @property
+    def prompt(self) -> str:
+        """Return the criterion as a reader needs it alone: its item's lead, then its text."""
+        return f"{self.lead}：{self.text}" if self.lead else self.text
 
     @property
     def allowed_points(self) -> range:
@@ -76,15 +87,16 @@ class ScoreForm(Frozen):
 
 
 def _section(section_id: str, title: str, max_points: int, *items: tuple[str, str, int]) -> ScoreSection:
-    return ScoreSection(
-        id=section_id,
-        title=title,
-        max_points=max_points,
-        items=tuple(
-            ScoreItem(id=f"{section_id}_{number}", number=number, text=text, max_points=points)
-            for number, text, points in items
-        ),
-    )
+    """Return a section; an item numbered like "1a" is criterion a of item 1, its text "lead：criterion"."""
+    built = []
+    for key, text, points in items:
+        number, lead, criterion = key.rstrip("abcd"), "", text
+        if key != number:
+            lead, criterion = text.split("：", 1)
+        built.append(
+            ScoreItem(id=f"{section_id}_{key}", number=number, text=criterion, max_points=points, lead=lead)
+        )
+    return ScoreSection(id=section_id, title=title, max_points=max_points, items=tuple(built))
 
 
 ANNEX1 = ScoreForm(
@@ -92,7 +104,7 @@ ANNEX1 = ScoreForm(
     sections=(
         _section(
             "s1",
-            "（一）安排部署情况（14分）",
+            "（一）建立廉政风险防范机制安排部署情况（14分）",
             14,
             ("1", "成立廉政风险防范机制建设工作领导和办事机构，明确专人负责", 4),
             ("2", "召开动员会议，进行安排部署", 2),
@@ -120,23 +132,23 @@ ANNEX1 = ScoreForm(
             "s4",
             "（四）廉政风险防范措施制定实施情况（38分）",
             38,
-            ("1a", "前期预防：制定《廉政风险防控图》，在单位显要位置和科室上墙公开", 5),
-            ("1b", "前期预防：工作制度完善，并形成《管理制度汇编》", 4),
-            ("1c", "前期预防：制定年度廉政教育计划，每两个月开展一次廉政教育活动，有工作台账", 5),
-            ("1d", "前期预防：建立了廉政风险电子监察系统", 2),
-            ("2a", "中期监控：加强信息监测，设置举报箱、公开电话等", 5),
-            ("2b", "中期监控：有纪检监察机关、派驻机构对单位进行动态监督的工作记录", 5),
-            ("3a", "后期处置：建立预警发布、处置机制健全", 4),
+            ("1a", "前期预防措施：制定《廉政风险防控图》，在单位显要位置和科室上墙公开", 5),
+            ("1b", "前期预防措施：工作制度完善，并形成《管理制度汇编》", 4),
+            ("1c", "前期预防措施：制定年度廉政教育计划，每两个月开展一次廉政教育活动，有工作台账", 5),
+            ("1d", "前期预防措施：建立了廉政风险电子监察系统", 2),
+            ("2a", "中期监控机制：加强信息监测，设置举报箱、公开电话等", 5),
+            ("2b", "中期监控机制：有纪检监察机关、派驻机构对单位进行动态监督的工作记录", 5),
+            ("3a", "后期处置办法：建立预警发布、处置机制健全", 4),
             (
                 "3b",
-                "后期处置：对受到投诉举报和民主测评满意率低的党员干部，通过约谈等方式进行提醒，有案可查的",
+                "后期处置办法：对受到投诉举报和民主测评满意率低的党员干部，通过约谈等方式进行提醒，有案可查的",
                 4,
             ),
-            ("3c", "后期处置：对出现风险苗头性问题的党员干部进行调查和教育谈话，有案可查的", 4),
+            ("3c", "后期处置办法：对出现风险苗头性问题的党员干部进行调查和教育谈话，有案可查的", 4),
         ),
         _section(
             "s5",
-            "（五）总结考核情况（20分）",
+            "（五）廉政风险防范总结考核情况（20分）",
             20,
             ("1", "对本单位建立廉政风险防范机制工作进行总结，并形成年度总结报告", 3),
             ("2", "将廉政风险管理工作形成的资料分类进行了梳理汇编", 5),

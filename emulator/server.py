@@ -68,6 +68,8 @@ class BotApiEmulator:
         self.client_ports: list[int] = []  # the client's port of every request (proxy tests)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Files the bot may fetch with getFile and download: file id → its bytes (photos users sent).
+        self.files: dict[str, bytes] = {}
         self._methods: dict[str, Method] = {
             "getMe": self._get_me,
             "deleteWebhook": self.webhook.delete_webhook,
@@ -83,6 +85,7 @@ class BotApiEmulator:
             "editMessageReplyMarkup": self._edit_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
             "deleteMessage": self._delete_message,
+            "getFile": self._get_file,
             "close": self._true,
         }
         self._interrupts = 0
@@ -103,6 +106,7 @@ class BotApiEmulator:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -326,6 +330,28 @@ class BotApiEmulator:
         self.world.chat_messages[key[0]].remove(message)
         self._touch(key[0])
         return True
+
+    async def _get_file(self, params: JSON) -> JSON:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise bad_request("invalid file_id")
+        data = self.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(data),
+            "file_path": f"photos/{file_id}.jpg",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """Serve a file as Telegram's file server does: GET /file/bot<token>/<file_path>."""
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401, text="Unauthorized")
+        name = request.match_info["path"].removeprefix("photos/").removesuffix(".jpg")
+        data = self.files.get(name)
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=data, content_type="image/jpeg")
 
     def _message_json(self, message: BotMessage) -> JSON:
         body: JSON = {

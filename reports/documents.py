@@ -6,8 +6,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
-from conversations.annex1 import ScoreForm, ScoreItem
+from conversations.annex1 import ScoreForm, ScoreItem, ScoreSection
 from conversations.scoring import ScoreResult, score_points
 from conversations.tally import OptionCount, Tally
 from reports.counts import FormCounts
@@ -30,6 +31,12 @@ class Inspection:
     day: date  # the briefing's date, already in local time
     leader: str  # the group leader's name
     group: str = ""  # e.g. 第一检查组; empty where none is set
+    signed: date | None = None  # the date under the signature (the day the paper became final); None: `day`
+
+    @property
+    def signed_on(self) -> date:
+        """Return the date the paper is signed."""
+        return self.signed or self.day
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,7 @@ class Evaluation:
     tally: Tally
     is_open: bool
     paper: int | None = None  # how many of the ballots were entered from paper, where any were
-    times: str = ""  # when the evaluation opened (and closed), in local time
+    times: str = ""  # when the evaluation ran, as papers print it: 2026年12月8日 9:00—9:40（北京时间）
     charts: tuple[bytes, ...] = ()  # the chart as PNG parts, each fitting an A4 page
     counts: FormCounts | None = None  # handed out, returned, valid (共发放…、收回…、有效…)
 
@@ -82,6 +89,29 @@ class Findings:
     strengths: str = ""  # 肯定成绩
     shortcomings: str = ""  # 存在不足
     improvements: str = ""  # 改进意见
+    final: bool = False  # the leader made them final: an empty one was left empty on purpose
+
+
+class Missing(StrEnum):
+    """What keeps a 结果反馈 a draft: each is something the leader can still do."""
+
+    SCORE_NONE = "score_none"  # the score sheet is not started
+    SCORE_UNFINISHED = "score_unfinished"  # some items are not scored
+    SCORE_DRAFT = "score_draft"  # every item is scored, the sheet is not finalised
+    WRITINGS_DRAFT = "writings_draft"  # the sections are not finalised
+    SURVEY_OPEN = "survey_open"  # the evaluation still takes ballots
+    UNREGISTERED = "unregistered"  # the leader has not given their name (/me)
+
+
+@dataclass(frozen=True, slots=True)
+class SitePhoto:
+    """A photo taken during 实地查看, attached to an Annex 1 item; no image where it could not be fetched."""
+
+    section: ScoreSection
+    item: ScoreItem
+    position: int  # its place among the item's photos, 1 …
+    of: int  # how many the item has
+    image: bytes | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +123,13 @@ class UnitPaper:
     evaluation: Evaluation
     findings: Findings = Findings()
     good_practice: str = ""  # 好经验好做法, for the group's summary report
+    missing: tuple[Missing, ...] = ()  # what keeps it a draft; none: final, to forward as it is
+    photos: tuple[SitePhoto, ...] = ()  # the 实地查看 photos, in the sheet's order
+
+    @property
+    def final(self) -> bool:
+        """Return True when nothing is missing: the paper may be printed and forwarded."""
+        return not self.missing
 
 
 @dataclass(frozen=True, slots=True)

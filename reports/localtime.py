@@ -37,3 +37,39 @@ def day(moment: datetime, zone: ZoneInfo) -> str:
 def now() -> datetime:
     """Return the current moment in UTC (what is stored)."""
     return datetime.now(UTC)
+
+
+# The Chinese names of the zones a county may set (SURVEY_TZ); others are named by their offset.
+_ZONE_NAMES = {
+    "Asia/Shanghai": "北京时间",
+    "Asia/Chongqing": "北京时间",
+    "Asia/Chungking": "北京时间",
+    "Asia/Harbin": "北京时间",
+    "PRC": "北京时间",
+    "Asia/Urumqi": "乌鲁木齐时间",
+    "Asia/Hong_Kong": "香港时间",
+    "Asia/Macau": "澳门时间",
+    "Asia/Taipei": "台北时间",
+}
+
+
+def zone_name(moment: datetime, zone: ZoneInfo) -> str:
+    """Return how a Chinese reader names the zone: 北京时间, or 'UTC+5:30' for a zone without a name."""
+    return _ZONE_NAMES.get(zone.key, offset_label(moment, zone))
+
+
+def chinese_date(moment: datetime, zone: ZoneInfo) -> str:
+    """Return the local date as official papers print it: 2026年12月8日."""
+    at = local(moment, zone)
+    return f"{at.year}年{at.month}月{at.day}日"
+
+
+def chinese_span(opened: datetime, closed: datetime | None, zone: ZoneInfo) -> str:
+    """Return e.g. 2026年12月8日 9:00—9:40（北京时间）: no end while open, two dates over midnight."""
+    start = local(opened, zone)
+    text = f"{chinese_date(opened, zone)} {start.hour}:{start.minute:02d}"
+    if closed is not None:
+        end = local(closed, zone)
+        same_day = end.date() == start.date()
+        text += "—" + ("" if same_day else f"{chinese_date(closed, zone)} ") + f"{end.hour}:{end.minute:02d}"
+    return f"{text}（{zone_name(opened, zone)}）"

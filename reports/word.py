@@ -17,9 +17,10 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.image.image import Image
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Length, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 
@@ -37,7 +38,9 @@ TABLE_HEADER_STYLE = "表头"
 SIGNATURE_STYLE = "落款"
 PAGE_MARGINS_CM = (3.7, 3.5, 2.8, 2.6)  # top, bottom, left, right
 TEXT_WIDTH_CM = 21.0 - PAGE_MARGINS_CM[2] - PAGE_MARGINS_CM[3]  # 15.6
+KEPT_WITH_SIGNATURE = 8  # paragraphs at most that go to the next page with the signature
 BLACK = RGBColor(0, 0, 0)
+RED = RGBColor(0xC0, 0, 0)
 Cell = str | int | float | None
 
 
@@ -156,7 +159,9 @@ class Paper:
         """Add a heading: level 1 for 一、, level 2 for （一）."""
         self.document.add_paragraph(text, style=f"Heading {level}")
 
-    def text(self, text: str, *, indent: bool = True, style: str | None = None) -> None:
+    def text(
+        self, text: str, *, indent: bool = True, style: str | None = None, keep_with_next: bool = False
+    ) -> None:
         """Add text, one paragraph per line, the first line indented two characters."""
         for line in text.splitlines() or [""]:
             paragraph = self.document.add_paragraph(line.strip(" \t"), style=style)
@@ -164,24 +169,69 @@ class Paper:
                 paragraph.paragraph_format.first_line_indent = Pt(0)
             elif style is None:
                 paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
+            if keep_with_next:
+                paragraph.paragraph_format.keep_with_next = True
+
+    def mark(self, text: str) -> None:
+        """Print `text` at the top right of every page, in bold red (草稿 on a draft)."""
+        header = self.document.sections[0].header
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.first_line_indent = None
+        run = paragraph.add_run(text)
+        run.font.name = HEADING_FONT
+        run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEADING_FONT)
+        run.font.size = Pt(BODY_PT)
+        run.font.bold = True
+        run.font.color.rgb = RED
 
     def signature(self, *lines: str) -> None:
-        """Add the sender and date, right-aligned, after a blank line."""
+        """Add the sender and date, right-aligned, after a blank line, on the page of the text above.
+
+        The last section (from its heading, at most a few paragraphs) and the whole block are
+        kept with what follows (keep-with-next, keep-together), so a page break before the
+        signature takes the section along: the signature never stands alone on a page.
+        """
+        for paragraph in reversed(self.document.paragraphs[-KEPT_WITH_SIGNATURE:]):
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.keep_together = True
+            if paragraph.style is not None and paragraph.style.name.startswith("Heading"):
+                break  # the last section goes over with the signature, its heading too
         self.document.add_paragraph("").paragraph_format.keep_with_next = True
         for line in lines:
             if line:
-                self.document.add_paragraph(
-                    line, style=SIGNATURE_STYLE
-                ).paragraph_format.keep_with_next = True
+                layout = self.document.add_paragraph(line, style=SIGNATURE_STYLE).paragraph_format
+                layout.keep_with_next = True
+                layout.keep_together = True
         self.document.paragraphs[-1].paragraph_format.keep_with_next = False
+
+    def space(self, points: float = BODY_PT / 2) -> None:
+        """Add an empty line of `points` height (between a table and a picture)."""
+        layout = self.document.add_paragraph(style=TABLE_STYLE).paragraph_format
+        layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        layout.line_spacing = Pt(points)
+
+    def caption(self, text: str) -> None:
+        """Add a picture's caption, centred, on the picture's page."""
+        paragraph = self.document.add_paragraph(text, style=TABLE_STYLE)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(BODY_PT)
+        previous = self.document.paragraphs[-2]
+        previous.paragraph_format.keep_with_next = True
 
     def page_break(self) -> None:
         """Start a new page."""
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def picture(self, png: bytes, width_cm: float) -> None:
-        """Add a picture centred on its own line."""
-        self.document.add_picture(io.BytesIO(png), width=Cm(width_cm))
+    def picture(self, png: bytes, width_cm: float, height_cm: float | None = None) -> None:
+        """Add a picture centred on its own line: `width_cm` wide, or within a box, its shape kept."""
+        width: Length = Cm(width_cm)
+        height: Length | None = None
+        if height_cm is not None:
+            image = Image.from_blob(png)
+            scale = min(Cm(width_cm) / image.px_width, Cm(height_cm) / image.px_height)
+            width, height = Emu(int(image.px_width * scale)), Emu(int(image.px_height * scale))
+        self.document.add_picture(io.BytesIO(png), width=width, height=height)
         last = self.document.paragraphs[-1]
         last.alignment = WD_ALIGN_PARAGRAPH.CENTER
         last.paragraph_format.first_line_indent = Pt(0)

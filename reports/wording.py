@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 
 from conversations.questionnaire import Polarity
+from reports.documents import Missing
 
 # The form's own middle answers say 一般 (预警措施作用一般), not "neutral".
 TENDENCY = {Polarity.FAVOURABLE: "满意", Polarity.NEUTRAL: "一般", Polarity.UNFAVOURABLE: "不满意"}
@@ -23,6 +25,25 @@ ITEMS_MERGED_NOTE = (
     "标“合并”的单项（统计消息中标 * 的类别）：该组答此题不足 {min_group} 份（纸质表作废行），"
     "与其他组合并统计，不计入该组满意率。"
 )
+
+
+NUMBERS = "一二三四五六七八九十"
+DRAFT_MARK = "草稿"
+# What keeps a 结果反馈 a draft, as its face says it (always in Chinese: a paper does not change language).
+MISSING_PARTS = {
+    Missing.SCORE_NONE: "检查评分尚未开始",
+    Missing.SCORE_UNFINISHED: "检查评分尚未评完",
+    Missing.SCORE_DRAFT: "检查评分尚未定稿",
+    Missing.WRITINGS_DRAFT: "肯定成绩、存在不足、改进意见尚未定稿",
+    Missing.SURVEY_OPEN: "民主测评尚未结束",
+    Missing.UNREGISTERED: "组长姓名尚未登记",
+}
+
+
+def draft_line(missing: Sequence[Missing]) -> str:
+    """Return the line under a draft's title: what is missing, and that it is not for forwarding."""
+    parts = "；".join(MISSING_PARTS[part] for part in missing)
+    return f"（草稿：{parts}。定稿后方可打印、转发。）"
 
 
 def split(ballots: int, paper: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import date
 
@@ -9,14 +10,13 @@ from conversations.annex1 import ANNEX1
 from conversations.annex2 import ANNEX2
 from conversations.engine import Ballot
 from conversations.tally import Tally
-from reports.documents import Evaluation, Findings, Inspection, ScoreRecord, UnitPaper
+from reports.documents import Evaluation, Findings, Inspection, Missing, ScoreRecord, SitePhoto, UnitPaper
 from tests.tallies import compute_tally
 
 DAY = date(2026, 11, 26)
 MIN_GROUP = 3
 LOST = {"s3_1": 6, "s4_1a": 4, "s5_2": 2}  # 100 - 12 = 88, 良好
 REASONS = {"s3_1": "二级风险岗位未建档", "s4_1a": "防控图未在科室上墙"}  # s5_2 lost points without a reason
-PHOTOS = {"s3_1": 2, "s4_1a": 1}
 
 
 def sample_ballots(seed: int, count: int) -> list[Ballot]:
@@ -52,7 +52,6 @@ def sample_score(*, final: bool = True, lost: dict[str, int] | None = None) -> S
         form=ANNEX1,
         points=points,
         reasons=REASONS,
-        photos=PHOTOS,
         finalised="2026年11月26日 张三" if final else None,
     )
 
@@ -67,8 +66,10 @@ def sample_unit(  # noqa: PLR0913 - keyword-only variations of one sample
     score: ScoreRecord | None = None,
     charts: tuple[bytes, ...] = (),
     day: date = DAY,
+    missing: tuple[Missing, ...] = (),
+    photos: tuple[SitePhoto, ...] = (),
 ) -> UnitPaper:
-    """Return one unit's paper with findings and good practice written."""
+    """Return one unit's paper with findings and good practice written (final unless told what is missing)."""
     return UnitPaper(
         inspection=Inspection(unit=unit, day=day, leader="张三", group="第一检查组"),
         score=score if score is not None else sample_score(),
@@ -77,6 +78,31 @@ def sample_unit(  # noqa: PLR0913 - keyword-only variations of one sample
             strengths="党组高度重视，成立了领导小组。\n风险点排查较为全面。",
             shortcomings="风险等级划分档案不完整。",
             improvements="一是完善风险岗位档案；\n二是将防控图在各科室上墙公开。",
+            final=Missing.WRITINGS_DRAFT not in missing,
         ),
         good_practice=f"{unit}建立廉政风险电子监察系统。",
+        missing=missing,
+        photos=photos,
     )
+
+
+def photo_bytes(width: int, height: int) -> bytes:
+    """Return a JPEG of this size (a site photo as a phone sends it)."""
+    from PIL import Image  # noqa: PLC0415 - only the photo tests need it
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "steelblue").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def sample_photos(*, missing: int = 0) -> tuple[SitePhoto, ...]:
+    """Return two photos of 三 1 (landscape, portrait) and, with `missing`, photos of 四 1 not fetched."""
+    section = ANNEX1.sections[2]
+    item = section.items[0]
+    photos = [
+        SitePhoto(section, item, 1, 2, photo_bytes(1600, 1200)),
+        SitePhoto(section, item, 2, 2, photo_bytes(900, 1600)),
+    ]
+    fourth = ANNEX1.sections[3]
+    photos += [SitePhoto(fourth, fourth.items[0], n, missing, None) for n in range(1, missing + 1)]
+    return tuple(photos)

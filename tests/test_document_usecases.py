@@ -14,6 +14,8 @@ from conversations.engine import Survey
 from conversations.records import Window
 from conversations.scoring import Marks
 from conversations.tally import Tally
+from reports.documents import Missing
+from reports.localtime import chinese_date, local, now
 from storage.repository import Repository
 from usecases.access import Actor, Role
 from usecases.documents import GroupReport, NoGroup, NoUnits, Papers, WhichGroup
@@ -29,10 +31,6 @@ class Plain:
     def chart_title(self, window: Window, tally: Tally) -> str:
         """Name the unit and the ballots counted."""
         return f"title of {window.unit} at {tally.counted}"
-
-    def times(self, window: Window) -> str:
-        """Name the unit."""
-        return f"times of {window.unit}"
 
     def unregistered(self, name: str) -> str:
         """Mark the name."""
@@ -74,7 +72,8 @@ async def test_a_unit_paper_names_the_registered_leader_and_carries_the_sections
     )
     assert paper.findings.strengths == "制度健全"
     assert paper.good_practice == "廉政风险清单上墙"
-    assert paper.evaluation.times == "times of 县财政局"
+    assert paper.evaluation.times.startswith(chinese_date(window.opened_at, ZONE))
+    assert paper.evaluation.times.endswith("（北京时间）")
     assert paper.score is None  # not scored yet
     assert paper.evaluation.charts == ()
 
@@ -93,6 +92,39 @@ async def test_an_unregistered_leader_is_marked_in_the_paper_and_the_group_repor
     assert group.leader == "7 (unregistered)"
     assert group.conclusions == "整体较好"
     assert document.startswith(b"PK")  # a .docx
+
+
+async def test_a_feedback_is_final_only_once_everything_is(repository: Repository) -> None:
+    """Draft while anything is missing, each thing named; final once closed, scored, written and named."""
+    window, _ = await repository.open_window(1, "县财政局", min_group=3, leader_name="tg_name")
+    use = papers(repository)
+
+    async def missing() -> tuple[Missing, ...]:
+        current = await repository.window(window.id)
+        assert current is not None
+        return (await use.unit_paper(current, charts=False)).missing
+
+    assert await missing() == (
+        Missing.SCORE_NONE,
+        Missing.WRITINGS_DRAFT,
+        Missing.SURVEY_OPEN,
+        Missing.UNREGISTERED,
+    )
+    marks = Marks(points={item.id: item.max_points for item in ANNEX1.items[:-1]})
+    await repository.save_score(window.id, marks)
+    await repository.set_official(1, "张三", "第一检查组")
+    assert await missing() == (Missing.SCORE_UNFINISHED, Missing.WRITINGS_DRAFT, Missing.SURVEY_OPEN)
+    await repository.save_score(window.id, Marks(points={i.id: i.max_points for i in ANNEX1.items}))
+    await repository.close_window(window.id)
+    assert await missing() == (Missing.SCORE_DRAFT, Missing.WRITINGS_DRAFT)
+    assert await repository.finalise_score(window.id, 1, "张三")
+    await repository.finalise_writings(window.id)  # every section left empty on purpose
+    assert await missing() == ()
+    current = await repository.window(window.id)
+    assert current is not None
+    paper = await use.unit_paper(current, charts=False)
+    assert paper.final
+    assert paper.inspection.signed == local(now(), ZONE).date()  # the day it became final
 
 
 ADMIN = Actor(100, "admin", Role.ADMIN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import date
 
 import numpy
@@ -16,13 +17,14 @@ from docx.table import Table
 from conversations.annex1 import ANNEX1, grade
 from conversations.annex2 import ANNEX2
 from conversations.questionnaire import Polarity, QuestionKind
-from reports.documents import IMPROVE, RISKS, GroupPaper, choice_totals, top_three
-from reports.feedback_doc import REASON_MISSING, unit_feedback_docx
+from reports.documents import IMPROVE, RISKS, GroupPaper, Missing, choice_totals, top_three
+from reports.feedback_doc import PHOTO_HEIGHT_CM, unit_feedback_docx
 from reports.group_doc import group_report_docx
 from reports.paper_form import BOX, INSTRUCTION, KEEP_TOGETHER, paper_form_docx
 from reports.poster import QR_SIDE_CM, STEPS, poster_figure, poster_pdf, qr_modules, qr_outline
 from reports.wording import rate
-from tests.paper_samples import DAY, LOST, PHOTOS, REASONS, sample_score, sample_unit
+from tests.paper_samples import DAY, LOST, sample_photos, sample_score, sample_unit
+from tests.test_questionnaire import NOTICE
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes.fromhex(
     "0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201"
@@ -81,27 +83,145 @@ def test_feedback_has_the_official_shape() -> None:
     assert document.core_properties.author == "张三"
 
 
-def test_feedback_score_table_matches_the_sheet() -> None:
-    """Annex 1: each item's points and maximum, section subtotals, total, grade, reasons and photos."""
-    score = sample_score()
+PLACEHOLDERS = ("待填写", "未填写", "尚未", "未定稿", "草稿", "UTC", "（无）", "—")
+
+
+def test_a_final_feedback_has_no_placeholder_and_no_internal_line() -> None:
+    """Nothing missing: no 待填写, no draft mark, no UTC time, no 评分状态 line, no 其中纸质 0 份."""
+    document = open_docx(unit_feedback_docx(sample_unit(paper=0)))
+    body = text_of(document) + "".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    header = "".join(p.text for p in document.sections[0].header.paragraphs)
+    body_without_tables = text_of(document)
+    assert not any(word in body_without_tables for word in PLACEHOLDERS), [
+        w for w in PLACEHOLDERS if w in body_without_tables
+    ]
+    assert "草稿" not in header
+    assert "评分状态" not in body
+    assert "其中纸质" not in body
+
+
+def test_a_final_feedback_leaves_out_a_section_left_empty_and_numbers_on() -> None:
+    """存在不足 left empty on purpose (the sections finalised): no heading, no 待填写; 改进意见 is 三."""
+    paper = sample_unit()
+    paper = replace(paper, findings=replace(paper.findings, shortcomings=""))
+    document = open_docx(unit_feedback_docx(paper))
+    assert headings(document) == ["一、综合评定", "二、肯定成绩", "三、改进意见"]
+    assert "待填写" not in text_of(document)
+
+
+def test_a_draft_says_so_on_every_page_and_lists_what_is_missing() -> None:
+    """草稿 in the page header; under the title what is missing; an empty section reads 待填写."""
+    missing = (Missing.SCORE_DRAFT, Missing.WRITINGS_DRAFT)
+    paper = sample_unit(score=sample_score(final=False), missing=missing)
+    paper = replace(paper, findings=replace(paper.findings, shortcomings=""))
+    document = open_docx(unit_feedback_docx(paper))
+    assert "".join(p.text for p in document.sections[0].header.paragraphs) == "草稿"
+    body = text_of(document)
+    assert "（草稿：检查评分尚未定稿；肯定成绩、存在不足、改进意见尚未定稿。定稿后方可打印、转发。）" in body
+    assert "三、存在不足\n（待填写）" in body
+    assert "（评分尚未定稿）" in body
+
+
+def test_paper_ballots_are_named_only_when_there_are_some() -> None:
+    """其中纸质 M 份 with M > 0; with no paper form, the count alone."""
+    assert "（其中纸质 6 份）" in text_of(open_docx(unit_feedback_docx(sample_unit(paper=6))))
+    for paper in (0, None):
+        body = text_of(open_docx(unit_feedback_docx(sample_unit(paper=paper))))
+        assert "共收回测评表 28 份，" in body
+        assert "纸质" not in body
+
+
+def test_the_signature_goes_over_with_the_last_section() -> None:
+    """The last section (heading and text), the attachments and the signature keep with what follows.
+
+    Word and LibreOffice then move them to the next page together: the signature never stands
+    alone at the top of a page (LibreOffice's rendering, looked at, shows 四、改进意见 above it).
+    """
     document = open_docx(unit_feedback_docx(sample_unit()))
-    table = rows(table_with(document, "序号", "检查内容", "分值", "得分", "扣分理由", "照片"))
-    by_text = {row[1]: row for row in table}
+    paragraphs = document.paragraphs
+    last_heading = max(i for i, p in enumerate(paragraphs) if p.text == "四、改进意见")
+    signed = next(i for i, p in enumerate(paragraphs) if p.text == "2026年11月26日")
+    assert paragraphs[signed - 1].text == "组长：张三"
+    block = paragraphs[last_heading:signed]
+    assert [p.text for p in block if p.text.startswith("附件")] == [
+        "附件：1. 建立廉政风险防范机制工作检查评分表"
+    ]
+    assert all(p.paragraph_format.keep_with_next for p in block), [
+        p.text for p in block if not p.paragraph_format.keep_with_next
+    ]
+
+
+def score_table(document: DocumentObject) -> list[tuple[str, ...]]:
+    return rows(table_with(document, "项目", "考核内容和标准", "检查情况", "得分"))
+
+
+def test_feedback_score_table_matches_the_sheet() -> None:
+    """Annex 1: each criterion's points, section subtotals, total, grade, reasons and photo figures."""
+    score = sample_score()
+    document = open_docx(unit_feedback_docx(sample_unit(photos=sample_photos())))
+    table = score_table(document)
     for section in ANNEX1.sections:
+        section_rows = [row for row in table if row[0] == section.title]
+        assert len(section_rows) == len(section.items) + 1  # the 项目 cell spans them, 小计 last
         subtotal = section.max_points - sum(LOST.get(item.id, 0) for item in section.items)
-        assert by_text[section.title][2:4] == (str(section.max_points), str(subtotal))
-        for item in section.items:
-            row = by_text[item.text]
-            assert row[:4] == (item.number, item.text, str(item.max_points), str(score.points[item.id]))
-            expected_reason = REASONS.get(item.id, REASON_MISSING) if item.id in LOST else ""
-            assert row[4] == expected_reason
-            assert row[5] == str(PHOTOS.get(item.id, ""))
-    assert by_text["合计"][2:] == ("100", "88", "", str(sum(PHOTOS.values())))
-    assert by_text["等级"][3] == "良好" == grade(88)
+        assert section_rows[-1][1:] == ("小计", "", str(subtotal))
+        for item, row in zip(section.items, section_rows, strict=False):
+            assert row[3] == str(score.points[item.id])
+    findings = {row[1]: row[2] for row in table}
+    assert (
+        findings["1、按要求划分一、二、三级风险岗位，有档案 8分"]
+        == "二级风险岗位未建档\n照片见附件3 图1、图2"
+    )
+    assert (
+        findings["2、将廉政风险管理工作形成的资料分类进行了梳理汇编 5分"] == ""
+    )  # lost points, no reason given
+    assert table[-2][3] == "88"
+    assert table[-1][3] == "良好" == grade(88)
     body = text_of(document)
     assert "检查评分 88 分（满分 100 分），等级为良好" in body
-    assert "有 1 项扣分未填写理由" in body
-    assert "已于 2026年11月26日 张三 定稿" in body
+
+
+def _normalised(text: str) -> str:
+    """Return text with the scan's half-width punctuation made full-width and every space removed."""
+    return "".join(text.translate(str.maketrans(",:;()", "，：；（）")).split())
+
+
+def _notice_annex1() -> str:
+    text = NOTICE.read_text(encoding="utf-8")
+    annex = text[text.index("附件1:") : text.index("附件2:")].rstrip()
+    return annex.removesuffix("4")  # the page's number
+
+
+def test_annex1_headings_texts_and_numbers_are_the_notices() -> None:
+    """The notice's Annex 1 word for word: 被考核单位, the five headings, each item with number and points.
+
+    The notice's scan interleaves the table's cells; once its headings and column titles are
+    taken out, what is left is exactly the items in order, as the 考核内容和标准 column prints them.
+    """
+    notice = _normalised(_notice_annex1())
+    document = open_docx(unit_feedback_docx(sample_unit()))
+    assert "被考核单位：县财政局" in text_of(document)
+    assert "被检查单位" not in text_of(document)
+    table = score_table(document)
+    titles = [section.title for section in ANNEX1.sections]
+    assert [row[0] for row in table if row[1] == "小计"] == titles
+    assert table[0] == ("项目", "考核内容和标准", "检查情况", "得分")
+    for title in titles:
+        assert _normalised(title) in notice, title
+        notice = notice.replace(_normalised(title), "", 1)
+    for words in (
+        "附件1：",
+        "建立廉政风险防范机制工作检查评分表",
+        "被考核单位：年月日",
+        "项目",
+        "考核内容和标准",
+        "检查情况得分",
+    ):
+        notice = notice.replace(words, "", 1)
+    printed = [row[1] for row in table[1:] if row[1] not in {"小计", ""} and row[0] not in {"合计", "等级"}]
+    # a criterion after the first of its numbered item follows a semicolon, as the notice runs them on
+    joined = "".join(text if re.match(r"\d、", text) else f"；{text}" for text in printed)
+    assert _normalised(joined) == notice
 
 
 def test_feedback_evaluation_matches_the_tally() -> None:
@@ -134,7 +254,7 @@ def test_feedback_evaluation_matches_the_tally() -> None:
 
 def test_feedback_while_open_holds_back_suggestions_and_says_paper_ballots() -> None:
     """Before close no suggestion is printed; paper ballots, where any, are named in the count."""
-    paper = sample_unit(is_open=True, paper=6)
+    paper = sample_unit(is_open=True, paper=6, missing=(Missing.SURVEY_OPEN,))
     document = open_docx(unit_feedback_docx(paper))
     body = text_of(document)
     assert "测评结束后提供" in body
@@ -145,22 +265,34 @@ def test_feedback_while_open_holds_back_suggestions_and_says_paper_ballots() -> 
 
 def test_feedback_without_a_sheet_or_ballots_says_so() -> None:
     """No sheet yet and fewer than k ballots: plain sentences, no empty tables."""
-    paper = sample_unit(ballots=2)
-    paper = type(paper)(inspection=paper.inspection, score=None, evaluation=paper.evaluation)
+    paper = sample_unit(ballots=2, missing=(Missing.SCORE_NONE,))
+    paper = replace(paper, score=None)
     document = open_docx(unit_feedback_docx(paper))
     body = text_of(document)
     assert "检查评分尚未开始" in body
     assert "不足 3 份，不公布各项统计" in body
-    assert "（待填写）" in body
     assert document.tables == []
 
 
-def test_feedback_of_a_draft_sheet_says_it_is_not_final() -> None:
-    """A complete but unfinalised sheet is marked as such."""
-    paper = sample_unit(score=sample_score(final=False))
-    body = text_of(open_docx(unit_feedback_docx(paper)))
-    assert "（评分尚未定稿）" in body
-    assert "未定稿（以定稿为准）" in body
+def test_site_photos_print_two_to_a_page_captioned_and_a_missing_one_is_named() -> None:
+    """附件3 现场照片: each photo within half a page, its caption naming the item; one not fetched named."""
+    document = open_docx(unit_feedback_docx(sample_unit(photos=sample_photos(missing=1))))
+    body = text_of(document)
+    assert "附件：1. 建立廉政风险防范机制工作检查评分表\n　　　2. 民主测评结果\n　　　3. 现场照片" in body
+    assert "图1　（三）1、按要求划分一、二、三级风险岗位，有档案（第 1 张，共 2 张）" in body
+    assert "图2　（三）1、按要求划分一、二、三级风险岗位，有档案（第 2 张，共 2 张）" in body
+    assert (
+        "图3　（四）1、前期预防措施：制定《廉政风险防控图》，在单位显要位置和科室上墙公开：照片未能取得"
+        in body
+    )
+    shapes = document.inline_shapes
+    assert len(shapes) == 2
+    for shape in shapes:
+        assert shape.width <= Cm(15.6)
+        assert shape.height <= Cm(PHOTO_HEIGHT_CM) + Cm(0.01)
+    assert shapes[0].width == Cm(15.6) or shapes[0].height >= Cm(PHOTO_HEIGHT_CM) - Cm(
+        0.01
+    )  # scaled up to fit
 
 
 def group_sample() -> GroupPaper:

@@ -142,7 +142,7 @@ def test_the_review_numbers_items_as_its_buttons_do() -> None:
         assert isinstance(button.action.press, Revise)
         item = ANNEX1.items[button.action.press.question_index]
         line = numbered[button.label]
-        assert line.startswith(f"  {button.label}. {item.text[:6]}"), line
+        assert line.startswith(f"  {button.label}. {item.prompt[:6]}"), line
         step = view.step(MARKING.apply(review, button.action.press))
         assert f"第 {button.label}/25 项" in step.text
     assert "  6. 根据部门职责，理清每个工作…：0/4" in screen.text  # (二)1, worth 4, lost all 4

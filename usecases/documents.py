@@ -9,7 +9,9 @@ change language with the leader's phone.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -20,12 +22,28 @@ from conversations.scoring import score
 from conversations.tally import Tally
 from reports.counts import FormCounts
 from reports.county import SummaryRow
-from reports.documents import Evaluation, Findings, GroupPaper, Inspection, ScoreRecord, UnitPaper
+from reports.documents import (
+    Evaluation,
+    Findings,
+    GroupPaper,
+    Inspection,
+    Missing,
+    ScoreRecord,
+    SitePhoto,
+    UnitPaper,
+)
 from reports.fonts import cjk_font
-from reports.localtime import local, now, stamp
+from reports.localtime import chinese_span, local, now, stamp
 from usecases.access import Actor, Role
 from usecases.ports import NoteStore, OfficialStore, ScoreSheetStore, WindowStore
 from usecases.results import Results
+
+logger = logging.getLogger(__name__)
+
+# Fetch a photo's bytes by the messenger's file id (the adapter downloads it); raises if it cannot.
+PhotoFetcher = Callable[[str], Awaitable[bytes]]
+PHOTO_TIMEOUT = 30.0  # seconds for one photo
+PHOTOS_AT_ONCE = 4
 
 
 class Wording(Protocol):
@@ -33,10 +51,6 @@ class Wording(Protocol):
 
     def chart_title(self, window: Window, tally: Tally) -> str:
         """Return the chart's title: unit, state, ballots counted and the briefing's date."""
-        ...
-
-    def times(self, window: Window) -> str:
-        """Return when the window opened (and closed), in local time."""
         ...
 
     def unregistered(self, name: str) -> str:
@@ -93,6 +107,30 @@ def inspection(window: Window, official: Official | None, zone: ZoneInfo, wordin
     )
 
 
+def missing_parts(paper: UnitPaper, *, registered: bool) -> tuple[Missing, ...]:
+    """Return what keeps a 结果反馈 a draft; none makes it final.
+
+    Final means: the evaluation is over, every item is scored and the sheet finalised, the
+    leader's sections finalised (an empty one is then left out on purpose), and the leader's
+    name registered (a final paper is signed by name).
+    """
+    missing = []
+    score = paper.score
+    if score is None:
+        missing.append(Missing.SCORE_NONE)
+    elif score.result.grade is None:
+        missing.append(Missing.SCORE_UNFINISHED)
+    elif score.finalised is None:
+        missing.append(Missing.SCORE_DRAFT)
+    if not paper.findings.final:
+        missing.append(Missing.WRITINGS_DRAFT)
+    if paper.evaluation.is_open:
+        missing.append(Missing.SURVEY_OPEN)
+    if not registered:
+        missing.append(Missing.UNREGISTERED)
+    return tuple(missing)
+
+
 def score_record(sheet: ScoreSheet | None, zone: ZoneInfo, notes: ItemNotes) -> ScoreRecord | None:
     """Return the score sheet, with its reasons and photo counts, as the papers read it."""
     if sheet is None:
@@ -106,6 +144,31 @@ def score_record(sheet: ScoreSheet | None, zone: ZoneInfo, notes: ItemNotes) -> 
         reasons=notes.reasons,
         photos=notes.photo_counts(),
         finalised=finalised,
+    )
+
+
+async def site_photos(notes: ItemNotes, fetch: PhotoFetcher) -> tuple[SitePhoto, ...]:
+    """Return the sheet's photos in its order, each fetched; one that cannot be fetched has no image."""
+    gate = asyncio.Semaphore(PHOTOS_AT_ONCE)
+
+    async def fetched(file_id: str) -> bytes | None:
+        async with gate:
+            try:
+                return await asyncio.wait_for(fetch(file_id), PHOTO_TIMEOUT)
+            except Exception:
+                logger.warning("A site photo could not be fetched; the report names it as missing")
+                return None
+
+    wanted = [
+        (section, item, position, len(notes.photos[item.id]), file_id)
+        for section in ANNEX1.sections
+        for item in section.items
+        for position, file_id in enumerate(notes.photos.get(item.id, []), start=1)
+    ]
+    images = await asyncio.gather(*(fetched(file_id) for *_, file_id in wanted))
+    return tuple(
+        SitePhoto(section, item, position, count, image)
+        for (section, item, position, count, _), image in zip(wanted, images, strict=True)
     )
 
 
@@ -131,8 +194,10 @@ class Papers:
         self.wording = wording
         self.zone = zone
 
-    async def unit_paper(self, window: Window, *, charts: bool = True) -> UnitPaper:
-        """Return everything the unit's feedback says, the chart drawn for A4."""
+    async def unit_paper(
+        self, window: Window, *, charts: bool = True, fetch: PhotoFetcher | None = None
+    ) -> UnitPaper:
+        """Return everything the unit's feedback says, the chart drawn for A4, the photos fetched."""
         tally = await self.results.tally(window)  # its suggestions come shuffled
         font = cjk_font()
         drawn: list[bytes] = []
@@ -142,31 +207,41 @@ class Papers:
             title = self.wording.chart_title(window, tally)
             drawn = await asyncio.to_thread(render_chart_parts, tally, title, font)
         notes = await self.notes.item_notes(window.id)
-        writings = (await self.notes.writings(window.id)).texts
-        return UnitPaper(
-            inspection=inspection(
-                window, await self.officials.official(window.leader_id), self.zone, self.wording
-            ),
-            score=score_record(await self.sheets.score_sheet(window.id), self.zone, notes),
+        writings = await self.notes.writings(window.id)
+        official = await self.officials.official(window.leader_id)
+        sheet = await self.sheets.score_sheet(window.id)
+        paper = UnitPaper(
+            inspection=inspection(window, official, self.zone, self.wording),
+            score=score_record(sheet, self.zone, notes),
             evaluation=Evaluation(
                 tally=tally,
                 is_open=window.is_open,
                 paper=tally.paper,
-                times=self.wording.times(window),
+                times=chinese_span(window.opened_at, window.closed_at, self.zone),
                 charts=tuple(drawn),
                 counts=FormCounts.of(window, tally.received),
             ),
             findings=Findings(
-                strengths=writings.get("strengths", ""),
-                shortcomings=writings.get("shortcomings", ""),
-                improvements=writings.get("improvements", ""),
+                strengths=writings.texts.get("strengths", ""),
+                shortcomings=writings.texts.get("shortcomings", ""),
+                improvements=writings.texts.get("improvements", ""),
+                final=writings.finalised,
             ),
-            good_practice=writings.get("practice", ""),
+            good_practice=writings.texts.get("practice", ""),
+        )
+        missing = missing_parts(paper, registered=official is not None)
+        # A final paper is dated the day it became final; a draft, the day it is made.
+        moments = [sheet.finalised_at if sheet else None, writings.finalised_at, window.closed_at]
+        final_moments = [local(m, self.zone) for m in moments if m is not None]
+        signed_day = (max(final_moments) if not missing else local(now(), self.zone)).date()
+        photos = await site_photos(notes, fetch) if fetch is not None else ()
+        return replace(
+            paper, inspection=replace(paper.inspection, signed=signed_day), missing=missing, photos=photos
         )
 
-    async def feedback(self, window: Window) -> tuple[UnitPaper, bytes]:
-        """Return the unit's paper and its 结果反馈 as a .docx."""
-        paper = await self.unit_paper(window)
+    async def feedback(self, window: Window, fetch: PhotoFetcher | None = None) -> tuple[UnitPaper, bytes]:
+        """Return the unit's paper and its 结果反馈 as a .docx, with the site photos `fetch` brings."""
+        paper = await self.unit_paper(window, fetch=fetch)
         from reports.feedback_doc import unit_feedback_docx  # noqa: PLC0415 - python-docx loads on first use
 
         return paper, await asyncio.to_thread(unit_feedback_docx, paper)

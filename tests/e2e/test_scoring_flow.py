@@ -13,6 +13,7 @@ from emulator import BotApiEmulator, BotMessage
 from emulator.people import Person
 from tests.e2e.conftest import LEADER_ID, OTHER_LEADER_ID, RunningBot
 from tests.e2e.flows import complete, open_unit, varied_answers
+from tests.paper_samples import photo_bytes
 
 LOST = {"s3_1": 8, "s4_1a": 4, "s5_2": 2}  # 100 - 14 = 86, 良好
 REASONS = {"s3_1": "未划分风险岗位，无档案", "s5_2": "资料未分类汇编"}  # s4_1a's is skipped
@@ -38,7 +39,7 @@ async def scored_unit(emulator: BotApiEmulator, leader: Person) -> BotMessage:
     sheet = await leader.send("/score 县财政局")
     assert sheet is not None
     assert "第 1/25 项" in sheet.text
-    assert "（一）安排部署情况（14分）：本部分 0/14 分" in sheet.text
+    assert "（一）建立廉政风险防范机制安排部署情况（14分）：本部分 0/14 分" in sheet.text
     assert sheet.labels() == ["0", "1", "2", "3", "4", "📝 理由/照片"]
     for item in ANNEX1.items:
         await leader.press(sheet, str(item.max_points - LOST.get(item.id, 0)))
@@ -48,6 +49,7 @@ async def scored_unit(emulator: BotApiEmulator, leader: Person) -> BotMessage:
         assert f"得分：{item.max_points - LOST[item.id]}/{item.max_points}" in sheet.text
         if item.id == "s3_1":
             for photo in ("site-photo-1", "site-photo-2"):
+                emulator.files[photo] = photo_bytes(1280, 960)
                 added = await send_photo(leader, photo)
                 assert "已附照片" in added.text
         if item.id in REASONS:
@@ -104,6 +106,45 @@ async def test_score_and_finalise_once(
     assert "您还没有开启任何测评" in theirs.text  # nothing of theirs, and nothing of anyone else
 
 
+async def assert_a_draft_with_the_photos(
+    emulator: BotApiEmulator, leader: Person, report: BotMessage
+) -> None:
+    """Still open, sections not written: a draft, what is missing said, a button to write them.
+
+    The draft's 附件1 is the notice's table, the reasons and photo figures in 检查情况; the photos
+    are fetched from the Bot API into 附件3.
+    """
+    assert "这是草稿，不能打印或转发。定稿还差：" in report.text
+    assert "· 肯定成绩、存在不足、改进意见尚未定稿" in report.text
+    assert "· 民主测评尚未结束（/close 县财政局）" in report.text
+    assert "评分" not in "".join(report.text.split("定稿还差：")[1].splitlines()[:3])
+    assert [b.text for row in report.buttons for b in row] == ["去填写反馈意见"]
+    await emulator.wait_for(lambda: bool(leader.last.document))
+    assert leader.last.document_name == "检查考核结果反馈_县财政局_草稿.docx"
+    assert "可直接打印或转发" not in leader.last.text
+    document = Document(io.BytesIO(leader.last.document or b""))
+    assert "".join(p.text for p in document.sections[0].header.paragraphs) == "草稿"
+    assert "关于县财政局建立廉政风险防范机制工作" in document.paragraphs[0].text
+    score_rows = [tuple(c.text for c in row.cells) for row in document.tables[0].rows]
+    assert ("合计", "合计", "合计", "86") in score_rows
+    assert ("等级", "等级", "等级", "良好") in score_rows
+    section3 = ANNEX1.sections[2].title
+    assert (
+        section3,
+        "1、按要求划分一、二、三级风险岗位，有档案 8分",
+        "未划分风险岗位，无档案\n照片见附件3 图1、图2",
+        "0",
+    ) in score_rows
+    criterion = "1、前期预防措施：制定《廉政风险防控图》，在单位显要位置和科室上墙公开 5分"
+    assert (ANNEX1.sections[3].title, criterion, "（未填写扣分理由）", "1") in score_rows
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "共收回测评表 6 份" in body
+    assert "测评结束后提供" in body  # still open: no suggestions yet
+    assert "第一检查组\n组长：张三\n" in body
+    assert "图2　（三）1、按要求划分一、二、三级风险岗位，有档案（第 2 张，共 2 张）" in body
+    assert len(document.inline_shapes) == 3 + 2  # the chart's three parts, the two photos of 三 1
+
+
 async def test_unit_report_and_county_summary(
     bot: RunningBot, emulator: BotApiEmulator, leader: Person, other_leader: Person, admin: Person
 ) -> None:
@@ -117,26 +158,7 @@ async def test_unit_report_and_county_summary(
     assert "检查评分：86/100，等级 良好" in report.text
     assert "收到答卷 6 份" in report.text
     assert "最需改进（前三）" in report.text
-    await emulator.wait_for(lambda: bool(leader.last.document))
-    assert leader.last.document_name == "检查考核结果反馈_县财政局.docx"
-    document = Document(io.BytesIO(leader.last.document or b""))
-    assert "关于县财政局建立廉政风险防范机制工作" in document.paragraphs[0].text
-    score_rows = [tuple(c.text for c in row.cells) for row in document.tables[0].rows]
-    assert ("合计", "合计", "100", "86", "", "2") in score_rows
-    assert (
-        "1",
-        "按要求划分一、二、三级风险岗位，有档案",
-        "8",
-        "0",
-        "未划分风险岗位，无档案",
-        "2",
-    ) in score_rows
-    assert ("1a", ANNEX1.items[11].text, "5", "1", "（未填写）", "") in score_rows
-    assert ("等级", "等级", "", "良好", "", "") in score_rows
-    body = "\n".join(p.text for p in document.paragraphs)
-    assert "共收回测评表 6 份" in body
-    assert "测评结束后提供" in body  # still open: no suggestions yet
-    assert "第一检查组\n组长：张三\n" in body
+    await assert_a_draft_with_the_photos(emulator, leader, report)
 
     await open_unit(other_leader, "县审计局")
     summary = await admin.send("/summary")
@@ -249,3 +271,73 @@ async def test_group_report_with_conclusions_for_the_leader_and_admins(
     usage = await admin.send("/groupreport")
     assert usage is not None
     assert "第一检查组" in usage.text
+
+
+async def test_a_report_before_scoring_is_a_marked_draft_and_a_finished_one_is_final(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """/report before /score lists what is missing, with buttons to score and write; its file is a draft.
+
+    Once closed, scored, written and named, the same command gives the final paper, captioned
+    for forwarding, with no draft mark; a photo the Bot API no longer has is named as missing.
+    """
+    token = await open_unit(leader, "县财政局")
+    for number in range(3):
+        await complete(Person(emulator, 60 + number), token, varied_answers(number))
+    report = await leader.send("/report 县财政局")
+    assert report is not None
+    missing = report.text.split("定稿还差：")[1]
+    for line in (
+        "检查评分尚未开始",
+        "肯定成绩、存在不足、改进意见尚未定稿",
+        "民主测评尚未结束",
+        "组长姓名尚未登记",
+    ):
+        assert line in missing
+    assert [b.text for row in report.buttons for b in row] == ["去评分", "去填写反馈意见"]
+    await emulator.wait_for(lambda: bool(leader.last.document))
+    draft = leader.last
+    assert draft.document_name == "检查考核结果反馈_县财政局_草稿.docx"
+    assert "草稿" in draft.text
+    assert "可直接打印或转发" not in draft.text
+
+    await leader.press(report, "去评分")
+    assert "第 1/25 项" in report.text
+    sheet = report
+    for index, item in enumerate(ANNEX1.items):
+        await leader.press(sheet, str(item.max_points - (index == 0)))
+        if index == 0:
+            await send_photo(leader, "a-photo-gone-since")  # never served by the Bot API
+            reply = await leader.send("机构未明确专人")
+            assert reply is not None
+            sheet = reply
+    await leader.send("/me 张三 第一检查组")
+    await leader.press(sheet, "定稿")
+    await leader.press(sheet, "确认定稿")
+    walk = await leader.send("/write 县财政局")
+    assert walk is not None
+    overview = await leader.send("党组高度重视。")
+    for _ in range(3):
+        assert overview is not None
+        await leader.press(overview, "跳过 ➡")
+    assert overview is not None
+    await leader.press(overview, "📝 定稿")
+    await leader.press(overview, "确认定稿")
+    closing = await leader.send("/close 县财政局")
+    assert closing is not None
+    await leader.press(closing, "确认结束")
+
+    final = await leader.send("/report 县财政局")
+    assert final is not None
+    assert "草稿" not in final.text
+    assert not final.buttons
+    await emulator.wait_for(lambda: (leader.last.document_name or "").endswith("县财政局.docx"))
+    assert "可直接打印或转发" in leader.last.text
+    document = Document(io.BytesIO(leader.last.document or b""))
+    assert "".join(p.text for p in document.sections[0].header.paragraphs) == ""
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "二、肯定成绩\n党组高度重视。" in body
+    assert "存在不足" not in body  # left empty on purpose: left out
+    assert "待填写" not in body
+    assert "组长：张三" in body
+    assert "图1　（一）1、成立廉政风险防范机制建设工作领导和办事机构，明确专人负责：照片未能取得" in body
