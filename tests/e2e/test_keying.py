@@ -123,7 +123,7 @@ async def test_five_phones_and_three_paper_forms_make_one_tally_of_eight(
     assert report is not None
     assert SPLIT in report.text
     assert f"作废行（纸质表多勾或未勾，不计入该题）：{SPOILED_SUMMARY}" in report.text
-    name = "检查考核结果反馈_县财政局.docx"
+    name = "检查考核结果反馈_县财政局_草稿.docx"  # not scored: a draft
     await emulator.wait_for(lambda: bool(documents(leader, name)), timeout=30)
     body = "\n".join(
         p.text for p in Document(io.BytesIO(documents(leader, name)[-1].document or b"")).paragraphs

@@ -34,7 +34,8 @@ async def test_a_small_simulated_briefing_runs_end_to_end(
         assert (tmp_path / f"{unit}_chart.png").read_bytes().startswith(b"\x89PNG")
         assert (tmp_path / f"{unit}_民主测评_{unit}.xlsx").stat().st_size > 5_000
         assert (tmp_path / f"{unit}_测评二维码海报_{unit}.pdf").read_bytes().startswith(b"%PDF")
-        assert (tmp_path / f"{unit}_检查考核结果反馈_{unit}.docx").read_bytes().startswith(b"PK")
+        # not scored nor written in the simulation: the feedback is a draft, named so
+        assert (tmp_path / f"{unit}_检查考核结果反馈_{unit}_草稿.docx").read_bytes().startswith(b"PK")
     assert (tmp_path / "figures.json").exists()
 
 
