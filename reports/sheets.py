@@ -17,6 +17,7 @@ from conversations.engine import Ballot
 from conversations.questionnaire import QuestionKind, Questionnaire
 from conversations.tally import CombinedRow, Tally, any_merged
 from reports.counts import FormCounts, counts_line
+from reports.listing import left_out_note, listing
 from reports.localtime import stamp
 from reports.printing import ROW_PIXELS, page_breaks, setup_page
 from reports.wording import COMBINED_NOTE, ITEMS_MERGED_NOTE, SPOILED, TENDENCY, split, spoiled_rows
@@ -29,30 +30,6 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def listed(ballots: Sequence[Ballot], min_group: int) -> tuple[list[Ballot], int]:
-    """Return the ballots listed row by row, and how many spoiled forms there are if none is listed.
-
-    A paper form's spoiled row marks its ballot as one of the paper ones. With at least k such
-    forms (or none), every ballot is listed. With 1 to k − 1, no ballot is: leaving out only those
-    forms gave them back (the totals minus the listed rows are exactly their answers). Leaving out
-    randomly chosen other ballots too would not do: each export draws afresh, and two exports
-    together list every ballot but the marked ones; a fixed draw would need a stored seed, a trace
-    of its own. So the unit's listing is empty and says why (every figure still counts them).
-    """
-    marked = sum(1 for b in ballots if b.spoiled)
-    if marked == 0 or marked >= min_group:
-        return list(ballots), 0
-    return [], marked
-
-
-def withheld_note(count: int, min_group: int) -> str:
-    """Return the line that says why the listing holds no ballot."""
-    return (
-        f"本单位有 {count} 份纸质答卷含作废行，不足 {min_group} 份：只略去这几份，"
-        "汇总减去逐份答卷即得其答案，为保护匿名，不逐份列出任何答卷（全部答卷均已计入汇总）。"
-    )
-
-
 def ballot_rows(
     questionnaire: Questionnaire,
     ballots: Sequence[Ballot],
@@ -60,21 +37,19 @@ def ballot_rows(
     min_group: int = 1,
     category_id: str = "category",
 ) -> tuple[list[str], list[list[str]]]:
-    """Return a header and one row per listed ballot (option texts), shuffled; no suggestions.
+    """Return a header and one row per ballot (option texts), shuffled; no suggestions.
 
     The respondent category is left out: the few people of a small category (the 服务对象代表)
     would be recognised by it, row by row. Categories appear only in the summary's breakdown,
-    where groups under k are hidden. A spoiled paper row shows as 作废; ballots with one are listed
-    only when at least `min_group` of them exist (see `listed`).
+    where groups under k are hidden. A spoiled paper row shows as 作废; an item whose 作废 cells
+    would single out rows is left out of the listing (see `reports.listing`).
     """
-    questions = [
-        q for q in questionnaire.questions if q.kind is not QuestionKind.TEXT and q.id != category_id
-    ]
-    header = ["序号", *(q.prompt for q in questions)]
+    shown = listing(questionnaire, ballots, min_group, category_id)
+    header = ["序号", *(q.prompt for q in shown.columns)]
     rows = []
-    for ballot in listed(ballots, min_group)[0]:
+    for ballot in shown.ballots:
         row = []
-        for question in questions:
+        for question in shown.columns:
             chosen = ballot.answers.get(question.id, ())
             spoiled = question.id in ballot.spoiled
             row.append(SPOILED if spoiled else "；".join(o.label for o in question.options if o.id in chosen))
@@ -161,9 +136,9 @@ def workbook(report: UnitReport) -> bytes:
         sheet.write(*header, style="bold")
         for number, *cells in rows:
             sheet.write(int(number), *cells, style="wrap")
-        withheld = listed(report.ballots, min_group)[1]
-        if withheld:
-            sheet.write(withheld_note(withheld, min_group))
+        note = left_out_note(listing(report.questionnaire, report.ballots, min_group).left_out, min_group)
+        if note:
+            sheet.write(note)
         sheet.sheet.freeze_panes(1, 1)
         sheet.sheet.set_column(0, 0, 5)
         sheet.sheet.set_column(1, len(header) - 1, 12)

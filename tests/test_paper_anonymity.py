@@ -7,6 +7,7 @@ Results; where the old rule can still be shown (the row format), the test shows 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import random
@@ -23,7 +24,8 @@ from bot.texts import ZH
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
 from conversations.tally import WITHHELD, Cell, Tally, ballot_cells, fold_counts, tally_from_counts
-from reports.sheets import withheld_note
+from reports.listing import left_out_note
+from reports.wording import SPOILED
 from storage.intake import answers_json
 from storage.repository import Repository
 from storage.schema import MIGRATIONS
@@ -218,25 +220,94 @@ async def test_an_item_few_of_a_shown_category_answered_is_merged(tmp_path: Path
     assert ZH.TALLY_ITEMS_MERGED_NOTE.format(min_group=K) in text
 
 
+def _patterns(header: list[str], rows: list[list[str]]) -> Counter[frozenset[str]]:
+    """Return how many listed rows carry each pattern of 作废 cells (the auditor's first look)."""
+    return Counter(
+        frozenset(h for h, cell in zip(header, row, strict=True) if cell == SPOILED) for row in rows
+    )
+
+
+def _listed_counts(header: list[str], rows: list[list[str]], prompt: str) -> Counter[str]:
+    column = header.index(prompt)
+    return Counter(label for row in rows for label in row[column].split("；") if label)
+
+
 async def test_the_listing_does_not_give_a_lone_spoiled_form_back(tmp_path: Path) -> None:
     """21 phones and one paper form with 科技防控 left blank (an elderly 服务对象代表, seen).
 
-    Before, the listing left that form out and held all the others: the summary's totals less
-    the listed rows were exactly its answers (16 ticks over 13 items). Now no ballot is listed
-    for such a unit (a note says why), and the totals are the whole room's.
+    Leaving that form out gave it back (the summary's totals less the listed rows were its
+    answers: 16 ticks over 13 items); listing no ballot lost the archive. Now every ballot is
+    listed without the 科技防控 column: no row carries a mark, and for every column listed
+    the rows add up to the summary's totals, so subtracting gives nothing back.
     """
     rng = random.Random(21)  # noqa: S311 - test data
     phones = ["leader"] * 7 + ["middle"] * 8 + ["member"] * 6
     voters = [make_voter(c, skewed_answers(rng), paper=False) for c in phones]
     voters.append(make_voter("served", skewed_answers(rng), paper=True, spoil=("technology",)))
     unit = await run_unit(tmp_path, voters, 21)
-    _header, rows = csv_rows(unit.csv)
-    assert rows == []
-    assert withheld_note(1, K) in unit.csv.decode("utf-8-sig")
+    header, rows = csv_rows(unit.csv)
+    assert len(rows) == len(voters)
+    assert "科技防控" not in header
+    assert _patterns(header, rows) == Counter({frozenset(): len(voters)})
+    for item in unit.tally.questions:
+        if item.question.prompt in header:
+            totals = Counter({c.option.label: c.count for c in item.counts if c.count})
+            assert _listed_counts(header, rows, item.question.prompt) == totals, item.question.prompt
+    table = list(csv.reader(io.StringIO(unit.csv.decode("utf-8-sig"))))
+    assert len(table) == 1 + len(voters)  # a header and the rows: no sentence in the data
     sheet = list(openpyxl.load_workbook(io.BytesIO(unit.xlsx))["答卷"].iter_rows(values_only=True))
-    assert [row for row in sheet[1:] if isinstance(row[0], int)] == []
-    assert sheet[-1][0] == withheld_note(1, K)
+    assert len([row for row in sheet[1:] if isinstance(row[0], int)]) == len(voters)
+    technology = next(q for q in ANNEX2.questions if q.id == "technology")
+    assert sheet[-1][0] == left_out_note([(technology, 1)], K)
     assert unit.tally.counted == len(voters)
+
+
+async def test_no_pattern_of_spoiled_cells_singles_out_a_form(tmp_path: Path) -> None:
+    """教育防范 spoiled on forms 1–3, 科技防控 on forms 3–5: k = 3 on each column.
+
+    A rule by column (list an item's 作废 once k forms spoiled it) would list both columns, and
+    form 3 would be the one row with 作废 in both (forms 1–2 and 4–5 pairs of rows): the form
+    seen left blank twice, all its answers read off. The rule before (list everything once k
+    forms have any spoiled row) did the same. Now one column goes, and every pattern of 作废
+    marks in the listing is on none or at least k rows; every ballot is still listed.
+    """
+    rng = random.Random(5)  # noqa: S311 - test data
+    voters = [make_voter(c, skewed_answers(rng), paper=False) for c in ["leader"] * 8 + ["middle"] * 7]
+    spoils = [("education",), ("education",), ("education", "technology"), ("technology",), ("technology",)]
+    voters += [make_voter("member", skewed_answers(rng), paper=True, spoil=spoil) for spoil in spoils]
+    by_column = _patterns(
+        ["教育防范", "科技防控"],
+        [[SPOILED if q in v.ballot.spoiled else "" for q in ("education", "technology")] for v in voters],
+    )
+    assert sorted(n for pattern, n in by_column.items() if pattern) == [
+        1,
+        2,
+        2,
+    ]  # what a rule by column lists
+    unit = await run_unit(tmp_path, voters, 5)
+    header, rows = csv_rows(unit.csv)
+    assert len(rows) == len(voters)
+    patterns = _patterns(header, rows)
+    assert all(n >= K for n in patterns.values()), patterns
+    assert patterns == Counter({frozenset(): len(voters) - 3, frozenset({"科技防控"}): 3})
+    assert "教育防范" not in header
+
+
+async def test_forms_each_spoiled_on_an_item_of_their_own_are_not_marked(tmp_path: Path) -> None:
+    """Three forms, each with a different item left blank (k = 3 forms, one row per item).
+
+    The rule before listed every ballot with those 作废 cells (three forms, k of them): each
+    was the only 作废 of its column. Now the three columns are left out and no row is marked.
+    """
+    rng = random.Random(8)  # noqa: S311 - test data
+    voters = [make_voter(c, skewed_answers(rng), paper=False) for c in ["leader"] * 6 + ["middle"] * 6]
+    items = ("duties", "rules", "warning")
+    voters += [make_voter("served", skewed_answers(rng), paper=True, spoil=(item,)) for item in items]
+    unit = await run_unit(tmp_path, voters, 8)
+    header, rows = csv_rows(unit.csv)
+    assert len(rows) == len(voters)
+    assert _patterns(header, rows) == Counter({frozenset(): len(voters)})
+    assert not {"岗位职权梳理情况", "制度防范", "廉政风险预警处置"} & set(header)
 
 
 def _totals(counts: Mapping[Cell, int]) -> Counter[tuple[str, str]]:

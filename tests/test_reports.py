@@ -18,7 +18,8 @@ from conversations.annex2 import ANNEX2
 from conversations.engine import Ballot
 from reports import fonts
 from reports.charts import chart_figure, to_png
-from reports.sheets import UnitReport, ballot_rows, ballots_csv, listed, neutralise, withheld_note, workbook
+from reports.listing import left_out_note, listing
+from reports.sheets import UnitReport, ballot_rows, ballots_csv, neutralise, workbook
 from tests.tallies import compute_tally
 
 BALLOTS = [
@@ -167,15 +168,27 @@ def test_csv_has_a_bom_and_neutralised_cells() -> None:
     assert rows == [["序号", "参评对象"], ["1", "'=cmd|' /C calc'!A0"], ["2", "班子成员"]]
 
 
-def test_spoiled_paper_rows_are_listed_only_when_at_least_k_forms_have_them() -> None:
-    """A spoiled row shows as 作废 in the listing; with 1 to k − 1 such forms none is listed, and said so."""
+def test_an_item_spoiled_on_fewer_than_k_forms_is_left_out_of_the_listing_not_the_ballots() -> None:
+    """1 to k − 1 forms with 教育防范 spoiled: every ballot listed, that column not; k or more: 作废 shown."""
     spoiled = Ballot(answers={"category": ("served",)}, paper=True, spoiled=("education",))
     few = [*BALLOTS, spoiled]
-    assert listed(few, 3) == ([], 1)
-    assert listed(BALLOTS, 3) == (BALLOTS, 0)
-    _, rows = ballot_rows(ANNEX2, few, min_group=3)
-    assert rows == []
-    assert withheld_note(1, 3).startswith("本单位有 1 份纸质答卷含作废行，不足 3 份")
+    shown = listing(ANNEX2, few, 3)
+    assert [q.id for q, _ in shown.left_out] == ["education"]
+    header, rows = ballot_rows(ANNEX2, few, min_group=3)
+    assert len(rows) == len(few)
+    assert "教育防范" not in header
+    assert left_out_note(shown.left_out, 3).startswith("逐份答卷中略去以下题目：教育防范（1 份作废）。")
+    assert listing(ANNEX2, BALLOTS, 3).left_out == ()
     header, rows = ballot_rows(ANNEX2, [*BALLOTS, spoiled, spoiled, spoiled], min_group=3)
     column = header.index("教育防范")
     assert [row[column] for row in rows].count("作废（多勾或未勾）") == 3
+
+
+def test_the_csv_holds_a_header_and_rows_only() -> None:
+    """With a column left out the CSV is still data: the header, then one row per ballot, no prose."""
+    spoiled = Ballot(answers={"category": ("served",)}, paper=True, spoiled=("education",))
+    header, rows = ballot_rows(ANNEX2, [*BALLOTS, spoiled], min_group=3)
+    table = list(csv.reader(io.StringIO(ballots_csv(header, rows).decode("utf-8-sig"))))
+    assert table[0] == header
+    assert len(table) == 1 + len(BALLOTS) + 1
+    assert all(len(row) == len(header) and row[0].isdigit() for row in table[1:])

@@ -18,7 +18,7 @@ from conversations.tally import Tally, released_count, tally_from_counts
 from reports.counts import FormCounts
 from reports.fonts import cjk_font
 from reports.localtime import DEFAULT_ZONE, now
-from reports.sheets import UnitReport, ballot_rows, ballots_csv, listed, withheld_note, workbook
+from reports.sheets import UnitReport, ballot_rows, ballots_csv, workbook
 from usecases.ports import BallotStore
 
 
@@ -104,6 +104,4 @@ class Results:
             return Exports(xlsx=xlsx, csv=None)
         min_group = snapshot.window.min_group
         header, rows = ballot_rows(self.questionnaire, snapshot.ballots, min_group=min_group)
-        withheld = listed(snapshot.ballots, min_group)[1]
-        notes = [[withheld_note(withheld, min_group)]] if withheld else []
-        return Exports(xlsx=xlsx, csv=ballots_csv(header, rows + notes))
+        return Exports(xlsx=xlsx, csv=ballots_csv(header, rows))  # data only: a header and the rows

@@ -12,7 +12,7 @@ from bot.texts import ZH
 from conversations.annex2 import ANNEX2
 from emulator import BotApiEmulator, BotMessage
 from emulator.people import Person
-from reports.sheets import withheld_note
+from reports.listing import left_out_note
 from storage.intake import REGISTER_KEY
 from tests.e2e.conftest import RunningBot
 from tests.e2e.flows import (
@@ -75,10 +75,13 @@ def check_workbook(data: bytes) -> None:
     assert summary_row(summary, "答卷构成")[1] == SPLIT
     assert summary_row(summary, "作废行")[1] == SPOILED_SUMMARY
     assert ("教育防范", SPOILED_CELL, 1) in [row[:3] for row in summary]
-    # One form with spoiled rows, fewer than k: no ballot listed (the totals less the rest would give it).
+    # One form with spoiled rows, fewer than k: every ballot listed, its two spoiled items left out.
     answers_sheet = list(book["答卷"].iter_rows(values_only=True))
-    assert [row for row in answers_sheet[1:] if isinstance(row[0], int)] == []
-    assert answers_sheet[-1][0] == withheld_note(1, 3)
+    assert len([row for row in answers_sheet[1:] if isinstance(row[0], int)]) == 8
+    assert "教育防范" not in answers_sheet[0]
+    assert "作废（多勾或未勾）" not in {cell for row in answers_sheet for cell in row}
+    left = [(q, 1) for q in ANNEX2.questions if q.id in {"education", "risks"}]
+    assert answers_sheet[-1][0] == left_out_note(left, 3)
 
 
 async def test_five_phones_and_three_paper_forms_make_one_tally_of_eight(
