@@ -281,7 +281,7 @@ def summary_text(t: Texts, rows: list[SummaryRow]) -> str:
         lines.append(
             t.SUMMARY_LINE.format(
                 unit=texts.html(row.unit),
-                leader=texts.html(row.leader),
+                leader=texts.html(f"{row.leader}（{row.group}）" if row.group else row.leader),
                 ballots=row.ballots,
                 paper="" if row.paper is None else t.SUMMARY_PAPER.format(paper=row.paper),
                 rate=percent(row.favourable_rate),

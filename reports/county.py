@@ -1,36 +1,52 @@
-"""The county office's summary workbook: one row per unit, printed one page per 30 units."""
+"""The county office's summary workbook: one row per unit and round, with its date, group and leader."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import xlsxwriter
+from datetime import date
 
 from conversations.annex1 import BANDS
-from reports.printing import page_breaks, setup_page
+from reports.printing import LINE_POINTS, new_workbook, row_points, setup_page
 from reports.sheets import neutralise
+from reports.wording import day
 
-UNITS_PER_PAGE = 30
 NOT_GRADED = "未定稿"
-HEADER = ("被评议单位", "组长", "测评状态", "收到答卷", "其中纸质", "民主测评满意率", "检查评分", "等级")
-WIDTHS = (18, 12, 9, 9, 8, 14, 9, 8)  # 87 characters + 8: 698 px, the A4 portrait width at 100 %
+HEADER = (
+    "被评议单位",
+    "测评日期",
+    "检查组",
+    "组长",
+    "测评状态",
+    "收到答卷",
+    "其中纸质",
+    "民主测评满意率",
+    "检查评分",
+    "等级",
+)
+# In 宋体's digits; 1,010 px at the widest stand-in digit: within A4 landscape's 1,026 at 100 %.
+WIDTHS = (16, 15, 10, 8, 8, 8, 8, 8, 8, 7)
+WRAPPED = (0, 2, 3)  # the unit, the group and the leader wrap; the other cells fit their columns
 HEADER_ROW = 4  # the title, the bands and their counts, a blank row, then the table
+PAGE_POINTS = 487.0  # A4 landscape less the margins: 6.77 in
+UNITS_POINTS = PAGE_POINTS - 4 * LINE_POINTS - 2 * LINE_POINTS - 20  # below the rows above and the header
 
 
 @dataclass(frozen=True, slots=True)
 class SummaryRow:
-    """One unit in the county summary."""
+    """One unit in the county summary (one round of it: a unit inspected twice has two rows, two dates)."""
 
     unit: str
-    leader: str
+    leader: str  # the leader's name as registered, or their Telegram name marked as unregistered
     is_open: bool
     ballots: int
     favourable_rate: float | None
     total: int | None  # the Annex 1 total of a finalised sheet
     grade: str | None
     paper: int | None = None  # of the ballots, how many came on paper (known once the unit is closed)
+    day: date | None = None  # the briefing's date
+    group: str = ""  # the inspection group
 
 
 def band_counts(rows: Sequence[SummaryRow]) -> dict[str, int]:
@@ -39,18 +55,38 @@ def band_counts(rows: Sequence[SummaryRow]) -> dict[str, int]:
     return {band: grades.count(band) for band in [*(name for _, name in BANDS), NOT_GRADED]}
 
 
+def _cells(item: SummaryRow) -> list[str | float | None]:
+    return [
+        item.unit,
+        day(item.day) if item.day else "",
+        item.group,
+        item.leader,
+        "进行中" if item.is_open else "已结束",
+        item.ballots,
+        item.paper,
+        item.favourable_rate,
+        item.total,
+        item.grade or NOT_GRADED,
+    ]
+
+
 def summary_workbook(rows: Sequence[SummaryRow]) -> bytes:
     """Return the county summary: counts per band on top, then the table, numbers as numbers, with filters.
 
-    It prints on A4 portrait at 100 %: a page break after every 30 units, the header row repeated.
+    It prints on A4 landscape at 100 %: the header row repeated, a page break before the unit
+    that would not fit, each row as tall as its wrapped unit, group and leader.
     """
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    bold = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter"})
-    cell = book.add_format({"border": 1, "valign": "vcenter"})
+    book = new_workbook(buffer)
+    bold = book.add_format(
+        {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True}
+    )
+    cell = book.add_format({"border": 1, "valign": "vcenter", "text_wrap": True})
     percent = book.add_format({"border": 1, "num_format": "0.0%", "valign": "vcenter"})
     title = f"全县检查考核汇总（{len(rows)} 个单位）"
     sheet = book.add_worksheet("全县汇总")
+    for column, width in enumerate(WIDTHS):
+        sheet.set_column(column, column, width)
     sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
     sheet.write_string(1, 0, "等级")
     sheet.write_string(2, 0, "单位数")
@@ -59,34 +95,37 @@ def summary_workbook(rows: Sequence[SummaryRow]) -> bytes:
         sheet.write_number(2, column, count, cell)
     for column, heading in enumerate(HEADER):
         sheet.write_string(HEADER_ROW, column, heading, bold)
+    sheet.set_row(HEADER_ROW, row_points([(h, w) for h, w in zip(HEADER, WIDTHS, strict=True)]))
+    heights = []
     for index, item in enumerate(rows, start=HEADER_ROW + 1):
-        sheet.write_string(index, 0, neutralise(item.unit), cell)
-        sheet.write_string(index, 1, neutralise(item.leader), cell)
-        sheet.write_string(index, 2, "进行中" if item.is_open else "已结束", cell)
-        sheet.write_number(index, 3, item.ballots, cell)
-        if item.paper is None:
-            sheet.write_blank(index, 4, None, cell)
-        else:
-            sheet.write_number(index, 4, item.paper, cell)
-        if item.favourable_rate is None:
-            sheet.write_blank(index, 5, None, percent)
-        else:
-            sheet.write_number(index, 5, item.favourable_rate, percent)
-        if item.total is None:
-            sheet.write_blank(index, 6, None, cell)
-        else:
-            sheet.write_number(index, 6, item.total, cell)
-        sheet.write_string(index, 7, item.grade or NOT_GRADED, cell)
+        values = _cells(item)
+        for column, value in enumerate(values):
+            style = percent if column == HEADER.index("民主测评满意率") else cell
+            if isinstance(value, str):
+                sheet.write_string(index, column, neutralise(value), style)
+            elif value is None:
+                sheet.write_blank(index, column, None, style)
+            else:
+                sheet.write_number(index, column, value, style)
+        height = row_points([(str(values[c]), WIDTHS[c]) for c in WRAPPED])
+        sheet.set_row(index, height)
+        heights.append(height)
     last = HEADER_ROW + max(1, len(rows))
     sheet.autofilter(HEADER_ROW, 0, last, len(HEADER) - 1)
     sheet.freeze_panes(HEADER_ROW + 1, 0)
-    for column, width in enumerate(WIDTHS):
-        sheet.set_column(column, column, width)
-    # Pages of 30 units: the first also holds the rows above the table, the others the repeated header.
-    blocks = [HEADER_ROW + 1 + min(UNITS_PER_PAGE, len(rows))]
-    blocks += [UNITS_PER_PAGE] * (-(-len(rows) // UNITS_PER_PAGE) - 1)
-    sheet.set_h_pagebreaks(page_breaks(blocks, rows_per_page=HEADER_ROW + 1 + UNITS_PER_PAGE))
+    sheet.set_h_pagebreaks(_breaks(heights))
     sheet.print_area(0, 0, last, len(HEADER) - 1)
-    setup_page(sheet, title, repeat_rows=(HEADER_ROW, HEADER_ROW), fit_width=False)
+    setup_page(sheet, title, landscape=True, repeat_rows=(HEADER_ROW, HEADER_ROW), fit_width=False)
     book.close()
     return buffer.getvalue()
+
+
+def _breaks(heights: Sequence[float]) -> list[int]:
+    """Return the rows to break before so that each page's units fit under the repeated header."""
+    breaks, used = [], 0.0
+    for index, height in enumerate(heights):
+        if used + height > UNITS_POINTS and used > 0:
+            breaks.append(HEADER_ROW + 1 + index)
+            used = 0.0
+        used += height
+    return breaks

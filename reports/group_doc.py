@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 from conversations.annex1 import BANDS
 from reports.documents import IMPROVE, RISKS, ChoiceTotal, GroupPaper, UnitPaper, choice_totals
-from reports.feedback_doc import MISSING
 from reports.word import Cell, Paper
-from reports.wording import day, rate
+from reports.wording import NUMBERS, day, rate
 
-UNITS_WIDTHS = (1.2, 4.0, 3.6, 1.3, 1.4, 2.0, 2.1)
-CHOICES_WIDTHS = (7.4, 2.4, 2.8, 3.0)
-NUMBERS = "一二三四五六七八九十"
+UNITS_WIDTHS = (1.1, 3.7, 4.0, 1.3, 1.4, 2.0, 2.1)  # 检查时间 on one line: 2026年11月26日
+CHOICES_WIDTHS = (6.6, 2.2, 3.4, 3.4)
+CHOICES_HEADER = ("选项", "选择人次", "选择人次占测评表份数", "列入前三项的单位数")
 UNGRADED = "未定稿"
+NOT_WRITTEN = "组长尚未填写。"
 
 
 def _ordinal(index: int) -> str:
@@ -92,12 +92,24 @@ def group_report_docx(paper: GroupPaper) -> bytes:
     ):
         document.heading(f"{_ordinal(index)}{heading}", level=2)
         _choices(document, choice_totals(units, question_id))
-    document.heading("三、好经验好做法")
+    document.heading("三、各单位好经验好做法和存在不足")
     for index, unit in enumerate(units):
-        document.heading(f"{_ordinal(index)}{unit.inspection.unit}", level=2)
-        document.text(unit.good_practice.strip() or MISSING)
+        document.heading(f"{_ordinal(index)}{unit.inspection.unit}（{day(unit.inspection.day)}）", level=2)
+        written = [
+            (label, text.strip())
+            for label, text in (
+                ("好经验好做法", unit.good_practice),
+                ("存在不足", unit.findings.shortcomings),
+            )
+            if text.strip()
+        ]
+        for label, text in written:
+            first, *rest = text.splitlines()
+            document.text(f"{label}：{first}" + "".join(f"\n{line}" for line in rest))
+        if not written:
+            document.text(NOT_WRITTEN)
     document.heading("四、结论和建议")
-    document.text(paper.conclusions.strip() or MISSING)
+    document.text(paper.conclusions.strip() or NOT_WRITTEN)
     document.signature(group, f"组长：{paper.leader}", day(paper.day))
     return document.to_bytes()
 
@@ -115,4 +127,4 @@ def _choices(document: Paper, totals: list[ChoiceTotal]) -> None:
     rows: list[list[Cell]] = [
         [t.label, t.chosen, f"{100 * t.chosen / ballots:.0f}%", t.units_top_three] for t in totals
     ]
-    document.table(("选项", "选择人次", "占测评表", "列前三的单位"), rows, CHOICES_WIDTHS)
+    document.table(CHOICES_HEADER, rows, CHOICES_WIDTHS)

@@ -64,6 +64,12 @@ def chinese_date(moment: datetime, zone: ZoneInfo) -> str:
     return f"{at.year}年{at.month}月{at.day}日"
 
 
+def chinese_stamp(moment: datetime, zone: ZoneInfo) -> str:
+    """Return e.g. 2026年12月8日 15:20（北京时间）."""
+    at = local(moment, zone)
+    return f"{chinese_date(moment, zone)} {at.hour}:{at.minute:02d}（{zone_name(moment, zone)}）"
+
+
 def chinese_span(opened: datetime, closed: datetime | None, zone: ZoneInfo) -> str:
     """Return e.g. 2026年12月8日 9:00—9:40（北京时间）: no end while open, two dates over midnight."""
     start = local(opened, zone)

@@ -14,12 +14,12 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from conversations.engine import Ballot
-from conversations.questionnaire import QuestionKind, Questionnaire
+from conversations.questionnaire import Question, QuestionKind, Questionnaire
 from conversations.tally import CombinedRow, Tally, any_merged
 from reports.counts import FormCounts, counts_line
 from reports.listing import left_out_note, listing
-from reports.localtime import stamp
-from reports.printing import ROW_PIXELS, page_breaks, setup_page
+from reports.localtime import chinese_stamp
+from reports.printing import FONT, ROW_PIXELS, new_workbook, page_breaks, row_points, setup_page
 from reports.wording import COMBINED_NOTE, ITEMS_MERGED_NOTE, SPOILED, TENDENCY, split, spoiled_rows
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,24 +68,43 @@ def ballots_csv(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 class _Sheet:
-    """A worksheet written row by row, every text cell as a neutralised string."""
+    """A worksheet written row by row: text neutralised and wrapped, each row as tall as its text."""
 
-    def __init__(self, sheet: Worksheet, formats: dict[str, xlsxwriter.format.Format]) -> None:
+    def __init__(
+        self, sheet: Worksheet, formats: dict[str, xlsxwriter.format.Format], widths: Sequence[float]
+    ) -> None:
         self.sheet = sheet
         self.formats = formats
+        self.widths = list(widths)  # of the columns, in digits (reports.printing)
         self.row = 0
+        for column, width in enumerate(widths):
+            sheet.set_column(column, column, width)
 
-    def write(
-        self, *cells: str | float | None, style: str | None = None, percent_at: int | range = -1
-    ) -> None:
-        """Write one row: text neutralised, numbers as numbers, the cells at `percent_at` as %."""
+    def write(self, *cells: str | float | None, style: str = "wrap", percent_at: int | range = -1) -> None:
+        """Write one row: text neutralised and wrapped, numbers as numbers, the cells at `percent_at` as %.
+
+        The row's height is set for its longest wrapped text, so no program cuts it; a title
+        (style "title") stays on one line and runs on over the empty cells beside it.
+        """
         percent = percent_at if isinstance(percent_at, range) else range(percent_at, percent_at + 1)
+        wrapped: list[tuple[str, float]] = []
         for column, value in enumerate(cells):
-            cell_format = self.formats["percent"] if column in percent else self.formats.get(style or "")
+            cell_format = self.formats["percent"] if column in percent else self.formats[style]
             if isinstance(value, str):
                 self.sheet.write_string(self.row, column, neutralise(value), cell_format)
+                if style != "title":
+                    wrapped.append((value, self.widths[column]))
             elif value is not None:
                 self.sheet.write_number(self.row, column, value, cell_format)
+        if wrapped:
+            self.sheet.set_row(self.row, row_points(wrapped))
+        self.row += 1
+
+    def note(self, text: str) -> None:
+        """Write a sentence across the sheet's columns, wrapped, as tall as it needs."""
+        last = len(self.widths) - 1
+        self.sheet.merge_range(self.row, 0, self.row, last, neutralise(text), self.formats["wrap"])
+        self.sheet.set_row(self.row, row_points([(text, sum(self.widths))]))
         self.row += 1
 
 
@@ -107,10 +126,18 @@ class UnitReport:
 
 
 CHARTS_SHEET = "图表"
-CHART_WIDTH = 640  # pixels: within the 698 px of an A4 portrait page at 100 %
 CHART_COLUMNS = 8
-CHART_COLUMN_WIDTH = 11  # 8 × 82 px = 656 px, the charts' print area
+CHART_COLUMN_WIDTH = 8  # 8 × 85 px = 680 px at the widest stand-in digit: within A4 portrait's 698
+CHART_WIDTH = 540  # pixels at 宋体's digit, within the 8 × 69 = 552 px of the print area
 MAX_TICKS = 6
+# 题目, 选项, 人数, 占比, 倾向; under them the breakdown's groups (five at most: four shown and 合并)
+SUMMARY_WIDTHS = (22, 26, 8, 8, 8, 12)
+SUGGESTION_WIDTHS = (6, 80)
+ANSWER_NUMBER_WIDTH = 5
+ANSWER_WIDTH = 8  # a code, under its item's name wrapped to four characters a line
+ANSWER_MULTI_WIDTH = 10  # up to three codes: 1、3、5
+SPOILED_CODE = "作废"
+CHART_FONT = {"name": FONT, "size": 10}
 
 
 def workbook(report: UnitReport) -> bytes:
@@ -120,7 +147,7 @@ def workbook(report: UnitReport) -> bytes:
     the charts at 100 % with page breaks between them, so none is cut.
     """
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = new_workbook(buffer)
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14}),
         "bold": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
@@ -130,31 +157,61 @@ def workbook(report: UnitReport) -> bytes:
     ranges = _summary(book, formats, report)
     _charts(book, ranges, report)
     if not report.is_open:  # no per-ballot rows while open: two exports would differ by a few rows
-        min_group = report.tally.min_group
-        header, rows = ballot_rows(report.questionnaire, report.ballots, min_group=min_group)
-        sheet = _Sheet(book.add_worksheet("答卷"), formats)
-        sheet.write(*header, style="bold")
-        for number, *cells in rows:
-            sheet.write(int(number), *cells, style="wrap")
-        note = left_out_note(listing(report.questionnaire, report.ballots, min_group).left_out, min_group)
-        if note:
-            sheet.write(note)
-        sheet.sheet.freeze_panes(1, 1)
-        sheet.sheet.set_column(0, 0, 5)
-        sheet.sheet.set_column(1, len(header) - 1, 12)
-        setup_page(sheet.sheet, f"{report.unit} 答卷", landscape=True, repeat_rows=(0, 0))
+        _answers(book, formats, report)
     if report.suggestions is not None:
-        notes = _Sheet(book.add_worksheet("意见建议"), formats)
+        notes = _Sheet(book.add_worksheet("意见建议"), formats, SUGGESTION_WIDTHS)
         notes.write("序号", "其它意见建议（顺序随机）", style="bold")
         shuffled = list(report.suggestions)
         random.SystemRandom().shuffle(shuffled)
         for position, suggestion in enumerate(shuffled, start=1):
-            notes.write(position, suggestion, style="wrap")
-        notes.sheet.set_column(0, 0, 6)
-        notes.sheet.set_column(1, 1, 86)
+            notes.write(position, suggestion)
         setup_page(notes.sheet, f"{report.unit} 意见建议", repeat_rows=(0, 0))
     book.close()
     return buffer.getvalue()
+
+
+def answer_code(question: Question, ballot: Ballot) -> str:
+    """Return an answer as the 答卷 sheet prints it: the options' numbers in the form ("1", "1、3"), 作废."""
+    if question.id in ballot.spoiled:
+        return SPOILED_CODE
+    chosen = ballot.answers.get(question.id, ())
+    return "、".join(str(n) for n, option in enumerate(question.options, start=1) if option.id in chosen)
+
+
+def code_legend(question: Question) -> str:
+    """Return a column's codes: '领导岗位：1 风险等级划分准确；2 风险等级划分不准确'."""
+    codes = "；".join(f"{n} {option.label}" for n, option in enumerate(question.options, start=1))
+    return f"{question.prompt}：{codes}"
+
+
+def _answers(
+    book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.format.Format], report: UnitReport
+) -> None:
+    """Write 答卷: one row per ballot in codes, landscape, the header repeated, the codes explained below.
+
+    Codes keep fourteen answers on a landscape page in a readable size; the full texts are in
+    the CSV. Items whose 作废 cells would single out forms are left out (`reports.listing`).
+    """
+    min_group = report.tally.min_group
+    shown = listing(report.questionnaire, report.ballots, min_group)
+    widths = [ANSWER_NUMBER_WIDTH] + [
+        ANSWER_MULTI_WIDTH if q.kind is QuestionKind.MULTI else ANSWER_WIDTH for q in shown.columns
+    ]
+    sheet = _Sheet(book.add_worksheet("答卷"), formats, widths)
+    sheet.write("序号", *(q.prompt for q in shown.columns), style="bold")
+    rows = [[answer_code(q, ballot) for q in shown.columns] for ballot in shown.ballots]
+    random.SystemRandom().shuffle(rows)
+    for number, row in enumerate(rows, start=1):
+        sheet.write(number, *row)
+    sheet.row += 1
+    sheet.note(f"代码说明（数字为该题选项在测评表上的次序；{SPOILED_CODE}：纸质表此行多勾或未勾）：")
+    for question in shown.columns:
+        sheet.note(code_legend(question))
+    note = left_out_note(shown.left_out, min_group)
+    if note:
+        sheet.note(note)
+    sheet.sheet.freeze_panes(1, 1)
+    setup_page(sheet.sheet, f"{report.unit} 答卷", landscape=True, repeat_rows=(0, 0))
 
 
 def _summary(
@@ -162,10 +219,7 @@ def _summary(
 ) -> list[tuple[str, int, int]]:
     """Write 汇总 and return each choice question's rows (title, first, last) for its chart."""
     tally = report.tally
-    sheet = _Sheet(book.add_worksheet("汇总"), formats)
-    sheet.sheet.set_column(0, 0, 24, formats["wrap"])
-    sheet.sheet.set_column(1, 1, 34, formats["wrap"])
-    sheet.sheet.set_column(2, 4, 9)
+    sheet = _Sheet(book.add_worksheet("汇总"), formats, SUMMARY_WIDTHS)
     sheet.write(f"{report.unit} 民主测评汇总", style="title")
     sheet.write(
         "状态",
@@ -181,10 +235,10 @@ def _summary(
     sheet.write("作废行", spoiled_rows([(q.question.prompt, q.spoiled) for q in tally.spoiled]))
     rate = tally.favourable_rate
     sheet.write("民主测评满意率", "—" if rate is None else rate, percent_at=1)
-    sheet.write("开始时间", stamp(report.opened_at, report.zone))
+    sheet.write("开始时间", chinese_stamp(report.opened_at, report.zone))
     if report.closed_at is not None:
-        sheet.write("结束时间", stamp(report.closed_at, report.zone))
-    sheet.write("导出时间", stamp(report.exported_at, report.zone))
+        sheet.write("结束时间", chinese_stamp(report.closed_at, report.zone))
+    sheet.write("导出时间", chinese_stamp(report.exported_at, report.zone))
     sheet.row += 1
     header_row = sheet.row
     sheet.write("题目", "选项", "人数", "占比", "倾向", style="bold")
@@ -216,22 +270,20 @@ def _breakdown_table(sheet: _Sheet, tally: Tally) -> None:
     rated = [item for item in tally.questions if item.question.rated]
     combined = tally.combined
     sheet.write("按参评对象的满意率", style="bold")
-    headings = [f"{row.category.label}（{row.ballots}）" for row in tally.breakdown]
+    shown = [row for row in tally.breakdown if row.shown and row.ballots]  # a category nobody was of: none
+    headings = [f"{row.category.label}（{row.ballots} 人）" for row in shown]
     if combined is not None:
-        headings.append(f"{combined_label(combined)}（合并，{combined.ballots}）")
+        headings.append(f"{combined_label(combined)}（合并，{combined.ballots} 人）")
     sheet.write("题目", *headings, style="bold")
     for index, item in enumerate(rated):
-        cells: list[str | float | None] = [
-            _rate_cell(row.item_rates, row.merged, index) if row.shown else COMBINED
-            for row in tally.breakdown
-        ]
+        cells: list[str | float | None] = [_rate_cell(row.item_rates, row.merged, index) for row in shown]
         if combined is not None:
             cells.append(_rate_cell(combined.item_rates, combined.merged, index))
         sheet.write(item.question.prompt, *cells, percent_at=range(1, len(cells) + 1))
     if combined is not None and combined.categories:
-        sheet.write(COMBINED_NOTE.format(min_group=tally.min_group))
+        sheet.note(COMBINED_NOTE.format(min_group=tally.min_group))
     if any_merged(tally):
-        sheet.write(ITEMS_MERGED_NOTE.format(min_group=tally.min_group))
+        sheet.note(ITEMS_MERGED_NOTE.format(min_group=tally.min_group))
 
 
 def _rate_cell(rates: tuple[float | None, ...], merged: tuple[bool, ...], index: int) -> float | str | None:
@@ -265,6 +317,7 @@ def _charts(book: xlsxwriter.Workbook, ranges: list[tuple[str, int, int]], repor
     tally = report.tally
     sheet = book.add_worksheet(CHARTS_SHEET)
     sheet.set_column(0, CHART_COLUMNS - 1, CHART_COLUMN_WIDTH)
+    sheet.set_default_row(ROW_PIXELS * 3 / 4)  # every row exactly 15 pt: the breaks count rows
     heading = f"{report.unit} 民主测评图表（统计 {tally.counted} 份）"
     sheet.write_string(0, 0, neutralise(heading), book.add_format({"bold": True, "font_size": 14}))
     if not tally.counted:
@@ -280,17 +333,24 @@ def _charts(book: xlsxwriter.Workbook, ranges: list[tuple[str, int, int]], repor
                 "name": title,
                 "categories": ["汇总", first, 1, last, 1],
                 "values": ["汇总", first, 2, last, 2],
-                "data_labels": {"value": True},
+                "data_labels": {"value": True, "font": CHART_FONT},
                 "fill": {"color": "#1565C0"},
             }
         )
         largest = max(count.count for count in item.counts)
-        chart.set_title({"name": title, "name_font": {"size": 11}})
+        chart.set_title({"name": title, "name_font": {**CHART_FONT, "size": 11}})
         chart.set_legend({"none": True})
         chart.set_x_axis(
-            {"min": 0, "major_unit": count_axis_step(largest), "num_format": "0", "name": "人数"}
+            {
+                "min": 0,
+                "major_unit": count_axis_step(largest),
+                "num_format": "0",
+                "name": "人数",
+                "name_font": CHART_FONT,
+                "num_font": CHART_FONT,
+            }
         )
-        chart.set_y_axis({"reverse": True})
+        chart.set_y_axis({"reverse": True, "num_font": CHART_FONT})
         chart.set_size({"width": CHART_WIDTH, "height": (rows - 1) * ROW_PIXELS})
         sheet.insert_chart(row, 0, chart, {"x_offset": 4, "y_offset": 0, "object_position": 3})
         row += rows

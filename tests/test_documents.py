@@ -316,7 +316,7 @@ def test_group_report_lists_every_unit_with_score_grade_and_rate() -> None:
     assert headings(document) == [
         "一、检查考核结果",
         "二、民主测评反映的共性问题",
-        "三、好经验好做法",
+        "三、各单位好经验好做法和存在不足",
         "四、结论和建议",
     ]
     table = rows(table_with(document, "序号", "被评议单位", "检查时间", "得分", "等级", "满意率", "测评份数"))
@@ -344,8 +344,12 @@ def test_group_report_lists_every_unit_with_score_grade_and_rate() -> None:
     body = text_of(document)
     assert "3 个单位中，优秀 0 个，良好 2 个，合格 0 个，不合格 0 个；尚有 1 个单位评分未定稿" in body
     assert "于2026年11月26日至2026年11月28日对 3 个单位" in body
-    assert headings(document, 2)[-3:] == ["（一）县财政局", "（二）县审计局", "（三）县教育局"]
-    assert "县审计局建立廉政风险电子监察系统。" in body
+    assert headings(document, 2)[-3:] == [
+        "（一）县财政局（2026年11月26日）",
+        "（二）县审计局（2026年11月26日）",
+        "（三）县教育局（2026年11月28日）",
+    ]
+    assert "好经验好做法：县审计局建立廉政风险电子监察系统。\n存在不足：风险等级划分档案不完整。" in body
     assert "总体较好。" in body
 
 

@@ -123,9 +123,9 @@ def test_workbook_sheets_charts_and_contents() -> None:
     assert summary[0][0] == "'=县财政局 民主测评汇总"
     assert ("已收到答卷", 6, None, None, None) in summary
     # stored in UTC, read in the county's zone: 10:16 UTC is 18:16 in Shanghai
-    assert ("开始时间", "2026-11-26 16:00 UTC+8", None, None, None) in summary
-    assert ("结束时间", "2026-11-26 17:05 UTC+8", None, None, None) in summary
-    assert ("导出时间", "2026-11-26 18:16 UTC+8", None, None, None) in summary
+    assert ("开始时间", "2026年11月26日 16:00（北京时间）", None, None, None) in summary
+    assert ("结束时间", "2026年11月26日 17:05（北京时间）", None, None, None) in summary
+    assert ("导出时间", "2026年11月26日 18:16（北京时间）", None, None, None) in summary
     assert ("参评对象", "班子成员", 2, pytest.approx(2 / 6), "") in summary
     charts = [
         name for name in zipfile.ZipFile(io.BytesIO(data)).namelist() if name.startswith("xl/charts/chart")
@@ -134,9 +134,12 @@ def test_workbook_sheets_charts_and_contents() -> None:
     assert "按参评对象的满意率" in [row[0] for row in summary]
     answers = list(book["答卷"].iter_rows(values_only=True))
     assert answers[0][:3] == ("序号", "岗位职权梳理情况", "风险点排查情况")
-    assert len(answers) == 7
-    assert sorted(row[0] for row in answers[1:]) == [1, 2, 3, 4, 5, 6]
-    assert {row[1] for row in answers[1:]} == {"职责权力梳理全面准确", "职责权力没有全面梳理"}
+    listed = [row for row in answers[1:] if isinstance(row[0], int)]
+    assert sorted(row[0] for row in listed) == [1, 2, 3, 4, 5, 6]
+    assert {row[1] for row in listed} == {"1", "2"}  # codes, explained under the table
+    legend = [row[0] for row in answers[len(listed) + 1 :] if row[0]]
+    assert "岗位职权梳理情况：1 职责权力梳理全面准确；2 职责权力没有全面梳理" in legend
+    assert "领导岗位：1 风险等级划分准确；2 风险等级划分不准确" in legend
     notes = [row[1] for row in book["意见建议"].iter_rows(min_row=2, values_only=True)]
     assert sorted(notes) == sorted(['\'=HYPERLINK("x")', "'+1", "建议公开", "'@cmd"])
     for sheet in book.worksheets:

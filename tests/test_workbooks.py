@@ -6,7 +6,8 @@ import io
 import itertools
 import re
 import zipfile
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -15,9 +16,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from conversations.annex2 import ANNEX2
 from conversations.questionnaire import QuestionKind
 from conversations.tally import Tally
-from reports.county import UNITS_PER_PAGE, WIDTHS, SummaryRow, summary_workbook
+from reports.county import HEADER, UNITS_POINTS, WIDTHS, SummaryRow, summary_workbook
 from reports.localtime import DEFAULT_ZONE
-from reports.printing import PORTRAIT_WIDTH_PIXELS, ROWS_PER_PAGE, column_pixels, page_breaks
+from reports.printing import (
+    LANDSCAPE_WIDTH_PIXELS,
+    PORTRAIT_WIDTH_PIXELS,
+    ROWS_PER_PAGE,
+    WORST_DIGIT_PIXELS,
+    column_pixels,
+    page_breaks,
+)
 from reports.sheets import (
     CHART_COLUMN_WIDTH,
     CHART_COLUMNS,
@@ -142,7 +150,8 @@ def test_no_chart_is_cut_by_a_page_break() -> None:
         assert not any(first < brk <= last for brk in breaks), (first, last, breaks)
     edges = [0, *breaks, charts[-1][1] + 1]
     assert all(b - a <= ROWS_PER_PAGE for a, b in itertools.pairwise(edges))
-    assert CHART_WIDTH < CHART_COLUMNS * column_pixels(CHART_COLUMN_WIDTH) <= PORTRAIT_WIDTH_PIXELS
+    assert CHART_COLUMNS * column_pixels(CHART_COLUMN_WIDTH) > CHART_WIDTH  # in 宋体's digits
+    assert CHART_COLUMNS * column_pixels(CHART_COLUMN_WIDTH, WORST_DIGIT_PIXELS) <= PORTRAIT_WIDTH_PIXELS
 
 
 def test_native_chart_axes_start_at_zero_with_whole_steps() -> None:
@@ -176,69 +185,81 @@ def test_page_breaks_keep_blocks_whole() -> None:
 def county_rows(count: int) -> list[SummaryRow]:
     return [
         SummaryRow(
-            unit=f"县{index}局",
-            leader="张三",
+            unit=f"县{index}局" if index % 3 else "县住房和城乡建设局",
+            leader="张三" if index % 4 else "欧阳一二三四",
             is_open=index % 2 == 0,
             ballots=20 + index,
             favourable_rate=None if index % 7 == 0 else 0.5 + index / 200,
             total=None if index % 5 == 0 else 60 + index % 40,
             grade=None if index % 5 == 0 else ("良好" if index % 40 >= 20 else "合格"),
             paper=None if index % 2 == 0 else index % 4,
+            day=date(2026, 11, 7 + index % 20),
+            group="第一检查组" if index % 2 else "第十二检查考核组",
         )
         for index in range(count)
     ]
 
 
+def _table(sheet: Worksheet) -> tuple[int, list[tuple[object, ...]]]:
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows.index(HEADER)
+    return header + 1, rows[header + 1 :]
+
+
 @pytest.mark.parametrize("units", [1, 30, 31, 65])
-def test_county_summary_prints_one_page_per_30_units(units: int) -> None:
-    """A4 portrait at 100 %: a break after every 30 units, the header repeated, columns within the width."""
+def test_county_summary_prints_landscape_with_whole_rows_on_each_page(units: int) -> None:
+    """A4 landscape at 100 %: the header repeated, no page's rows taller than it, columns within the width.
+
+    The width holds at the widest digit a stand-in font for 宋体 draws, so no column is pushed
+    onto a second page wherever the workbook is opened.
+    """
     book = openpyxl.load_workbook(io.BytesIO(summary_workbook(county_rows(units))))
     assert book.sheetnames == ["全县汇总"]
     sheet = book["全县汇总"]
     assert_a4_with_page_numbers(sheet)
-    assert sheet.page_setup.orientation == "portrait"
-    rows = list(sheet.iter_rows(values_only=True))
-    header = (
-        rows.index(
-            ("被评议单位", "组长", "测评状态", "收到答卷", "其中纸质", "民主测评满意率", "检查评分", "等级")
-        )
-        + 1
-    )
+    assert sheet.page_setup.orientation == "landscape"
+    header, table = _table(sheet)
     assert sheet.print_title_rows == f"${header}:${header}"
-    breaks = [brk.id for brk in sheet.row_breaks.brk]
-    assert breaks == [header + UNITS_PER_PAGE * n for n in range(1, -(-units // UNITS_PER_PAGE))]
-    assert sum(column_pixels(w) for w in WIDTHS) <= PORTRAIT_WIDTH_PIXELS
-    assert header + UNITS_PER_PAGE <= ROWS_PER_PAGE
+    breaks = [brk.id for brk in sheet.row_breaks.brk]  # a break after row `id` (1-based)
+    edges = [header, *breaks, header + len(table)]
+    for start, end in itertools.pairwise(edges):
+        assert sum(sheet.row_dimensions[r + 1].height or 0 for r in range(start, end)) <= UNITS_POINTS
+    assert sum(column_pixels(w, WORST_DIGIT_PIXELS) for w in WIDTHS) <= LANDSCAPE_WIDTH_PIXELS
 
 
 def test_county_summary_numbers_match_the_rows() -> None:
-    """Ballots, rates and totals are numbers; the band counts add up to the units."""
+    """Dates, groups and leaders' names; ballots, rates and totals as numbers; bands adding up."""
     source = county_rows(12)
     sheet = openpyxl.load_workbook(io.BytesIO(summary_workbook(source)))["全县汇总"]
     rows = list(sheet.iter_rows(values_only=True))
     bands = dict(zip(rows[1][2:7], rows[2][2:7], strict=True))
     assert sum(bands.values()) == 12
     assert bands["未定稿"] == sum(1 for r in source if r.grade is None)
-    table = rows[
-        rows.index(
-            ("被评议单位", "组长", "测评状态", "收到答卷", "其中纸质", "民主测评满意率", "检查评分", "等级")
-        )
-        + 1 :
-    ]
+    _, table = _table(sheet)
     for row, item in zip(table, source, strict=True):
-        assert row[0] == item.unit
-        assert row[3] == item.ballots
-        assert row[4] == item.paper  # blank while the unit is open
-        assert row[5] == (None if item.favourable_rate is None else pytest.approx(item.favourable_rate))
-        assert row[6] == item.total
-        assert row[7] == (item.grade or "未定稿")
-    rate_cells = [row[5] for row in sheet.iter_rows() if isinstance(row[5].value, float)]
+        assert item.day is not None
+        when = f"{item.day.year}年{item.day.month}月{item.day.day}日"
+        assert row[:4] == (item.unit, when, item.group, item.leader)
+        assert row[5] == item.ballots
+        assert row[6] == item.paper  # blank while the unit is open
+        assert row[7] == (None if item.favourable_rate is None else pytest.approx(item.favourable_rate))
+        assert row[8] == item.total
+        assert row[9] == (item.grade or "未定稿")
+    rate_cells = [row[7] for row in sheet.iter_rows() if isinstance(row[7].value, float)]
     assert rate_cells
     assert all(c.number_format == "0.0%" for c in rate_cells)
 
 
+def test_two_rounds_of_a_unit_are_told_apart_by_their_dates() -> None:
+    """A unit inspected twice: two rows, the same name, two dates."""
+    first, second = county_rows(2)
+    rounds = [replace(first, unit="县财政局"), replace(second, unit="县财政局", day=date(2026, 12, 8))]
+    _, table = _table(openpyxl.load_workbook(io.BytesIO(summary_workbook(rounds)))["全县汇总"])
+    assert [row[:2] for row in table] == [("县财政局", "2026年11月7日"), ("县财政局", "2026年12月8日")]
+
+
 def test_a_category_under_k_shows_only_within_the_combined_column() -> None:
-    """One 服务对象代表 and four 中层干部: both columns read 合并; one column holds the five together."""
+    """One 服务对象代表 and four 中层干部: no column of their own; one column, named, holds the five."""
     ballots = sample_ballots(2, 10)
     categories = ["leader"] * 5 + ["middle"] * 4 + ["served"]
     ballots = [
@@ -250,18 +271,14 @@ def test_a_category_under_k_shows_only_within_the_combined_column() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(survey_workbook(tally=tally)))["汇总"]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     at = [row[0] for row in rows].index("按参评对象的满意率")
-    assert rows[at + 1][:6] == [
+    assert [cell for cell in rows[at + 1] if cell] == [
         "题目",
-        "班子成员（5）",
-        "中层干部（4）",
-        "一般党员干部（0）",
-        "服务对象代表（1）",
-        "中层干部、服务对象代表（合并，5）",
-    ]
+        "班子成员（5 人）",
+        "中层干部、服务对象代表（合并，5 人）",
+    ]  # one column for the group merged, no column of its own for a category in it
     rated = [item for item in tally.questions if item.question.rated]
     for index, row in enumerate(rows[at + 2 : at + 2 + len(rated)]):
         assert row[0] == rated[index].question.prompt
-        assert row[2] == row[4] == "合并"
-        assert row[5] == pytest.approx(tally.combined.item_rates[index])
+        assert row[2] == pytest.approx(tally.combined.item_rates[index])
     assert rows[at + 2 + len(rated)][0] == COMBINED_NOTE.format(min_group=3)
     assert not any(isinstance(cell, str) and cell.startswith("<") for row in rows for cell in row)

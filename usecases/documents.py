@@ -299,7 +299,9 @@ class Papers:
             rows.append(
                 SummaryRow(
                     unit=window.unit,
-                    leader=official.label if official else unregistered(window, self.wording),
+                    leader=official.name if official else unregistered(window, self.wording),
+                    group=official.group if official else "",
+                    day=local(window.opened_at, self.zone).date(),
                     is_open=window.is_open,
                     ballots=summary.ballots,
                     favourable_rate=tally.favourable_rate,

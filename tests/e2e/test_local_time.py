@@ -13,6 +13,7 @@ from docx import Document
 from conversations.annex1 import ANNEX1
 from emulator import BotApiEmulator
 from emulator.people import Person
+from reports.localtime import chinese_stamp
 from tests.e2e.conftest import RunningBot
 from tests.e2e.flows import complete, open_unit, varied_answers
 
@@ -32,6 +33,11 @@ def around(moment: datetime, *, labelled: bool = True) -> set[str]:
         (moment + timedelta(minutes=delta)).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") + label
         for delta in (-1, 0, 1)
     }
+
+
+def as_papers_read(moment: datetime) -> set[str]:
+    """Return how a moment reads on paper (2026年11月26日 18:16（北京时间）), a minute either side."""
+    return {chinese_stamp(moment + timedelta(minutes=delta), SHANGHAI) for delta in (-1, 0, 1)}
 
 
 def utc_reading(moment: datetime) -> set[str]:
@@ -69,9 +75,9 @@ async def test_times_read_as_local_time(
         )
         if row[0]
     }
-    assert rows["导出时间"] in around(datetime.now(UTC))
-    assert rows["开始时间"] in around(started)
-    assert rows["结束时间"] in around(datetime.now(UTC))
+    assert rows["导出时间"] in as_papers_read(datetime.now(UTC))
+    assert rows["开始时间"] in as_papers_read(started)
+    assert rows["结束时间"] in as_papers_read(datetime.now(UTC))
 
     await leader.send("/me 张三 第一检查组")
     sheet = await leader.send("/score 县财政局")
@@ -89,8 +95,12 @@ async def test_times_read_as_local_time(
     await emulator.wait_for(lambda: bool(leader.last.document))
     document = Document(io.BytesIO(leader.last.document or b""))
     body = "\n".join(paragraph.text for paragraph in document.paragraphs)
-    assert any(f"已于 {reading} 张三（第一检查组） 定稿" in body for reading in around(datetime.now(UTC)))
-    assert any(f"开始时间：{reading}" in body for reading in around(started))
+    # the paper: dates as 2026年11月26日, times as 北京时间, never an offset nor an internal stamp
+    opened = {reading.split("（")[0] for reading in as_papers_read(started)}
+    assert any(f"测评时间：{reading}—" in body for reading in opened)
+    assert "（北京时间）" in body
+    assert "UTC" not in body
+    assert "定稿" not in body.split("附件1")[-1].split("附件2")[0]
 
     invite = await admin.send("/invite")
     assert invite is not None
