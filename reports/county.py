@@ -25,12 +25,14 @@ HEADER = (
     "检查评分",
     "等级",
 )
-# In 宋体's digits; 1,010 px at the widest stand-in digit: within A4 landscape's 1,026 at 100 %.
-WIDTHS = (16, 15, 10, 8, 8, 8, 8, 8, 8, 7)
+# In 宋体's digits; 1,000 px at the widest stand-in digit: within A4 landscape's 1,026 at 100 %.
+WIDTHS = (20, 15, 12, 8, 7, 6, 6, 8, 6, 7)
 WRAPPED = (0, 2, 3)  # the unit, the group and the leader wrap; the other cells fit their columns
 HEADER_ROW = 4  # the title, the bands and their counts, a blank row, then the table
 PAGE_POINTS = 487.0  # A4 landscape less the margins: 6.77 in
-UNITS_POINTS = PAGE_POINTS - 4 * LINE_POINTS - 2 * LINE_POINTS - 20  # below the rows above and the header
+UNITS_POINTS = (
+    PAGE_POINTS - 5 * LINE_POINTS - 2 * LINE_POINTS - 20
+)  # under the rows above (bands on two lines), the header
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +92,11 @@ def summary_workbook(rows: Sequence[SummaryRow]) -> bytes:
     sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
     sheet.write_string(1, 0, "等级")
     sheet.write_string(2, 0, "单位数")
-    for column, (band, count) in enumerate(band_counts(rows).items(), start=2):
+    bands = list(band_counts(rows).items())
+    for column, (band, count) in enumerate(bands, start=2):
         sheet.write_string(1, column, band, bold)
         sheet.write_number(2, column, count, cell)
+    sheet.set_row(1, row_points([(band, WIDTHS[column]) for column, (band, _) in enumerate(bands, start=2)]))
     for column, heading in enumerate(HEADER):
         sheet.write_string(HEADER_ROW, column, heading, bold)
     sheet.set_row(HEADER_ROW, row_points([(h, w) for h, w in zip(HEADER, WIDTHS, strict=True)]))

@@ -153,6 +153,10 @@ def workbook(report: UnitReport) -> bytes:
         "bold": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
         "percent": book.add_format({"num_format": "0.0%", "valign": "top"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "code": book.add_format({"border": 1, "align": "center", "valign": "top", "text_wrap": True}),
+        "head": book.add_format(
+            {"bold": True, "border": 1, "align": "center", "valign": "top", "text_wrap": True}
+        ),
     }
     ranges = _summary(book, formats, report)
     _charts(book, ranges, report)
@@ -198,11 +202,11 @@ def _answers(
         ANSWER_MULTI_WIDTH if q.kind is QuestionKind.MULTI else ANSWER_WIDTH for q in shown.columns
     ]
     sheet = _Sheet(book.add_worksheet("答卷"), formats, widths)
-    sheet.write("序号", *(q.prompt for q in shown.columns), style="bold")
+    sheet.write("序号", *(q.prompt for q in shown.columns), style="head")
     rows = [[answer_code(q, ballot) for q in shown.columns] for ballot in shown.ballots]
     random.SystemRandom().shuffle(rows)
     for number, row in enumerate(rows, start=1):
-        sheet.write(number, *row)
+        sheet.write(number, *row, style="code")
     sheet.row += 1
     sheet.note(f"代码说明（数字为该题选项在测评表上的次序；{SPOILED_CODE}：纸质表此行多勾或未勾）：")
     for question in shown.columns:

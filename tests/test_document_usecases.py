@@ -166,10 +166,11 @@ async def test_the_county_summary_grades_only_finalised_sheets(repository: Repos
         await repository.save_score(window.id, full)
     assert await repository.finalise_score(first.id, 1, "张三")
     rows = await papers(repository).county_summary()
-    assert [(r.unit, r.leader, r.ballots, r.total, r.grade) for r in rows] == [
-        ("县财政局", "张三（第一检查组）", 0, 100, "优秀"),
-        ("县审计局", "tg_li (unregistered)", 0, None, None),  # scored in full, not finalised
+    assert [(r.unit, r.leader, r.group, r.ballots, r.total, r.grade) for r in rows] == [
+        ("县财政局", "张三", "第一检查组", 0, 100, "优秀"),
+        ("县审计局", "tg_li (unregistered)", "", 0, None, None),  # scored in full, not finalised
     ]
+    assert {r.day for r in rows} == {local(now(), ZONE).date()}  # the day each was opened
 
 
 async def test_a_name_or_group_too_long_is_not_recorded(repository: Repository) -> None:

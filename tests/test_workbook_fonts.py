@@ -26,11 +26,14 @@ from reports.fonts import packaged_font
 from reports.printing import LINE_POINTS, text_units
 from tests.test_workbooks import county_rows, survey_workbook
 
-SYSTEM = ("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf", "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+SYSTEM = (
+    "/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
 
 
 def font_files() -> list[Path]:
-    """Return the fonts to measure with: always DejaVu Sans and Noto Sans CJK; Carlito and Droid where found."""
+    """Return the fonts to measure with: DejaVu Sans and Noto Sans CJK; Carlito and Droid where found."""
     found = [Path(mpl.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf", packaged_font()]
     found += [Path(name) for name in SYSTEM]
     return [path for path in found if path is not None and path.is_file()]
@@ -47,14 +50,16 @@ def _advances(path: Path) -> dict[int, float]:
 
 
 def measured(text: str) -> float:
-    """Return the widest a line of text is in any font with digits, in its digits; what it lacks drawn by another."""
+    """Return the widest a line is in any font with digits, in its digits (what it lacks drawn by another)."""
     fonts = [_advances(path) for path in font_files()]
     widest = 0.0
     for advances in (a for a in fonts if ord("0") in a):
         digit = advances[ord("0")]
         width = 0.0
         for ch in text:
-            drawn = [advances[ord(ch)]] if ord(ch) in advances else [a[ord(ch)] for a in fonts if ord(ch) in a]
+            drawn = (
+                [advances[ord(ch)]] if ord(ch) in advances else [a[ord(ch)] for a in fonts if ord(ch) in a]
+            )
             width += max(drawn or [1.0]) / digit
         widest = max(widest, width)
     return widest
@@ -67,8 +72,12 @@ def sheets() -> Iterator[Worksheet]:
 
 def texts() -> set[str]:
     return {
-        line for sheet in sheets() for row in sheet.iter_rows(values_only=True) for cell in row
-        if isinstance(cell, str) for line in cell.splitlines()
+        line
+        for sheet in sheets()
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if isinstance(cell, str)
+        for line in cell.splitlines()
     }
 
 
@@ -84,14 +93,16 @@ def test_the_workbooks_are_set_in_songti_and_declare_it() -> None:
 
 def test_text_widths_are_bounded_by_the_model_for_every_font() -> None:
     """The widths the workbooks are laid out by (`text_units`) are at least what each font draws."""
-    assert len(font_files()) >= 2  # noqa: PLR2004 - DejaVu Sans and Noto Sans CJK at least
+    assert len(font_files()) >= 2
     for text in texts():
         assert measured(text) <= text_units(text) + 1e-6, text
 
 
 def _wraps(sheet: Worksheet, row: int, column: int) -> bool:
     cell = sheet.cell(row, column)
-    return bool(cell.alignment.wrap_text) or any(cell.coordinate in merged for merged in sheet.merged_cells.ranges)
+    return bool(cell.alignment.wrap_text) or any(
+        cell.coordinate in merged for merged in sheet.merged_cells.ranges
+    )
 
 
 def _width(sheet: Worksheet, row: int, column: int) -> float:
