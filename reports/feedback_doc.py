@@ -40,7 +40,7 @@ SCORE_WIDTHS = (3.2, 7.4, 3.5, 1.5)  # 项目, 考核内容和标准, 检查情�
 SCORE_HEADER = ("项目", "考核内容和标准", "检查情况", "得分")
 RATES_WIDTHS = (6.0, 2.2, 2.2, 2.2, 3.0)
 CHART_WIDTH_CM = 14.5
-PHOTO_HEIGHT_CM = 8.5  # two photos and their captions on an A4 page's 22.5 cm of text
+PHOTO_HEIGHT_CM = 8.0  # two photos and their captions under the annex's title, in 22.5 cm of text
 FINDINGS = (("肯定成绩", "strengths"), ("存在不足", "shortcomings"), ("改进意见", "improvements"))
 TOP_HEADINGS = ((IMPROVE, "最需要和亟待加强改进的方面（前三项）"), (RISKS, "最突出的风险（前三项）"))
 ANNEX1_TITLE = "建立廉政风险防范机制工作检查评分表"
@@ -283,18 +283,22 @@ def photo_caption(figure: int, photo: SitePhoto) -> str:
 
 
 def _annex3(document: Paper, photos: Sequence[SitePhoto]) -> None:
-    """Two photos to a page, each scaled into half the text area and captioned; a missing one named."""
+    """Two photos to a page, each scaled into half the text area and captioned; those missing named first."""
     document.text("附件3", indent=False)
     document.title(ANNEX3_TITLE)
-    on_page = 0
-    for figure, photo in enumerate(photos, start=1):
-        caption = photo_caption(figure, photo)
+    numbered = list(enumerate(photos, start=1))
+    for figure, photo in numbered:
         if photo.image is None:
+            caption = photo_caption(figure, photo)
             document.text(f"{caption}：照片未能取得（可在 Telegram 中查看原图）。", indent=False)
+    missing = any(photo.image is None for photo in photos)
+    on_page = 2 if missing and any(photo.image for photo in photos) else 0  # then photos on their own page
+    for figure, photo in numbered:
+        if photo.image is None:
             continue
         if on_page == 2:  # noqa: PLR2004 - two to a page
             document.page_break()
             on_page = 0
         document.picture(photo.image, TEXT_WIDTH_CM, PHOTO_HEIGHT_CM)
-        document.caption(caption)
+        document.caption(photo_caption(figure, photo))
         on_page += 1
