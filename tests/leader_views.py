@@ -68,7 +68,8 @@ def from_workbook(what: str, data: bytes, *, is_open: bool) -> View:
         for row in summary
         if row[1] is not None and isinstance(row[2], int) and (str(row[0]), str(row[1])) in _OPTIONS
     }
-    rows = list(book["答卷"].iter_rows(values_only=True)) if "答卷" in book.sheetnames else []
+    answers = list(book["答卷"].iter_rows(values_only=True)) if "答卷" in book.sheetnames else []
+    rows = answers[:1] + [row for row in answers[1:] if isinstance(row[0], int)]  # not the legend
     by_category = any(row[0] == "按参评对象的满意率" for row in summary)
     return View(what, counted, counts, is_open, max(0, len(rows) - 1), by_category, _marks(rows))
 
