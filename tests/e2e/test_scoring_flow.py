@@ -11,6 +11,8 @@ from docx import Document
 from conversations.annex1 import ANNEX1
 from emulator import BotApiEmulator, BotMessage
 from emulator.people import Person
+from reports.county import HEADER
+from reports.localtime import local, now
 from tests.e2e.conftest import LEADER_ID, OTHER_LEADER_ID, RunningBot
 from tests.e2e.flows import complete, open_unit, varied_answers
 from tests.paper_samples import photo_bytes
@@ -172,9 +174,10 @@ async def test_unit_report_and_county_summary(
     data = admin.last.document or b""
     assert b"autoFilter" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     county = list(openpyxl.load_workbook(io.BytesIO(data))["全县汇总"].iter_rows(values_only=True))
-    header = ("被评议单位", "组长", "测评状态", "收到答卷", "其中纸质", "民主测评满意率", "检查评分", "等级")
-    table = county[county.index(header) + 1 :]
-    assert ("县财政局", "张三（第一检查组）", "进行中", 6) in [row[:4] for row in table]
+    table = county[county.index(HEADER) + 1 :]
+    today = local(now(), bot.settings.survey_tz).date()
+    when = f"{today.year}年{today.month}月{today.day}日"
+    assert ("县财政局", when, "第一检查组", "张三", "进行中", 6) in [row[:6] for row in table]
     assert county[1][2:7] == ("优秀", "良好", "合格", "不合格", "未定稿")
     assert county[2][2:7] == (0, 1, 0, 0, 1)
     leaders = await admin.send("/leaders")
