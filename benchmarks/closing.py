@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
 from conversations.engine import Draft
 from conversations.tally import ballot_cells, fold_counts
@@ -73,8 +74,9 @@ def fill(path: Path, window_id: int, ballots: int, *, is_open: bool, rng: random
     counts: Counter[tuple[int, tuple[str, str, str]]] = Counter()
     for position, ballot in enumerate(made[:complete]):
         counts.update((int(position < held), cell) for cell in ballot_cells(ballot))
-    if not is_open:  # a close folds the counters of categories under k
-        kept = fold_counts({cell: n for (_r, cell), n in counts.items()}, ballots=complete, min_group=3)
+    if not is_open:  # a close folds the counters: totals, and pooled figures per group shown
+        raw = {cell: n for (_r, cell), n in counts.items()}
+        kept = fold_counts(ANNEX2, raw, ballots=complete, min_group=3)
         counts = Counter({(1, cell): n for cell, n in kept.items()})
     rows = [(secrets.token_bytes(16), window_id, row_json(b)) for b in made[:complete]]
     texts = [b.suggestion for b in made[:complete] if b.suggestion]

@@ -11,9 +11,10 @@ from bot.screens import Button, Screen
 from bot.texts import Texts
 from conversations.questionnaire import QuestionKind
 from conversations.records import Window
-from conversations.tally import OptionCount, QuestionTally, Tally, any_merged
+from conversations.tally import OptionCount, QuestionTally, Tally
 from reports.counts import FormCounts, counts_template
 from reports.localtime import DEFAULT_ZONE, stamp
+from reports.wording import combined_note
 
 MESSAGE_LIMIT = 4096
 BAR_CELLS = 10
@@ -126,10 +127,9 @@ def hidden_line(t: Texts, tally: Tally, *, is_open: bool) -> str:
 
 
 def breakdown_line(t: Texts, tally: Tally) -> str:
-    """Return the favourable rate per respondent category, those under k (and their complement) combined."""
-    mark = t.TALLY_MERGED_MARK
+    """Return the favourable rate per respondent category, those not shown alone combined."""
     cells = [
-        f"{escape(row.category.label)}{mark if any(row.merged) else ''} {percent(row.favourable_rate)}"
+        f"{escape(row.category.label)} {percent(row.favourable_rate)}"
         for row in tally.breakdown
         if row.shown and row.ballots
     ]
@@ -139,13 +139,10 @@ def breakdown_line(t: Texts, tally: Tally) -> str:
         if combined.unlabelled:
             groups.append(t.TALLY_NO_CATEGORY.format(count=combined.unlabelled))
         groups_text = t.TALLY_GROUP_SEPARATOR.join(groups)
-        groups_text += mark if any(combined.merged) else ""
         cells.append(t.TALLY_COMBINED.format(groups=groups_text, rate=percent(combined.favourable_rate)))
     line = t.TALLY_BY_CATEGORY + " " + " · ".join(cells)
     if combined is not None and combined.categories:
-        line += "\n" + t.TALLY_COMBINED_NOTE.format(min_group=tally.min_group)
-    if any_merged(tally):
-        line += "\n" + t.TALLY_ITEMS_MERGED_NOTE.format(min_group=tally.min_group)
+        line += "\n" + combined_note(t.TALLY_COMBINED_NOTE, tally.min_group)
     return line
 
 

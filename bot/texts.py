@@ -10,7 +10,7 @@ from html import escape
 from typing import ClassVar
 
 from reports import counts
-from reports.wording import COMBINED_NOTE, ITEMS_MERGED_NOTE
+from reports.wording import COMBINED_NOTE
 
 
 class Texts:
@@ -270,8 +270,6 @@ class Texts:
     TALLY_GROUP_SEPARATOR = "、"
     TALLY_NO_CATEGORY = "参评对象作废 {count} 份"
     TALLY_COMBINED_NOTE = COMBINED_NOTE
-    TALLY_MERGED_MARK = "*"
-    TALLY_ITEMS_MERGED_NOTE = ITEMS_MERGED_NOTE
     TALLY_ITEM_RATE = "满意率 {rate}"
     TALLY_RANKED = "按选择人数排序："
     SUGGESTIONS_TITLE = "<b>{unit}</b> 其它意见建议（{count} 条，顺序随机）"
@@ -749,16 +747,13 @@ class EnglishTexts(Texts):
     TALLY_COMBINED = "{groups} (combined) {rate}"
     TALLY_GROUP_SEPARATOR = " + "
     TALLY_NO_CATEGORY = "{count} of no category (spoiled)"
-    TALLY_MERGED_MARK = "*"
-    TALLY_ITEMS_MERGED_NOTE = (
-        "* An item fewer than {min_group} of a group answered (spoiled paper rows) is counted with other "
-        "groups, shown as 合并 in the workbook, and left out of that group's rate."
-    )
     TALLY_COMBINED_NOTE = (
-        "Categories under {min_group}, or with fewer than {min_group} phone ballots (their keyer has read "
-        "the paper forms), are not shown alone but counted together (with the next smallest category too "
-        "while together they are under {min_group} or have fewer than {min_group} phone ballots; forms "
-        "whose 参评对象 row is spoiled do not count)."
+        "Categories under {apart}, or with 1 to {below} phone ballots (their keyer has read the paper "
+        "forms), are not shown alone but counted together (with the next smallest category too while "
+        "together they are under {apart} or have 1 to {below} phone ballots; forms whose 参评对象 row is "
+        "spoiled do not count): any {colluders} people who subtract their own ballots from their group's "
+        "rate are left with {min_group} or more. Categories get one rate each (all items pooled), no "
+        "figure per item or option."
     )
     TALLY_ITEM_RATE = "favourable {rate}"
     TALLY_RANKED = "Most chosen first:"

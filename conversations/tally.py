@@ -26,10 +26,15 @@ def released_count(received: int, *, min_group: int, is_open: bool) -> int:
 ANSWERED = "*"  # the pseudo-option that counts the ballots answering a question
 SPOILED = "!"  # the pseudo-option that counts a question's rows spoiled on paper forms
 PAPER = "~paper"  # the pseudo-question that counts the ballots keyed in from paper
-# The pseudo-category a closed window keeps every count under that no shown category owns.
+# A closed window's counters: every total under TOTAL, and per group shown only what the
+# breakdown shows: its answers to the rated items (RATED, ANSWERED) and the favourable ones
+# (RATED, FAVOURABLE). The combined group's are under WITHHELD.
+TOTAL = "~total"
+RATED = "~rated"
+FAVOURABLE = "+"
 WITHHELD = "~withheld"
-# The pseudo-category of an item's counts in groups where fewer than k ballots answered it
-# (spoiled rows), with the smallest other groups' counts of that item until k answers are in it.
+# Counters closed by releases before issue 22 kept some groups' counts of an item under MERGED
+# (fewer than k of the group answered it): those counts are in no group's figures.
 MERGED = "~merged"
 Cell = tuple[str, str, str]  # (respondent category, question id, option id or ANSWERED or SPOILED)
 
@@ -89,14 +94,12 @@ class QuestionTally(Frozen):
 
 
 class CategoryRow(Frozen):
-    """One respondent category's favourable rates; a category not shown is in the combined group."""
+    """One respondent category's favourable rate (all rated items pooled); one not shown is combined."""
 
     category: Option
     ballots: int
     shown: bool
-    item_rates: tuple[float | None, ...]
-    favourable_rate: float | None  # over the items not merged
-    merged: tuple[bool, ...] = ()  # per rated item: fewer than k answered it here, counted with others
+    favourable_rate: float | None
 
 
 class CombinedRow(Frozen):
@@ -105,9 +108,7 @@ class CombinedRow(Frozen):
     categories: tuple[Option, ...]
     unlabelled: int  # ballots whose 参评对象 row was spoiled on paper
     ballots: int
-    item_rates: tuple[float | None, ...]
-    favourable_rate: float | None  # over the items not merged
-    merged: tuple[bool, ...] = ()  # per rated item, as in CategoryRow
+    favourable_rate: float | None
 
 
 class Tally(Frozen):
@@ -157,16 +158,15 @@ def tally_from_counts(  # noqa: PLR0913 - keyword-only, each one a figure of the
     folded as a closed window keeps them (`fold_counts`), whether or not they already are.
     """
     if by_category:
-        counts = fold_counts(counts, ballots=counted, min_group=min_group, category_id=category_id)
+        counts = fold_counts(
+            questionnaire, counts, ballots=counted, min_group=min_group, category_id=category_id
+        )
     totals: Counter[tuple[str, str]] = Counter()
-    per_category: dict[str, Counter[tuple[str, str]]] = {}
-    for (category, question_id, option_id), count in counts.items():
-        totals[(question_id, option_id)] += count
-        per_category.setdefault(category, Counter())[(question_id, option_id)] += count
+    for (group, question_id, option_id), count in counts.items():
+        if group == TOTAL or not by_category:
+            totals[(question_id, option_id)] += count
     breakdown, combined = (
-        _breakdown(questionnaire, per_category, min_group, category_id, counted)
-        if by_category
-        else ((), None)
+        _breakdown(questionnaire, counts, category_id, counted) if by_category else ((), None)
     )
     return Tally(
         received=received,
@@ -180,65 +180,71 @@ def tally_from_counts(  # noqa: PLR0913 - keyword-only, each one a figure of the
     )
 
 
+def shown_apart(min_group: int) -> int:
+    """Return the fewest ballots a group shown on its own holds: 2k − 1.
+
+    So k − 1 colluders in it (each knowing their own ballot) who subtract themselves from its
+    figures are left with k ballots or more, never one person's.
+    """
+    return 2 * min_group - 1
+
+
+def favourable_options(questionnaire: Questionnaire) -> dict[str, frozenset[str]]:
+    """Return each rated item's favourable options."""
+    return {
+        q.id: frozenset(o.id for o in q.options if o.polarity is Polarity.FAVOURABLE)
+        for q in questionnaire.questions
+        if q.rated and q.kind is not QuestionKind.TEXT
+    }
+
+
 def fold_counts(
-    counts: Mapping[Cell, int], *, ballots: int, min_group: int, category_id: str = "category"
+    questionnaire: Questionnaire,
+    counts: Mapping[Cell, int],
+    *,
+    ballots: int,
+    min_group: int,
+    category_id: str = "category",
 ) -> dict[Cell, int]:
-    """Return the counters as a closed window keeps them: per category only what a breakdown shows.
+    """Return the counters as a closed window keeps them: per group only what the breakdown shows.
 
-    A category keeps counts of its own (its options chosen, its answers) only if it is shown
-    (`hidden_categories`). Every other count goes under WITHHELD: the hidden categories', the
-    ballots of no category, and every category's paper and spoiled counts (a cross-tab no view
-    shows, which would say which category a marked row is in). Then an item's counts go under
-    MERGED from every group where fewer than k answered it (`merged_items`). Totals per
-    question and option stay exact; folding folded counters changes nothing.
+    Every count goes into the totals (TOTAL); per group shown (a category shown on its own,
+    `hidden_categories`, or the combined group under WITHHELD: the hidden categories and the
+    ballots of no category) only its answers to the rated items and the favourable ones among
+    them, all items pooled. No option count, no item and no paper or spoiled count is kept per
+    group: per-option or per-item figures per category let the rows be sorted back into their
+    categories (an integer program does it), pooled ones do not. Counters folded already are
+    returned as they are; totals per question and option stay exact.
     """
-    hidden = hidden_categories(counts, ballots=ballots, min_group=min_group, category_id=category_id)
+    if any(group == TOTAL for group, _q, _o in counts):
+        return dict(counts)
+    favourable = favourable_options(questionnaire)
     sizes = category_sizes(counts, category_id)
-    grouped: Counter[Cell] = Counter()
-    for (category, question_id, option_id), count in counts.items():
-        own = category in sizes and category not in hidden and question_id != PAPER and option_id != SPOILED
-        group = category if own or category == MERGED else WITHHELD
-        grouped[(group, question_id, option_id)] += count
-    merged = merged_items(grouped, min_group, category_id)
+    hidden = hidden_categories(counts, ballots=ballots, min_group=min_group, category_id=category_id)
     folded: Counter[Cell] = Counter()
-    for (group, question_id, option_id), count in grouped.items():
-        to_merge = (group, question_id) in merged and option_id != SPOILED
-        folded[(MERGED if to_merge else group, question_id, option_id)] += count
+    for category in sizes:
+        if category not in hidden:  # a shown group has its cells, even at 0
+            folded[(category, RATED, ANSWERED)] += 0
+    for (category, question_id, option_id), count in counts.items():
+        folded[(TOTAL, question_id, option_id)] += count
+        group = category if category in sizes and category not in hidden else WITHHELD
+        if category == MERGED or question_id not in favourable:
+            continue
+        if option_id == ANSWERED:
+            folded[(group, RATED, ANSWERED)] += count
+        elif option_id in favourable[question_id]:
+            folded[(group, RATED, FAVOURABLE)] += count
     return dict(folded)
-
-
-def merged_items(
-    counts: Mapping[Cell, int], min_group: int, category_id: str = "category"
-) -> set[tuple[str, str]]:
-    """Return the (group, question) cells whose counts a closed window keeps only under MERGED.
-
-    A group (a shown category, or the combined group) shows an item's figures only if at least
-    k of its ballots answered it: a spoiled row reduces that. Fewer, its counts of the item are
-    merged, with the smallest other groups' counts of it until k answers are merged together, so
-    that the item's total minus the figures shown never leaves fewer than k answers.
-    """
-    answered: dict[str, dict[str, int]] = {}
-    for (group, question_id, option_id), count in counts.items():
-        if option_id == ANSWERED and count and group != MERGED and question_id not in {category_id, PAPER}:
-            answered.setdefault(question_id, {})[group] = count
-    merged: set[tuple[str, str]] = set()
-    for question_id, groups in answered.items():
-        few = {group for group, count in groups.items() if count < min_group}
-        rest = sorted((count, group) for group, count in groups.items() if group not in few)
-        while few and sum(groups[g] for g in few) < min_group and rest:
-            few.add(rest.pop(0)[1])
-        merged |= {(group, question_id) for group in few}
-    return merged
 
 
 def hidden_categories(
     counts: Mapping[Cell, int], *, ballots: int, min_group: int, category_id: str = "category"
 ) -> set[str]:
-    """Return the categories not shown on their own, from unfolded or folded counters alike.
+    """Return the categories not shown on their own, from raw counters or those folded before issue 22.
 
-    Unfolded, each category's paper count is there (`withheld_categories` uses it). Folded, a
-    category whose own count is under WITHHELD stays hidden, and the paper counts are all
-    under WITHHELD: the shown categories were cleared with them, so none is taken as paper.
+    Raw, each category's paper count is there (`withheld_categories` uses it). Folded by an
+    earlier release, a category whose own count is under WITHHELD stays hidden, and the paper
+    counts are all under WITHHELD: the shown categories were cleared with them.
     """
     sizes = category_sizes(counts, category_id)
     papers = {c: counts.get((c, PAPER, ANSWERED), 0) for c in sizes}
@@ -273,76 +279,41 @@ def _questions(
     )
 
 
-def _rates(
-    questionnaire: Questionnaire, counts: Mapping[tuple[str, str], int]
-) -> tuple[tuple[float | None, ...], float | None]:
-    """Return the favourable rate of each rated item, and of all of them, over one group's counts."""
-    rated = [q for q in _questions(questionnaire, counts) if q.question.rated]
-    answered = sum(q.answered for q in rated)
-    overall = sum(q.favourable for q in rated) / answered if answered else None
-    return tuple(q.favourable_rate for q in rated), overall
+def _rate(counts: Mapping[Cell, int], group: str) -> float | None:
+    """Return a group's favourable answers over its answers to the rated items, or None."""
+    answered = counts.get((group, RATED, ANSWERED), 0)
+    return counts.get((group, RATED, FAVOURABLE), 0) / answered if answered else None
 
 
 def _breakdown(
-    questionnaire: Questionnaire,
-    by_category: Mapping[str, Mapping[tuple[str, str], int]],
-    min_group: int,
-    category_id: str,
-    counted: int,
+    questionnaire: Questionnaire, folded: Mapping[Cell, int], category_id: str, counted: int
 ) -> tuple[tuple[CategoryRow, ...], CombinedRow | None]:
+    """Return the rows per category and the combined group, from folded counters."""
     category = questionnaire.question(category_id)
     if category is None:
         return (), None
-    sizes = {o.id: sum(c.get((category_id, o.id), 0) for c in by_category.values()) for o in category.options}
+    sizes = {o.id: folded.get((TOTAL, category_id, o.id), 0) for o in category.options}
     # Ballots whose 参评对象 row was spoiled belong to no category: a group that is never shown.
     unlabelled = max(0, counted - sum(sizes.values()))
-    hidden = {c for c, n in sizes.items() if n and not by_category.get(c, {}).get((category_id, c))}
-    merged = by_category.get(MERGED, {})
-    rows = []
-    for option in category.options:
-        shown = option.id not in hidden
-        counts = by_category.get(option.id, {}) if shown and sizes[option.id] else None
-        item_rates, overall = _rates(questionnaire, counts) if counts else ((), None)
-        rows.append(
-            CategoryRow(
-                category=option,
-                ballots=sizes[option.id],
-                shown=shown,
-                item_rates=item_rates,
-                favourable_rate=overall,
-                merged=_merged_flags(questionnaire, counts, merged) if counts else (),
-            )
+    hidden = {c for c, n in sizes.items() if n and (c, RATED, ANSWERED) not in folded}
+    rows = tuple(
+        CategoryRow(
+            category=option,
+            ballots=sizes[option.id],
+            shown=option.id not in hidden,
+            favourable_rate=_rate(folded, option.id) if option.id not in hidden else None,
         )
+        for option in category.options
+    )
     if not hidden and not unlabelled:
-        return tuple(rows), None
-    withheld = by_category.get(WITHHELD, {})
-    item_rates, overall = _rates(questionnaire, withheld)
+        return rows, None
     combined = CombinedRow(
         categories=tuple(o for o in category.options if o.id in hidden),
         unlabelled=unlabelled,
         ballots=unlabelled + sum(sizes[c] for c in hidden),
-        item_rates=item_rates,
-        favourable_rate=overall,
-        merged=_merged_flags(questionnaire, withheld, merged),
+        favourable_rate=_rate(folded, WITHHELD),
     )
-    return tuple(rows), combined
-
-
-def any_merged(tally: Tally) -> bool:
-    """Return True if some group's figure for some item is merged (see `merged_items`)."""
-    groups: list[CategoryRow | CombinedRow] = [
-        *tally.breakdown,
-        *([tally.combined] if tally.combined else []),
-    ]
-    return any(any(group.merged) for group in groups)
-
-
-def _merged_flags(
-    questionnaire: Questionnaire, counts: Mapping[tuple[str, str], int], merged: Mapping[tuple[str, str], int]
-) -> tuple[bool, ...]:
-    """Return, per rated item, whether the group's answers to it are counted only under MERGED."""
-    rated = [q for q in questionnaire.questions if q.rated and q.kind is not QuestionKind.TEXT]
-    return tuple(not counts.get((q.id, ANSWERED)) and bool(merged.get((q.id, ANSWERED))) for q in rated)
+    return rows, combined
 
 
 def withheld_categories(
@@ -353,24 +324,26 @@ def withheld_categories(
     papers: Mapping[str, int] | None = None,
     hidden: set[str] | frozenset[str] = frozenset(),
 ) -> set[str]:
-    """Return the categories whose cells are hidden.
+    """Return the categories not shown on their own.
 
-    What the keyer of the paper forms has read is known to them: a group's protection is its
-    phone ballots, not its size. Primary: every category with 0 < n < k ballots, or with
-    0 < p < k phone ballots (`papers` gives its paper ones; the keyer subtracts the forms they
-    keyed from its figures). Secondary: while the hidden categories' own ballots are fewer than
-    k (the ballots of no category, all paper, count for nothing), or their phone ballots
-    together are 0 < p < k, hide the smallest shown one too; so that neither the overall figure
-    minus the shown cells, nor the combined group minus its paper forms, gives away fewer than k.
+    A group shown needs `shown_apart` (2k − 1) ballots, so that k − 1 colluders in it who
+    subtract their own are left with k or more. What the keyer of the paper forms has read is
+    known to them: a group's protection is its phone ballots, not its size. Primary: every
+    category with 0 < n < 2k − 1 ballots, or 0 < p < 2k − 1 phone ballots (`papers` gives its
+    paper ones). Secondary: while the hidden categories' own ballots are fewer than 2k − 1 (the
+    ballots of no category, all paper, count for nothing), or their phone ballots together are
+    0 < p < 2k − 1, hide the smallest shown one too; so that neither the overall figure minus the
+    shown groups, nor any group less its paper forms and k − 1 colluders, leaves fewer than k.
     """
     papers = papers or {}
+    apart = shown_apart(min_group)
     phones = {c: n - papers.get(c, 0) for c, n in sizes.items()}
-    hidden = set(hidden) | {c for c, n in sizes.items() if 0 < n < min_group or 0 < phones[c] < min_group}
+    hidden = set(hidden) | {c for c, n in sizes.items() if 0 < n < apart or 0 < phones[c] < apart}
 
     def too_few() -> bool:
         own = sum(sizes[c] for c in hidden)
         phone = sum(phones[c] for c in hidden)
-        return bool(hidden or unlabelled) and (own < min_group or 0 < phone < min_group)
+        return bool(hidden or unlabelled) and (own < apart or 0 < phone < apart)
 
     while too_few():
         shown = sorted((n, c) for c, n in sizes.items() if c not in hidden and n > 0)

@@ -15,12 +15,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from conversations.engine import Ballot
 from conversations.questionnaire import Question, QuestionKind, Questionnaire
-from conversations.tally import CombinedRow, Tally, any_merged
+from conversations.tally import CombinedRow, Tally
 from reports.counts import FormCounts, counts_line
 from reports.listing import left_out_note, listing
 from reports.localtime import chinese_stamp
 from reports.printing import FONT, ROW_PIXELS, new_workbook, page_breaks, row_points, setup_page
-from reports.wording import COMBINED_NOTE, ITEMS_MERGED_NOTE, SPOILED, TENDENCY, split, spoiled_rows
+from reports.wording import COMBINED_NOTE, SPOILED, TENDENCY, combined_note, split, spoiled_rows
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -270,31 +270,23 @@ def _summary(
 
 
 def _breakdown_table(sheet: _Sheet, tally: Tally) -> None:
-    """Favourable rate per rated item and respondent category; those not shown alone in one 合并 column."""
-    rated = [item for item in tally.questions if item.question.rated]
+    """Favourable rate per respondent category shown (all rated items pooled), then the 合并 group."""
     combined = tally.combined
     sheet.write("按参评对象的满意率", style="bold")
-    shown = [row for row in tally.breakdown if row.shown and row.ballots]  # a category nobody was of: none
-    headings = [f"{row.category.label}（{row.ballots} 人）" for row in shown]
+    sheet.write("参评对象", "人数", "满意率", style="bold")
+    for row in tally.breakdown:
+        if row.shown and row.ballots:  # a category nobody was of: none
+            sheet.write(row.category.label, row.ballots, _rate(row.favourable_rate), percent_at=2)
     if combined is not None:
-        headings.append(f"{combined_label(combined)}（合并，{combined.ballots} 人）")
-    sheet.write("题目", *headings, style="bold")
-    for index, item in enumerate(rated):
-        cells: list[str | float | None] = [_rate_cell(row.item_rates, row.merged, index) for row in shown]
-        if combined is not None:
-            cells.append(_rate_cell(combined.item_rates, combined.merged, index))
-        sheet.write(item.question.prompt, *cells, percent_at=range(1, len(cells) + 1))
+        label = f"{combined_label(combined)}（合并）"
+        sheet.write(label, combined.ballots, _rate(combined.favourable_rate), percent_at=2)
     if combined is not None and combined.categories:
-        sheet.note(COMBINED_NOTE.format(min_group=tally.min_group))
-    if any_merged(tally):
-        sheet.note(ITEMS_MERGED_NOTE.format(min_group=tally.min_group))
+        sheet.note(combined_note(COMBINED_NOTE, tally.min_group))
 
 
-def _rate_cell(rates: tuple[float | None, ...], merged: tuple[bool, ...], index: int) -> float | str | None:
-    """Return a group's rate for one item, 合并 where fewer than k of it answered the item."""
-    if merged and merged[index]:
-        return COMBINED
-    return rates[index] if rates else None
+def _rate(rate: float | None) -> float | str:
+    """Return a group's rate, or a dash where it answered no rated item."""
+    return "—" if rate is None else rate
 
 
 COMBINED = "合并"  # a category counted in the combined group, not on its own

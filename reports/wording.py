@@ -16,14 +16,10 @@ TENDENCY = {Polarity.FAVOURABLE: "满意", Polarity.NEUTRAL: "一般", Polarity.
 SPOILED = "作废（多勾或未勾）"
 # Why, after close, some respondent categories are counted together (the tally message and the workbook).
 COMBINED_NOTE = (
-    "不足 {min_group} 人、或手机答卷不足 {min_group} 份（纸质表已由录入人看过）的类别不单列，合并统计"
-    "（合并后仍不足 {min_group} 人或手机答卷不足 {min_group} 份时，再并入人数最少的其他类别；"
-    "参评对象作废的纸质表不计入人数）。"
-)
-# Why, after close, a group's figure for an item is shown as 合并 (the tally message and the workbook).
-ITEMS_MERGED_NOTE = (
-    "标“合并”的单项（统计消息中标 * 的类别）：该组答此题不足 {min_group} 份（纸质表作废行），"
-    "与其他组合并统计，不计入该组满意率。"
+    "不足 {apart} 人、或手机答卷为 1 至 {below} 份（纸质表已由录入人看过）的类别不单列，合并统计"
+    "（合并后仍不足 {apart} 人、或手机答卷为 1 至 {below} 份时，再并入人数最少的其他类别；"
+    "参评对象作废的纸质表不计入人数）：任何 {colluders} 人从所在组的满意率中减去自己的答卷，剩下的都不少于 "
+    "{min_group} 份。分类只给出满意率（各题合计），不给出各题、各选项的分类数字。"
 )
 
 
@@ -44,6 +40,12 @@ def draft_line(missing: Sequence[Missing]) -> str:
     """Return the line under a draft's title: what is missing, and that it is not for forwarding."""
     parts = "；".join(MISSING_PARTS[part] for part in missing)
     return f"（草稿：{parts}。定稿后方可打印、转发。）"
+
+
+def combined_note(template: str, min_group: int) -> str:
+    """Return a note on categories counted together (COMBINED_NOTE, or a translation) for this k."""
+    apart = 2 * min_group - 1  # conversations.tally.shown_apart
+    return template.format(apart=apart, below=apart - 1, colluders=min_group - 1, min_group=min_group)
 
 
 def split(ballots: int, paper: int) -> str:

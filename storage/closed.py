@@ -1,11 +1,11 @@
-"""What a closed window keeps of its counters: figures of its own only for a group of k or more.
+"""What a closed window keeps of its counters: the totals, and per group only what is shown.
 
 While open, counters are kept per respondent category (the breakdown after close needs them).
-At close they are folded (`conversations.tally.fold_counts`): a category below k or with
-fewer than k phone ballots (its paper forms are known to their keyer), the next smallest with
-it, and the ballots of no category, lose counters of their own, so that no counter in the file
-spells out the answers of fewer than k people the keyer does not already know. The close does this inside
-its transaction (`fold_counters`); the migration that brought it does the same to windows
+At close they are folded (`conversations.tally.fold_counts`): every count stays in the totals,
+and each group the breakdown shows (a category of 2k − 1 ballots or more, or the combined
+group) keeps only its answers to the rated items and the favourable ones, pooled: nothing from
+which the ballot rows could be sorted back into their categories. The close does this inside
+its transaction (`fold_counters`); the migrations that changed the rule do the same to windows
 closed before (`fold_counters_now`).
 """
 
@@ -15,6 +15,7 @@ import sqlite3
 
 import aiosqlite
 
+from conversations.annex2 import ANNEX2
 from conversations.tally import Cell, fold_counts
 from storage.intake import CATEGORY
 
@@ -40,7 +41,7 @@ def _folded(
     """Return the window's counter rows once folded, in key order (the order they are written in)."""
     ballots, min_group = size
     kept: dict[Cell, int] = {(c, q, o): int(n) for c, q, o, n in counts}
-    folded = fold_counts(kept, ballots=ballots, min_group=min_group, category_id=CATEGORY)
+    folded = fold_counts(ANNEX2, kept, ballots=ballots, min_group=min_group, category_id=CATEGORY)
     return sorted((window_id, *cell, count) for cell, count in folded.items())
 
 

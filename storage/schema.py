@@ -119,6 +119,19 @@ def _rows_and_closed_counters_rewritten(db: sqlite3.Connection, selected_rows: s
     db.execute("UPDATE windows SET rebuilt = 0 WHERE is_open = 0")
 
 
+def _pooled(db: sqlite3.Connection) -> None:
+    """Keep per group of a closed window only its pooled figures; mark them for a rebuild (issue 22).
+
+    Per-option counters per category let the ballot rows be sorted back into their categories;
+    each closed window's counters are folded again (`storage/closed.py`): the totals, and per
+    group of 2k − 1 ballots or more its answers to the rated items and the favourable ones. The
+    next start rebuilds the file, so no old page keeps the counters this replaced.
+    """
+    for (window_id,) in db.execute("SELECT id FROM windows WHERE is_open = 0").fetchall():
+        fold_counters_now(db, window_id)
+    db.execute("UPDATE windows SET rebuilt = 0 WHERE is_open = 0")
+
+
 # MIGRATIONS[n] takes a database from user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     """
@@ -329,6 +342,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         PRIMARY KEY (window_id, key)
     ) WITHOUT ROWID;
     """,
+    _pooled,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,8 +11,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
-
 from conversations.annex2 import ANNEX2
 from conversations.anonymity import participant_key
 from conversations.engine import Ballot, Draft, Survey
@@ -121,18 +119,6 @@ def file_rows_and_counters(path: Path) -> tuple[list[dict[str, list[str]]], list
 
 
 # --- what the leader reads -------------------------------------------------------------------
-
-
-def workbook_breakdown(xlsx: bytes) -> tuple[list[str], dict[str, list[object]]]:
-    """Return the breakdown table's headings and, per rated item, its cells (floats or 合并)."""
-    book = openpyxl.load_workbook(io.BytesIO(xlsx))
-    rows = list(book["汇总"].iter_rows(values_only=True))
-    start = next(i for i, r in enumerate(rows) if r[0] == "按参评对象的满意率")
-    headings = [str(c) for c in rows[start + 1][1:] if c is not None]
-    table: dict[str, list[object]] = {}
-    for row in rows[start + 2 : start + 2 + len(RATED)]:
-        table[str(row[0])] = list(row[1 : 1 + len(headings)])
-    return headings, table
 
 
 def csv_rows(data: bytes) -> tuple[list[str], list[list[str]]]:

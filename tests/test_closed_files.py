@@ -20,7 +20,16 @@ import pytest
 
 from conversations.annex2 import ANNEX2
 from conversations.engine import Ballot, Survey
-from conversations.tally import WITHHELD, Cell, Tally, ballot_cells, category_sizes, fold_counts
+from conversations.tally import (
+    TOTAL,
+    WITHHELD,
+    Cell,
+    Tally,
+    ballot_cells,
+    category_sizes,
+    fold_counts,
+    tally_from_counts,
+)
 from emulator.respondents import random_answers
 from storage.repository import Repository
 from tests.forensics import (
@@ -112,8 +121,9 @@ def test_the_lone_served_representatives_answers_are_in_no_row_counter_or_freed_
 
     Naive: their row carries 服务对象代表 and the counters are kept per category, so both give
     every option they chose; the bytes hold their row and their counters. Ours: no row carries a
-    参评对象, the counters keep a category of their own only at k or more (the 服务对象代表, the
-    next smallest category and the form of no category are counted together, 9 ballots), and no
+    参评对象, the counters keep a category of their own only at 2k − 1 or more, and then only its
+    pooled counts of the rated items (the 服务对象代表, the next smallest category and the form of
+    no category are counted together, 9 ballots): no category's options can be read. And no
     byte of the files (live, freed, or in the log) ties an answer to 服务对象代表. The same for the
     一般党员干部 folded with them.
     """
@@ -127,7 +137,8 @@ def test_the_lone_served_representatives_answers_are_in_no_row_counter_or_freed_
         assert category_answers(image, "member") is None
         for category in ("served", "member"):
             assert category_traces(files.database + files.wal, category, QUESTIONS) == 0, category
-        assert category_answers(image, "leader") == chosen_by(_of(real.people, "leader"))  # shown: 13 people
+        for category in ("leader", "middle"):  # shown, with their pooled rates only: no option counts
+            assert category_answers(image, category) is None
         assert not any("category" in str(cell.values[2]) for cell in image.cells("ballots"))
     assert real.files.wal == b""
 
@@ -218,7 +229,11 @@ def test_the_total_minus_the_shown_categories_gives_no_category_of_one_away() ->
     rows: list[dict[str, list[str]]] = [{} for _ in ballots]  # rows without a 参评对象
     naive = _primary_only(dict(counts))
     assert isolate("served", rows, _counters(naive)) == chosen_by(ballots[-1:])
-    ours = fold_counts(counts, ballots=len(ballots), min_group=K)
+    ours = fold_counts(ANNEX2, counts, ballots=len(ballots), min_group=K)
     assert isolate("served", rows, _counters(ours)) is None
-    assert category_sizes({c: n for c, n in ours.items() if c[0] == WITHHELD}) == {"member": 10, "served": 1}
-    assert sum(naive.values()) == sum(ours.values()) == sum(counts.values())
+    combined = tally_from_counts(
+        ANNEX2, ours, counted=len(ballots), received=len(ballots), min_group=K
+    ).combined
+    assert combined is not None
+    assert ([o.id for o in combined.categories], combined.ballots) == (["member", "served"], 11)
+    assert sum(naive.values()) == sum(n for c, n in ours.items() if c[0] == TOTAL) == sum(counts.values())

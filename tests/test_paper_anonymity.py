@@ -18,17 +18,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from bot.tally_view import tally_text
 from bot.texts import ZH
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
-from conversations.tally import WITHHELD, Cell, Tally, ballot_cells, fold_counts, tally_from_counts
+from conversations.tally import (
+    RATED,
+    TOTAL,
+    WITHHELD,
+    Cell,
+    Tally,
+    ballot_cells,
+    fold_counts,
+    shown_apart,
+    tally_from_counts,
+)
 from reports.listing import left_out_note
 from reports.wording import SPOILED
 from storage.intake import answers_json
 from storage.repository import Repository
 from storage.schema import MIGRATIONS
+from tests.audit_attacks import (
+    RATED as RATED_ITEMS,
+)
 from tests.audit_attacks import (
     K,
     Voter,
@@ -38,8 +52,8 @@ from tests.audit_attacks import (
     make_voter,
     run_unit,
     skewed_answers,
-    workbook_breakdown,
 )
+from tests.category_attacks import workbook_rates
 from tests.test_migrations import closed_under_an_old_schema
 from tests.test_tally_view import window
 from usecases.results import Results
@@ -94,25 +108,25 @@ async def test_rows_stored_before_lose_their_paper_mark(tmp_path: Path) -> None:
 def keyer_recovers(tally: Tally, voters: list[Voter]) -> list[Voter]:
     """Run the keyer's attack: in each group shown, subtract the forms they keyed from its figures.
 
-    Where one phone ballot is left, its favourable or unfavourable answer to every rated item
-    is the group's favourable count less the keyed forms' (the auditor's `leader_attack`).
+    Where one phone ballot is left, its number of favourable answers is the group's favourable
+    count (its rate times its answers: the keyed forms' answers, and 12 for a phone) less the
+    keyed forms' (the auditor's `leader_attack`, on the pooled rate a group now shows).
     Return the phone voters so recovered (exactly).
     """
-    groups = [({row.category.id}, row.ballots, row.item_rates) for row in tally.breakdown if row.shown]
+    groups = [({row.category.id}, row.favourable_rate) for row in tally.breakdown if row.shown]
     if tally.combined is not None:
         combined = tally.combined
-        groups.append(({o.id for o in combined.categories} | {""}, combined.ballots, combined.item_rates))
+        groups.append(({o.id for o in combined.categories} | {""}, combined.favourable_rate))
     recovered = []
-    for labels, size, rates in groups:
+    for labels, rate in groups:
         members = [v for v in voters if v.label in labels]
         phones = [v for v in members if not v.paper]
-        if len(phones) != 1 or not rates:
+        if len(phones) != 1 or rate is None:
             continue
         keyed = [favourable_pattern_of_ballot(v.ballot) for v in members if v.paper]
-        pattern = tuple(
-            round((rate or 0) * size) - sum(p[i] or 0 for p in keyed) for i, rate in enumerate(rates)
-        )
-        if pattern == favourable_pattern_of_ballot(phones[0].ballot):
+        answered = len(RATED_ITEMS) + sum(sum(a is not None for a in form) for form in keyed)
+        left = round(rate * answered) - sum(sum(a or 0 for a in form) for form in keyed)
+        if left == sum(a or 0 for a in favourable_pattern_of_ballot(phones[0].ballot)):
             recovered.append(phones[0])
     return recovered
 
@@ -141,8 +155,9 @@ async def test_forms_of_no_category_do_not_make_the_combined_group_k(tmp_path: P
 
     Before, the keyer subtracted the two forms they had read and had the 服务对象代表's answer to
     every rated item (20 of 20 rooms; the whole CSV row in 17). Now those forms count for
-    nothing and 一般党员干部 (two phone ballots left by its keyer's two forms) is not shown alone:
-    the combined group holds three phone ballots besides the forms.
+    nothing, 一般党员干部 (4, two phone ballots left by its keyer's two forms) is not shown alone,
+    and while the combined group's phone ballots are fewer than 2k − 1 the smallest shown
+    category (中层干部) joins it: eight phone ballots besides the forms.
     """
     for seed in range(4):
         voters = _combined_room(seed)
@@ -150,12 +165,12 @@ async def test_forms_of_no_category_do_not_make_the_combined_group_k(tmp_path: P
         unit = await run_unit(tmp_path / str(seed), voters, seed)
         combined = unit.tally.combined
         assert combined is not None
-        assert [o.id for o in combined.categories] == ["member", "served"]
-        assert (combined.ballots, combined.unlabelled) == (7, 2)
+        assert [o.id for o in combined.categories] == ["middle", "member", "served"]
+        assert (combined.ballots, combined.unlabelled) == (12, 2)
         assert keyer_recovers(unit.tally, voters) == []
         assert all(n == 0 or n >= K for n in phone_ballots_per_group(unit.tally, voters))
         _rows, counters = file_rows_and_counters(unit.path)
-        assert {c for c, _q, _o, _n in counters} == {"leader", "middle", WITHHELD}
+        assert {c for c, _q, _o, _n in counters} == {"leader", WITHHELD, TOTAL}
 
 
 async def test_a_category_mostly_on_paper_is_not_shown_alone(tmp_path: Path) -> None:
@@ -179,46 +194,37 @@ async def test_a_category_mostly_on_paper_is_not_shown_alone(tmp_path: Path) -> 
         assert rows["leader"].shown
         assert keyer_recovers(unit.tally, voters) == []
         assert all(n == 0 or n >= K for n in phone_ballots_per_group(unit.tally, voters))
-        headings, _table = workbook_breakdown(unit.xlsx)
-        assert not any(h.startswith("服务对象代表（") for h in headings)  # no column, no rate of its own
-        assert [h for h in headings if "服务对象代表" in h] == [headings[-1]]
-        assert "（合并，" in headings[-1]
+        groups = workbook_rates(unit.xlsx)
+        assert "服务对象代表" not in groups  # no row, no rate of its own
+        assert [g for g in groups if "服务对象代表" in g] == [list(groups)[-1]]
+        assert list(groups)[-1].endswith("（合并）")
 
 
-async def test_an_item_few_of_a_shown_category_answered_is_merged(tmp_path: Path) -> None:
-    """服务对象代表 4, all on paper (so shown): three left the 风险等级划分 rows blank, one answered.
+async def test_a_group_keeps_no_figure_of_an_item_few_of_it_answered(tmp_path: Path) -> None:
+    """服务对象代表 5, all on paper (so shown): four left the 风险等级划分 rows blank, one answered.
 
-    Before, the category's figures for those items were that one form's answers, in the file
-    (counters under 'served' with 1 answer) and in the workbook (0 % or 100 %): for whoever did
-    not key the forms, a recognised handwriting's answers. Now those cells are 合并, counted
-    with the smallest other category's answers to the item; the totals stay exact.
+    Under issue 16 the category's counters for those items held that one form's answers (merged
+    with another group's since). Now no group keeps a figure of any item: only its answers to
+    all rated items and the favourable ones, pooled; the totals stay exact.
     """
     rng = random.Random(9)  # noqa: S311 - test data
     blank = ("level_lead", "level_key", "level_general")
     voters = [make_voter("leader", skewed_answers(rng), paper=False) for _ in range(7)]
     voters += [make_voter("middle", skewed_answers(rng), paper=False) for _ in range(8)]
-    voters += [make_voter("served", skewed_answers(rng), paper=True, spoil=blank) for _ in range(3)]
+    voters += [make_voter("served", skewed_answers(rng), paper=True, spoil=blank) for _ in range(4)]
     voters.append(make_voter("served", skewed_answers(rng), paper=True))
     unit = await run_unit(tmp_path, voters, 9)
     _rows, counters = file_rows_and_counters(unit.path)
-    per_group = {(c, q, o): n for c, q, o, n in counters}
+    assert {q for c, q, _o, _n in counters if c != TOTAL} == {RATED}
     for question in blank:
-        assert (("served", question, "*") in per_group) is False  # no cell of one answer in the file
-        assert all(n >= K for (c, q, o), n in per_group.items() if q == question and o == "*")
-        assert unit.tally.question(question).answered == len(voters) - 3  # totals exact
+        assert unit.tally.question(question).answered == len(voters) - 4  # totals exact
     rows = {row.category.id: row for row in unit.tally.breakdown}
     assert rows["served"].shown
-    headings, table = workbook_breakdown(unit.xlsx)
-    column = next(i for i, h in enumerate(headings) if h.startswith("服务对象代表"))
-    beside = next(i for i, h in enumerate(headings) if h.startswith("班子成员"))  # the smallest other
-    for prompt in ("领导岗位", "重点岗位", "一般岗位"):
-        assert table[prompt][column] == table[prompt][beside] == "合并"
-    assert all(cells[column] != "合并" for prompt, cells in table.items() if "岗位" not in prompt)
+    ballots, rate = workbook_rates(unit.xlsx)["服务对象代表"]
+    assert (ballots, rate) == (5, pytest.approx(rows["served"].favourable_rate))
     text = tally_text(ZH, window(is_open=False, closed_at=datetime.now(UTC)), unit.tally)
-    assert "服务对象代表* " in text
-    assert "班子成员* " in text
-    assert "中层干部 " in text
-    assert ZH.TALLY_ITEMS_MERGED_NOTE.format(min_group=K) in text
+    assert "服务对象代表 " in text
+    assert "*" not in text
 
 
 def _patterns(header: list[str], rows: list[list[str]]) -> Counter[frozenset[str]]:
@@ -323,7 +329,8 @@ def test_folding_twice_changes_nothing_and_keeps_every_total() -> None:
     """Random rooms of phones, paper forms and spoiled rows: a closed file folds once for all.
 
     The closed tally is built from counters folded at close and folded again when read: the same
-    groups, the same merged cells, the same totals per question and option as the raw counters.
+    groups and the same totals per question and option as the raw counters; every group shown
+    apart holds 2k − 1 ballots or more.
     """
     items = [q.id for q in ANNEX2.questions if q.rated]
     for seed in range(200):
@@ -335,14 +342,14 @@ def test_folding_twice_changes_nothing_and_keeps_every_total() -> None:
                 spoil = tuple(rng.sample(items, rng.randint(0, 2))) if paper else ()
                 voters.append(make_voter(category, skewed_answers(rng), paper=paper, spoil=spoil))
         raw = Counter(cell for v in voters for cell in ballot_cells(v.ballot))
-        once = fold_counts(raw, ballots=len(voters), min_group=K)
-        assert fold_counts(once, ballots=len(voters), min_group=K) == once
-        assert _totals(once) == _totals(raw)
-        answered = [
-            n for (group, q, o), n in once.items() if o == "*" and group != WITHHELD and q != "category"
-        ]
-        assert all(n >= K for n in answered)  # no group's item, merged or not, of fewer than k answers
+        once = fold_counts(ANNEX2, raw, ballots=len(voters), min_group=K)
+        assert fold_counts(ANNEX2, once, ballots=len(voters), min_group=K) == once
+        assert _totals({c: n for c, n in once.items() if c[0] == TOTAL}) == _totals(raw)
         tally = tally_from_counts(ANNEX2, raw, counted=len(voters), received=len(voters), min_group=K)
+        groups = [row.ballots for row in tally.breakdown if row.shown and row.ballots]
+        groups += [tally.combined.ballots - tally.combined.unlabelled] if tally.combined else []
+        if len(groups) > 1:
+            assert all(n >= shown_apart(K) for n in groups), seed
         assert (
             tally_from_counts(ANNEX2, once, counted=len(voters), received=len(voters), min_group=K) == tally
         )

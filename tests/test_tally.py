@@ -114,27 +114,40 @@ def test_choose_up_to_three_items_are_ranked() -> None:
 
 
 def test_small_categories_are_suppressed_with_their_complement() -> None:
-    """A category with fewer than k ballots is hidden, and so is the next smallest.
+    """A category with fewer than 2k − 1 ballots is hidden, and so is the next smallest.
 
     Otherwise the overall rate minus the shown categories would give the small one away.
     """
-    ballots = [ballot("leader")] * 5 + [ballot("middle", "z")] * 4 + [ballot("served", "z")]
+    ballots = [ballot("leader")] * 5 + [ballot("middle", "z")] * 6 + [ballot("served", "z")]
     rows = {row.category.id: row for row in compute_tally(ANNEX2, ballots, min_group=3).breakdown}
-    assert rows["leader"].shown
-    assert rows["leader"].favourable_rate == 1.0
+    assert rows["middle"].shown
+    assert rows["middle"].favourable_rate == 0.0
     assert not rows["served"].shown
-    assert not rows["middle"].shown  # the complement: served alone holds fewer than 3
+    assert not rows["leader"].shown  # the complement: served alone holds fewer than 5
     assert rows["member"].ballots == 0
 
 
 def test_large_enough_categories_are_all_shown() -> None:
-    """With every present category at k or more, every cell is shown."""
-    ballots = [ballot("leader")] * 3 + [ballot("served", "z")] * 3
-    rows = {row.category.id: row for row in compute_tally(ANNEX2, ballots, min_group=3).breakdown}
+    """With every present category at 2k − 1 or more, every category is shown, with its pooled rate."""
+    ballots = [ballot("leader")] * 5 + [ballot("served", "z")] * 5
+    tally = compute_tally(ANNEX2, ballots, min_group=3)
+    rows = {row.category.id: row for row in tally.breakdown}
     assert rows["leader"].shown
     assert rows["served"].shown
     assert rows["served"].favourable_rate == 0.0
-    assert rows["served"].item_rates == (0.0,) * 12
+    assert rows["leader"].favourable_rate == 1.0
+    assert tally.combined is None
+
+
+def test_a_category_of_k_to_2k_minus_2_is_not_shown_alone() -> None:
+    """班子成员 3 (k = 3): two of them subtracting themselves would read the third's rate; combined."""
+    ballots = [ballot("leader")] * 3 + [ballot("middle", "z")] * 4 + [ballot("served")] * 6
+    tally = compute_tally(ANNEX2, ballots, min_group=3)
+    rows = {row.category.id: row for row in tally.breakdown}
+    assert [c for c, row in rows.items() if row.shown and row.ballots] == ["served"]
+    assert tally.combined is not None
+    assert tally.combined.ballots == 7
+    assert tally.combined.favourable_rate == pytest.approx(3 / 7)
 
 
 def test_suggestions_are_kept_apart_from_answers() -> None:
@@ -170,12 +183,12 @@ def test_ballots_without_a_category_are_a_hidden_group() -> None:
     unlabelled = ballot("leader", "z").model_copy(update={"paper": True})
     answers = {k: v for k, v in unlabelled.answers.items() if k != "category"}
     unlabelled = unlabelled.model_copy(update={"answers": answers, "spoiled": ("category",)})
-    ballots = [ballot("leader")] * 3 + [ballot("served")] * 4 + [unlabelled]
+    ballots = [ballot("leader")] * 5 + [ballot("served")] * 6 + [unlabelled]
     rows = {row.category.id: row for row in compute_tally(ANNEX2, ballots, min_group=3).breakdown}
     assert rows["served"].shown
     assert not rows["leader"].shown  # the smallest shown one, hidden with the unlabelled ballot
-    assert sum(row.ballots for row in rows.values()) == 7
-    bigger = [ballot("leader")] * 3 + [ballot("served")] * 4 + [unlabelled] * 3
+    assert sum(row.ballots for row in rows.values()) == 11
+    bigger = [ballot("leader")] * 5 + [ballot("served")] * 6 + [unlabelled] * 5
     rows = {row.category.id: row for row in compute_tally(ANNEX2, bigger, min_group=3).breakdown}
     assert rows["served"].shown
-    assert not rows["leader"].shown  # three forms its keyer has read are no group of k
+    assert not rows["leader"].shown  # five forms its keyer has read are no group

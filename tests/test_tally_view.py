@@ -12,6 +12,7 @@ from conversations.annex2 import ANNEX2
 from conversations.engine import Ballot
 from conversations.records import Window
 from emulator.html_text import visible_text
+from reports.wording import combined_note
 from tests.tallies import compute_tally
 
 LONGEST = Ballot(
@@ -70,12 +71,12 @@ def _as(category: str) -> Ballot:
     ids=["zh", "en"],
 )
 def test_a_category_under_k_is_shown_only_combined(t: Texts, line: str) -> None:
-    """One 服务对象代表: counted with the next smallest category, named, never a rate of their own."""
+    """One 服务对象代表: counted with the next smallest (5 together = 2k − 1), named, no rate of their own."""
     ballots = [_as("leader")] * 5 + [_as("middle")] * 4 + [_as("served")]
     visible = visible_text(tally_text(t, window(is_open=False), compute_tally(ANNEX2, ballots, min_group=3)))
     lines = visible.splitlines()
     at = lines.index(line)
-    assert lines[at + 1] == t.TALLY_COMBINED_NOTE.format(min_group=3)
+    assert lines[at + 1] == combined_note(t.TALLY_COMBINED_NOTE, 3)
     assert "&lt;" not in visible
     assert "<3" not in visible
 

@@ -34,7 +34,7 @@ from reports.sheets import (
     count_axis_step,
     workbook,
 )
-from reports.wording import COMBINED_NOTE
+from reports.wording import COMBINED_NOTE, combined_note
 from tests.paper_samples import sample_ballots, sample_tally
 from tests.tallies import compute_tally
 
@@ -111,13 +111,12 @@ def test_rates_are_numbers_with_a_percent_format() -> None:
         assert rate_cell.value == pytest.approx(item.favourable_rate)
         assert rate_cell.number_format == "0.0%"
     below = list(sheet.iter_rows())
-    below = below[[row[0].value for row in below].index("按参评对象的满意率") :]
-    breakdown = [row for row in below if row[0].value in {q.question.prompt for q in rated}]
-    assert len(breakdown) == len(rated)
-    shown = [c for row in breakdown for c in row[1:5] if isinstance(c.value, float)]
+    below = below[[row[0].value for row in below].index("按参评对象的满意率") + 2 :]
+    breakdown = below[: next((i for i, row in enumerate(below) if row[1].value is None), len(below))]
+    shown = [row[2] for row in breakdown if isinstance(row[2].value, float)]
     assert shown
     assert all(c.number_format == "0.0%" for c in shown)
-    assert {c.value for row in breakdown for c in row[1:] if isinstance(c.value, str)} <= {"合并"}
+    assert {row[2].value for row in breakdown if isinstance(row[2].value, str)} <= {"—"}
     assert not any(
         isinstance(c.value, str) and c.value.endswith("%") for row in sheet.iter_rows() for c in row
     )
@@ -259,7 +258,10 @@ def test_two_rounds_of_a_unit_are_told_apart_by_their_dates() -> None:
 
 
 def test_a_category_under_k_shows_only_within_the_combined_column() -> None:
-    """One 服务对象代表 and four 中层干部: no column of their own; one column, named, holds the five."""
+    """One 服务对象代表 and four 中层干部: no row of their own; one row, named, holds the five.
+
+    Each group has one rate, all rated items pooled: no figure per item or option per category.
+    """
     ballots = sample_ballots(2, 10)
     categories = ["leader"] * 5 + ["middle"] * 4 + ["served"]
     ballots = [
@@ -271,14 +273,10 @@ def test_a_category_under_k_shows_only_within_the_combined_column() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(survey_workbook(tally=tally)))["汇总"]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     at = [row[0] for row in rows].index("按参评对象的满意率")
-    assert [cell for cell in rows[at + 1] if cell] == [
-        "题目",
-        "班子成员（5 人）",
-        "中层干部、服务对象代表（合并，5 人）",
-    ]  # one column for the group merged, no column of its own for a category in it
-    rated = [item for item in tally.questions if item.question.rated]
-    for index, row in enumerate(rows[at + 2 : at + 2 + len(rated)]):
-        assert row[0] == rated[index].question.prompt
-        assert row[2] == pytest.approx(tally.combined.item_rates[index])
-    assert rows[at + 2 + len(rated)][0] == COMBINED_NOTE.format(min_group=3)
+    assert [row[:3] for row in rows[at + 1 : at + 4]] == [
+        ["参评对象", "人数", "满意率"],
+        ["班子成员", 5, pytest.approx(tally.breakdown[0].favourable_rate)],
+        ["中层干部、服务对象代表（合并）", 5, pytest.approx(tally.combined.favourable_rate)],
+    ]  # one row for the group merged, no row of its own for a category in it
+    assert rows[at + 4][0] == combined_note(COMBINED_NOTE, 3)
     assert not any(isinstance(cell, str) and cell.startswith("<") for row in rows for cell in row)
