@@ -37,8 +37,8 @@ from tests.e2e.conftest import ROOT
 from tests.forensics import comparable
 
 FILLER, UNIT = 1, 2
-_TOTALS = (
-    "SELECT question, option, sum(count) FROM tally_counts WHERE window_id = ? GROUP BY question, option"
+_TOTALS = (  # a closed unit's totals (per group, only pooled figures besides)
+    "SELECT question, option, count FROM tally_counts WHERE window_id = ? AND category = '~total'"
 )
 BALLOTS, DRAFTS, FILLER_BALLOTS = 40, 5, 10_000
 
