@@ -1,8 +1,9 @@
 """What only an open window keeps, in forms that hold no arrival order.
 
-The register of who took part is one blob of sorted 32-byte keys, and the unfinished batch is
-one JSON list sorted by content: rewritten whole at every submit, neither keeps a trace of
-which entry came last (a table of rows would, in where SQLite placed each row).
+The register of who took part is one blob of sorted 32-byte keys, the unfinished batch one JSON
+list of answers sorted by content, and the suggestions one JSON list sorted by text: rewritten
+whole at every submit, none keeps a trace of which entry came last (a table of rows would, in
+where SQLite placed each row: suggestions written with each batch lay in batch order).
 """
 
 from __future__ import annotations
@@ -83,14 +84,23 @@ def stored_ballot(answers: str, suggestion: str | None = None) -> Ballot:
 
 
 def pending_json(ballots: list[Ballot]) -> str:
-    """Return the unfinished batch as stored: sorted by content, so it keeps no arrival order."""
-    items = sorted([answers_json(b), b.suggestion or ""] for b in ballots)
-    return json.dumps(items, ensure_ascii=False)
+    """Return the unfinished batch as stored: answers only, sorted by content, so it keeps no arrival order.
+
+    Suggestions are not kept beside them (`suggestions_json`): a recognised suggestion next to
+    its answers would name its author's.
+    """
+    return json.dumps(sorted(answers_json(b) for b in ballots), ensure_ascii=False)
 
 
 def pending_ballots(stored: str) -> list[Ballot]:
-    """Return the ballots of a stored unfinished batch."""
-    return [stored_ballot(answers, suggestion or None) for answers, suggestion in json.loads(stored)]
+    """Return the ballots of a stored unfinished batch (without suggestions: they are kept apart)."""
+    return [stored_ballot(answers) for answers in json.loads(stored)]
+
+
+def suggestions_json(stored: str, added: str | None) -> str:
+    """Return an open window's suggestions with one more, as stored: sorted by text, in no arrival order."""
+    texts: list[str] = json.loads(stored)
+    return json.dumps(sorted([*texts, added] if added else texts), ensure_ascii=False)
 
 
 async def release_held(db: aiosqlite.Connection, window_id: int) -> None:
@@ -106,17 +116,13 @@ async def release_held(db: aiosqlite.Connection, window_id: int) -> None:
 
 
 async def store_batch(db: aiosqlite.Connection, window_id: int, batch: list[Ballot]) -> None:
-    """Store a batch as ballots and suggestions, each in the order of random ids, and count it as held back.
+    """Store a batch as ballots in the order of random ids, and count it as held back.
 
-    A suggestion goes into a table of its own under an id of its own: nothing stored ties it to
-    the answers it came with (a recognisable suggestion would name its author's answers).
+    Its suggestions are not written here: they wait in the window's sorted list until close
+    (`store_suggestions`), so that no copy of the open file puts them in batch order.
     """
     rows = sorted((secrets.token_bytes(16), window_id, row_json(ballot)) for ballot in batch)
     await db.executemany("INSERT INTO ballots (id, window_id, answers) VALUES (?, ?, ?)", rows)
-    await db.executemany(
-        "INSERT INTO suggestions (id, window_id, text) VALUES (?, ?, ?)",
-        suggestion_rows(window_id, [ballot.suggestion for ballot in batch if ballot.suggestion]),
-    )
     counts: dict[Cell, int] = {}
     for ballot in batch:
         for cell in ballot_cells(ballot, CATEGORY):
@@ -126,6 +132,16 @@ async def store_batch(db: aiosqlite.Connection, window_id: int, batch: list[Ball
         "VALUES (?, 0, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count",
         [(window_id, *cell, count) for cell, count in sorted(counts.items())],
     )
+
+
+async def store_suggestions(db: aiosqlite.Connection, window_id: int, stored: str) -> None:
+    """Write a closing window's suggestions into their table, each under a random id of its own.
+
+    A suggestion is in a table of its own: nothing stored ties it to the answers it came with
+    (a recognisable suggestion would name its author's answers).
+    """
+    rows = suggestion_rows(window_id, json.loads(stored))
+    await db.executemany("INSERT INTO suggestions (id, window_id, text) VALUES (?, ?, ?)", rows)
 
 
 def suggestion_rows(window_id: int, suggestions: list[str]) -> list[tuple[bytes, int, str]]:

@@ -14,6 +14,7 @@ from storage.intake import (
     registered,
     release_held,
     store_batch,
+    suggestions_json,
 )
 
 
@@ -80,7 +81,7 @@ class ParticipantRepository(Database):
         """
         async with self.transaction() as db:
             async with db.execute(
-                "SELECT w.is_open, max(w.min_group, 1), i.register, i.pending, "
+                "SELECT w.is_open, max(w.min_group, 1), i.register, i.pending, i.suggestions, "
                 "(SELECT count(*) FROM ballots WHERE window_id = w.id) "
                 "FROM windows w JOIN intake i ON i.window_id = w.id WHERE w.id = ?",
                 (window_id,),
@@ -88,7 +89,7 @@ class ParticipantRepository(Database):
                 row = await cursor.fetchone()
             if row is None or not row[0]:
                 raise WindowClosed
-            _open, min_group, registry, stored, kept = row
+            _open, min_group, registry, stored, suggestions, kept = row
             if register and registered(registry, key):
                 raise AlreadySubmitted
             pending = [*pending_ballots(stored), ballot]
@@ -97,7 +98,9 @@ class ParticipantRepository(Database):
                 await store_batch(db, window_id, pending)
                 kept, pending = kept + len(pending), []
             registry = register_with(registry, key) if register else registry
-            dropped = await _rewrite_without(db, key, (window_id, registry, pending_json(pending)))
+            suggestions = suggestions_json(suggestions, ballot.suggestion)
+            intake = (window_id, registry, pending_json(pending), suggestions)
+            dropped = await _rewrite_without(db, key, intake)
             if not register and not dropped:
                 raise AlreadySubmitted  # the keyed form went in already: rolled back, counted once
         await self.checkpoint()
@@ -105,7 +108,7 @@ class ParticipantRepository(Database):
 
 
 async def _rewrite_without(
-    db: aiosqlite.Connection, key: bytes, intake: tuple[int, bytes, str] | None = None
+    db: aiosqlite.Connection, key: bytes, intake: tuple[int, bytes, str, str] | None = None
 ) -> bool:
     """Drop a draft by rewriting the per-person tables from zeroed pages; True if it existed.
 
@@ -115,7 +118,9 @@ async def _rewrite_without(
     """
     async with db.execute("SELECT key, window_id, state FROM drafts ORDER BY key") as cursor:
         drafts = [tuple(row) for row in await cursor.fetchall()]
-    async with db.execute("SELECT window_id, register, pending FROM intake ORDER BY window_id") as cursor:
+    async with db.execute(
+        "SELECT window_id, register, pending, suggestions FROM intake ORDER BY window_id"
+    ) as cursor:
         rows = [tuple(row) for row in await cursor.fetchall()]
     if intake is not None:
         rows = [intake if row[0] == intake[0] else row for row in rows]
@@ -123,5 +128,7 @@ async def _rewrite_without(
     await db.execute("DELETE FROM intake")
     kept = [row for row in drafts if row[0] != key]
     await db.executemany("INSERT INTO drafts (key, window_id, state) VALUES (?, ?, ?)", kept)
-    await db.executemany("INSERT INTO intake (window_id, register, pending) VALUES (?, ?, ?)", rows)
+    await db.executemany(
+        "INSERT INTO intake (window_id, register, pending, suggestions) VALUES (?, ?, ?, ?)", rows
+    )
     return len(kept) < len(drafts)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
 
 from conversations.tally import Cell, ballot_cells
 from storage.closed import fold_counters_now
-from storage.intake import pending_json, row_json, stored_ballot, suggestion_rows
+from storage.intake import answers_json, row_json, stored_ballot, suggestion_rows
 
 # Written into the SQLite header so that a foreign database file is recognised and refused.
 APPLICATION_ID = 0x4D43_5042  # "MCPB"
@@ -65,9 +66,11 @@ def _carry_over(db: sqlite3.Connection, window_id: int, min_group: int) -> None:
         "VALUES (?, ?, ?, ?, ?, ?)",
         [(window_id, released, *cell, count) for (released, cell), count in counts.items()],
     )
+    # The unfinished batch as it was kept until issue 22: [answers, suggestion] pairs, sorted.
+    unfinished = sorted([answers_json(stored_ballot(a)), s or ""] for _id, a, s in pending)
     db.execute(
         "INSERT INTO intake (window_id, register, pending) VALUES (?, ?, ?)",
-        (window_id, b"".join(sorted(keys)), pending_json([stored_ballot(a, s) for _id, a, s in pending])),
+        (window_id, b"".join(sorted(keys)), json.dumps(unfinished, ensure_ascii=False)),
     )
 
 
@@ -130,6 +133,32 @@ def _pooled(db: sqlite3.Connection) -> None:
     for (window_id,) in db.execute("SELECT id FROM windows WHERE is_open = 0").fetchall():
         fold_counters_now(db, window_id)
     db.execute("UPDATE windows SET rebuilt = 0 WHERE is_open = 0")
+
+
+def _suggestions_unordered(db: sqlite3.Connection) -> None:
+    """Keep an open window's suggestions in one list sorted by text until close (issue 22).
+
+    Written to their table batch by batch, they lay in batch order in any copy of the open file,
+    and the unfinished batch kept each beside its answers. Now the unfinished batch holds answers
+    only, and `intake.suggestions` every suggestion of the open window, sorted; the close writes
+    them to their table under random ids, and the file is rebuilt.
+    """
+    db.execute("ALTER TABLE intake ADD COLUMN suggestions TEXT NOT NULL DEFAULT '[]'")
+    for window_id, pending in db.execute("SELECT window_id, pending FROM intake").fetchall():
+        entries = json.loads(pending)
+        texts = [
+            text for (text,) in db.execute("SELECT text FROM suggestions WHERE window_id = ?", (window_id,))
+        ]
+        texts += [suggestion for _answers, suggestion in entries if suggestion]
+        db.execute(
+            "UPDATE intake SET pending = ?, suggestions = ? WHERE window_id = ?",
+            (
+                json.dumps(sorted(answers for answers, _s in entries), ensure_ascii=False),
+                json.dumps(sorted(texts), ensure_ascii=False),
+                window_id,
+            ),
+        )
+        db.execute("DELETE FROM suggestions WHERE window_id = ?", (window_id,))
 
 
 # MIGRATIONS[n] takes a database from user_version n to n + 1.
@@ -343,6 +372,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ) WITHOUT ROWID;
     """,
     _pooled,
+    _suggestions_unordered,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,7 +9,7 @@ from pathlib import Path
 from conversations.records import Window, WindowSummary
 from storage.closed import fold_counters
 from storage.database import Database, now_text
-from storage.intake import pending_ballots, release_held, store_batch
+from storage.intake import pending_ballots, release_held, store_batch, store_suggestions
 from storage.keys import WindowKeys
 
 _WINDOW_COLUMNS = (
@@ -136,8 +136,8 @@ class WindowRepository(Database):
         """Close the window for good; return False if it was already closed.
 
         One transaction turns the open window into a closed one: its unfinished batch joins the
-        ballots, every counter is released and folded (no group under k keeps counters of its
-        own, see `storage/closed.py`), and the register and drafts are deleted. Then the
+        ballots, its suggestions their table, every counter is released and folded (per group
+        only what is shown, see `storage/closed.py`), and the register and drafts are deleted. Then the
         window's secret is destroyed and the file rebuilt (see `_finish_closing`); a kill in
         between is finished by the next start.
         """
@@ -149,9 +149,12 @@ class WindowRepository(Database):
             )
             closed = cursor.rowcount == 1
             if closed:
-                async with db.execute("SELECT pending FROM intake WHERE window_id = ?", (window_id,)) as rows:
+                async with db.execute(
+                    "SELECT pending, suggestions FROM intake WHERE window_id = ?", (window_id,)
+                ) as rows:
                     row = await rows.fetchone()
                 await store_batch(db, window_id, pending_ballots(row[0]) if row else [])
+                await store_suggestions(db, window_id, row[1] if row else "[]")
                 await release_held(db, window_id)
                 await fold_counters(db, window_id)
                 await db.execute("DELETE FROM intake WHERE window_id = ?", (window_id,))

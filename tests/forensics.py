@@ -294,8 +294,41 @@ def ballots_in_arrival_order(image: Database) -> list[str]:
     index = sorted(image.cells("ballots_by_window"), key=lambda c: (c.page, -c.offset))
     found = [answers[cell.values[1]] for cell in index if cell.values[1] in answers]
     for cell in image.cells("intake"):
-        found += [comparable(entry[0]) for entry in json.loads(str(cell.values[3]))]
+        found += [comparable(entry) for entry in json.loads(str(cell.values[3]))]
     return found
+
+
+def suggestions_in_arrival_order(image: Database) -> list[str]:
+    """Read the suggestions in the order they were written, as far as one copy of the file tells it.
+
+    On the naive store they sit on their ballots' rows: the index's order. Written to a table of
+    their own batch by batch, the index's cells lie in batch order (page, then carved lowest
+    newest), as the ballots' do. Then whatever an open window's intake row still holds.
+    """
+    cells = image.cells("ballots")
+    if cells and len(cells[0].values) > 3:  # rows with a suggestion column
+        texts = {c.values[0]: str(c.values[3]) for c in cells if c.values[3]}
+        index = sorted(image.cells("ballots_by_window"), key=lambda c: (c.page, -c.offset))
+        return [texts[c.values[1]] for c in index if c.values[1] in texts]
+    texts = {c.values[0]: str(c.values[2]) for c in image.cells("suggestions")}
+    index = sorted(image.cells("suggestions_by_window"), key=lambda c: (c.page, -c.offset))
+    found = [texts[c.values[1]] for c in index if c.values[1] in texts]
+    for cell in image.cells("intake"):
+        if len(cell.values) > 4:  # the suggestions column
+            found += json.loads(str(cell.values[4]))
+    return found
+
+
+def ordered_pairs(found: list[str], order: list[Person], min_group: int) -> tuple[int, int]:
+    """Return how many pairs of suggestions of different batches the copy puts in order, of how many.
+
+    Guessing gets about half; a copy that orders them by batch gets them all.
+    """
+    batch = {p.ballot.suggestion: rank // min_group for rank, p in enumerate(order) if p.ballot.suggestion}
+    placed = [text for text in found if text in batch]
+    pairs = [(placed[i], placed[j]) for i in range(len(placed)) for j in range(i + 1, len(placed))]
+    apart = [(a, b) for a, b in pairs if batch[a] != batch[b]]
+    return sum(batch[a] < batch[b] for a, b in apart), len(apart)
 
 
 def link_by_placement(files: Files, members: dict[bytes, int]) -> dict[int, str]:

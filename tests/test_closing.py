@@ -135,12 +135,12 @@ def _state_after_kill(template: Template, path: Path) -> str:
         path, "SELECT count(*) FROM tally_counts WHERE window_id = ? AND category = 'served'", UNIT
     )
     drafts = _rows(path, "SELECT count(*) FROM drafts WHERE window_id = ?", UNIT)[0][0]
-    intake = _rows(path, "SELECT register, pending FROM intake WHERE window_id = ?", UNIT)
+    intake = _rows(path, "SELECT register, pending, suggestions FROM intake WHERE window_id = ?", UNIT)
     if is_open:
-        ((register, pending),) = intake
-        entries = json.loads(str(pending))
-        assert stored + Counter(comparable(entry[0]) for entry in entries) == template.ballots
-        assert suggestions + Counter(entry[1] for entry in entries if entry[1]) == template.suggestions
+        ((register, pending, waiting),) = intake
+        assert stored + Counter(comparable(entry) for entry in json.loads(str(pending))) == template.ballots
+        assert suggestions == Counter()  # until close, in the intake row's sorted list
+        assert Counter(json.loads(str(waiting))) == template.suggestions
         assert register == b"".join(sorted(template.keys))
         assert drafts == DRAFTS
         assert template.secret in (path.with_name("survey.db.key")).read_bytes()

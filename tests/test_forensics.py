@@ -32,9 +32,11 @@ from tests.forensics import (
     link_by_placement,
     members_of,
     newest_ballot,
+    ordered_pairs,
     pairs_from_log,
     placement_against_arrival,
     secrets_in,
+    suggestions_in_arrival_order,
 )
 
 PEOPLE = 60
@@ -175,3 +177,26 @@ def test_a_copy_from_while_open_names_nobody_once_the_key_is_destroyed(naive: Ru
             if participant_key(secret, WINDOW, person.user_id) in old
         }
         assert len(found) == expected
+
+
+def test_one_copy_while_open_orders_no_suggestion(naive: Run, real: Run) -> None:
+    """The page-offset attack: take one copy while open; read the suggestions in the order the file lays them.
+
+    Naive: they sit on their ballots' rows, in arrival order: every pair from different batches
+    comes out in order. (Written to their own table batch by batch, they lay in batch order just
+    the same.) Real: until close the suggestions are one list sorted by text in the open window's
+    intake row, so the copy orders them no better than a guess; the table is empty until close.
+    """
+    naive_copy, real_copy, real_backup = naive.copy_while_open, real.copy_while_open, real.backup_while_open
+    assert naive_copy is not None
+    assert real_copy is not None
+    assert real_backup is not None
+    right, pairs = ordered_pairs(suggestions_in_arrival_order(naive_copy.image()), naive.order, K)
+    assert pairs > 40
+    assert right == pairs
+    for files in (real_copy, real_backup):
+        image = files.image()
+        assert image.cells("suggestions") == []
+        right, pairs = ordered_pairs(suggestions_in_arrival_order(image), real.order, K)
+        assert pairs > 40
+        assert pairs / 4 < right < pairs * 3 / 4, (right, pairs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 import sqlite3
@@ -41,9 +42,13 @@ def _key(window_id: int, user_id: int) -> bytes:
     return participant_key(SECRET, window_id, user_id)
 
 
-def make_database(path: Path, version: int) -> None:
-    """Build a database as release `version` left it: an open window with 7 ballots, a closed one with 4."""
+def make_database(path: Path, version: int) -> list[str]:
+    """Build a database as release `version` left it: an open window with 7 ballots, a closed one with 4.
+
+    Return the suggestions the open window's ballots came with.
+    """
     rng = random.Random(version)  # noqa: S311 - reproducible test data
+    written: list[str] = []
     with sqlite3.connect(path, isolation_level=None) as db:
         for step in range(min(version, BATCHES_FROM)):
             apply(db, step)
@@ -56,6 +61,7 @@ def make_database(path: Path, version: int) -> None:
             for window_id, count in ((OPEN, 7), (CLOSED, 4)):
                 for number in range(count):
                     ballot = random_ballot(rng)
+                    written += [ballot.suggestion] if ballot.suggestion and window_id == OPEN else []
                     row = (bytes([window_id, number]) * 8, window_id, answers_json(ballot), ballot.suggestion)
                     if version >= BATCHES_FROM:  # closing reset batches to 0
                         batch = number // 3 if window_id == OPEN else 0
@@ -71,6 +77,7 @@ def make_database(path: Path, version: int) -> None:
             apply(db, step)
         db.execute(f"PRAGMA user_version = {version}")
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    return written
 
 
 @pytest.mark.parametrize("version", range(SCHEMA_VERSION))
@@ -81,7 +88,7 @@ async def test_every_earlier_schema_migrates(tmp_path: Path, version: int) -> No
     one keeps its ballots and loses its register, which no longer lies anywhere in the file.
     """
     path = tmp_path / "survey.db"
-    make_database(path, version)
+    written = make_database(path, version)
     keys = WindowKeys(tmp_path / "survey.db.key", SECRET)  # the master secret the old release used
     async with Repository(path, keys) as repository:
         assert await repository.leaders() == []
@@ -97,7 +104,14 @@ async def test_every_earlier_schema_migrates(tmp_path: Path, version: int) -> No
         assert (tally.received, tally.counted, tally.question("category").answered) == (7, 3, 3)
         for user_id in (100, 101):  # the new ballots complete a batch: the held one is released
             ballot = random_ballot(random.Random(user_id))  # noqa: S311 - test data
+            written += [ballot.suggestion] if ballot.suggestion else []
             await repository.submit(_key(OPEN, user_id), OPEN, ballot)
+        # Until close, an open window's suggestions are one sorted list, none in their table.
+        assert await repository.suggestions(OPEN) == []
+        (waiting,) = (
+            await repository.fetchall("SELECT suggestions FROM intake WHERE window_id = ?", (OPEN,))
+        )[0]
+        assert json.loads(waiting) == sorted(written)
         tally = await results.tally(window)
         assert (tally.received, tally.counted, tally.question("category").answered) == (9, 6, 6)
         closed = await repository.window(CLOSED)

@@ -80,10 +80,12 @@ async def test_submit_stores_once_and_drops_the_draft(repository: Repository) ->
     assert await repository.draft(key) is None
     assert await repository.participant(window.id, key) == (True, None)
     assert await repository.ballots(window.id) == [_kept(BALLOT)]
-    assert await repository.suggestions(window.id) == ["多公开"]
+    assert await repository.suggestions(window.id) == []  # kept apart, sorted, until close
     with pytest.raises(AlreadySubmitted):
         await repository.submit(key, window.id, BALLOT)
     assert await repository.ballot_count(window.id) == 1
+    assert await repository.close_window(window.id)
+    assert await repository.suggestions(window.id) == ["多公开"]
 
 
 async def test_a_keyed_paper_form_is_stored_once_and_registers_nobody(repository: Repository) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import signal
@@ -80,8 +81,9 @@ async def test_sigkill_at_random_points_under_load_loses_and_doubles_nothing(
     assert _rows(database, "SELECT length(register) / 32, pending FROM intake") == [(15, "[]")]
     assert _rows(database, "SELECT count(*) FROM drafts") == [(0,)]
     assert _rows(database, "PRAGMA integrity_check") == [("ok",)]
-    suggestions = sorted(str(row[0]) for row in _rows(database, "SELECT text FROM suggestions"))
-    assert suggestions == sorted(p.suggestion for p in crowd if p.suggestion)
+    assert _rows(database, "SELECT count(*) FROM suggestions") == [(0,)]  # until close: one sorted list
+    (waiting,) = _rows(database, "SELECT suggestions FROM intake")[0]
+    assert json.loads(str(waiting)) == sorted(p.suggestion for p in crowd if p.suggestion)
 
 
 async def test_sigterm_finishes_in_flight_work_and_closes_the_database(
