@@ -18,7 +18,7 @@ from bot.pacing import broadcast
 from bot.tally_view import tally_screen
 from bot.texts import by_language
 from conversations.records import LiveView, Window
-from usecases.events import BatchReleased, Events, SurveyClosed
+from usecases.events import BatchReleased, Events, RoomOverfilled, SurveyClosed
 from usecases.ports import LiveViewStore, WindowStore
 from usecases.results import Results
 
@@ -51,6 +51,7 @@ class LiveTallies:
     def listen(self, events: Events) -> None:
         """Follow the application's announcements: batches released, windows closed."""
         events.subscribe(BatchReleased, self.on_batch_released)
+        events.subscribe(RoomOverfilled, self.on_room_overfilled)
         events.subscribe(SurveyClosed, self.on_survey_closed)
 
     async def track(self, view: LiveView) -> None:
@@ -63,6 +64,23 @@ class LiveTallies:
         window_id = event.window.id
         if window_id not in self._pending:
             self._pending[window_id] = asyncio.get_running_loop().create_task(self._update_later(window_id))
+
+    async def on_room_overfilled(self, event: RoomOverfilled) -> None:
+        """Say at once, in every live message, that the figures stay where they are until close.
+
+        Not paced: the notice must be there before anything else; the figures do not move.
+        """
+        pending = self._pending.pop(event.window.id, None)
+        if pending is not None:
+            pending.cancel()
+        task = asyncio.get_running_loop().create_task(self._edit_current(event.window.id))
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
+
+    async def _edit_current(self, window_id: int) -> None:
+        window = await self.windows.window(window_id)
+        if window is not None and window.is_open:
+            await self._edit_all(window)
 
     async def on_survey_closed(self, event: SurveyClosed) -> None:
         """Show the final figures in every live message of a closed window, then let them go.
@@ -97,9 +115,7 @@ class LiveTallies:
             await asyncio.sleep(max(0.0, wait))
         finally:
             self._pending.pop(window_id, None)
-        window = await self.windows.window(window_id)
-        if window is not None and window.is_open:
-            await self._edit_all(window)
+        await self._edit_current(window_id)
 
     async def _edit_all(self, window: Window) -> None:
         views = await self.views.live_views(window.id)

@@ -105,12 +105,16 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
     counts = FormCounts.of(window, tally.received)
     if counts.worth_a_line:
         lines.append(counts_text(t, counts))
-    if window.expected and tally.received > window.expected:
+    frozen = window.is_open and window.frozen is not None
+    if frozen:
+        template = t.TALLY_FROZEN_SLIPS if window.slips else t.TALLY_FROZEN
+        lines.append(template.format(ballots=tally.received, room=window.room, counted=tally.counted))
+    elif window.expected and tally.received > window.expected:
         lines.append(t.TALLY_OVER_EXPECTED.format(ballots=tally.received, expected=window.expected))
     if not tally.counted:
         lines.append(hidden_line(t, tally, is_open=window.is_open))
         return lines
-    if tally.counted < tally.received:
+    if tally.counted < tally.received and not frozen:
         lines.append(t.TALLY_BATCHED.format(counted=tally.counted, min_group=tally.min_group))
     lines.append(split_line(t, tally))
     spoiled = spoiled_line(t, tally)

@@ -255,6 +255,15 @@ class Texts:
         "⚠️ 收到 {ballots} 份，超过应到人数 {expected}：有人可能用多个账号提交，或链接已传给测评范围以外的人。"
         "多出的答卷可被用来推出某个人的答案，请核对人数。"
     )
+    TALLY_FROZEN = (
+        "⚠️ 收到 {ballots} 份，超过应到人数 {room}：各选项统计停在前 {counted} 份，到结束都不再更新"
+        "（结束后的最终结果包括全部答卷）。多出的答卷可被用来推出某个人的答案：有人可能用多个账号提交，"
+        "或链接已传给测评范围以外的人，请核对人数。"
+    )
+    TALLY_FROZEN_SLIPS = (
+        "⚠️ 收到 {ballots} 份，超过已发放的测评码和纸质表（{room} 份）：各选项统计停在前 {counted} 份，"
+        "到结束都不再更新（结束后的最终结果包括全部答卷）。多出的答卷可被用来推出某个人的答案，请核对发放数。"
+    )
     TALLY_BATCHED = (
         "以下统计含前 {counted} 份答卷（每满 {min_group} 份更新一次，最新一批在结束后计入；"
         "按参评对象的统计在结束后提供）。"
@@ -732,6 +741,17 @@ class EnglishTexts(Texts):
         "⚠️ {ballots} ballots received, more than the {expected} people expected: someone may have "
         "answered from several accounts, or the link reached people outside the unit. Extra ballots "
         "can be used to work out one person's answers; check the headcount."
+    )
+    TALLY_FROZEN = (
+        "⚠️ {ballots} ballots received, more than the {room} people expected: the figures stay at the "
+        "first {counted} ballots until close (the final results after close count every ballot). Extra "
+        "ballots can be used to work out one person's answers: someone may have answered from several "
+        "accounts, or the link reached people outside the unit; check the headcount."
+    )
+    TALLY_FROZEN_SLIPS = (
+        "⚠️ {ballots} ballots received, more than the {room} slips and paper forms handed out: the figures "
+        "stay at the first {counted} ballots until close (the final results after close count every "
+        "ballot). Extra ballots can be used to work out one person's answers; check what was handed out."
     )
     TALLY_BATCHED = (
         "Figures below cover the first {counted} ballots (updated every {min_group}; the newest batch "

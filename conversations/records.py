@@ -30,6 +30,27 @@ class Window(BaseModel):
     # Paper forms handed out at the keying desk, and those counted 无效 without being keyed.
     paper_issued: int = 0
     paper_invalid: int = 0
+    # Set when more ballots arrived than the room holds (`room`): the ballots the figures stay at
+    # until close (no batch is released after it).
+    frozen: int | None = None
+
+    @property
+    def room(self) -> int | None:
+        """Return how many ballots the room can hold, or None if nobody said."""
+        return room_limit(
+            expected=self.expected, slips=self.slips, handed_out=self.slips_issued + self.paper_issued
+        )
+
+
+def room_limit(*, expected: int | None, slips: bool, handed_out: int) -> int | None:
+    """Return how many ballots a unit can receive: in a slips unit what was handed out, else the headcount.
+
+    In a slips unit (一人一码) the slips and paper forms handed out are the room (none yet: no
+    limit); elsewhere the expected headcount the leader gave, if any.
+    """
+    if slips:
+        return handed_out or None
+    return expected
 
 
 class WindowSummary(BaseModel):

@@ -100,6 +100,9 @@ class Database:
     async def _opened(self) -> None:
         """Finish opening, once the connection is ready (the repositories add their own work)."""
 
+    def _window_changed(self, window_id: int) -> None:
+        """Forget what is cached of a window another repository changed (the windows' own cache)."""
+
     async def _log_emptied(self) -> bool:
         """Finish what a full write-ahead log held up; True once nothing is left."""
         return True

@@ -6,6 +6,8 @@ import aiosqlite
 
 from conversations.engine import Ballot, Draft
 from conversations.errors import AlreadySubmitted, WindowClosed
+from conversations.records import room_limit
+from conversations.tally import released_count
 from storage.database import Database
 from storage.intake import (
     pending_ballots,
@@ -72,7 +74,8 @@ class ParticipantRepository(Database):
         """Register the person, keep the ballot and drop the draft, all or nothing.
 
         The ballot waits in the window's unfinished batch; when the batch is complete it joins
-        the ballots in random order and the previous batch is released to the live view. When
+        the ballots in random order and the previous batch is released to the live view, unless
+        the window holds more ballots than its room: then nothing is released until close. When
         this returns, no file holds the person's draft: the per-person tables were rewritten
         from zeroed pages and the log emptied. Return how many ballots the window holds now.
 
@@ -82,19 +85,27 @@ class ParticipantRepository(Database):
         async with self.transaction() as db:
             async with db.execute(
                 "SELECT w.is_open, max(w.min_group, 1), i.register, i.pending, i.suggestions, "
-                "(SELECT count(*) FROM ballots WHERE window_id = w.id) "
+                "(SELECT count(*) FROM ballots WHERE window_id = w.id), "
+                "w.expected, w.slips, w.slips_issued + w.paper_issued, w.frozen "
                 "FROM windows w JOIN intake i ON i.window_id = w.id WHERE w.id = ?",
                 (window_id,),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None or not row[0]:
                 raise WindowClosed
-            _open, min_group, registry, stored, suggestions, kept = row
+            _open, min_group, registry, stored, suggestions, kept, expected, slips, handed_out, frozen = row
             if register and registered(registry, key):
                 raise AlreadySubmitted
             pending = [*pending_ballots(stored), ballot]
+            room = room_limit(expected=expected, slips=bool(slips), handed_out=handed_out)
+            if frozen is None and room is not None and kept + len(pending) > room:
+                # Overfilled: the figures stay as they are until close, whatever arrives.
+                frozen = released_count(kept + len(pending) - 1, min_group=min_group, is_open=True)
+                await db.execute("UPDATE windows SET frozen = ? WHERE id = ?", (frozen, window_id))
+                self._window_changed(window_id)
             if len(pending) >= min_group:
-                await release_held(db, window_id)
+                if frozen is None:
+                    await release_held(db, window_id)
                 await store_batch(db, window_id, pending)
                 kept, pending = kept + len(pending), []
             registry = register_with(registry, key) if register else registry

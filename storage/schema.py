@@ -373,6 +373,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     _pooled,
     _suggestions_unordered,
+    """
+    -- More ballots than the room holds (the headcount, or in a slips unit what was handed out):
+    -- the ballots the figures stay at until close (issue 22); NULL while within it.
+    ALTER TABLE windows ADD COLUMN frozen INTEGER;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

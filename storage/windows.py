@@ -14,7 +14,7 @@ from storage.keys import WindowKeys
 
 _WINDOW_COLUMNS = (
     "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name, "
-    "slips, slips_issued, paper_issued, paper_invalid"
+    "slips, slips_issued, paper_issued, paper_invalid, frozen"
 )
 _WINDOW_FIELDS = _WINDOW_COLUMNS.split(", ")
 # Ballots a window has received: those stored with their batch, and its unfinished batch.
@@ -106,6 +106,9 @@ class WindowRepository(Database):
     def _forget(self, window_id: int) -> None:
         """Drop the cached window after one of its counters changed."""
         self._windows.pop(window_id, None)
+
+    def _window_changed(self, window_id: int) -> None:
+        self._forget(window_id)
 
     def _remember(self, window: Window) -> Window:
         self._windows[window.id] = window

@@ -19,6 +19,13 @@ class BatchReleased:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomOverfilled:
+    """A submitted ballot took the window past what its room holds: its figures stay where they are."""
+
+    window: Window
+
+
+@dataclass(frozen=True, slots=True)
 class SurveyClosed:
     """A window was closed for good: its final figures may be shown everywhere."""
 

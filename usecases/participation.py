@@ -17,7 +17,7 @@ from conversations.questionnaire import QuestionKind
 from conversations.records import Window
 from conversations.slips import slip_check, slip_key
 from conversations.tally import released_count
-from usecases.events import BatchReleased, Events
+from usecases.events import BatchReleased, Events, RoomOverfilled
 from usecases.locks import KeyedLocks
 from usecases.ports import ParticipantStore, SlipStore, WindowSecrets, WindowStore
 
@@ -134,6 +134,10 @@ class BallotBox:
         ballot = self.survey.ballot(draft)
         # A person takes part once; a keyer enters many paper forms, each once (its draft goes).
         count = await self.participants.submit(key, window.id, ballot, register=not ballot.paper)
+        room = window.room
+        if window.frozen is None and room is not None and count - 1 <= room < count:
+            await self.events.publish(RoomOverfilled(window))  # said at once, before any figure moves
+            return count
         before = released_count(count - 1, min_group=window.min_group, is_open=True)
         if released_count(count, min_group=window.min_group, is_open=True) != before:
             await self.events.publish(BatchReleased(window))

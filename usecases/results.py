@@ -51,6 +51,8 @@ class Results:
         """Return what may be shown of the window now, from the running counters."""
         received = await self.ballots.ballot_count(window.id)
         counted = released_count(received, min_group=window.min_group, is_open=window.is_open)
+        if window.is_open and window.frozen is not None:  # overfilled: nothing released since
+            counted = window.frozen
         counts = await self.ballots.tally_counts(window.id, released_only=window.is_open) if counted else {}
         suggestions = await self.ballots.suggestions(window.id) if counted and not window.is_open else []
         random.SystemRandom().shuffle(suggestions)  # no order that could hint at who wrote what

@@ -186,3 +186,32 @@ async def test_english_speaking_users_get_an_english_interface(
     assert "Your units" in units.text
     assert "0 ballots" in units.text
     assert "Start / about" in [c["description"] for c in emulator.world.commands["default/en"]]
+
+
+async def test_an_overfilled_room_is_told_at_once_and_its_figures_stay(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """Headcount 7: the 8th ballot edits the live message at once (no batch completed) with the reason.
+
+    The 9th completes a batch, which would have released ballots 4 to 6: the figures stay at
+    the first three until close.
+    """
+    token = await open_unit(leader, "县财政局 7人")
+    live = await leader.send("/tally")
+    assert live is not None
+    answers = [varied_answers(seed) for seed in range(9)]
+    for number in range(7):
+        await complete(Person(emulator, 100 + number), token, answers[number])
+    await emulator.wait_for(lambda: live.edits == 1)  # the 6th ballot released the first three
+    await asyncio.sleep(LIVE_INTERVAL * 2)  # past the pacing: the next edit is not held back by it
+    edits = live.edits
+    await complete(Person(emulator, 107), token, answers[7])
+    await emulator.wait_for(lambda: live.edits == edits + 1)
+    assert "收到 8 份，超过应到人数 7：各选项统计停在前 3 份" in live.text
+    assert shown_counts(live.text) == expected_counts(answers[:3])
+    await complete(Person(emulator, 108), token, answers[8])
+    await asyncio.sleep(LIVE_INTERVAL * 2)
+    await emulator.settle()
+    await leader.press(live, "刷新")
+    assert "收到 9 份，超过应到人数 7：各选项统计停在前 3 份" in live.text
+    assert shown_counts(live.text) == expected_counts(answers[:3])
