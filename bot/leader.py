@@ -43,6 +43,7 @@ from usecases.console import (
     AlreadyClosed,
     CloseAsked,
     Closed,
+    CloseFailed,
     CloseOutcome,
     NoUnitName,
     Opened,
@@ -226,10 +227,16 @@ class LeaderHandlers:
         match outcome:
             case NotAllowed():
                 await answer(query, t.ANSWER_NOT_ALLOWED, alert=True)
+            case CloseFailed():
+                await respond(query, self._close_reply(t, outcome))
             case AlreadyClosed(window=window) | Closed(window=window):
                 await answer(query, t.ANSWER_ENDED if isinstance(outcome, AlreadyClosed) else None)
                 await show(query, await self._tally_screen(t, window))
                 if isinstance(outcome, Closed) and isinstance(query.message, Message):
+                    if not window.rebuilt:  # closed, every ballot counted; the clean-up waits for the disk
+                        await query.message.reply_text(
+                            t.CLOSED_NOT_REBUILT.format(unit=texts.html(window.unit))
+                        )
                     await self._deliver(query.message, t, window)
 
     async def on_send(self, caller: Caller, query: CallbackQuery, action: SendChart | SendExport) -> None:
@@ -274,12 +281,16 @@ class LeaderHandlers:
                 return PressReply(t.ANSWER_NOT_ALLOWED, alert=True)
             case AlreadyClosed(window=window) | Closed(window=window):
                 return PressReply(screen=Screen(t.ALREADY_CLOSED.format(unit=texts.html(window.unit))))
-            case CloseAsked(window=window, ballots=ballots):
+            case CloseAsked(window=window, ballots=ballots) | CloseFailed(window=window, ballots=ballots):
                 buttons = (
                     Button(t.CONFIRM_CLOSE_BUTTON, ConfirmClose(window.id)),
                     Button(t.CANCEL_CLOSE_BUTTON, CancelClose(window.id)),
                 )
-                text = t.CONFIRM_CLOSE.format(unit=texts.html(window.unit), ballots=ballots)
+                unit = texts.html(window.unit)
+                if isinstance(outcome, CloseFailed):  # still open: say so, and offer to try again
+                    text = t.CLOSE_NOT_WRITTEN.format(unit=unit, ballots=ballots)
+                    return PressReply(t.ANSWER_CLOSE_NOT_WRITTEN, alert=True, screen=Screen(text, (buttons,)))
+                text = t.CONFIRM_CLOSE.format(unit=unit, ballots=ballots)
                 return PressReply(screen=Screen(text, (buttons,)))
 
     async def _tally_screen(self, t: Texts, window: Window) -> Screen:

@@ -222,6 +222,17 @@ class Texts:
     CLOSE_BUTTON = "结束测评"
     CLOSE_KEPT = "已取消，<b>{unit}</b> 的测评继续进行。"
     ALREADY_CLOSED = "<b>{unit}</b> 的测评已经结束。"
+    ANSWER_CLOSE_NOT_WRITTEN = "未能结束：服务器磁盘已满或数据库文件只读。测评仍在进行，答卷都在。"
+    CLOSE_NOT_WRITTEN = (
+        "⚠️ <b>{unit}</b> 的测评<b>没有结束</b>：服务器磁盘已满，或数据库文件只读，结束所需的写入没有完成，"
+        "什么都没有改变。测评仍在进行，已收到的 {ballots} 份答卷都在，一份未少，仍可继续收卷。"
+        "请联系服务器运维人员腾出磁盘空间（或恢复写权限）后，再点“确认结束”。"
+    )
+    CLOSED_NOT_REBUILT = (
+        "⚠️ <b>{unit}</b> 的测评<b>已经结束</b>，全部答卷都已计入最终结果。但服务器磁盘已满、数据库文件只读，"
+        "或另有程序正在读取它，结束后的清理（销毁本单位的密钥、重建数据库文件以抹去答卷先后的痕迹）尚未完成："
+        "机器人每分钟重试一次，启动时也会重试，完成前请勿复制或备份数据库。请联系服务器运维人员腾出磁盘空间。"
+    )
     UNITS_TITLE = "<b>您的测评单位</b>"
     UNITS_TITLE_ALL = "<b>全部测评单位</b>（按组长）"
     UNIT_LINE = "{status} {unit}：{ballots} 份"
@@ -707,6 +718,22 @@ class EnglishTexts(Texts):
     CLOSE_BUTTON = "Close"
     CLOSE_KEPT = "Cancelled: <b>{unit}</b> stays open."
     ALREADY_CLOSED = "<b>{unit}</b> is already closed."
+    ANSWER_CLOSE_NOT_WRITTEN = (
+        "Not closed: the server's disk is full or the database is read-only. Still open, every ballot kept."
+    )
+    CLOSE_NOT_WRITTEN = (
+        "⚠️ <b>{unit}</b> was <b>not closed</b>: the server's disk is full, or the database file is "
+        "read-only, so the close could not be written and nothing changed. The unit is still open with "
+        "all {ballots} ballots received, and still takes ballots. Ask the server's operator to free disk "
+        "space (or restore write access), then press 确认结束 again."
+    )
+    CLOSED_NOT_REBUILT = (
+        "⚠️ <b>{unit}</b> <b>is closed</b> and every ballot is counted in the final results. But the "
+        "server's disk is full, the database is read-only, or another program is reading it, so the "
+        "clean-up after close (destroying the unit's secret, rebuilding the database file to erase the "
+        "traces of arrival order) is not done yet: the bot retries every minute and at every start; do "
+        "not copy or back up the database until it is. Ask the server's operator to free disk space."
+    )
     UNITS_TITLE = "<b>Your units</b>"
     UNITS_TITLE_ALL = "<b>All units</b> (by leader)"
     UNIT_LINE = "{status} {unit}: {ballots} ballots"

@@ -62,3 +62,7 @@ class SheetFinalised(Exception):
 
 class WritingsFinalised(Exception):
     """The leader's sections are final and no longer change."""
+
+
+class NotWritten(Exception):
+    """The store could not write (its disk is full, or its file read-only): nothing changed."""

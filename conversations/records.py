@@ -33,6 +33,9 @@ class Window(BaseModel):
     # Set when more ballots arrived than the room holds (`room`): the ballots the figures stay at
     # until close (no batch is released after it).
     frozen: int | None = None
+    # A closed window whose secret was destroyed and file rebuilt (see storage/windows.py); False
+    # while a disk that refused it keeps the rebuild waiting.
+    rebuilt: bool = True
 
     @property
     def room(self) -> int | None:

@@ -39,6 +39,22 @@ class DatabaseRefused(Exception):
     """The file at the database path is not one this program can use."""
 
 
+# What a full disk or a file that cannot be written looks like from SQLite (primary result codes).
+_REFUSED_WRITES = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CANTOPEN,
+}
+
+
+def refused_write(error: BaseException) -> bool:
+    """Return True if the error says the disk or file would not take a write (not a bug of ours)."""
+    if isinstance(error, sqlite3.Error):
+        return getattr(error, "sqlite_errorcode", 0) & 0xFF in _REFUSED_WRITES
+    return isinstance(error, OSError)
+
+
 def now_text() -> str:
     """Return the current moment in UTC as stored: ISO 8601 to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -89,9 +105,7 @@ class Database:
         """Checkpoint the log into the main file and close the connection."""
         if self._connection is None:
             return
-        if self._retry is not None:
-            self._retry.cancel()
-            self._retry = None
+        self._stop_retrying()
         await self.checkpoint(retry_later=False)
         async with self._lock:
             await self._connection.close()
@@ -99,6 +113,12 @@ class Database:
 
     async def _opened(self) -> None:
         """Finish opening, once the connection is ready (the repositories add their own work)."""
+
+    def _stop_retrying(self) -> None:
+        """Cancel the work retried in the background (at close; the repositories add theirs)."""
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
 
     def _window_changed(self, window_id: int) -> None:
         """Forget what is cached of a window another repository changed (the windows' own cache)."""
@@ -142,10 +162,13 @@ class Database:
             await db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                await db.execute("COMMIT")
             except BaseException:
-                await db.execute("ROLLBACK")
+                # A full disk can make SQLite roll back on its own (and a commit fail): then
+                # there is nothing left to roll back, and the first error is the one to raise.
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
                 raise
-            await db.execute("COMMIT")
 
     async def fetchall(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         """Return every row of one query."""

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 import sqlite3
 from pathlib import Path
 
+from conversations.errors import NotWritten
 from conversations.records import Window, WindowSummary
 from storage.closed import fold_counters
-from storage.database import Database, now_text
+from storage.database import Database, now_text, refused_write
 from storage.intake import pending_ballots, release_held, store_batch, store_suggestions
 from storage.keys import WindowKeys
 
 _WINDOW_COLUMNS = (
     "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name, "
-    "slips, slips_issued, paper_issued, paper_invalid, frozen"
+    "slips, slips_issued, paper_issued, paper_invalid, frozen, rebuilt"
 )
 _WINDOW_FIELDS = _WINDOW_COLUMNS.split(", ")
+REBUILD_RETRY_SECONDS = 60.0  # a disk that refused a close's rebuild is tried again this often
+logger = logging.getLogger(__name__)
 # Ballots a window has received: those stored with their batch, and its unfinished batch.
 RECEIVED = (
     "((SELECT count(*) FROM ballots b WHERE b.window_id = w.id) + "
@@ -34,6 +39,7 @@ class WindowRepository(Database):
     def __init__(self, path: Path, keys: WindowKeys | None = None) -> None:
         super().__init__(path, keys)
         self._windows: dict[int, Window] = {}
+        self._rebuild_retry: asyncio.Task[None] | None = None
 
     async def _opened(self) -> None:
         await super()._opened()
@@ -142,9 +148,26 @@ class WindowRepository(Database):
         ballots, its suggestions their table, every counter is released and folded (per group
         only what is shown, see `storage/closed.py`), and the register and drafts are deleted. Then the
         window's secret is destroyed and the file rebuilt (see `_finish_closing`); a kill in
-        between is finished by the next start.
+        between is finished by the next start. A disk that refuses the transaction's writes (full,
+        read-only) leaves the window open with every ballot: NotWritten. One that refuses the
+        rebuild leaves it closed, `rebuilt` false, and the rebuild retried until it is done.
         """
         self._windows.pop(window_id, None)
+        try:
+            closed = await self._close_in_one_transaction(window_id)
+        except (sqlite3.Error, OSError) as error:
+            if not refused_write(error):
+                raise
+            logger.warning("A unit could not be closed, it stays open with every ballot: %s", error)
+            raise NotWritten(str(error)) from error
+        finally:
+            self._windows.pop(window_id, None)
+        if closed:
+            await self._finish_closing()
+        return closed
+
+    async def _close_in_one_transaction(self, window_id: int) -> bool:
+        """Turn the open window into a closed one, all or nothing; False if it was closed already."""
         async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE windows SET is_open = 0, closed_at = ?, rebuilt = 0 WHERE id = ? AND is_open = 1",
@@ -166,12 +189,40 @@ class WindowRepository(Database):
                 await db.execute("DELETE FROM keyer_invites WHERE window_id = ?", (window_id,))
                 await db.execute("DELETE FROM slips WHERE window_id = ?", (window_id,))
                 await db.execute("DELETE FROM admitted WHERE window_id = ?", (window_id,))
-        self._windows.pop(window_id, None)
-        if closed:
-            await self._finish_closing()
         return closed
 
     async def _finish_closing(self) -> bool:
+        """Finish every close (`_rebuild`); a disk that refuses it leaves it to a retry: return False."""
+        try:
+            return await self._rebuild()
+        except (sqlite3.Error, OSError) as error:
+            if not refused_write(error):
+                raise
+            logger.warning(
+                "A closed unit's secret or the rebuild of %s could not be written (%s); retried every %.0f s",
+                self.path.name,
+                error,
+                REBUILD_RETRY_SECONDS,
+            )
+            if self._rebuild_retry is None or self._rebuild_retry.done():
+                self._rebuild_retry = asyncio.create_task(self._rebuild_later())
+            return False
+
+    async def _rebuild_later(self) -> None:
+        """Try the rebuild again until the disk takes it."""
+        while self._connection is not None:
+            await asyncio.sleep(REBUILD_RETRY_SECONDS)
+            if self._connection is not None and await self._finish_closing():
+                logger.info("Every closed unit of %s is rebuilt", self.path.name)
+                return
+
+    def _stop_retrying(self) -> None:
+        super()._stop_retrying()
+        if self._rebuild_retry is not None:
+            self._rebuild_retry.cancel()
+            self._rebuild_retry = None
+
+    async def _rebuild(self) -> bool:
         """Erase what closed windows leave behind: their secrets, then every trace in the file.
 
         Rebuilding the file (VACUUM) writes every table afresh in key order, so where a ballot
@@ -194,4 +245,6 @@ class WindowRepository(Database):
             marks = ", ".join("?" for _ in pending)
             async with self._lock:
                 await self._db.execute(f"UPDATE windows SET rebuilt = 1 WHERE id IN ({marks})", pending)
+            for window_id in pending:
+                self._forget(window_id)
         return await self.checkpoint()

@@ -1,5 +1,8 @@
 """Closing is all or nothing: killed at any point of it, a restart finds it undone or finishes it.
 
+The same holds when the disk refuses the close's writes (full, read-only) from any of its
+statements on; and the leader is told which it is.
+
 A unit with 40 ballots (one still in its unfinished batch) and 5 drafts is closed by a process
 of its own, beside a closed unit of 10,000 ballots that makes the rebuild take a while. The
 process is killed inside the close's transaction, inside VACUUM, in the last update, and at
@@ -12,6 +15,7 @@ the next start must then leave the closed unit rebuilt, its secret and register 
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import random
 import secrets
@@ -22,11 +26,15 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import aiosqlite
 import pytest
 
+from bot.texts import ZH
 from conversations.anonymity import participant_key
 from conversations.engine import Draft
 from conversations.tally import ballot_cells
@@ -35,6 +43,9 @@ from storage.intake import row_json
 from storage.repository import Repository
 from tests.e2e.conftest import ROOT
 from tests.forensics import comparable
+from usecases.access import Actor, Role
+from usecases.console import Closed, CloseFailed, CloseOutcome, Console
+from usecases.events import Events
 
 FILLER, UNIT = 1, 2
 _TOTALS = (  # a closed unit's totals (per group, only pooled figures besides)
@@ -55,7 +66,7 @@ class Template:
     secret: bytes
 
 
-def _fill_filler(path: Path) -> None:
+def _fill_filler(path: Path, ballots: int) -> None:
     rng = random.Random(1)  # noqa: S311 - test data
     with sqlite3.connect(path) as db:
         db.execute(
@@ -65,15 +76,15 @@ def _fill_filler(path: Path) -> None:
         )
         db.executemany(
             "INSERT INTO ballots (id, window_id, answers) VALUES (?, ?, ?)",
-            [(secrets.token_bytes(16), FILLER, row_json(random_ballot(rng))) for _ in range(FILLER_BALLOTS)],
+            [(secrets.token_bytes(16), FILLER, row_json(random_ballot(rng))) for _ in range(ballots)],
         )
 
 
-async def _build(folder: Path) -> Template:
+async def _build(folder: Path, filler: int = FILLER_BALLOTS) -> Template:
     path = folder / "survey.db"
     async with Repository(path):
         pass
-    _fill_filler(path)
+    _fill_filler(path, filler)
     rng = random.Random(2)  # noqa: S311 - test data
     async with Repository(path) as repository:
         window, _ = await repository.open_window(1, "县财政局", min_group=3)
@@ -218,3 +229,149 @@ def _folder(tmp_path: Path, name: str) -> Path:
     folder = tmp_path / name
     folder.mkdir()
     return folder
+
+
+# --- a disk that refuses the close's writes -----------------------------------------------------
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "VACUUM", "COMMIT", "PRAGMA WAL_CHECKPOINT")
+
+
+class _Deferred:
+    """An aiosqlite statement started only after `before` ran, awaited or used as a context."""
+
+    def __init__(self, before: Callable[[], Awaitable[None]], start: Callable[[], Any]) -> None:
+        self.before = before
+        self.start = start
+        self.context: Any = None
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._run().__await__()
+
+    async def _run(self) -> Any:
+        await self.before()
+        return await self.start()
+
+    async def __aenter__(self) -> Any:
+        await self.before()
+        self.context = self.start()
+        return await self.context.__aenter__()
+
+    async def __aexit__(self, *exc: object) -> Any:
+        return await self.context.__aexit__(*exc)
+
+
+class Refusing:
+    """The repository's connection, refusing writes from its `at`-th statement on.
+
+    'read-only': SQLite's own `PRAGMA query_only` from then on (SQLITE_READONLY, statement by
+    statement). 'full': each writing statement fails with SQLITE_FULL, and, as SQLite does when
+    a full disk stops a transaction, the transaction is rolled back first.
+    """
+
+    def __init__(self, inner: aiosqlite.Connection, at: int, kind: str) -> None:
+        self.inner = inner
+        self.at = at
+        self.kind = kind
+        self.count = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def _step(self, sql: str) -> None:
+        self.count += 1
+        if self.count < self.at:
+            return
+        if self.kind == "read-only":
+            await self.inner.execute("PRAGMA query_only = ON")
+        elif sql.strip().upper().startswith(WRITES):
+            if self.inner.in_transaction:
+                await self.inner.execute("ROLLBACK")
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorcode = sqlite3.SQLITE_FULL
+            raise error
+
+    def execute(self, sql: str, parameters: Sequence[object] = ()) -> _Deferred:
+        """Run one statement, the fault first."""
+        return _Deferred(lambda: self._step(sql), lambda: self.inner.execute(sql, parameters))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> Any:
+        """Run one statement over many rows, the fault first."""
+        await self._step(sql)
+        return await self.inner.executemany(sql, rows)
+
+    async def execute_fetchall(self, sql: str, parameters: Sequence[object] = ()) -> Any:
+        """Run one query, the fault first."""
+        await self._step(sql)
+        return await self.inner.execute_fetchall(sql, parameters)
+
+
+LEADER = Actor(user_id=1, name="", role=Role.LEADER)
+
+
+async def _close_refused(path: Path, at: int, kind: str) -> tuple[CloseOutcome, int]:
+    """Close with the disk refusing from statement `at` on; return the outcome and the statements run."""
+    async with Repository(path) as repository:
+        inner = repository._connection
+        assert inner is not None
+        refusing = Refusing(inner, at, kind)
+        repository._connection = refusing  # type: ignore[assignment]
+        if kind == "key file":
+            refusing.at = 10**9
+
+            def refuse(_ids: set[int]) -> None:
+                raise OSError(errno.EROFS, "Read-only file system")
+
+            repository.keys.keep_only = refuse  # type: ignore[method-assign,assignment]
+        try:
+            outcome = await Console(repository, repository, Events(), 3).close(LEADER, UNIT)
+        finally:
+            repository._connection = inner
+            await inner.execute("PRAGMA query_only = OFF")
+    return outcome, refusing.count
+
+
+def test_a_disk_that_refuses_the_close_at_any_step_leaves_it_open_or_closed_and_says_which(
+    small: Template, tmp_path: Path
+) -> None:
+    """A full disk or a read-only file from each statement of the close on, and a read-only key file.
+
+    Each time the files hold the open unit with every ballot and draft (the leader is told it is
+    still open: CLOSE_NOT_WRITTEN), or the closed unit with every ballot, rebuilt or with its
+    rebuild pending (the leader is told which: CLOSED_NOT_REBUILT); never anything between. Once
+    the disk takes writes again, the next start finishes the close, or the unit closes as usual.
+    """
+    _outcome, steps = asyncio.run(_close_refused(_copy(small, _folder(tmp_path, "count")), 10**9, "full"))
+    outcomes = Counter[str]()
+    for kind, at in [
+        *((k, at) for k in ("full", "read-only") for at in range(1, steps + 1)),
+        ("key file", 0),
+    ]:
+        path = _copy(small, _folder(tmp_path, f"{kind}-{at}"))
+        outcome, _count = asyncio.run(_close_refused(path, at, kind))
+        state = _state_after_kill(small, path)
+        match outcome:
+            case CloseFailed(window=window, ballots=ballots):
+                assert (state, ballots) == ("open", BALLOTS), (kind, at)
+                told = ZH.CLOSE_NOT_WRITTEN.format(unit=window.unit, ballots=ballots)
+                assert "没有结束" in told
+                assert f"{BALLOTS} 份答卷都在" in told
+            case Closed(window=window):
+                assert state == ("closed, rebuilt" if window.rebuilt else "closed, rebuild pending"), (
+                    kind,
+                    at,
+                )
+            case _:
+                raise AssertionError((kind, at, outcome))
+        outcomes[f"{kind}: {state}"] += 1
+        _restart_and_check(small, path)
+    print(f"close: {steps} statements; outcomes of the refusals: {dict(outcomes)}")
+    for kind in ("full", "read-only"):
+        assert outcomes[f"{kind}: open"], outcomes  # refused inside the transaction
+        assert outcomes[f"{kind}: closed, rebuild pending"], outcomes  # refused inside the rebuild
+    assert outcomes["key file: closed, rebuild pending"] == 1
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """Return the unit of 40 ballots beside an empty closed one: a close of a few milliseconds."""
+    return asyncio.run(_build(tmp_path_factory.mktemp("small"), filler=0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from conversations.errors import NotWritten
 from conversations.records import Window
 from usecases.access import Actor, can_manage
 from usecases.events import Events, SurveyClosed
@@ -59,13 +60,27 @@ class AlreadyClosed:
 
 @dataclass(frozen=True, slots=True)
 class Closed:
-    """The window is closed now, for good: its results may be delivered."""
+    """The window is closed now, for good: its results may be delivered.
+
+    `window.rebuilt` is False while a disk that refused it keeps the rebuild after close waiting
+    (its secret and the file's traces of arrival order are then still there; it is retried).
+    """
 
     window: Window
 
 
 OpenOutcome = NoUnitName | UnitTooLong | Opened
-CloseOutcome = NotAllowed | CloseAsked | AlreadyClosed | Closed
+
+
+@dataclass(frozen=True, slots=True)
+class CloseFailed:
+    """The server's disk would not take the close (full, or read-only): still open, every ballot in."""
+
+    window: Window
+    ballots: int
+
+
+CloseOutcome = NotAllowed | CloseAsked | AlreadyClosed | Closed | CloseFailed
 
 
 class Console:
@@ -120,7 +135,10 @@ class Console:
         window = await self.managed(actor, window_id)
         if window is None:
             return NotAllowed()
-        closed = await self.windows.close_window(window.id)
+        try:
+            closed = await self.windows.close_window(window.id)
+        except NotWritten:
+            return CloseFailed(window, await self.ballots.ballot_count(window.id))
         final = await self.windows.window(window.id) or window
         if not closed:
             return AlreadyClosed(final)

@@ -42,7 +42,10 @@ class WindowStore(Protocol):
         """Open a window for the unit, or return the leader's open one (True if it is new)."""
 
     async def close_window(self, window_id: int) -> bool:
-        """Close the window for good, all or nothing; return False if it was already closed."""
+        """Close the window for good, all or nothing; return False if it was already closed.
+
+        Raise NotWritten if the disk refused it: the window is still open, every ballot in it.
+        """
 
     async def window(self, window_id: int) -> Window | None:
         """Return the window with this id, or None."""
