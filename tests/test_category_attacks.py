@@ -20,7 +20,7 @@ from conversations.engine import Survey
 from conversations.tally import RATED, TOTAL, WITHHELD, Cell, ballot_cells, fold_counts, shown_apart
 from storage.intake import row_json
 from storage.repository import Repository
-from storage.schema import SCHEMA_VERSION
+from storage.schema import MIGRATIONS
 from tests.audit_attacks import K, Voter, file_rows_and_counters, make_voter, run_unit, skewed_answers
 from tests.category_attacks import (
     ballot_items,
@@ -141,7 +141,8 @@ async def test_a_unit_closed_before_keeps_only_pooled_figures_after_the_upgrade(
     """
     voters = _room(AUDIT_ROOM, 0)
     path = tmp_path / "survey.db"
-    closed_under_an_old_schema(path, [v.ballot for v in voters], SCHEMA_VERSION - 1)
+    before_pooling = [getattr(step, "__name__", "") for step in MIGRATIONS].index("_pooled")
+    closed_under_an_old_schema(path, [v.ballot for v in voters], before_pooling)
     before = old_fold(_raw(voters), ballots=len(voters), min_group=K)
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM tally_counts")

@@ -32,7 +32,7 @@ from conversations.engine import (
 )
 from conversations.errors import AlreadySubmitted
 from conversations.questionnaire import QuestionKind
-from conversations.tally import ANSWERED
+from conversations.tally import ANSWERED, TOTAL
 from storage.repository import Repository
 from tests.test_participation import first_choice
 from usecases.events import Events
@@ -219,8 +219,9 @@ class Room(RuleBasedStateMachine):
         assert self.run(self.repository.ballot_count(self.window_id)) == received
         counts = self.run(self.repository.tally_counts(self.window_id, released_only=False))
         stored: Counter[tuple[str, str]] = Counter()
-        for (_category, question, option), count in counts.items():
-            stored[(question, option)] += count
+        for (group, question, option), count in counts.items():
+            if not self.closed or group == TOTAL:  # closed: the totals, and pooled figures per group
+                stored[(question, option)] += count
         expected: Counter[tuple[str, str]] = Counter(
             (question, option)
             for draft in self.submitted.values()
