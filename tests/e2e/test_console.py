@@ -215,3 +215,36 @@ async def test_an_overfilled_room_is_told_at_once_and_its_figures_stay(
     await leader.press(live, "刷新")
     assert "收到 9 份，超过应到人数 7：各选项统计停在前 3 份" in live.text
     assert shown_counts(live.text) == expected_counts(answers[:3])
+
+
+async def test_a_close_the_disk_refuses_leaves_the_unit_open_and_says_so(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """确认结束 with the database read-only: "not closed", the unit still open with its 4 ballots.
+
+    Once it can be written again, 确认结束 (still on the message) closes it as usual.
+    """
+    token = await open_unit(leader, "县审计局")
+    live = await leader.send("/tally")
+    assert live is not None
+    all_answers = [varied_answers(seed) for seed in range(4)]
+    for number, answers in enumerate(all_answers):
+        await complete(Person(emulator, 300 + number), token, answers)
+    await leader.press(live, "结束测评")
+    connection = bot.services.repository._connection  # the disk refuses writes from here on
+    assert connection is not None
+    await connection.execute("PRAGMA query_only = ON")
+    answered = await leader.press(live, "确认结束")
+    assert answered["text"] == "未能结束：服务器磁盘已满或数据库文件只读。测评仍在进行，答卷都在。"
+    await emulator.wait_for(lambda: "没有结束" in live.text)  # the edit travels beside the answer
+    assert "县审计局 的测评没有结束" in live.text
+    assert "已收到的 4 份答卷都在，一份未少" in live.text
+    window = await bot.services.repository.window_by_token(token)
+    assert window is not None
+    assert window.is_open
+    await connection.execute("PRAGMA query_only = OFF")
+    before = len(leader.messages)
+    await leader.press(live, "确认结束")
+    await emulator.wait_for(lambda: len(leader.messages) >= before + 4)
+    assert "最终结果" in live.text
+    assert shown_counts(live.text) == expected_counts(all_answers)
