@@ -64,7 +64,7 @@ from bot.general import error_handler, on_group, on_help
 from bot.inbox import InboxHandlers
 from bot.keying import PaperHandlers
 from bot.leader import LeaderHandlers
-from bot.limits import CEILING_BURST, CONCURRENT_UPDATES
+from bot.limits import CEILING_BURST, CEILING_PER_SECOND, CHAT_BURST, CHAT_PER_SECOND, CONCURRENT_UPDATES
 from bot.live import LiveTallies
 from bot.menus import set_default_menu, set_menu
 from bot.notes import GroupReportHandlers, NoteHandlers
@@ -259,14 +259,10 @@ def api_builder(settings: Settings) -> ApplicationBuilder:  # type: ignore[type-
     return builder
 
 
-def pacing(settings: Settings) -> Limits:
-    """Return the pace the settings ask for: per private chat, and the ceiling over all chats."""
-    ceiling = Pace(settings.survey_broadcast_rate, CEILING_BURST) if settings.survey_broadcast_rate else None
-    return Limits(
-        private=Pace(settings.survey_chat_rate, settings.survey_chat_burst),
-        ceiling=ceiling,
-        ceiling_for_replies=settings.survey_ceiling_for_replies,
-    )
+# Telegram's limits (bot/limits.py): per private chat, and a ceiling over all chats for broadcasts.
+TELEGRAM_LIMITS = Limits(
+    private=Pace(CHAT_PER_SECOND, CHAT_BURST), ceiling=Pace(CEILING_PER_SECOND, CEILING_BURST)
+)
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
@@ -274,8 +270,12 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     return build(settings)[0]
 
 
-def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[type-arg]
-    """Build the bot and return it with its services (tests look into the repository)."""
+def build(settings: Settings, limits: Limits = TELEGRAM_LIMITS) -> tuple[Application, Services]:  # type: ignore[type-arg]
+    """Build the bot and return it with its services (tests look into the repository).
+
+    Sends and edits are paced to Telegram's `limits` unless SURVEY_RATE_LIMITER is off; tests
+    pass a quicker pace, the only reason to pass any.
+    """
     services = Services.create(settings, Survey(ANNEX2))
     live: LiveTallies | None = None
 
@@ -300,9 +300,7 @@ def build(settings: Settings) -> tuple[Application, Services]:  # type: ignore[t
     )
     # Sends and edits are paced per chat, 429s retried per chat (see bot/pacing.py).
     application: Application = (  # type: ignore[type-arg]
-        builder.rate_limiter(ChatPacer(pacing(settings))).build()
-        if settings.survey_rate_limiter
-        else builder.build()
+        builder.rate_limiter(ChatPacer(limits)).build() if settings.survey_rate_limiter else builder.build()
     )
     live = LiveTallies(
         application.bot,

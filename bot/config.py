@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot import limits
 from usecases.roles import parse_user_id
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -78,11 +77,7 @@ class Settings(StorageSettings):
     survey_live_interval: float = Field(default=10.0, ge=0, le=3600)
     # Pace sends and edits within Telegram's flood limits, per chat (off only for benchmarks).
     survey_rate_limiter: bool = True
-    survey_chat_rate: float = Field(default=limits.CHAT_PER_SECOND, gt=0, le=1000)
-    survey_chat_burst: int = Field(default=limits.CHAT_BURST, ge=1, le=1000)
     # Ceiling over all chats for broadcasts (0: none), and whether replies to presses pass it too.
-    survey_broadcast_rate: float = Field(default=limits.CEILING_PER_SECOND, ge=0, le=1000)
-    survey_ceiling_for_replies: bool = False
     # The zone every time a person reads is shown in (times are stored in UTC).
     survey_tz: ZoneInfo = ZoneInfo("Asia/Shanghai")
 

@@ -13,8 +13,9 @@ import pytest
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot.app import ALLOWED_UPDATES, build
+from bot.app import ALLOWED_UPDATES, TELEGRAM_LIMITS, build
 from bot.config import Settings
+from bot.pacing import Limits, Pace
 from bot.services import Services
 from emulator import BotApiEmulator
 from emulator.people import Person
@@ -25,20 +26,24 @@ OTHER_LEADER_ID = 9002
 ADMIN_ID = 9100
 LIVE_INTERVAL = 0.3
 QUICK_PACE = 1000
+QUICK_LIMITS = Limits(private=Pace(QUICK_PACE, QUICK_PACE))
 
 
 class RunningBot:
     """The real Application, started and stopped the way run_polling does it."""
 
-    def __init__(self, settings: Settings, emulator: BotApiEmulator) -> None:
+    def __init__(
+        self, settings: Settings, emulator: BotApiEmulator, limits: Limits = TELEGRAM_LIMITS
+    ) -> None:
         self.settings = settings
         self.emulator = emulator
+        self.limits = limits
         self.application: Application | None = None  # type: ignore[type-arg]
         self._services: Services | None = None
 
     async def start(self) -> None:
         """Build the application and start polling the emulator."""
-        application, self._services = build(self.settings)
+        application, self._services = build(self.settings, self.limits)
         await application.initialize()
         if application.post_init is not None:
             await application.post_init(application)
@@ -94,16 +99,18 @@ def settings(tmp_path: Path, emulator: BotApiEmulator) -> Settings:
         survey_admins=frozenset({ADMIN_ID}),
         survey_min_group=3,
         survey_live_interval=LIVE_INTERVAL,
-        # Telegram's pace (a second per edit in a chat) would make every walk through the form
-        # take minutes; tests/e2e/test_pacing.py runs the default pace against the real limits.
-        survey_chat_rate=QUICK_PACE,
-        survey_chat_burst=QUICK_PACE,
     )
 
 
 @pytest.fixture
-async def bot(settings: Settings, emulator: BotApiEmulator) -> AsyncIterator[RunningBot]:
-    running = RunningBot(settings, emulator)
+def limits() -> Limits:
+    """Pace sends quickly (tests/e2e/test_pacing.py runs Telegram's pace, a second an edit in a chat)."""
+    return QUICK_LIMITS
+
+
+@pytest.fixture
+async def bot(settings: Settings, emulator: BotApiEmulator, limits: Limits) -> AsyncIterator[RunningBot]:
+    running = RunningBot(settings, emulator, limits)
     await running.start()
     yield running
     await running.stop()
@@ -139,8 +146,8 @@ class BotProcess:
             "TELEGRAM_BASE_URL": emulator.base_url,
             "SURVEY_DB": str(folder / "survey.db"),
             "SURVEY_LEADERS": str(LEADER_ID),
-            "SURVEY_CHAT_RATE": str(QUICK_PACE),
-            "SURVEY_CHAT_BURST": str(QUICK_PACE),
+            # The emulator here sets no flood limits; the pace is tested in-process.
+            "SURVEY_RATE_LIMITER": "false",
         }
         self.process: asyncio.subprocess.Process | None = None
 

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.config import Settings
-from bot.limits import CHAT_BURST, CHAT_PER_SECOND
+from bot.app import TELEGRAM_LIMITS
+from bot.pacing import Limits
 from conversations.annex2 import ANNEX2
 from conversations.engine import Choose
 from conversations.questionnaire import QuestionKind
@@ -32,9 +32,9 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Use the default pace, not the quick one the other end-to-end tests use."""
-    return settings.model_copy(update={"survey_chat_rate": CHAT_PER_SECOND, "survey_chat_burst": CHAT_BURST})
+def limits() -> Limits:
+    """Use Telegram's pace, the default, not the quick one the other end-to-end tests use."""
+    return TELEGRAM_LIMITS
 
 
 async def _at_first_multi_choice(bot: RunningBot, person: Person, token: str) -> BotMessage:

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 from bot.config import Settings
 from emulator import BotApiEmulator
 from emulator.people import Person
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import QUICK_LIMITS, RunningBot
 from tests.e2e.flows import short_briefing
 from tests.e2e.proxies import HttpProxy, LoopbackProxy, Socks5hProxy, Socks5Proxy
 
@@ -31,7 +31,7 @@ async def test_a_briefing_through_a_proxy_sends_every_request_through_it(
     if isinstance(proxy, Socks5hProxy):  # a name for the proxy to resolve
         base_url = settings.telegram_base_url.replace("127.0.0.1", "localhost")
         proxied = proxied.model_copy(update={"telegram_base_url": base_url})
-    bot = RunningBot(proxied, emulator)
+    bot = RunningBot(proxied, emulator, QUICK_LIMITS)
     await bot.start()
     try:
         await short_briefing(leader, [Person(emulator, 700 + n) for n in range(3)])
