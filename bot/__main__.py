@@ -24,6 +24,7 @@ from bot.serve import configure_logging, serve
 from storage.backup import BackupFailed, backup
 from storage.keys import WindowKeys
 from storage.repository import DatabaseRefused, Repository
+from web.server import CannotListen
 
 CONFIGURATION_ERROR = 2  # the service unit does not restart on this code: a restart would not help
 
@@ -143,6 +144,12 @@ def _serve(application: Application, settings: Settings) -> int:  # type: ignore
     except InvalidToken:
         print(say.BAD_TOKEN.block(), file=sys.stderr)
         return CONFIGURATION_ERROR
+    except CannotListen as error:  # the web form's port is taken, or the address is not this machine's
+        print(
+            say.WEB_CANNOT_LISTEN.format(listen=error.listen, port=error.port, reason=error.reason).block(),
+            file=sys.stderr,
+        )
+        return 1
     except NetworkError as error:
         reason = without_token(error, settings)
         print(say.UNREACHABLE.format(url=settings.telegram_base_url, reason=reason).block(), file=sys.stderr)

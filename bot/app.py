@@ -80,6 +80,7 @@ from conversations.engine import Survey
 from conversations.slips import SLIP_LINK
 from usecases.access import Role
 from usecases.keying import KEYER_LINK
+from web.server import WebServer
 
 logger = logging.getLogger(__name__)
 
@@ -265,6 +266,14 @@ TELEGRAM_LIMITS = Limits(
 )
 
 
+def web_server(settings: Settings, services: Services) -> WebServer | None:
+    """Return the browser form's server when SURVEY_WEB_URL is set (started with the bot, stopped with it)."""
+    address = settings.web
+    if address is None:
+        return None
+    return WebServer(address, services.slip_door, services.participation, services.survey)
+
+
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Build the bot: storage opened on start, closed on stop, handlers registered."""
     return build(settings)[0]
@@ -278,13 +287,18 @@ def build(settings: Settings, limits: Limits = TELEGRAM_LIMITS) -> tuple[Applica
     """
     services = Services.create(settings, Survey(ANNEX2))
     live: LiveTallies | None = None
+    web = web_server(settings, services)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await services.repository.open()
+        if web is not None:
+            await web.start()  # on this event loop, beside the bot: the same use cases and locks
         await set_command_menus(application, services)
         logger.info("The bot is running as @%s", application.bot.username)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        if web is not None:
+            await web.stop()  # the requests in hand finish before the database closes
         if live is not None:
             await live.stop()
         await services.repository.close()

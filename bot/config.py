@@ -7,14 +7,15 @@ import secrets
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from usecases.roles import parse_user_id
+from web.address import WebAddress
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 # Telegram's rule for setWebhook's secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
@@ -80,6 +81,10 @@ class Settings(StorageSettings):
     # Ceiling over all chats for broadcasts (0: none), and whether replies to presses pass it too.
     # The zone every time a person reads is shown in (times are stored in UTC).
     survey_tz: ZoneInfo = ZoneInfo("Asia/Shanghai")
+    # Set: the browser form is served at this address (printed on slips), from SURVEY_WEB_LISTEN:PORT.
+    survey_web_url: str | None = None
+    survey_web_listen: str = "127.0.0.1"
+    survey_web_port: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("survey_leaders", "survey_admins", mode="before")
     @classmethod
@@ -145,6 +150,40 @@ class Settings(StorageSettings):
             msg = "只能含 1-256 个字母、数字、_ 或 - / must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
             raise ValueError(msg)
         return value
+
+    @field_validator("survey_web_url")
+    @classmethod
+    def _check_web_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+            msg = (
+                "应为 http(s)://主机[:端口][/路径]，如 https://survey.example.gov.cn/ / "
+                "must look like http(s)://host[:port][/path], e.g. https://survey.example.gov.cn/"
+            )
+            raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _check_ports(self) -> Self:
+        """Refuse the web form and the webhook on one address and port: only one could listen there."""
+        web = (self.survey_web_listen, self.survey_web_port)
+        webhook = (self.telegram_webhook_listen, self.telegram_webhook_port)
+        if self.survey_web_url and self.telegram_webhook_url and web == webhook:
+            msg = (
+                "SURVEY_WEB_PORT 与 TELEGRAM_WEBHOOK_PORT 不能在同一地址上相同 / "
+                "the web form and the webhook cannot listen on the same address and port"
+            )
+            raise ValueError(msg)
+        return self
+
+    @property
+    def web(self) -> WebAddress | None:
+        """Return where the browser form is served, or None when it is not (no SURVEY_WEB_URL)."""
+        if self.survey_web_url is None:
+            return None
+        return WebAddress(self.survey_web_url, self.survey_web_listen, self.survey_web_port)
 
     @property
     def telegram_file_url(self) -> str:

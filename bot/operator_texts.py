@@ -78,6 +78,13 @@ CANNOT_LISTEN = Said(
     "Cannot listen for the webhook on {listen}:{port} ({reason}). Fix: stop whatever holds that port, "
     "or change TELEGRAM_WEBHOOK_LISTEN / TELEGRAM_WEBHOOK_PORT (and the reverse proxy with it).",
 )
+WEB_CANNOT_LISTEN = Said(
+    "无法在 {listen}:{port} 提供网页测评表（{reason}）。解决办法：停止占用该端口的程序，或修改 "
+    "SURVEY_WEB_LISTEN / SURVEY_WEB_PORT（反向代理也要随之修改）；不用网页测评表时删去 SURVEY_WEB_URL。",
+    "Cannot serve the web form on {listen}:{port} ({reason}). Fix: stop whatever holds that port, or change "
+    "SURVEY_WEB_LISTEN / SURVEY_WEB_PORT (and the reverse proxy with it); remove SURVEY_WEB_URL to run "
+    "without the web form.",
+)
 USAGE = Said(
     "用法：python -m bot（启动）| python -m bot check（自检）| python -m bot backup 文件（备份）"
     "| python -m bot new-key（密钥文件确已丢失时新建）",
