@@ -137,14 +137,16 @@ async def test_back_and_revise_go_where_a_person_expects(room: WebRoom) -> None:
         assert ticked(back) == ["served"]
         assert "上一题" not in back  # nothing before the first item
         await answer_all(phone)
-        review = await phone.send("/form", [("step", str(SIZE)), ("revise", "2")])
-        assert "第 3 /" in review
-        assert "保存修改" not in review  # a single choice saves with the tap itself
+        revising = await phone.send("/form", [("step", str(SIZE)), ("revise", "2")])
+        assert "第 3 /" in revising
+        assert "上一题" not in revising
+        assert "不修改，返回检查页" in revising  # a tap on an option saves and returns; this keeps it
         changed = await phone.answer(2, [("choice", ANNEX2.questions[2].options[1].id)])
         assert "请核对您的答卷" in changed
         assert ANNEX2.questions[2].options[1].label in changed
         text_page = await phone.send("/form", [("step", str(SIZE)), ("revise", str(TEXT))])
         assert "保存修改" in text_page
+        assert "上一题" not in text_page
         assert "建议加强廉政教育。" in text_page  # the suggestion is there to edit
         cleared = await phone.answer(TEXT, [("text", "  ")])
         assert "（未填写）" in cleared

@@ -137,6 +137,14 @@ class WebServer:
             self.address.port,
         )
 
+    @property
+    def port(self) -> int:
+        """Return the port listened on (the one asked for, or the one the system chose for port 0)."""
+        runner = self._runner
+        if runner is None or not runner.addresses:
+            return self.address.port
+        return int(runner.addresses[0][1])
+
     async def stop(self) -> None:
         """Finish the requests in hand and stop listening."""
         runner, self._runner = self._runner, None

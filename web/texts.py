@@ -45,11 +45,12 @@ PICKED: Final = "已选"
 PICK_UP_TO: Final = "可选 1 至 {limit} 项，选好后点“下一题”。"
 CHOSEN_COUNT: Final = "已选 {chosen}/{limit}"
 TOO_MANY_LIVE: Final = "最多只能选 {limit} 项，请取消一项"
-TEXT_HINT: Final = "请填写您的意见建议（不超过 {limit} 字）。没有可留空，直接点“下一题”。"
+TEXT_HINT: Final = "请填写您的意见建议（不超过 {limit} 字），没有可以不填。"
 TEXT_COUNT: Final = "{length}/{limit} 字"
 NEXT: Final = "下一题"
 TO_REVIEW: Final = "完成，检查答卷"
 SAVE_REVISION: Final = "保存修改"
+KEEP_REVISION: Final = "不修改，返回检查页"
 BACK: Final = "上一题"
 
 # refusals on a step (the form keeps what was sent, so it can be corrected)
