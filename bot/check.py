@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import aiohttp
+from aiohttp import web
 from pydantic import ValidationError
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -18,7 +22,9 @@ from bot.config import Settings
 from bot.operator_texts import Said
 from storage.backup import snapshot
 from storage.schema import APPLICATION_ID, SCHEMA_VERSION
+from web.server import HEALTH, health_check
 
+_WEB_SECONDS = 5.0  # to fetch SURVEY_WEB_URL's health page
 _OTHERS = 0o077  # permission bits of the group and of everyone else
 
 
@@ -260,6 +266,59 @@ async def _webhook(settings: Settings, bot: Bot) -> Outcome:
     return passed(say.WEBHOOK, say.HOOK_OK.format(url=info.url, pending=pending))
 
 
+async def web_form(settings: Settings) -> list[Outcome]:
+    """Check the browser form, when SURVEY_WEB_URL is set: its port, and that the address reaches it.
+
+    A listener that answers only the health page is started on SURVEY_WEB_LISTEN:PORT with a word
+    of its own, and SURVEY_WEB_URL's health page is fetched from here: the word coming back proves
+    the address (and any reverse proxy on the way) leads to this listener. Where the port is
+    taken, the running bot's own answer proves the same.
+    """
+    address = settings.web
+    if address is None:
+        return []
+    listen, port, url = address.listen, address.port, address.url
+    word = f"{HEALTH} {secrets.token_hex(8)}"
+    runner = web.AppRunner(health_check(address.base, word), access_log=None)
+    await runner.setup()
+    try:
+        try:
+            await web.TCPSite(runner, listen, port).start()
+        except OSError as error:
+            body, found = await _fetch(address.link("healthz"))
+            if body == HEALTH:  # the bot that holds the port is ours, and the address leads to it
+                return [
+                    passed(say.WEB_LISTENER, say.WEB_SERVED.format(listen=listen, port=port)),
+                    passed(say.WEB_ADDRESS, say.WEB_ANSWERS.format(url=url, listen=listen, port=port)),
+                ]
+            taken = say.WEB_TAKEN.format(listen=listen, port=port, reason=error.strerror or error)
+            return [failed(say.WEB_LISTENER, taken, say.WEB_TAKEN_FIX)]
+        listening = passed(say.WEB_LISTENER, say.WEB_CAN_LISTEN.format(listen=listen, port=port))
+        body, found = await _fetch(address.link("healthz"))
+    finally:
+        await runner.cleanup()
+    if body == word:
+        return [listening, passed(say.WEB_ADDRESS, say.WEB_ANSWERS.format(url=url, listen=listen, port=port))]
+    fix = say.WEB_ADDRESS_FIX.format(url=url, listen=listen, port=port)
+    if body is None and not found.startswith("HTTP"):
+        return [listening, failed(say.WEB_ADDRESS, say.WEB_UNREACHABLE.format(url=url, reason=found), fix)]
+    other = say.WEB_OTHER.format(url=url, listen=listen, port=port, found=found)
+    return [listening, failed(say.WEB_ADDRESS, other, fix)]
+
+
+async def _fetch(url: str) -> tuple[str | None, str]:
+    """Return the body of a 200 answer (None otherwise) and what came back, in a few words."""
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=_WEB_SECONDS)) as session,
+            session.get(url, allow_redirects=False) as response,
+        ):
+            body = (await response.text(errors="replace"))[:200]
+            return (body if response.status == HTTPStatus.OK else None), f"HTTP {response.status}"
+    except (aiohttp.ClientError, TimeoutError) as error:
+        return None, str(error) or type(error).__name__
+
+
 async def run_checks(settings: Settings | None, error: ValidationError | None) -> list[Outcome]:
     """Run every check in order; without a valid configuration only that one is reported."""
     outcomes = [configuration(error, settings)]
@@ -267,4 +326,5 @@ async def run_checks(settings: Settings | None, error: ValidationError | None) -
         return outcomes
     outcomes += [people(settings), database(settings.survey_db), key_file(settings)]
     outcomes += await bot_api(settings)
+    outcomes += await web_form(settings)
     return outcomes

@@ -261,3 +261,33 @@ HOOK_FAILING_FIX = Said(
     "certificate, and the reverse proxy forwards it to {listen}:{port}",
 )
 HOOK_OK = Said("{url}，等待中的更新 {pending} 条", "{url}, {pending} update(s) waiting")
+WEB_LISTENER = Said("网页测评表监听", "web form listener")
+WEB_CAN_LISTEN = Said("可以在 {listen}:{port} 监听", "can listen on {listen}:{port}")
+WEB_SERVED = Said(
+    "{listen}:{port} 已由运行中的机器人提供网页测评表",
+    "the running bot already serves the web form on {listen}:{port}",
+)
+WEB_TAKEN = Said("无法在 {listen}:{port} 监听（{reason}）", "cannot listen on {listen}:{port} ({reason})")
+WEB_TAKEN_FIX = Said(
+    "停止占用该端口的程序，或修改 SURVEY_WEB_LISTEN / SURVEY_WEB_PORT（反向代理也要随之修改）",
+    "stop whatever holds that port, or change SURVEY_WEB_LISTEN / SURVEY_WEB_PORT "
+    "(and the reverse proxy with it)",
+)
+WEB_ADDRESS = Said("网页测评表地址（SURVEY_WEB_URL）", "web form address (SURVEY_WEB_URL)")
+WEB_ANSWERS = Said(
+    "{url} 可以访问，且由本机 {listen}:{port} 应答", "{url} answers, from {listen}:{port} on this machine"
+)
+WEB_UNREACHABLE = Said(
+    "从本机无法打开 {url}（{reason}）", "{url} cannot be opened from this machine ({reason})"
+)
+WEB_OTHER = Said(
+    "{url} 有应答，但不是本机 {listen}:{port}（{found}）",
+    "{url} answers, but not from {listen}:{port} on this machine ({found})",
+)
+WEB_ADDRESS_FIX = Said(
+    "让反向代理把 {url} 转发到 http://{listen}:{port}（路径不变），检查域名解析、防火墙和证书；"
+    "局域网直连时 SURVEY_WEB_LISTEN 应为本机在该网络上的地址",
+    "make the reverse proxy forward {url} to http://{listen}:{port} (the path unchanged), and check the "
+    "name, the firewall and the certificate; on a room's network without a proxy, SURVEY_WEB_LISTEN must be "
+    "this machine's address on that network",
+)

@@ -213,3 +213,34 @@ def test_malformed_webhook_settings_are_refused(name: str, value: str) -> None:
     """A plain-HTTP public URL, a secret Telegram would refuse, a port out of range."""
     with pytest.raises(ValidationError, match=name):
         _settings(**{"telegram_webhook_url": "https://a.example.org/", name: value})
+
+
+def test_the_web_form_is_served_only_with_an_address() -> None:
+    """No SURVEY_WEB_URL: no form; with one, 127.0.0.1:8080 unless set, its path and HTTPS kept."""
+    assert _settings().web is None
+    web = _settings(survey_web_url="https://survey.example.gov.cn/ceping").web
+    assert web is not None
+    assert (web.listen, web.port, web.base, web.secure) == ("127.0.0.1", 8080, "/ceping/", True)
+    assert web.link("s/K7M2Q9XH4PR3TVC") == "https://survey.example.gov.cn/ceping/s/K7M2Q9XH4PR3TVC"
+    lan = _settings(survey_web_url="http://10.1.2.3:8080", survey_web_listen="0.0.0.0").web  # noqa: S104
+    assert lan is not None
+    assert (lan.base, lan.secure, lan.listen) == ("/", False, "0.0.0.0")  # noqa: S104
+
+
+@pytest.mark.parametrize(
+    "url", ["survey.example.gov.cn", "ftp://x/", "https:///", "https://x/?a=1", "https://x/#f"]
+)
+def test_a_web_address_that_is_no_http_url_is_refused(url: str) -> None:
+    """SURVEY_WEB_URL must be http(s)://host[:port][/path]: it is printed on every slip."""
+    with pytest.raises(ValidationError, match="survey_web_url"):
+        _settings(survey_web_url=url)
+
+
+def test_the_web_form_and_the_webhook_cannot_share_a_port() -> None:
+    """Both on 127.0.0.1:8443: refused at start, naming both settings."""
+    with pytest.raises(ValidationError, match="SURVEY_WEB_PORT"):
+        _settings(
+            survey_web_url="https://x/",
+            survey_web_port="8443",
+            telegram_webhook_url="https://x/hook",
+        )

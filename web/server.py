@@ -82,6 +82,17 @@ async def _health(request: web.Request) -> web.StreamResponse:
     return web.Response(text=HEALTH)
 
 
+def health_check(base: str, answer: str) -> web.Application:
+    """Return an application that only answers `<base>healthz` with `answer` (for `python -m bot check`)."""
+
+    async def healthz(request: web.Request) -> web.StreamResponse:
+        return web.Response(text=answer)
+
+    app = web.Application()
+    app.add_routes([web.get(f"{base}healthz", healthz)])
+    return app
+
+
 def application(form: SlipForm) -> web.Application:
     """Return the aiohttp application of the form: its pages, static files and a health check."""
     pages = form.pages

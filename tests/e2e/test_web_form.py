@@ -1,0 +1,171 @@
+"""The browser form served by the bot itself: on its loop, started and stopped with it, seen by `check`."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.config import Settings
+from conversations.annex2 import ANNEX2
+from emulator import BotApiEmulator
+from emulator.people import Person
+from tests.e2e.conftest import LEADER_ID, BotProcess, RunningBot
+from tests.e2e.flows import answer_step, varied_answers
+from tests.e2e.test_check import check, line
+from tests.e2e.test_webhook import free_port
+from tests.web_phone import Phone, answer_all
+from usecases.access import Actor, Role
+from usecases.slips import Issued
+
+WEB_PARTICIPANT = 4_000_001
+
+
+def web_env(port: int, url_port: int | None = None) -> dict[str, str]:
+    """Return the settings of a bot serving the web form on this loopback port."""
+    return {
+        "SURVEY_WEB_URL": f"http://127.0.0.1:{url_port or port}/",
+        "SURVEY_WEB_LISTEN": "127.0.0.1",
+        "SURVEY_WEB_PORT": str(port),
+    }
+
+
+async def answers(port: int, path: str = "healthz") -> str | None:
+    """Return what the web form's port answers at `path`, or None when nothing listens."""
+    try:
+        async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/{path}") as got:
+            return await got.text()
+    except aiohttp.ClientConnectionError:
+        return None
+
+
+@pytest.fixture
+async def web_bot(settings: Settings, emulator: BotApiEmulator) -> AsyncIterator[RunningBot]:
+    port = free_port()
+    served = settings.model_copy(
+        update={"survey_web_url": f"http://127.0.0.1:{port}/", "survey_web_port": port}
+    )
+    running = RunningBot(served, emulator)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_a_slip_in_the_browser_and_one_in_telegram_make_one_tally(
+    web_bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """The bot serves the form on its own loop: a browser and a Telegram account answer a unit, one tally."""
+    services, port = web_bot.services, web_bot.settings.survey_web_port
+    window, _ = await services.repository.open_window(LEADER_ID, "县财政局", min_group=1, slips=True)
+    issued = await services.slip_issuing.issue(Actor(LEADER_ID, "组长", Role.LEADER), window.id, 2)
+    assert isinstance(issued, Issued)
+    in_browser, in_telegram = issued.codes
+    async with aiohttp.ClientSession(
+        base_url=f"http://127.0.0.1:{port}/", cookie_jar=aiohttp.CookieJar(unsafe=True)
+    ) as session:
+        phone = Phone(session)
+        assert "开始作答" in await phone.open(f"/s/{in_browser}")
+        await phone.send("/begin")
+        await answer_all(phone)
+        assert "感谢参加民主测评" in await phone.send("/submit")
+    person = Person(emulator, WEB_PARTICIPANT)
+    welcome = await person.send(f"/start s_{in_telegram}")
+    assert welcome is not None
+    await person.press(welcome, "开始")
+    given = varied_answers(3)
+    survey = welcome
+    for index in range(ANNEX2.size):
+        survey = await answer_step(person, survey, index, given)
+    await person.press(survey, "提交")
+    tally = await leader.send("/tally")
+    assert tally is not None
+    assert "已收到答卷：2 份" in tally.text
+    await web_bot.stop()
+    assert await answers(port) is None  # stopped with the bot
+
+
+async def test_the_bot_process_serves_the_form_until_it_stops(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """`python -m bot` with SURVEY_WEB_URL: the form answers; SIGTERM stops both; no path in the log."""
+    port = free_port()
+    bot = BotProcess(emulator, tmp_path)
+    bot.env.update(web_env(port))
+    await bot.start()
+    try:
+        for _ in range(200):
+            if await answers(port) is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert "请输入测评码" in (await answers(port, "") or "")
+        assert "测评码无效" in (await answers(port, "s/K7M2Q-9XH4P-R3TVC") or "")
+    finally:
+        assert await bot.signal(signal.SIGTERM) == 0
+    assert await answers(port) is None
+    log = bot.log.read_text(encoding="utf-8")
+    assert f"Serving the web form at http://127.0.0.1:{port}/" in log
+    assert "K7M2Q" not in log
+    assert "GET" not in log  # no access log
+
+
+async def test_a_taken_port_stops_the_bot_saying_which_setting_to_change(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """Another program on the form's port: the bot stops (exit 1) naming SURVEY_WEB_PORT, no traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, output = await BotProcess(emulator, tmp_path).run(**web_env(port))
+    assert code == 1
+    assert f"127.0.0.1:{port}" in output
+    assert "SURVEY_WEB_PORT" in output
+    assert "无法在" in output
+    assert "Traceback" not in output
+
+
+async def test_check_listens_and_fetches_the_address(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    """Before the first start: the port can be had and SURVEY_WEB_URL leads to it; a wrong address fails."""
+    port = free_port()
+    configured = BotProcess(emulator, tmp_path)
+    code, lines = await check(configured, **web_env(port))
+    assert code == 0, lines
+    assert f"can listen on 127.0.0.1:{port}" in line(lines, "web form listener")
+    assert line(lines, "web form address").startswith("✔")
+    elsewhere = free_port()
+    code, lines = await check(configured, **web_env(port, url_port=elsewhere))
+    assert code == 1
+    address = line(lines, "web form address")
+    assert address.startswith("✘")
+    assert f"http://127.0.0.1:{elsewhere}/ cannot be opened from this machine" in address
+    assert f"forward http://127.0.0.1:{elsewhere}/ to http://127.0.0.1:{port}" in address
+
+
+async def test_check_while_the_bot_serves_the_form(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    """The bot holds the port: check finds its form there; another program there fails the line."""
+    port = free_port()
+    bot = BotProcess(emulator, tmp_path)
+    bot.env.update(web_env(port))
+    await bot.start()
+    try:
+        for _ in range(200):
+            if await answers(port) is not None:
+                break
+            await asyncio.sleep(0.05)
+        code, lines = await check(bot)
+        assert code == 0, lines
+        assert "the running bot already serves the web form" in line(lines, "web form listener")
+    finally:
+        await bot.signal(signal.SIGTERM)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        other = taken.getsockname()[1]
+        code, lines = await check(bot, **web_env(other))
+    assert code == 1
+    assert f"cannot listen on 127.0.0.1:{other}" in line(lines, "web form listener")
