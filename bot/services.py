@@ -77,7 +77,7 @@ class Services:
         paper = PaperKeying(repository, keyed, repository, repository)
         slip_issuing = SlipIssuing(repository, repository, repository.keys)
         # The web form's address, printed on the slips (SURVEY_WEB_URL; None: Telegram only).
-        web_url: str | None = getattr(settings, "survey_web_url", None)
+        web_url = settings.survey_web_url
         notes = Notes(repository, repository, repository, ANNEX1)
         return cls(
             settings=settings,
