@@ -14,6 +14,7 @@ from conversations.slips import new_code, printed
 from tests.web_phone import Phone, answer_all, first_answer, site
 from tests.web_room import WebRoom, csrf_of, web_room
 from usecases.participation import SlipHolder
+from web.form import PAGE_BYTES
 from web.guard import Guesses
 
 MULTI = next(i for i, q in enumerate(ANNEX2.questions) if q.kind is QuestionKind.MULTI)
@@ -340,3 +341,28 @@ async def test_the_holder_of_the_slip_is_who_answers(room: WebRoom) -> None:
     draft = await room.repository.draft(key)
     assert draft is not None
     assert draft.answers == {"category": ("served",)}
+
+
+async def test_pages_that_show_answers_are_one_length_whatever_was_chosen(room: WebRoom) -> None:
+    """A step revisited and the review are the same bytes long for other answers: sizes tell nothing."""
+    codes = await room.issue(2)
+    sizes: list[set[int]] = [set(), set()]
+    async with site(room.form()) as served:
+        for pick, code in zip((0, -1), codes, strict=True):
+            phone = await served.phone()
+            await begun(phone, code)
+            for index, question in enumerate(ANNEX2.questions):
+                match question.kind:
+                    case QuestionKind.SINGLE:
+                        fields = [("choice", question.options[pick].id)]
+                    case QuestionKind.MULTI:
+                        fields = [
+                            ("choice", option.id) for option in question.options[: 3 if pick == 0 else 1]
+                        ]
+                    case QuestionKind.TEXT:
+                        fields = []
+                await phone.answer(index, fields)
+            sizes[0].add(len(phone.page.encode()))  # the review
+            await phone.send("/form", [("step", str(SIZE)), ("revise", "1")])
+            sizes[1].add(len(phone.page.encode()))  # a step showing the answer given
+    assert sizes == [{PAGE_BYTES}, {PAGE_BYTES}]

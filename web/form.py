@@ -43,6 +43,10 @@ from web.pages import Pages, review_view, step_view
 COOKIE: Final = "slip"
 COOKIE_AGE: Final = 24 * 3600  # a briefing's day: long enough to come back after a closed tab
 _TYPED_MAX: Final = 40  # what is shown back of a typed code (a code is 15 symbols, 17 printed)
+# Pages that show answers are sent at one length (padded with a comment), so that the size of an
+# encrypted response tells a network observer nothing of which options were chosen; only a long
+# suggestion makes the review longer. (The proxy must not compress them: docs/operator.md.)
+PAGE_BYTES: Final = 8192
 _NOTICES: Final = {"stale": (texts.STALE, "info"), "expired": (texts.EXPIRED, "info")}
 
 Unready = SlipUsed | Ended | WrongCode | None
@@ -346,11 +350,11 @@ class SlipForm:
         if self.survey.current_question(draft) is None:
             sections = review_view(self.survey, draft)
             body = self.pages.render("review.html", sections=sections, review_step=draft.step, **common)
-            return _html(body, status)
+            return _html(_padded(body), status)
         step = step_view(self.survey, draft, picked=picked, text=text)
         last = draft.step == self.survey.review_step - 1
         label = texts.SAVE_REVISION if draft.revising else texts.TO_REVIEW if last else texts.NEXT
-        return _html(self.pages.render("step.html", step=step, next_label=label, **common), status)
+        return _html(_padded(self.pages.render("step.html", step=step, next_label=label, **common)), status)
 
     def _welcome(self, ready: SlipReady) -> web.Response:
         questionnaire = self.survey.questionnaire
@@ -431,6 +435,12 @@ def _field(form: MultiMapping[object], name: str) -> str:
     """Return a text field of a posted form ('' if absent or not text)."""
     value = form.get(name)
     return value if isinstance(value, str) else ""
+
+
+def _padded(body: str) -> str:
+    """Return the page padded to PAGE_BYTES (a longer one as it is)."""
+    missing = PAGE_BYTES - len(body.encode()) - len("\n<!---->\n")
+    return f"{body}\n<!--{' ' * missing}-->\n" if missing >= 0 else body
 
 
 def _html(body: str, status: int = 200) -> web.Response:

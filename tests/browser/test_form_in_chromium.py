@@ -19,6 +19,7 @@ from tests.browser.served import ServedForm
 pytestmark = [
     pytest.mark.skipif(not installed(), reason=MISSING),
     pytest.mark.xdist_group("chromium"),  # one browser at a time on this machine's two cores
+    pytest.mark.slow,  # the group of five in one process: started first
 ]
 
 MULTI = next(i for i, q in enumerate(ANNEX2.questions) if q.kind is QuestionKind.MULTI)
