@@ -61,6 +61,7 @@ SLOW_UNITS = {
     "test_documents.py",
     "test_workbooks.py",
     "test_reports.py",
+    "test_form_in_chromium.py",  # a real browser
 }
 # Property tests with many examples each, in files that are otherwise quick.
 SLOW_PROPERTIES = {
