@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot.app import ALLOWED_UPDATES, TELEGRAM_LIMITS, build
+from bot.app import ALLOWED_UPDATES, build
 from bot.config import Settings
 from bot.pacing import Limits, Pace
 from bot.services import Services
@@ -33,7 +33,7 @@ class RunningBot:
     """The real Application, started and stopped the way run_polling does it."""
 
     def __init__(
-        self, settings: Settings, emulator: BotApiEmulator, limits: Limits = TELEGRAM_LIMITS
+        self, settings: Settings, emulator: BotApiEmulator, limits: Limits = QUICK_LIMITS
     ) -> None:
         self.settings = settings
         self.emulator = emulator
