@@ -32,9 +32,7 @@ QUICK_LIMITS = Limits(private=Pace(QUICK_PACE, QUICK_PACE))
 class RunningBot:
     """The real Application, started and stopped the way run_polling does it."""
 
-    def __init__(
-        self, settings: Settings, emulator: BotApiEmulator, limits: Limits = QUICK_LIMITS
-    ) -> None:
+    def __init__(self, settings: Settings, emulator: BotApiEmulator, limits: Limits = QUICK_LIMITS) -> None:
         self.settings = settings
         self.emulator = emulator
         self.limits = limits
