@@ -190,6 +190,7 @@ def _restart_and_check(template: Template, path: Path) -> None:
 
 
 @pytest.mark.slow  # started first: see tests/conftest.py
+@pytest.mark.timeout(600)  # a bot process killed at every step of a close: minutes on a busy machine
 def test_a_kill_at_any_point_of_a_close_leaves_it_undone_or_finished(
     template: Template, tmp_path: Path
 ) -> None:

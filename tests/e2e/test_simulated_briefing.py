@@ -17,6 +17,7 @@ pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 SMALL = ["--participants", "6", "--think", "0", "--units", "2"]
 
 
+@pytest.mark.timeout(600)  # two bot processes and a whole briefing: minutes on a busy machine
 async def test_a_small_simulated_briefing_runs_end_to_end(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
