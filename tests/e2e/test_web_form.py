@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import signal
 import socket
 from collections.abc import AsyncIterator
@@ -42,6 +43,15 @@ async def answers(port: int, path: str = "healthz") -> str | None:
             return await got.text()
     except aiohttp.ClientConnectionError:
         return None
+
+
+async def serving(port: int) -> None:
+    """Wait until the bot process answers on the form's port (a start takes seconds on a busy machine)."""
+    async with asyncio.timeout(60):
+        for _ in itertools.count():
+            if await answers(port) is not None:
+                return
+            await asyncio.sleep(0.1)
 
 
 @pytest.fixture
@@ -98,10 +108,7 @@ async def test_the_bot_process_serves_the_form_until_it_stops(
     bot.env.update(web_env(port))
     await bot.start()
     try:
-        for _ in range(200):
-            if await answers(port) is not None:
-                break
-            await asyncio.sleep(0.05)
+        await serving(port)
         assert "请输入测评码" in (await answers(port, "") or "")
         assert "测评码无效" in (await answers(port, "s/K7M2Q-9XH4P-R3TVC") or "")
     finally:
@@ -153,10 +160,7 @@ async def test_check_while_the_bot_serves_the_form(emulator: BotApiEmulator, tmp
     bot.env.update(web_env(port))
     await bot.start()
     try:
-        for _ in range(200):
-            if await answers(port) is not None:
-                break
-            await asyncio.sleep(0.05)
+        await serving(port)
         code, lines = await check(bot)
         assert code == 0, lines
         assert "the running bot already serves the web form" in line(lines, "web form listener")
