@@ -91,6 +91,8 @@ async def test_a_slip_in_the_browser_and_one_in_telegram_make_one_tally(
     survey = welcome
     for index in range(ANNEX2.size):
         survey = await answer_step(person, survey, index, given)
+        following = f"第 {index + 2}/16 题" if index + 1 < ANNEX2.size else "请核对您的答卷"
+        await emulator.wait_chat(WEB_PARTICIPANT, lambda: following in survey.text)  # noqa: B023 - awaited here
     await person.press(survey, "提交")
     tally = await leader.send("/tally")
     assert tally is not None
