@@ -39,6 +39,7 @@ class WindowRepository(Database):
     def __init__(self, path: Path, keys: WindowKeys | None = None) -> None:
         super().__init__(path, keys)
         self._windows: dict[int, Window] = {}
+        self._tokens: dict[str, int] = {}  # a token names one window for good
         self._rebuild_retry: asyncio.Task[None] | None = None
 
     async def _opened(self) -> None:
@@ -105,7 +106,10 @@ class WindowRepository(Database):
         return self._remember(_window(rows[0])) if rows else None
 
     async def window_by_token(self, token: str) -> Window | None:
-        """Return the window a deep-link token opens, or None."""
+        """Return the window a deep-link token opens, or None (from the cache when it is there)."""
+        known = self._tokens.get(token)
+        if known is not None and (cached := self._windows.get(known)) is not None:
+            return cached
         rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE token = ?", (token,))
         return self._remember(_window(rows[0])) if rows else None
 
@@ -118,6 +122,7 @@ class WindowRepository(Database):
 
     def _remember(self, window: Window) -> Window:
         self._windows[window.id] = window
+        self._tokens[window.token] = window.id
         return window
 
     async def open_windows(self) -> list[Window]:

@@ -102,6 +102,18 @@ class SlipDoor:
         The code is looked for in every open slips unit under that unit's own secret; nothing
         tells a mistyped code from one never issued or one of a closed unit without its token.
         """
+        named = await self.windows.window_by_token(token) if token else None
+        code = normalise(typed)
+        if named is not None and named.slips and named.is_open and code is not None:
+            # A slip coming back (its cookie names its unit): one look at its own form first.
+            holder = SlipHolder(code)
+            submitted, draft = await self.participants.participant(
+                named.id, self.participation.key(named.id, holder)
+            )
+            if submitted:
+                return SlipUsed(named)
+            if draft is not None:
+                return SlipReady(named, holder, draft)
         found = await self._find(typed)
         if isinstance(found, tuple):
             window, holder = found
@@ -114,7 +126,7 @@ class SlipDoor:
             check = slip_check(self.secrets.secret(window.id), window.id, holder.code)
             if await self.slips.slip_unused(window.id, check):
                 return SlipReady(window, holder, None)
-        return await self._ended(token)
+        return self._ended(named)
 
     async def redeem(self, user_id: int, typed: str) -> RedeemOutcome:
         """Spend a slip on a Telegram account: the account may then answer the slip's unit once."""
@@ -150,8 +162,8 @@ class SlipDoor:
                 return window, holder
         return WrongCode()
 
-    async def _ended(self, token: str | None) -> Ended | WrongCode:
-        window = await self.windows.window_by_token(token) if token else None
+    @staticmethod
+    def _ended(window: Window | None) -> Ended | WrongCode:
         if window is not None and window.slips and not window.is_open:
             return Ended(window)
         return WrongCode()
