@@ -27,6 +27,7 @@ from conversations.engine import (
     Toggle,
 )
 from conversations.questionnaire import Question, QuestionKind
+from conversations.tally import shown_apart
 
 _REVISE_PER_ROW = 8
 # Keyboards kept, newest first: everyone on the same step of a unit is shown the same one.
@@ -84,7 +85,12 @@ def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> Keyboard:
 
 def welcome(t: Texts, survey: Survey, window_id: int, unit: str, min_group: int) -> Screen:
     """Return the first screen a participant sees after opening the link."""
-    text = t.WELCOME.format(unit=texts.html(unit), count=survey.questionnaire.size, min_group=min_group)
+    text = t.WELCOME.format(
+        unit=texts.html(unit),
+        count=survey.questionnaire.size,
+        min_group=min_group,
+        group_min=shown_apart(min_group),
+    )
     return Screen(text, ((Button(t.BEGIN, BeginSurvey(window_id)),),))
 
 

@@ -30,7 +30,7 @@ class Texts:
         "• 为防止重复提交，系统只保存一个由您的账号和本次测评经加密运算得到、无法还原的标记，"
         "这个标记与答卷分开存放，互不关联。\n"
         "• 未提交的作答进度仅用于断点续答，提交或放弃后即删除。\n"
-        "• 组长只能看到汇总统计：每满 {min_group} 份答卷才更新一次，人数少于 {min_group} 人的群体不单独统计。"
+        "• 组长只能看到汇总统计：每满 {min_group} 份答卷才更新一次，少于 {group_min} 人的群体不单独统计。"
     )
     BEGIN = "开始"
     RESUMED = "欢迎回来，从上次的进度继续作答。"
@@ -514,7 +514,7 @@ class EnglishTexts(Texts):
         "and this survey, stored apart from the ballots and never linked to them.\n"
         "• Unfinished progress is kept only so you can resume, and deleted when you submit or cancel.\n"
         "• The group leader sees only totals, updated once every {min_group} ballots; groups of fewer "
-        "than {min_group} people are never shown separately."
+        "than {group_min} people (a category of respondents, say) are never shown separately."
     )
     BEGIN = "Start"
     RESUMED = "Welcome back: carrying on where you left off."

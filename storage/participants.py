@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
 import aiosqlite
 
 from conversations.engine import Ballot, Draft
@@ -18,10 +23,16 @@ from storage.intake import (
     store_batch,
     suggestions_json,
 )
+from storage.keys import WindowKeys
 
 
 class ParticipantRepository(Database):
     """The register and the drafts, keyed by participant keys; never joined with ballots."""
+
+    def __init__(self, path: Path, keys: WindowKeys | None = None) -> None:
+        super().__init__(path, keys)
+        self._submissions: list[_Submission] = []  # submits waiting for the next group commit
+        self._submitting = asyncio.Lock()
 
     async def participant(self, window_id: int, key: bytes) -> tuple[bool, Draft | None]:
         """Return whether this key has submitted, and its draft: both in one query (every press)."""
@@ -66,7 +77,7 @@ class ParticipantRepository(Database):
     async def delete_draft(self, key: bytes) -> bool:
         """Discard an unfinished form, leaving no copy of it in any file; False if there was none."""
         async with self.transaction() as db:
-            found = await _rewrite_without(db, key)
+            found = await _rewrite_without(db, {key})
         await self.checkpoint()
         return found
 
@@ -81,51 +92,148 @@ class ParticipantRepository(Database):
 
         Without `register` (a paper form keyed in: one keyer enters many) nobody is registered;
         the draft must still be there, so a form is stored once (AlreadySubmitted otherwise).
+
+        Submits that arrive while one is being written are written together, in one
+        transaction, one rewrite and one checkpoint (a group commit): at the end of a briefing
+        hundreds arrive within seconds, and a rewrite and checkpoint each would queue them.
+        Each is decided exactly as if it had been written alone, in the order they arrived.
         """
-        async with self.transaction() as db:
-            async with db.execute(
-                "SELECT w.is_open, max(w.min_group, 1), i.register, i.pending, i.suggestions, "
-                "(SELECT count(*) FROM ballots WHERE window_id = w.id), "
-                "w.expected, w.slips, w.slips_issued + w.paper_issued, w.frozen "
-                "FROM windows w JOIN intake i ON i.window_id = w.id WHERE w.id = ?",
-                (window_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None or not row[0]:
-                raise WindowClosed
-            _open, min_group, registry, stored, suggestions, kept, expected, slips, handed_out, frozen = row
-            if register and registered(registry, key):
-                raise AlreadySubmitted
-            pending = [*pending_ballots(stored), ballot]
-            room = room_limit(expected=expected, slips=bool(slips), handed_out=handed_out)
-            if frozen is None and room is not None and kept + len(pending) > room:
-                # Overfilled: the figures stay as they are until close, whatever arrives.
-                frozen = released_count(kept + len(pending) - 1, min_group=min_group, is_open=True)
-                await db.execute("UPDATE windows SET frozen = ? WHERE id = ?", (frozen, window_id))
-                self._window_changed(window_id)
-            if len(pending) >= min_group:
-                if frozen is None:
-                    await release_held(db, window_id)
-                await store_batch(db, window_id, pending)
-                kept, pending = kept + len(pending), []
-            registry = register_with(registry, key) if register else registry
-            suggestions = suggestions_json(suggestions, ballot.suggestion)
-            intake = (window_id, registry, pending_json(pending), suggestions)
-            dropped = await _rewrite_without(db, key, intake)
-            if not register and not dropped:
-                raise AlreadySubmitted  # the keyed form went in already: rolled back, counted once
+        entry = _Submission(key, window_id, ballot, register)
+        self._submissions.append(entry)
+        try:
+            async with self._submitting:
+                if entry.outcome is None:
+                    await self._write_queued(entry)
+        except asyncio.CancelledError:
+            if entry in self._submissions:  # not written: no ballot for a submit nobody waits for
+                self._submissions.remove(entry)
+            raise
+        if isinstance(entry.outcome, int):
+            return entry.outcome
+        raise entry.outcome or RuntimeError("a queued submit was left unwritten")
+
+    async def _write_queued(self, own: _Submission) -> None:
+        """Write every submit queued so far (this caller's among them) in one transaction."""
+        batch, self._submissions = self._submissions, []
+        try:
+            outcomes = await self._submit_together(batch)
+        except BaseException:
+            # Nothing of the batch was stored: each other submit tries again in its own turn.
+            self._submissions[:0] = [entry for entry in batch if entry is not own]
+            raise
+        for entry, outcome in zip(batch, outcomes, strict=True):
+            entry.outcome = outcome
         await self.checkpoint()
-        return int(kept) + len(pending)
+
+    async def _submit_together(self, batch: list[_Submission]) -> list[int | Exception]:
+        """Decide and store each submit in turn, one transaction and one rewrite for them all."""
+        async with self.transaction() as db:
+            intakes: dict[int, _Intake | None] = {}
+            marks = ", ".join("?" for _ in batch)
+            async with db.execute(
+                f"SELECT key FROM drafts WHERE key IN ({marks})", [entry.key for entry in batch]
+            ) as cursor:
+                drafted = {row[0] for row in await cursor.fetchall()}
+            dropped: set[bytes] = set()
+            outcomes: list[int | Exception] = []
+            for entry in batch:
+                if entry.window_id not in intakes:
+                    intakes[entry.window_id] = await _read_intake(db, entry.window_id)
+                intake = intakes[entry.window_id]
+                if intake is None:
+                    outcomes.append(WindowClosed())
+                elif entry.register and registered(intake.registry, entry.key):
+                    outcomes.append(AlreadySubmitted())
+                elif not entry.register and entry.key not in drafted:
+                    outcomes.append(AlreadySubmitted())  # the keyed form went in already: counted once
+                else:
+                    outcomes.append(await self._take(db, intake, entry))
+                    drafted.discard(entry.key)
+                    dropped.add(entry.key)
+            changed = [intake.row() for intake in intakes.values() if intake is not None and intake.changed]
+            if dropped or changed:
+                await _rewrite_without(db, dropped, changed)
+        return outcomes
+
+    async def _take(self, db: aiosqlite.Connection, intake: _Intake, entry: _Submission) -> int:
+        """Add one ballot to its window's intake; return how many ballots the window holds then."""
+        pending = [*intake.pending, entry.ballot]
+        if intake.frozen is None and intake.room is not None and intake.kept + len(pending) > intake.room:
+            # Overfilled: the figures stay as they are until close, whatever arrives.
+            intake.frozen = released_count(
+                intake.kept + len(pending) - 1, min_group=intake.min_group, is_open=True
+            )
+            await db.execute("UPDATE windows SET frozen = ? WHERE id = ?", (intake.frozen, intake.window_id))
+            self._window_changed(intake.window_id)
+        if len(pending) >= intake.min_group:
+            if intake.frozen is None:
+                await release_held(db, intake.window_id)
+            await store_batch(db, intake.window_id, pending)
+            intake.kept, pending = intake.kept + len(pending), []
+        intake.pending = pending
+        if entry.register:
+            intake.registry = register_with(intake.registry, entry.key)
+        intake.suggestions = suggestions_json(intake.suggestions, entry.ballot.suggestion)
+        intake.changed = True
+        return intake.kept + len(pending)
+
+
+@dataclass(eq=False)
+class _Submission:
+    """One submit waiting to be written; its outcome is set once its transaction has committed."""
+
+    key: bytes
+    window_id: int
+    ballot: Ballot
+    register: bool
+    outcome: int | Exception | None = None
+
+
+@dataclass
+class _Intake:
+    """An open window's intake as a batch of submits changes it (written back once, at the end)."""
+
+    window_id: int
+    min_group: int
+    registry: bytes
+    pending: list[Ballot]
+    suggestions: str
+    kept: int
+    room: int | None
+    frozen: int | None
+    changed: bool = False
+
+    def row(self) -> tuple[int, bytes, str, str]:
+        """Return the intake's row as stored."""
+        return (self.window_id, self.registry, pending_json(self.pending), self.suggestions)
+
+
+async def _read_intake(db: aiosqlite.Connection, window_id: int) -> _Intake | None:
+    """Return an open window's intake, or None if the window is closed (or unknown)."""
+    async with db.execute(
+        "SELECT w.is_open, max(w.min_group, 1), i.register, i.pending, i.suggestions, "
+        "(SELECT count(*) FROM ballots WHERE window_id = w.id), "
+        "w.expected, w.slips, w.slips_issued + w.paper_issued, w.frozen "
+        "FROM windows w JOIN intake i ON i.window_id = w.id WHERE w.id = ?",
+        (window_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None or not row[0]:
+        return None
+    _open, min_group, registry, stored, suggestions, kept, expected, slips, handed_out, frozen = row
+    room = room_limit(expected=expected, slips=bool(slips), handed_out=handed_out)
+    return _Intake(window_id, min_group, registry, pending_ballots(stored), suggestions, kept, room, frozen)
 
 
 async def _rewrite_without(
-    db: aiosqlite.Connection, key: bytes, intake: tuple[int, bytes, str, str] | None = None
+    db: aiosqlite.Connection, keys: set[bytes], intakes: Sequence[tuple[int, bytes, str, str]] = ()
 ) -> bool:
-    """Drop a draft by rewriting the per-person tables from zeroed pages; True if it existed.
+    """Drop drafts by rewriting the per-person tables from zeroed pages; True if any existed.
 
     Deleting one row zeroes it (secure_delete), but SQLite leaves stale copies of rows it has
     moved between pages in their unused space. Emptying a table frees and zeroes its pages;
-    rows written back land in fresh pages, in key order. `intake` replaces its window's row.
+    rows written back land in fresh pages, in key order. Each of `intakes` replaces its
+    window's row.
     """
     async with db.execute("SELECT key, window_id, state FROM drafts ORDER BY key") as cursor:
         drafts = [tuple(row) for row in await cursor.fetchall()]
@@ -133,11 +241,11 @@ async def _rewrite_without(
         "SELECT window_id, register, pending, suggestions FROM intake ORDER BY window_id"
     ) as cursor:
         rows = [tuple(row) for row in await cursor.fetchall()]
-    if intake is not None:
-        rows = [intake if row[0] == intake[0] else row for row in rows]
+    replaced = {intake[0]: intake for intake in intakes}
+    rows = [replaced.get(row[0], row) for row in rows]
     await db.execute("DELETE FROM drafts")
     await db.execute("DELETE FROM intake")
-    kept = [row for row in drafts if row[0] != key]
+    kept = [row for row in drafts if row[0] not in keys]
     await db.executemany("INSERT INTO drafts (key, window_id, state) VALUES (?, ?, ?)", kept)
     await db.executemany(
         "INSERT INTO intake (window_id, register, pending, suggestions) VALUES (?, ?, ?, ?)", rows

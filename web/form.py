@@ -23,6 +23,7 @@ from conversations.errors import (
     TooManyChoices,
 )
 from conversations.questionnaire import QuestionKind
+from conversations.tally import shown_apart
 from usecases.participation import (
     Ended,
     NeedsSlip,
@@ -363,7 +364,10 @@ class SlipForm:
             unit=ready.window.unit,
             title=questionnaire.title,
             intro=texts.FORM_INTRO.format(count=questionnaire.size),
-            anonymity=[line.format(min_group=ready.window.min_group) for line in texts.ANONYMITY],
+            anonymity=[
+                line.format(min_group=ready.window.min_group, group_min=shown_apart(ready.window.min_group))
+                for line in texts.ANONYMITY
+            ],
             csrf=self._token(ready),
         )
         return _html(body)

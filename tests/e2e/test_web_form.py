@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import signal
 import socket
@@ -10,17 +11,22 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
+import openpyxl
 import pytest
+from docx import Document
 
 from bot.config import Settings
+from bot.texts import ZH
 from conversations.annex2 import ANNEX2
 from emulator import BotApiEmulator
 from emulator.people import Person
 from tests.e2e.conftest import LEADER_ID, BotProcess, RunningBot
-from tests.e2e.flows import answer_step, varied_answers
+from tests.e2e.flows import FormAnswers, answer_step, expected_counts, key_form, shown_counts, varied_answers
 from tests.e2e.test_check import check, line
+from tests.e2e.test_slips import answer_all as answer_slip
+from tests.e2e.test_slips import documents, open_with_slips
 from tests.e2e.test_webhook import free_port
-from tests.web_phone import Phone, answer_all
+from tests.web_phone import Phone, answer_all, first_answer
 from usecases.access import Actor, Role
 from usecases.slips import Issued
 
@@ -175,3 +181,89 @@ async def test_check_while_the_bot_serves_the_form(emulator: BotApiEmulator, tmp
         code, lines = await check(bot, **web_env(other))
     assert code == 1
     assert f"cannot listen on 127.0.0.1:{other}" in line(lines, "web form listener")
+
+
+def web_answers() -> FormAnswers:
+    """Return what `answer_all` ticks in the browser, as the tally's helpers read answers."""
+    answers = FormAnswers(suggestion="建议加强廉政教育。")
+    for question in ANNEX2.questions:
+        labels = {option.id: option.label for option in question.options}
+        picked = [value for name, value in first_answer(question) if name == "choice"]
+        answers.picks[question.id] = [labels[value] for value in picked]
+    return answers
+
+
+async def answer_in_the_browser(port: int, code: str) -> None:
+    """Open the slip's QR address in a fresh browser, answer every page and submit."""
+    async with aiohttp.ClientSession(
+        base_url=f"http://127.0.0.1:{port}/", cookie_jar=aiohttp.CookieJar(unsafe=True)
+    ) as session:
+        phone = Phone(session)
+        assert "开始作答" in await phone.open(f"/s/{code}")
+        await phone.send("/begin")
+        await answer_all(phone)
+        assert "感谢参加民主测评" in await phone.send("/submit")
+
+
+async def test_a_room_of_browsers_telegram_and_paper_makes_one_tally_with_the_offices_counts(
+    web_bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """A room: 10 slips in the browser, 10 in Telegram at once, 3 paper forms keyed: one tally of 23.
+
+    The leader prints 20 slips and declares 4 paper forms handed out, one of them unreadable (无效):
+    the live tally, the final tally, the workbook and the 结果反馈 all say 共发放 24、收回 24、有效 23 份.
+    """
+    _, codes = await open_with_slips(emulator, leader, 20)
+    assert len(set(codes)) == 20
+    port = web_bot.settings.survey_web_port
+    telegram = [Person(emulator, WEB_PARTICIPANT + 1 + number) for number in range(10)]
+    phones = [varied_answers(seed) for seed in range(10)]
+
+    async def in_telegram(person: Person, code: str, answers: FormAnswers) -> None:
+        welcome = await person.send(f"/start s_{code.replace('-', '')}")
+        assert welcome is not None
+        await answer_slip(person, welcome, answers)
+
+    await asyncio.gather(
+        *(answer_in_the_browser(port, code) for code in codes[:10]),
+        *(in_telegram(p, code, a) for p, code, a in zip(telegram, codes[10:], phones, strict=True)),
+    )
+    papers = [varied_answers(seed) for seed in (10, 11, 12)]
+    desk = await leader.send("/paper")
+    assert desk is not None
+    await leader.press(desk, ZH.PAPER_COUNTS_BUTTON)
+    await leader.press(desk, ZH.PAPER_ISSUED_ADD.format(count=1))
+    await leader.press(desk, ZH.PAPER_ISSUED_ADD.format(count=1))
+    await leader.press(desk, ZH.PAPER_ISSUED_ADD.format(count=1))
+    await leader.press(desk, ZH.PAPER_ISSUED_ADD.format(count=1))
+    counted = await leader.press(desk, ZH.PAPER_INVALID_ADD)
+    assert counted["text"] == ZH.ANSWER_PAPER_COUNTED.format(issued=4, invalid=1)
+    await leader.press(desk, ZH.PAPER_BACK)
+    await leader.press(desk, "开始录入")
+    form = desk
+    for number, answers in enumerate(papers):
+        if number:
+            await leader.press(form, "录入下一份")
+        form = await key_form(leader, form, answers, frozenset())
+
+    line = "共发放 24 份（测评码 20 张、纸质表 4 份）、收回 24 份、有效 23 份"
+    live = await leader.send("/tally")
+    assert live is not None
+    assert line in live.text
+    assert "已收到答卷：23 份" in live.text
+    await leader.press(live, "结束测评")
+    await leader.press(live, "确认结束")
+    await emulator.wait_for(lambda: bool(documents(leader, ".xlsx")), timeout=60)
+    assert line in live.text
+    assert shown_counts(live.text) == expected_counts([web_answers()] * 10 + phones + papers)
+    book = openpyxl.load_workbook(io.BytesIO(documents(leader, ".xlsx")[-1].document or b""))
+    summary = [row[:2] for row in book["汇总"].iter_rows(values_only=True)]
+    assert ("发放与收回", line) in summary
+
+    report = await leader.send("/report 县财政局")
+    assert report is not None
+    name = "检查考核结果反馈_县财政局_草稿.docx"  # closed but not scored: a draft
+    await emulator.wait_for(lambda: bool(documents(leader, name)), timeout=60)
+    feedback = Document(io.BytesIO(documents(leader, name)[-1].document or b""))
+    body = "\n".join(p.text for p in feedback.paragraphs)
+    assert f"{line}（其中纸质 3 份）" in body
