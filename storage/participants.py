@@ -63,16 +63,16 @@ class ParticipantRepository(Database):
 
     async def save_draft(self, key: bytes, window_id: int, draft: Draft) -> None:
         """Store the participant's progress; refuse if the window has closed meanwhile."""
-        # One statement, so one round trip and atomic on its own: written only while open.
-        async with self._lock:
-            cursor = await self._db.execute(
-                "INSERT INTO drafts (key, window_id, state) "
-                "SELECT ?, id, ? FROM windows WHERE id = ? AND is_open = 1 "
-                "ON CONFLICT (key) DO UPDATE SET state = excluded.state",
-                (key, draft.model_dump_json(), window_id),
-            )
-            if cursor.rowcount != 1:
-                raise WindowClosed
+        # One statement, atomic on its own, committed with the other presses of the moment:
+        # written only while the window is open.
+        changed = await self.write(
+            "INSERT INTO drafts (key, window_id, state) "
+            "SELECT ?, id, ? FROM windows WHERE id = ? AND is_open = 1 "
+            "ON CONFLICT (key) DO UPDATE SET state = excluded.state",
+            (key, draft.model_dump_json(), window_id),
+        )
+        if changed != 1:
+            raise WindowClosed
 
     async def delete_draft(self, key: bytes) -> bool:
         """Discard an unfinished form, leaving no copy of it in any file; False if there was none."""

@@ -37,10 +37,11 @@ class SlipRepository(WindowRepository):
 
     async def spend_slip(self, window_id: int, check: bytes, admit: tuple[bytes, ...] = ()) -> bool:
         """Remove an unused slip (and admit these keys with it), all or nothing; False if it was not there."""
+        spend = ("DELETE FROM slips WHERE window_id = ? AND check_hash = ?", (window_id, check))
+        if not admit:  # a slip in the browser: one statement, committed with others of the moment
+            return await self.write(*spend) == 1
         async with self.transaction() as db:
-            cursor = await db.execute(
-                "DELETE FROM slips WHERE window_id = ? AND check_hash = ?", (window_id, check)
-            )
+            cursor = await db.execute(*spend)
             if cursor.rowcount != 1:
                 return False
             await db.executemany(
