@@ -47,7 +47,7 @@ def explain(error: ValidationError) -> str:
     lines = [say.BAD_SETTINGS.block()]
     for item in error.errors():
         name = ".".join(str(part) for part in item["loc"]).upper()
-        lines.append(f"  {name}: {item['msg']}")
+        lines.append(f"  {name}: {say.setting_reason(item).inline()}")
     lines.append(say.BAD_SETTINGS_FIX.block())
     return "\n".join(lines)
 

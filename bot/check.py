@@ -61,13 +61,17 @@ def configuration(error: ValidationError | None, settings: Settings | None) -> O
     if settings is None:
         assert error is not None  # noqa: S101 - one of the two is always given
         reasons = {
-            str(item["loc"][0]).upper(): "missing" if item["type"] == "missing" else item["msg"]
-            for item in error.errors()
-            if item["loc"]
+            str(item["loc"][0]).upper(): say.setting_reason(item) for item in error.errors() if item["loc"]
         }
-        named = "; ".join(f"{name} ({reason})" for name, reason in sorted(reasons.items()))
+        named = Said(
+            "；".join(f"{name}（{reason.zh}）" for name, reason in sorted(reasons.items())),
+            "; ".join(f"{name} ({reason.en})" for name, reason in sorted(reasons.items())),
+        )
         fix = say.CONFIG_NO_TOKEN_FIX if "TELEGRAM_BOT_TOKEN" in reasons else say.CONFIG_FIX
-        return failed(say.CONFIGURATION, say.CONFIG_INVALID.format(names=named), fix)
+        invalid = say.CONFIG_INVALID
+        return failed(
+            say.CONFIGURATION, Said(invalid.zh.format(names=named.zh), invalid.en.format(names=named.en)), fix
+        )
     webhook = settings.webhook
     mode = (
         say.CONFIG_POLLING

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,8 @@ from web.address import WebAddress
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 # Telegram's rule for setWebhook's secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Between user ids: a comma (a Chinese keyboard's ， too, once normalised) or 、.
+_ID_SEPARATORS = re.compile(r"[,、]")
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 # Telegram delivers webhooks over HTTPS only; plain HTTP is allowed for loopback tests.
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -89,18 +92,22 @@ class Settings(StorageSettings):
     @field_validator("survey_leaders", "survey_admins", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
-        """Parse '123, 456' strictly: a malformed list must not grant anybody anything."""
+        """Parse '123, 456' strictly: a malformed list must not grant anybody anything.
+
+        Ids may be separated as a Chinese keyboard types them too: '9001，9002', '9001、9002'
+        (full-width characters are read as their ASCII twins).
+        """
         if not isinstance(value, str):
             return value
         ids: set[int] = set()
-        for part in value.split(","):
+        for part in _ID_SEPARATORS.split(unicodedata.normalize("NFKC", value)):
             item = part.strip()
             if not item:
                 continue
             if parse_user_id(item) is None:
                 msg = (
-                    f"{item!r} 不是 Telegram 用户编号（正整数）/ "
-                    "is not a Telegram user id (a positive whole number)"
+                    f"{item!r} 不是 Telegram 用户编号（正整数） / "
+                    f"{item!r} is not a Telegram user id (a positive whole number)"
                 )
                 raise ValueError(msg)
             ids.add(int(item))

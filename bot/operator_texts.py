@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic_core import ErrorDetails
+
 
 @dataclass(frozen=True)
 class Said:
@@ -291,3 +293,41 @@ WEB_ADDRESS_FIX = Said(
     "name, the firewall and the certificate; on a room's network without a proxy, SURVEY_WEB_LISTEN must be "
     "this machine's address on that network",
 )
+
+# Why a setting is not valid, by pydantic's error type: what an office types wrong, in both languages.
+SETTING_MISSING = Said("未设置", "missing")
+SETTING_REASONS = {
+    "zoneinfo_str": Said(
+        "时区名称无效：{value}，应写如 Asia/Shanghai（北京时间）",
+        "invalid timezone: {value}; write one like Asia/Shanghai (Beijing time)",
+    ),
+    "int_parsing": Said("应为整数，如 3", "must be a whole number, e.g. 3"),
+    "int_from_float": Said("应为整数，如 3", "must be a whole number, e.g. 3"),
+    "float_parsing": Said("应为数字，如 10", "must be a number, e.g. 10"),
+    "bool_parsing": Said("应为 true 或 false", "must be true or false"),
+    "greater_than_equal": Said("不能小于 {ge}", "must be at least {ge}"),
+    "greater_than": Said("应大于 {gt}", "must be more than {gt}"),
+    "less_than_equal": Said("不能大于 {le}", "must be at most {le}"),
+    "less_than": Said("应小于 {lt}", "must be less than {lt}"),
+    "literal_error": Said("只能是 {expected}", "must be {expected}"),
+    "string_too_short": Said("不能为空", "must not be empty"),
+    "path_type": Said("应为文件路径", "must be a file path"),
+}
+SETTING_OTHER = Said("设置值无效（{msg}）", "not valid ({msg})")
+
+
+def setting_reason(error: ErrorDetails) -> Said:
+    """Return why one setting is not valid, in Chinese and English (pydantic says it in English only)."""
+    if error["type"] == "missing":
+        return SETTING_MISSING
+    if error["type"] == "value_error":  # our own validators say both already: "中文 / English"
+        text = str(error.get("ctx", {}).get("error", error["msg"]))
+        zh, _, en = text.partition(" / ")
+        return Said(zh, en or zh)
+    template = SETTING_REASONS.get(error["type"])
+    if template is None:
+        return SETTING_OTHER.format(msg=error["msg"])
+    found = {"value": error.get("input", ""), **error.get("ctx", {})}
+    values = {k: str(v).replace("'", "") for k, v in found.items()}
+    chinese = {k: v.replace(" or ", " 或 ") for k, v in values.items()}
+    return Said(template.zh.format(**chinese), template.en.format(**values))

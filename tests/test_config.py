@@ -27,6 +27,14 @@ def test_leader_ids_are_parsed_from_a_comma_list(monkeypatch: pytest.MonkeyPatch
     assert Settings(_env_file=None).survey_leaders == frozenset({1, 22, 333})
 
 
+@pytest.mark.parametrize("value", ["9001，9002", "9001、9002", "９００１，９００２", " 9001 ,9002，"])
+def test_leader_ids_typed_on_a_chinese_keyboard_are_read(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """A full-width comma (，), an enumeration comma (、) or full-width digits separate and read as ASCII."""
+    monkeypatch.setenv("SURVEY_LEADERS", value)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
+    assert Settings(_env_file=None).survey_leaders == frozenset({9001, 9002})
+
+
 @pytest.mark.parametrize("value", ["1;2", "abc", "1, -2", "1 2", "0", "1.5"])
 def test_malformed_leader_lists_are_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """A list that does not parse refuses to start rather than granting nobody or everybody."""

@@ -190,8 +190,8 @@ async def test_nobody_to_open_a_unit_fails(configured: BotProcess) -> None:
     ("changes", "named"),
     [
         ({"TELEGRAM_BOT_TOKEN": ""}, "TELEGRAM_BOT_TOKEN (missing)"),
-        ({"SURVEY_LEADERS": "12,abc"}, "SURVEY_LEADERS (Value error, "),
-        ({"SURVEY_MIN_GROUP": "0"}, "SURVEY_MIN_GROUP (Input should be greater than or equal to"),
+        ({"SURVEY_LEADERS": "12,abc"}, "SURVEY_LEADERS（'abc' 不是 Telegram 用户编号（正整数））"),
+        ({"SURVEY_MIN_GROUP": "0"}, "SURVEY_MIN_GROUP（不能小于 1）"),
     ],
 )
 async def test_a_malformed_configuration_fails_first(
@@ -205,3 +205,36 @@ async def test_a_malformed_configuration_fails_first(
     assert named in failed
     assert ("@BotFather" in failed) == ("TELEGRAM_BOT_TOKEN" in changes)
     assert len(lines) == 2  # the configuration line and the summary
+
+
+async def test_leader_ids_with_a_chinese_comma_pass(configured: BotProcess) -> None:
+    """SURVEY_LEADERS=9001，9002 as a Chinese keyboard types it: two leaders, every check passes."""
+    code, lines = await check(configured, SURVEY_LEADERS="9001，9002")
+    assert code == 0, lines
+    assert "2 名组长" in line(lines, "leaders and admins")
+
+
+@pytest.mark.parametrize(
+    ("changes", "chinese", "english"),
+    [
+        ({"SURVEY_TZ": "Beijing"}, "SURVEY_TZ（时区名称无效：Beijing，应写如 Asia/Shanghai（北京时间））",
+         "SURVEY_TZ (invalid timezone: Beijing; write one like Asia/Shanghai (Beijing time))"),
+        ({"SURVEY_LEADERS": "9001;9002"}, "SURVEY_LEADERS（'9001;9002' 不是 Telegram 用户编号（正整数））",
+         "SURVEY_LEADERS ('9001;9002' is not a Telegram user id (a positive whole number))"),
+        ({"SURVEY_MIN_GROUP": "三"}, "SURVEY_MIN_GROUP（应为整数，如 3）",
+         "SURVEY_MIN_GROUP (must be a whole number, e.g. 3)"),
+        ({"TELEGRAM_TRANSPORT": "curl"}, "TELEGRAM_TRANSPORT（只能是 aiohttp 或 httpx）",
+         "TELEGRAM_TRANSPORT (must be aiohttp or httpx)"),
+    ],
+)  # fmt: skip
+async def test_every_reason_a_setting_is_refused_is_said_in_chinese_and_english(
+    configured: BotProcess, changes: dict[str, str], chinese: str, english: str
+) -> None:
+    """The configuration line gives each setting's reason in both languages, not pydantic's English alone."""
+    code, lines = await check(configured, **changes)
+    assert code == 1
+    failed = line(lines, "configuration")
+    assert chinese in failed
+    assert english in failed
+    assert "Value error" not in failed
+    assert "Input should" not in failed

@@ -29,6 +29,20 @@ async def test_a_wrong_token_stops_with_exit_2_in_both_languages(
     assert "Traceback" not in errors
 
 
+async def test_a_setting_typed_wrong_is_explained_in_both_languages(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """SURVEY_TZ=Beijing stops the bot (exit 2) with the reason in Chinese and English, not pydantic's."""
+    code, errors = await start(emulator, tmp_path, SURVEY_TZ="Beijing", SURVEY_LEADERS="9001，abc")
+    assert code == 2
+    zone = "SURVEY_TZ: 时区名称无效：Beijing，应写如 Asia/Shanghai（北京时间） / invalid timezone: Beijing"
+    leaders = "SURVEY_LEADERS: 'abc' 不是 Telegram 用户编号（正整数） / 'abc' is not a Telegram user id"
+    assert zone in errors
+    assert leaders in errors
+    assert "Value error" not in errors
+    assert "Traceback" not in errors
+
+
 async def test_an_unreachable_bot_api_stops_with_exit_1(emulator: BotApiEmulator, tmp_path: Path) -> None:
     """Nothing at the base URL: exit 1 (the service restarts it), the proxy setting named."""
     dead = f"http://127.0.0.1:{free_port()}/bot"
