@@ -9,6 +9,7 @@ from bot.door import Caller, Context
 from bot.notes import NoteHandlers
 from bot.participant import text_screen
 from bot.replies import reply
+from bot.score_screens import shortened
 from bot.screens import Screen
 from bot.texts import Texts
 from conversations.engine import Survey
@@ -62,8 +63,13 @@ class InboxHandlers:
             await self.inbox.photo(caller.actor, photos[-1].file_id) if photos else Unexpected(leader=False)
         )
         match outcome:
-            case ForPhoto(outcome=PhotoAdded(count=count)):
+            case ForPhoto(outcome=PhotoAdded(count=count, reason_open=True)):
                 await message.reply_text(t.NOTE_PHOTO_ADDED.format(count=count))
+            case ForPhoto(outcome=PhotoAdded(item=item, count=count, number=number)):
+                named = t.NOTE_PHOTO_ADDED_AFTER.format(
+                    number=number, text=texts.html(shortened(item.prompt)), count=count
+                )
+                await message.reply_text(named)
             case ForPhoto(outcome=Locked()):
                 await message.reply_text(t.NOTE_LOCKED)
             case Unexpected(leader=leader):

@@ -103,7 +103,7 @@ class NoteHandlers:
 
     async def on_note_done(self, caller: Caller, query: CallbackQuery, action: NoteDone) -> None:
         """Handle 完成: nothing more for this item; back to the sheet where it stands."""
-        await self.notes.stop_waiting(caller.actor)
+        await self.notes.done_with_item(caller.actor)
         await respond(query, await self.scoring.sheet_reply(caller, action.window_id))
 
     async def after_text(self, caller: Caller, message: Message, outcome: TextOutcome) -> None:
@@ -112,10 +112,8 @@ class NoteHandlers:
         match outcome:
             case TooLong(limit=limit, length=length):
                 await message.reply_text(t.TEXT_TOO_LONG.format(limit=limit, length=length))
-            case ReasonSaved(window=window):
-                sheet = await self.scoring.sheet_reply(caller, window.id)
-                if sheet.screen is not None:
-                    await reply(message, Screen(f"{t.NOTE_SAVED}\n\n{sheet.screen.text}", sheet.screen.rows))
+            case ReasonSaved(note=note):
+                await reply(message, note_screen(t, note, saved=True))
             case Sections():
                 await reply(message, sections_screen(t, outcome))
             case ConclusionsSaved():

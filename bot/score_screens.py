@@ -22,7 +22,8 @@ _REVISE_PER_ROW = 8
 _ITEM_TEXT = 14  # characters of an item's text on its review line
 
 
-def _short(text: str) -> str:
+def shortened(text: str) -> str:
+    """Return an item's text (or a reason) cut to a review line's length."""
     return text if len(text) <= _ITEM_TEXT else text[: _ITEM_TEXT - 1] + "…"
 
 
@@ -91,7 +92,7 @@ class ScoreView:
                 given = marks.points.get(item.id)
                 line = t.SCORE_ITEM_LINE.format(
                     number=number,
-                    text=escape(_short(item.prompt)),
+                    text=escape(shortened(item.prompt)),
                     points="—" if given is None else given,
                     max=item.max_points,
                 )
@@ -109,7 +110,7 @@ class ScoreView:
         mark = ""
         reason = self.notes.reasons.get(item_id)
         if reason:
-            mark += self.t.NOTE_REASON_MARK.format(reason=escape(_short(reason)))
+            mark += self.t.NOTE_REASON_MARK.format(reason=escape(shortened(reason)))
         elif lost:
             mark += self.t.NOTE_REASON_MISSING
         photos = len(self.notes.photos.get(item_id, []))
@@ -156,8 +157,11 @@ class ScoreView:
         return Screen("\n".join([*header, *self.lines(sheet.marks)]))
 
 
-def note_screen(t: Texts, note: ItemNote) -> Screen:
-    """Return the screen asking for an item's reason and photos, with 完成 back to the sheet."""
+def note_screen(t: Texts, note: ItemNote, *, saved: bool = False) -> Screen:
+    """Return the screen asking for an item's reason and photos, with 完成 back to the sheet.
+
+    `saved`: the reason just came in; the item stays open for photos, the reason is edited by a button.
+    """
     item, notes = note.item, note.notes
     text = t.NOTE_PROMPT.format(
         unit=texts.html(note.window.unit),
@@ -167,6 +171,9 @@ def note_screen(t: Texts, note: ItemNote) -> Screen:
         max=item.max_points,
         reason=escape(notes.reasons.get(item.id, "")) or t.NOTE_NONE,
         photos=len(notes.photos.get(item.id, [])),
-        limit=REASON_MAX,
     )
-    return Screen(text, ((Button(t.NOTE_DONE, NoteDone(note.window.id)),),))
+    done = Button(t.NOTE_DONE, NoteDone(note.window.id))
+    if not saved:
+        return Screen(f"{text}\n\n{t.NOTE_ASK.format(limit=REASON_MAX)}", ((done,),))
+    edit = Button(t.NOTE_EDIT_REASON, NoteItem(note.window.id, note.number - 1))
+    return Screen(f"{t.NOTE_SAVED}{t.NOTE_SAVED_HINT}\n\n{text}", ((edit, done),))

@@ -397,13 +397,16 @@ class Texts:
     NOTE_PHOTOS_MARK = "　📷 {count}"
     NOTE_PROMPT = (
         "<b>{unit}</b> · 扣分理由与照片\n{number}. {text}\n得分：{points}/{max}\n\n"
-        "当前理由：{reason}\n照片：{photos} 张\n\n"
-        "请直接发送扣分理由（不超过 {limit} 字），也可发送实地查看时拍摄的照片。不填写点“完成”。"
+        "当前理由：{reason}\n照片：{photos} 张"
     )
+    NOTE_ASK = "请直接发送扣分理由（不超过 {limit} 字），也可发送实地查看时拍摄的照片。不填写点“完成”。"
     NOTE_NONE = "（未填写）"
     NOTE_DONE = "完成 ➡"
     NOTE_SAVED = "已记录扣分理由。"
+    NOTE_SAVED_HINT = "可继续发送本项的照片；点“完成”返回评分表。"
+    NOTE_EDIT_REASON = "✎ 修改理由"
     NOTE_PHOTO_ADDED = "已附照片：此项共 {count} 张。可继续发送照片或扣分理由，点“完成”返回评分表。"
+    NOTE_PHOTO_ADDED_AFTER = "已附照片到第 {number} 项“{text}”：此项共 {count} 张。"
     NOTE_LOCKED = "评分表已定稿，扣分理由和照片不能再改。"
     NOTES_NOT_YOURS = "只有开启该单位测评的组长可以填写。"
     TEXT_TOO_LONG = "不能超过 {limit} 字（您发送了 {length} 字），请精简后重新发送。未保存本条内容。"
@@ -901,14 +904,19 @@ class EnglishTexts(Texts):
     NOTE_PHOTOS_MARK = "　📷 {count}"
     NOTE_PROMPT = (
         "<b>{unit}</b> · reason and photos\n{number}. {text}\nPoints: {points}/{max}\n\n"
-        "Reason now: {reason}\nPhotos: {photos}\n\n"
+        "Reason now: {reason}\nPhotos: {photos}"
+    )
+    NOTE_ASK = (
         "Send the reason for lost points (at most {limit} characters), and any photos from the on-site "
         "check. Press Done to leave it."
     )
     NOTE_NONE = "(none)"
     NOTE_DONE = "Done ➡"
     NOTE_SAVED = "Reason recorded."
+    NOTE_SAVED_HINT = "Send this item's photos if any; Done goes back to the sheet."
+    NOTE_EDIT_REASON = "✎ Edit the reason"
     NOTE_PHOTO_ADDED = "Photo attached: {count} on this item. Send more, or the reason; Done goes back."
+    NOTE_PHOTO_ADDED_AFTER = "Photo attached to item {number} “{text}”: {count} on it."
     NOTE_LOCKED = "The score sheet is finalised: reasons and photos no longer change."
     NOTES_NOT_YOURS = "Only the leader who opened the unit can write its notes."
     TEXT_TOO_LONG = "At most {limit} characters (yours has {length}). Nothing was saved; please shorten it."

@@ -52,20 +52,43 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
 
 
 async def test_a_reason_and_photos_attach_to_the_item_being_noted(desk: Desk) -> None:
-    """The next text is the item's reason, photos attach to it; then nothing more is pending."""
+    """The next text is the item's reason, photos attach to it; then the next text is not the reason."""
     await desk.scoring.press(LEADER, desk.window.id, Award(0, 2))
     asked = await desk.notes.note_item(LEADER, desk.window.id, 0)
     assert isinstance(asked, ItemNote)
     assert (asked.item.id, asked.number, asked.points) == ("s1_1", 1, 2)
-    assert await desk.notes.take_photo(LEADER, "file-a") == PhotoAdded(asked.item, 1)
-    assert await desk.notes.take_photo(LEADER, "file-b") == PhotoAdded(asked.item, 2)
-    assert await desk.notes.take_photo(LEADER, "file-b") == PhotoAdded(asked.item, 2)  # the same file once
-    assert await desk.notes.take_text(LEADER, "未明确专人负责") == ReasonSaved(desk.window)
+    assert await desk.notes.take_photo(LEADER, "file-a") == PhotoAdded(asked.item, 1, 1)
+    assert await desk.notes.take_photo(LEADER, "file-b") == PhotoAdded(asked.item, 2, 1)
+    assert await desk.notes.take_photo(LEADER, "file-b") == PhotoAdded(asked.item, 2, 1)  # the same file once
+    saved = await desk.notes.take_text(LEADER, "未明确专人负责")
+    assert isinstance(saved, ReasonSaved)
+    assert (saved.window, saved.note.item, saved.note.number) == (desk.window, asked.item, 1)
+    assert saved.note.notes.reasons == {"s1_1": "未明确专人负责"}
     notes = await desk.repository.item_notes(desk.window.id)
     assert notes.reasons == {"s1_1": "未明确专人负责"}
     assert notes.photos == {"s1_1": ["file-a", "file-b"]}
     assert await desk.notes.take_text(LEADER, "a participant's suggestion") is None
-    assert await desk.notes.take_photo(LEADER, "file-c") == NotExpected()
+
+
+async def test_photos_after_the_reason_or_after_done_still_go_to_the_item(desk: Desk) -> None:
+    """A photo sent after the reason, or just after 完成, joins the item left, named in the outcome."""
+    await desk.scoring.press(LEADER, desk.window.id, Award(5, 2))
+    asked = await desk.notes.note_item(LEADER, desk.window.id, 5)
+    assert isinstance(asked, ItemNote)
+    assert isinstance(await desk.notes.take_text(LEADER, "未召开动员会"), ReasonSaved)
+    assert await desk.notes.take_photo(LEADER, "after-reason") == PhotoAdded(
+        asked.item, 1, 6, reason_open=False
+    )
+    await desk.notes.done_with_item(LEADER)
+    late = await desk.notes.take_photo(LEADER, "after-done")
+    assert late == PhotoAdded(asked.item, 2, 6, reason_open=False)
+    assert await desk.notes.take_text(LEADER, "not a reason any more") is None
+    notes = await desk.repository.item_notes(desk.window.id)
+    assert notes.reasons == {"s2_1": "未召开动员会"}
+    assert notes.photos == {"s2_1": ["after-reason", "after-done"]}
+    await desk.notes.start_sections(LEADER, desk.window.id)  # something else is asked for: photos stop
+    await desk.notes.stop_waiting(LEADER)
+    assert await desk.notes.take_photo(LEADER, "later") == NotExpected()
 
 
 async def test_a_long_reason_is_refused_and_kept_waiting(desk: Desk) -> None:

@@ -1,8 +1,10 @@
 """What the papers say beyond points, written by the unit's own leader in the bot.
 
 - 扣分理由 and photos: asked for an item scored below its maximum (the reason may be skipped and
-  then shows as missing); photos taken during 实地查看 attach to the item being noted. Both
-  change only until the score sheet is final.
+  then shows as missing); photos taken during 实地查看 attach to the item being noted, before or
+  after its reason, and a photo sent just after the item was left (its reason sent, or 完成)
+  still goes to that item, named in the answer, until another item or writing is asked for.
+  Both change only until the score sheet is final.
 - The feedback's sections (肯定成绩, 存在不足, 改进意见, 好经验好做法): a guided walk through them,
   each editable until the leader makes them final.
 - The group's conclusions, for the 总结报告.
@@ -24,6 +26,7 @@ from usecases.ports import NoteStore, ScoreSheetStore, WindowStore
 
 SECTIONS = ("strengths", "shortcomings", "improvements", "practice")
 REASON = "reason"
+PHOTOS = "photos"  # the reason is in (or 完成 pressed): only photos still go to the item
 WRITING = "writing"
 CONCLUSIONS = "conclusions"
 REASON_MAX = 200
@@ -48,17 +51,28 @@ class ItemNote:
 
 @dataclass(frozen=True, slots=True)
 class ReasonSaved:
-    """The reason is recorded; back to the sheet."""
+    """The reason is recorded; the item stays open for photos until 完成."""
 
-    window: Window
+    note: ItemNote
+
+    @property
+    def window(self) -> Window:
+        """Return the unit whose sheet the reason is on."""
+        return self.note.window
 
 
 @dataclass(frozen=True, slots=True)
 class PhotoAdded:
-    """A photo is attached to the item; it now has `count`."""
+    """A photo is attached to the item (number `number` on the sheet); it now has `count`.
+
+    `reason_open` says the item's reason is still awaited (the note screen is open); otherwise
+    the photo came after the reason or after 完成, and the answer names the item it went to.
+    """
 
     item: ScoreItem
     count: int
+    number: int = 0
+    reason_open: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,22 +135,31 @@ class Notes:
         """Expect nothing more from this person (跳过, 完成, or another command)."""
         await self.notes.set_pending(actor.user_id, None)
 
-    async def take_photo(self, actor: Actor, file_id: str) -> PhotoAdded | Locked | NotExpected:
-        """Attach a photo to the item being noted."""
+    async def done_with_item(self, actor: Actor) -> None:
+        """Handle 完成 on an item: no text is awaited, but a photo sent just after still goes to it."""
         pending = await self.notes.pending(actor.user_id)
-        if pending is None or pending.kind != REASON:
+        if pending is not None and pending.kind in {REASON, PHOTOS}:
+            await self.notes.set_pending(actor.user_id, pending.model_copy(update={"kind": PHOTOS}))
+        else:
+            await self.stop_waiting(actor)
+
+    async def take_photo(self, actor: Actor, file_id: str) -> PhotoAdded | Locked | NotExpected:
+        """Attach a photo to the item being noted, or to the one just left (its reason sent, or 完成)."""
+        pending = await self.notes.pending(actor.user_id)
+        if pending is None or pending.kind not in {REASON, PHOTOS}:
             return NotExpected()
         window = await self._own(actor, pending.window_id)
         sheet = await self.sheets.score_sheet(pending.window_id) if window else None
         if sheet is None or sheet.finalised:
             return Locked()
-        item = next(i for i in self.form.items if i.id == pending.target)
-        return PhotoAdded(item, await self.notes.add_photo(pending.window_id, item.id, file_id))
+        step, item = next((n, i) for n, i in enumerate(self.form.items) if i.id == pending.target)
+        count = await self.notes.add_photo(pending.window_id, item.id, file_id)
+        return PhotoAdded(item, count, step + 1, reason_open=pending.kind == REASON)
 
     async def take_text(self, actor: Actor, text: str) -> TextOutcome | None:
         """Take a text message as what is pending; None when nothing is (it is someone's answer)."""
         pending = await self.notes.pending(actor.user_id)
-        if pending is None:
+        if pending is None or pending.kind == PHOTOS:  # a text after the reason is someone's answer
             return None
         if pending.kind == CONCLUSIONS:
             return await self._conclusions(actor, text)
@@ -156,8 +179,13 @@ class Notes:
             await self.stop_waiting(actor)
             return Locked()
         await self.notes.save_reason(window.id, item, text)
-        await self.stop_waiting(actor)
-        return ReasonSaved(window)
+        # The item stays open for its photos (they often follow the reason) until 完成; the next
+        # text is no longer the reason (it may be a form being keyed).
+        await self.notes.set_pending(actor.user_id, Pending(window_id=window.id, kind=PHOTOS, target=item))
+        step = next(n for n, i in enumerate(self.form.items) if i.id == item)
+        notes = await self.notes.item_notes(window.id)
+        points = sheet.marks.points.get(item)
+        return ReasonSaved(ItemNote(window, self.form.items[step], step + 1, points, notes))
 
     # the leader's sections
 

@@ -58,6 +58,7 @@ async def scored_unit(emulator: BotApiEmulator, leader: Person) -> BotMessage:
             reply = await leader.send(REASONS[item.id])
             assert reply is not None
             assert reply.text.startswith("已记录扣分理由。")
+            await leader.press(reply, "完成 ➡")  # the item stays open for photos until 完成
             sheet = reply
         else:
             await leader.press(sheet, "完成 ➡")
@@ -66,6 +67,38 @@ async def scored_unit(emulator: BotApiEmulator, leader: Person) -> BotMessage:
     assert "理由：未划分风险岗位，无档案　📷 2" in sheet.text
     assert "⚠ 未填扣分理由" in sheet.text  # s4_1a
     return sheet
+
+
+async def test_a_photo_after_the_reason_stays_with_its_item(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """The reason first, then the photo (and one more just after 完成): both go to that item.
+
+    Issue 20, trap 2: the reason moved straight on to the next item and the photo that followed
+    got a hint instead of being kept.
+    """
+    await open_unit(leader, "县财政局")
+    sheet = await leader.send("/score 县财政局")
+    assert sheet is not None
+    await leader.press(sheet, "2")  # item 1 of 4 points: 2 lost, its reason and photos are asked
+    assert "扣分理由与照片" in sheet.text
+    reply = await leader.send("未明确专人负责")
+    assert reply is not None
+    assert reply.text.startswith("已记录扣分理由。可继续发送本项的照片；点“完成”返回评分表。")
+    assert "当前理由：未明确专人负责" in reply.text
+    assert reply.labels() == ["✎ 修改理由", "完成 ➡"]
+    emulator.files["after-reason"] = photo_bytes(1280, 960)
+    added = await send_photo(leader, "after-reason")
+    assert added.text == "已附照片到第 1 项“成立廉政风险防范机制建设工…”：此项共 1 张。"
+    assert "请用测评消息下方的按钮作答" not in added.text
+    await leader.press(reply, "完成 ➡")
+    assert "第 2/25 项" in reply.text
+    emulator.files["after-done"] = photo_bytes(1280, 960)
+    late = await send_photo(leader, "after-done")
+    assert late.text == "已附照片到第 1 项“成立廉政风险防范机制建设工…”：此项共 2 张。"
+    notes = await bot.services.repository.item_notes(1)
+    assert notes.photos == {"s1_1": ["after-reason", "after-done"]}
+    assert notes.reasons == {"s1_1": "未明确专人负责"}
 
 
 async def test_score_and_finalise_once(
@@ -311,9 +344,8 @@ async def test_a_report_before_scoring_is_a_marked_draft_and_a_finished_one_is_f
         await leader.press(sheet, str(item.max_points - (index == 0)))
         if index == 0:
             await send_photo(leader, "a-photo-gone-since")  # never served by the Bot API
-            reply = await leader.send("机构未明确专人")
-            assert reply is not None
-            sheet = reply
+            sheet = await leader.send("机构未明确专人") or sheet
+            await leader.press(sheet, "完成 ➡")  # the item stays open for photos until 完成
     await leader.send("/me 张三 第一检查组")
     await leader.press(sheet, "定稿")
     await leader.press(sheet, "确认定稿")
