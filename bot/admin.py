@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import Message
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
 from bot.door import Caller, Context
 from bot.menus import clear_menu
-from bot.services import Services
 from reports.localtime import day, stamp
-from usecases.roles import Configured, NotInvited, Revoked, parse_user_id
+from usecases.roles import Configured, NotInvited, Revoked, Roles, parse_user_id
 
 _SECONDS_PER_HOUR = 3600
 
@@ -18,9 +19,9 @@ _SECONDS_PER_HOUR = 3600
 class AdminHandlers:
     """Managing leaders (the door admits admins only)."""
 
-    def __init__(self, services: Services) -> None:
-        self.roles = services.roles
-        self.zone = services.settings.survey_tz
+    def __init__(self, roles: Roles, zone: ZoneInfo) -> None:
+        self.roles = roles
+        self.zone = zone
 
     async def on_invite(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /invite: a single-use link that makes its opener a leader until it expires."""

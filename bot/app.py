@@ -71,6 +71,7 @@ from bot.notes import GroupReportHandlers, NoteHandlers
 from bot.officials import OfficialHandlers
 from bot.pacing import ChatPacer, Limits, Pace
 from bot.participant import ParticipantHandlers
+from bot.picker import UnitPicker
 from bot.scoring import ScoringHandlers
 from bot.services import Services
 from bot.slips import SlipHandlers
@@ -78,7 +79,7 @@ from bot.transport import AiohttpRequest
 from conversations.annex2 import ANNEX2
 from conversations.engine import Survey
 from conversations.slips import SLIP_LINK
-from usecases.access import Role
+from usecases.access import Access, Role
 from usecases.keying import KEYER_LINK
 from web.server import WebServer
 
@@ -105,22 +106,35 @@ class Handlers:
 
     @classmethod
     def create(cls, services: Services, live: LiveTallies) -> Handlers:
-        """Build the handlers on these services."""
-        participants = ParticipantHandlers(services.participation, services.roles, services.survey)
-        scoring = ScoringHandlers(services)
-        paper = PaperHandlers(services, scoring.picker)
-        notes = NoteHandlers(services, scoring)
+        """Build the handlers, each on the use cases it calls."""
+        s, zone = services, services.settings.survey_tz
+        picker = UnitPicker(s.units, s.registration, zone)
+        scoring = ScoringHandlers(
+            scoring=s.scoring, notes=s.notes, papers=s.papers, console=s.console, picker=picker, zone=zone
+        )
+        notes = NoteHandlers(s.notes, scoring)
+        web = s.slip_printing.web_url is not None  # slips carry the web form's address
         return cls(
-            participants=participants,
-            paper=paper,
-            leaders=LeaderHandlers(services, live),
+            participants=ParticipantHandlers(s.participation, s.roles, s.survey),
+            paper=PaperHandlers(s.paper, s.survey, s.papers, picker),
+            leaders=LeaderHandlers(
+                console=s.console,
+                results=s.results,
+                units=s.units,
+                papers=s.papers,
+                registration=s.registration,
+                live=live,
+                picker=picker,
+                zone=zone,
+                web=web,
+            ),
             scoring=scoring,
-            admins=AdminHandlers(services),
-            officials=OfficialHandlers(services),
+            admins=AdminHandlers(s.roles, zone),
+            officials=OfficialHandlers(s.registration),
             notes=notes,
-            inbox=InboxHandlers(services.inbox, services.slip_door, services.survey, notes),
-            groups=GroupReportHandlers(services),
-            slips=SlipHandlers(services),
+            inbox=InboxHandlers(s.inbox, s.slip_door, s.survey, notes),
+            groups=GroupReportHandlers(s.papers),
+            slips=SlipHandlers(s.console, s.slip_printing),
         )
 
 
@@ -232,16 +246,13 @@ def register_handlers(application: Application, services: Services, handlers: Ha
     application.add_error_handler(error_handler(storage_errors=(sqlite3.Error,)))
 
 
-async def set_command_menus(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+async def set_command_menus(application: Application, access: Access) -> None:  # type: ignore[type-arg]
     """Show participants their commands, and leaders and admins theirs."""
     bot = application.bot
     await set_default_menu(bot)
-    settings = services.settings
-    invited = {leader.user_id for leader in await services.repository.leaders()}
-    for user_id in sorted(settings.survey_leaders | invited - settings.survey_admins):
-        await set_menu(bot, user_id, Role.LEADER)
-    for user_id in sorted(settings.survey_admins):
-        await set_menu(bot, user_id, Role.ADMIN)
+    for role, holders in (await access.holders()).items():
+        for user_id in holders:
+            await set_menu(bot, user_id, role)
 
 
 def api_builder(settings: Settings) -> ApplicationBuilder:  # type: ignore[type-arg]
@@ -293,7 +304,7 @@ def build(settings: Settings, limits: Limits = TELEGRAM_LIMITS) -> tuple[Applica
         await services.repository.open()
         if web is not None:
             await web.start()  # on this event loop, beside the bot: the same use cases and locks
-        await set_command_menus(application, services)
+        await set_command_menus(application, services.access)
         logger.info("The bot is running as @%s", application.bot.username)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -318,9 +329,7 @@ def build(settings: Settings, limits: Limits = TELEGRAM_LIMITS) -> tuple[Applica
     )
     live = LiveTallies(
         application.bot,
-        windows=services.repository,
-        views=services.repository,
-        results=services.results,
+        boards=services.live,
         zone=settings.survey_tz,
         interval=settings.survey_live_interval,
     )

@@ -23,8 +23,8 @@ from bot.participant import press_reply
 from bot.picker import UnitPicker
 from bot.replies import PressReply, reply, respond, safe_filename
 from bot.screens import Button, Screen
-from bot.services import Services
 from bot.texts import Texts
+from conversations.engine import Survey
 from conversations.errors import TooManyChoices
 from conversations.records import Window
 from usecases.access import Role, can_manage
@@ -33,6 +33,7 @@ from usecases.keying import (
     KeyerInvite,
     KeyOutcome,
     PaperCounted,
+    PaperKeying,
 )
 from usecases.outcomes import NotAllowed
 from usecases.participation import (
@@ -81,12 +82,14 @@ class PaperHandlers:
 
     def __init__(
         self,
-        services: Services,
+        keying: PaperKeying,
+        survey: Survey,
+        papers: Papers,
         picker: UnitPicker,
     ) -> None:
-        self.keying = services.paper
-        self.survey = services.survey
-        self.papers = services.papers
+        self.keying = keying
+        self.survey = survey
+        self.papers = papers
         self.picker = picker
 
     async def on_paper(self, caller: Caller, message: Message, context: Context) -> None:

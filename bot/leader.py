@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message
 from telegram.helpers import create_deep_linked_url
@@ -31,7 +32,6 @@ from bot.picker import UnitPicker
 from bot.qr import qr_png
 from bot.replies import PressReply, answer, reply, respond, safe_filename, show
 from bot.screens import Button, Screen
-from bot.services import Services
 from bot.slips import slips_screen
 from bot.tally_view import hidden_line, suggestion_messages, tally_screen
 from bot.texts import Texts
@@ -45,14 +45,17 @@ from usecases.console import (
     Closed,
     CloseFailed,
     CloseOutcome,
+    Console,
     NoUnitName,
     Opened,
     UnitTooLong,
 )
+from usecases.documents import Papers
+from usecases.officials import Registration
 from usecases.outcomes import NotAllowed
-from usecases.results import Snapshot
+from usecases.results import Results, Snapshot
 from usecases.slips import ISSUE_MAX
-from usecases.units import Scope
+from usecases.units import Scope, Units
 
 _RECENT = 3  # recent unit names suggested by /open without a name
 
@@ -86,14 +89,28 @@ def split_count(argument: str) -> tuple[str, int | None, int | None]:
 class LeaderHandlers:
     """The group leader side of the bot; admins may do all of it for every unit."""
 
-    def __init__(self, services: Services, live: LiveTallies) -> None:
-        self.services = services
-        self.console = services.console
-        self.results = services.results
-        self.zone = services.settings.survey_tz
+    def __init__(  # noqa: PLR0913 - keyword-only, each one a use case it calls (or how it draws)
+        self,
+        *,
+        console: Console,
+        results: Results,
+        units: Units,
+        papers: Papers,
+        registration: Registration,
+        live: LiveTallies,
+        picker: UnitPicker,
+        zone: ZoneInfo,
+        web: bool,
+    ) -> None:
+        self.console = console
+        self.results = results
+        self.units = units
+        self.papers = papers
+        self.registration = registration
         self.live = live
-        self.picker = UnitPicker(services.units, services.repository, self.zone)
-        self.web = services.slip_printing.web_url is not None  # slips carry the web form's address
+        self.picker = picker
+        self.zone = zone
+        self.web = web  # slips carry the web form's address
 
     async def on_open(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /open <unit> [slips | headcount人]: open (or re-show) the unit, by slips or by link."""
@@ -129,7 +146,7 @@ class LeaderHandlers:
                     ),
                 )
                 await message.reply_photo(qr_png(link), caption=paper.text, reply_markup=paper.markup())
-                poster = await self.services.papers.poster(window, link)
+                poster = await self.papers.poster(window, link)
                 if poster is not None:
                     filename = t.POSTER_FILE.format(unit=safe_filename(window.unit))
                     await message.reply_document(poster, filename=filename, caption=t.POSTER_CAPTION)
@@ -138,9 +155,7 @@ class LeaderHandlers:
         """Explain /open (tapped from the menu, it comes without a name) with the caller's recent units."""
         t = caller.t
         recent: list[Window] = []
-        for summary in sorted(
-            await self.services.units.visible(caller.actor, own=True), key=lambda s: -s.window.id
-        ):
+        for summary in sorted(await self.units.visible(caller.actor, own=True), key=lambda s: -s.window.id):
             if summary.window.unit not in {w.unit for w in recent}:
                 recent.append(summary.window)
         example = recent[0].unit if recent else t.OPEN_EXAMPLE
@@ -174,12 +189,12 @@ class LeaderHandlers:
     async def on_units(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /units: the caller's units (an admin's: all, by leader) with status and ballots."""
         t = caller.t
-        summaries = await self.services.units.visible(caller.actor)
+        summaries = await self.units.visible(caller.actor)
         if not summaries:
             await message.reply_text(t.NO_WINDOWS)
             return
         lines = [t.UNITS_TITLE_ALL if caller.role is Role.ADMIN else t.UNITS_TITLE]
-        leaders = await leader_labels(t, self.services.repository, (s.window for s in summaries))
+        leaders = await leader_labels(t, self.registration, (s.window for s in summaries))
         leader = None
         for summary in summaries:
             window = summary.window

@@ -19,8 +19,7 @@ from bot.tally_view import tally_screen
 from bot.texts import by_language
 from conversations.records import LiveView, Window
 from usecases.events import BatchReleased, Events, RoomOverfilled, SurveyClosed
-from usecases.ports import LiveViewStore, WindowStore
-from usecases.results import Results
+from usecases.live import Board, LiveBoards
 
 logger = logging.getLogger(__name__)
 
@@ -28,20 +27,9 @@ logger = logging.getLogger(__name__)
 class LiveTallies:
     """Keep every live tally message of a window current, one edit per interval per message."""
 
-    def __init__(  # noqa: PLR0913 - keyword-only, each one a dependency
-        self,
-        bot: Bot,
-        *,
-        windows: WindowStore,
-        views: LiveViewStore,
-        results: Results,
-        zone: ZoneInfo,
-        interval: float,
-    ) -> None:
+    def __init__(self, bot: Bot, *, boards: LiveBoards, zone: ZoneInfo, interval: float) -> None:
         self.bot = bot
-        self.windows = windows
-        self.views = views
-        self.results = results
+        self.boards = boards
         self.zone = zone
         self.interval = interval
         self._last_edit: dict[tuple[int, int], float] = {}
@@ -56,7 +44,7 @@ class LiveTallies:
 
     async def track(self, view: LiveView) -> None:
         """Keep this freshly posted message current from now on."""
-        await self.views.add_live_view(view)
+        await self.boards.track(view)
         self._last_edit[(view.chat_id, view.message_id)] = time.monotonic()
 
     async def on_batch_released(self, event: BatchReleased) -> None:
@@ -78,9 +66,9 @@ class LiveTallies:
         task.add_done_callback(self._finishing.discard)
 
     async def _edit_current(self, window_id: int) -> None:
-        window = await self.windows.window(window_id)
-        if window is not None and window.is_open:
-            await self._edit_all(window)
+        board = await self.boards.open_board(window_id)
+        if board is not None:
+            await self._edit_all(board)
 
     async def on_survey_closed(self, event: SurveyClosed) -> None:
         """Show the final figures in every live message of a closed window, then let them go.
@@ -101,12 +89,12 @@ class LiveTallies:
         self._pending.clear()
 
     async def _finish(self, window: Window) -> None:
-        await self._edit_all(window)
-        await self.views.drop_live_views(window.id)
+        await self._edit_all(await self.boards.board(window))
+        await self.boards.let_go(window.id)
 
     async def _update_later(self, window_id: int) -> None:
         try:
-            views = await self.views.live_views(window_id)
+            views = await self.boards.messages(window_id)
             now = time.monotonic()
             wait = max(
                 (self._last_edit.get((v.chat_id, v.message_id), 0.0) + self.interval - now for v in views),
@@ -117,11 +105,10 @@ class LiveTallies:
             self._pending.pop(window_id, None)
         await self._edit_current(window_id)
 
-    async def _edit_all(self, window: Window) -> None:
-        views = await self.views.live_views(window.id)
-        tally = await self.results.tally(window) if views else None
-        for view in views:
-            assert tally is not None  # noqa: S101 - counted above when there are views
+    async def _edit_all(self, board: Board) -> None:
+        window, tally = board.window, board.tally
+        for view in board.views:
+            assert tally is not None  # noqa: S101 - counted when there are views
             screen = tally_screen(by_language(view.language), window, tally, self.zone)
             try:
                 with broadcast():  # one notice to several chats: under the ceiling over all chats

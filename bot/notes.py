@@ -27,16 +27,16 @@ from bot.replies import PressReply, reply, respond, safe_filename
 from bot.score_screens import note_screen
 from bot.scoring import ScoringHandlers
 from bot.screens import Button, Screen
-from bot.services import Services
 from bot.texts import Texts
 from reports.documents import GroupPaper
-from usecases.documents import GroupReport, NoGroup, NoUnits, WhichGroup
+from usecases.documents import GroupReport, NoGroup, NoUnits, Papers, WhichGroup
 from usecases.notes import (
     SECTIONS,
     WRITING_MAX,
     ConclusionsSaved,
     ItemNote,
     Locked,
+    Notes,
     ReasonSaved,
     Sections,
     TextOutcome,
@@ -80,12 +80,8 @@ def sections_screen(t: Texts, outcome: Sections, *, confirm: bool = False) -> Sc
 class NoteHandlers:
     """Reasons and photos on the score sheet, /write, and the conclusions of /groupreport."""
 
-    def __init__(
-        self,
-        services: Services,
-        scoring: ScoringHandlers,
-    ) -> None:
-        self.notes = services.notes
+    def __init__(self, notes: Notes, scoring: ScoringHandlers) -> None:
+        self.notes = notes
         self.scoring = scoring
         self.picker = scoring.picker
 
@@ -195,8 +191,8 @@ class NoteHandlers:
 class GroupReportHandlers:
     """/groupreport: a leader's own units, or, for an admin, any group's."""
 
-    def __init__(self, services: Services) -> None:
-        self.papers = services.papers
+    def __init__(self, papers: Papers) -> None:
+        self.papers = papers
 
     async def on_groupreport(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /groupreport [group]: the group's 总结报告 as a Word document, and ✎ 结论和建议."""

@@ -10,11 +10,9 @@ from telegram import Message
 from bot import texts
 from bot.arguments import command_argument
 from bot.door import Caller, Context
-from bot.services import Services
 from bot.texts import Texts
 from conversations.records import Official, Window
-from usecases.officials import NameTooLong
-from usecases.ports import OfficialStore
+from usecases.officials import NameTooLong, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +24,10 @@ def leader_label(t: Texts, official: Official | None, window: Window) -> str:
     return t.UNREGISTERED.format(name=window.leader_name or window.leader_id)
 
 
-async def leader_labels(t: Texts, repository: OfficialStore, windows: Iterable[Window]) -> dict[int, str]:
+async def leader_labels(t: Texts, registration: Registration, windows: Iterable[Window]) -> dict[int, str]:
     """Return the label of each window's leader, by window id."""
     windows = list(windows)
-    officials = await repository.officials([w.leader_id for w in windows])
+    officials = await registration.of_leaders([w.leader_id for w in windows])
     return {w.id: leader_label(t, officials.get(w.leader_id), w) for w in windows}
 
 
@@ -42,8 +40,8 @@ def parse_official(argument: str) -> tuple[str, str] | None:
 class OfficialHandlers:
     """/me for leaders (and admins)."""
 
-    def __init__(self, services: Services) -> None:
-        self.registration = services.registration
+    def __init__(self, registration: Registration) -> None:
+        self.registration = registration
 
     async def on_me(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /me [name group]: show, or set, the caller's real name and group."""

@@ -19,7 +19,7 @@ from bot.replies import reply
 from bot.screens import Button, Screen
 from conversations.records import Window
 from reports.localtime import day
-from usecases.ports import OfficialStore
+from usecases.officials import Registration
 from usecases.units import Choices, NoSuchUnit, NothingOpen, NoWindows, Picked, Scope, Units
 
 PICKER_LIMIT = 20
@@ -28,9 +28,9 @@ PICKER_LIMIT = 20
 class UnitPicker:
     """Find the unit a command means, or offer the caller's units as buttons."""
 
-    def __init__(self, units: Units, officials: OfficialStore, zone: ZoneInfo) -> None:
+    def __init__(self, units: Units, registration: Registration, zone: ZoneInfo) -> None:
         self.units = units
-        self.officials = officials
+        self.registration = registration
         self.zone = zone
 
     async def pick(  # noqa: PLR0913 - keyword-only, each one says what the command is
@@ -64,7 +64,7 @@ class UnitPicker:
     async def _labels(self, caller: Caller, windows: list[Window]) -> dict[int, str]:
         """Label each unit by its name; another leader's unit (for an admin) names the leader too."""
         t = caller.t
-        leaders = await leader_labels(t, self.officials, windows)
+        leaders = await leader_labels(t, self.registration, windows)
         names = [(w.leader_id, w.unit) for w in windows]
         labels = {}
         for window in windows:

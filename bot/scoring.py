@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import Bot, CallbackQuery, Message
 
@@ -26,17 +27,16 @@ from bot.picker import UnitPicker
 from bot.replies import PressReply, reply, respond, safe_filename
 from bot.score_screens import ScoreView, note_screen
 from bot.screens import Button, Screen
-from bot.services import Services
 from bot.tally_view import hidden_line, percent, split_line, spoiled_line, window_times
 from bot.texts import Texts
 from conversations.annex1 import BANDS
 from conversations.records import Window
 from conversations.scoring import Award
-from reports.county import SummaryRow, summary_workbook
+from reports.county import SummaryRow
 from reports.documents import IMPROVE, RISKS, Missing, UnitPaper, top_three
-from usecases.access import can_manage
-from usecases.documents import PhotoFetcher
-from usecases.notes import ItemNote
+from usecases.console import Console
+from usecases.documents import Papers, PhotoFetcher
+from usecases.notes import ItemNote, Notes
 from usecases.outcomes import NotYours
 from usecases.scoring import (
     ConfirmFinal,
@@ -45,6 +45,7 @@ from usecases.scoring import (
     NoSheet,
     PointsRefused,
     PressOutcome,
+    Scoring,
     Unfinished,
     Unregistered,
 )
@@ -56,17 +57,27 @@ logger = logging.getLogger(__name__)
 class ScoringHandlers:
     """/score, its buttons, /report and /summary."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.scoring = services.scoring
-        self.repository = services.repository
-        self.picker = UnitPicker(services.units, services.repository, services.settings.survey_tz)
+    def __init__(  # noqa: PLR0913 - keyword-only, each one a use case it calls (or how it draws)
+        self,
+        *,
+        scoring: Scoring,
+        notes: Notes,
+        papers: Papers,
+        console: Console,
+        picker: UnitPicker,
+        zone: ZoneInfo,
+    ) -> None:
+        self.scoring = scoring
+        self.notes = notes
+        self.papers = papers
+        self.console = console
+        self.picker = picker
+        self.zone = zone
 
     async def _view(self, t: Texts, window: Window) -> ScoreView:
         marking = self.scoring.marking
-        notes = await self.repository.item_notes(window.id)
-        zone = self.services.settings.survey_tz
-        return ScoreView(t, marking.form, marking, window.unit, window.id, zone, notes)
+        notes = await self.notes.on_sheet(window)
+        return ScoreView(t, marking.form, marking, window.unit, window.id, self.zone, notes)
 
     async def on_score(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /score [unit]: walk the 25 items, or show the finalised sheet; no name: pick a unit."""
@@ -93,7 +104,7 @@ class ScoringHandlers:
         if isinstance(outcome, Marked) and not outcome.stale and isinstance(press, Award):
             item = self.scoring.marking.form.items[press.step]
             if press.points < item.max_points:
-                note = await self.services.notes.note_item(caller.actor, action.window_id, press.step)
+                note = await self.notes.note_item(caller.actor, action.window_id, press.step)
                 if isinstance(note, ItemNote):
                     await respond(query, PressReply(screen=note_screen(caller.t, note)))
                     return
@@ -149,8 +160,8 @@ class ScoringHandlers:
 
     async def on_send_report(self, caller: Caller, query: CallbackQuery, action: SendReport) -> None:
         """Handle a unit picked for /report: the report follows the picker."""
-        window = await self.repository.window(action.window_id)
-        if window is None or not can_manage(caller.actor, window):
+        window = await self.console.managed(caller.actor, action.window_id)
+        if window is None:
             await respond(query, PressReply(caller.t.ANSWER_NOT_ALLOWED, alert=True))
             return
         await respond(query, PressReply())
@@ -159,8 +170,8 @@ class ScoringHandlers:
 
     async def _send_report(self, message: Message, t: Texts, window: Window) -> None:
         """Send the figures and, for a draft, what is missing with buttons to finish it; then the document."""
-        paper, document = await self.services.papers.feedback(window, photo_fetcher(message.get_bot()))
-        times = window_times(t, window, self.services.settings.survey_tz)
+        paper, document = await self.papers.feedback(window, photo_fetcher(message.get_bot()))
+        times = window_times(t, window, self.zone)
         await reply(message, report_screen(t, paper, window, times))
         unit = safe_filename(window.unit)
         final = paper.final
@@ -175,11 +186,9 @@ class ScoringHandlers:
     async def on_summary(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /summary (admins): every unit with leader, ballots, rate, score and grade."""
         t = caller.t
-        rows = await self.services.papers.county_summary()
+        rows, workbook = await self.papers.county_workbook()
         await message.reply_text(summary_text(t, rows))
-        await message.reply_document(
-            summary_workbook(rows), filename=t.SUMMARY_FILE, caption=t.SUMMARY_CAPTION
-        )
+        await message.reply_document(workbook, filename=t.SUMMARY_FILE, caption=t.SUMMARY_CAPTION)
 
 
 def report_text(t: Texts, paper: UnitPaper, times: str = "") -> str:

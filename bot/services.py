@@ -17,6 +17,7 @@ from usecases.documents import Papers
 from usecases.events import Events
 from usecases.inbox import Inbox
 from usecases.keying import PaperKeying
+from usecases.live import LiveBoards
 from usecases.notes import Notes
 from usecases.officials import Registration
 from usecases.participation import BallotBox, Participation
@@ -53,6 +54,7 @@ class Services:
     units: Units
     scoring: Scoring
     results: Results
+    live: LiveBoards
     console: Console
     papers: Papers
     notes: Notes
@@ -95,6 +97,7 @@ class Services:
             units=units,
             scoring=Scoring(repository, repository, repository, Marking(ANNEX1)),
             results=results,
+            live=LiveBoards(repository, repository, results),
             console=Console(repository, repository, events, settings.survey_min_group),
             papers=Papers(
                 windows=repository,

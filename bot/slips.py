@@ -9,12 +9,12 @@ from bot.callback_data import MoreSlips, PrintSlips, SendPaperForm, ShowPaper, S
 from bot.door import Caller
 from bot.replies import PressReply, answer, respond, safe_filename, show
 from bot.screens import Button, Screen
-from bot.services import Services
 from bot.texts import Texts
 from conversations.records import Window
+from usecases.console import Console
 from usecases.outcomes import NotAllowed
 from usecases.participation import Ended
-from usecases.slip_printing import AlreadyPrinted, NoFont, Printed, PrintOutcome
+from usecases.slip_printing import AlreadyPrinted, NoFont, Printed, PrintOutcome, SlipPrinting
 from usecases.slips import BadCount, NotSlips
 
 MORE_COUNTS = (10, 20, 50)
@@ -55,10 +55,10 @@ def more_screen(t: Texts, window: Window) -> Screen:
 class SlipHandlers:
     """Print a slips unit's ballot slips; every press names the unit, the use case checks who may."""
 
-    def __init__(self, services: Services) -> None:
-        self.console = services.console
-        self.printing = services.slip_printing
-        self.web = services.slip_printing.web_url is not None
+    def __init__(self, console: Console, printing: SlipPrinting) -> None:
+        self.console = console
+        self.printing = printing
+        self.web = printing.web_url is not None
 
     def screen(self, t: Texts, window: Window, count: int | None = None) -> Screen:
         """Return the unit's slips screen."""

@@ -31,17 +31,43 @@ NEVER = {
 # The composition root opens the database, builds the stores and wires them in; no other module of
 # bot/ touches storage or SQL.
 COMPOSITION_ROOT = {"bot/app.py", "bot/services.py", "bot/__main__.py", "bot/check.py"}
+# Beyond the root, a module of bot/ is given the use cases it calls: it never sees a store (the
+# ports, an attribute named repository), the whole Services, or the settings (bot/serve.py starts
+# the bot as the settings say).
+HANDLERS_NEVER = {"usecases.ports", "bot.services", "bot.config", "storage"}
+HANDLERS_NEVER_READ = {"repository"}
+
+
+def _modules(path: Path) -> set[str]:
+    """Return the modules a module imports, by their full dotted names."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found
 
 
 def _imports(path: Path) -> set[str]:
     """Return the top-level packages a module imports (lazily inside functions too)."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module.split(".")[0])
-    return found
+    return {module.split(".")[0] for module in _modules(path)}
+
+
+def _reaching_past_use_cases() -> set[str]:
+    """Return how each module of bot/ outside its root reaches storage, Services or the settings."""
+    wrong: set[str] = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        name = path.relative_to(ROOT).as_posix()
+        if name in COMPOSITION_ROOT | {"bot/serve.py"}:
+            continue
+        for module in _modules(path):
+            if any(module == never or module.startswith(f"{never}.") for never in HANDLERS_NEVER):
+                wrong.add(f"{name} imports {module}")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        wrong |= {f"{name} reads .{attribute}" for attribute in attributes & HANDLERS_NEVER_READ}
+    return wrong
 
 
 def _wrong_imports(layer: str) -> set[str]:
@@ -86,3 +112,28 @@ def test_the_check_refuses_storage_outside_the_composition_root(
     (fake_root / "bot" / "services.py").write_text("from storage.repository import Repository\n")
     monkeypatch.setattr(sys.modules[__name__], "ROOT", fake_root)
     assert _wrong_imports("bot") == {"bot/handler.py imports storage"}
+
+
+def test_handlers_are_given_use_cases_and_never_reach_a_store() -> None:
+    """No module of bot/ beyond the root imports a port, Services or the settings, or reads .repository."""
+    assert not _reaching_past_use_cases()
+
+
+def test_the_check_would_see_a_handler_reaching_a_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handler given Services that read its repository would be named, and so would a port."""
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "bot" / "handler.py").write_text(
+        "from bot.services import Services\n\n"
+        "async def on_x(services: Services) -> None:\n"
+        "    await services.repository.window(1)\n"
+    )
+    (tmp_path / "bot" / "picker.py").write_text("from usecases.ports import OfficialStore\n")
+    (tmp_path / "bot" / "app.py").write_text("from bot.services import Services\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert _reaching_past_use_cases() == {
+        "bot/handler.py imports bot.services",
+        "bot/handler.py reads .repository",
+        "bot/picker.py imports usecases.ports",
+    }

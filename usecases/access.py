@@ -55,6 +55,11 @@ class Access:
             return Role.LEADER
         return Role.PARTICIPANT
 
+    async def holders(self) -> dict[Role, list[int]]:
+        """Return who leads (configured, or invited and not an admin) and who administers, by id."""
+        leaders = self.leaders | (await self._invited() - self.admins)
+        return {Role.LEADER: sorted(leaders), Role.ADMIN: sorted(self.admins)}
+
     def invited_changed(self) -> None:
         """Forget the invited leaders (an invite was redeemed or a leader revoked)."""
         self._invited_ids = None

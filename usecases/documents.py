@@ -21,7 +21,7 @@ from conversations.records import ItemNotes, Official, ScoreSheet, Window
 from conversations.scoring import score
 from conversations.tally import Tally
 from reports.counts import FormCounts
-from reports.county import SummaryRow
+from reports.county import SummaryRow, summary_workbook
 from reports.documents import (
     Evaluation,
     Findings,
@@ -312,6 +312,11 @@ class Papers:
                 )
             )
         return rows
+
+    async def county_workbook(self) -> tuple[list[SummaryRow], bytes]:
+        """Return the county summary's rows and its workbook (rendered off the event loop)."""
+        rows = await self.county_summary()
+        return rows, await asyncio.to_thread(summary_workbook, rows)
 
     async def paper_form(self, window: Window) -> bytes:
         """Return the unit's blank Annex 2 form (.docx, A4) with its name and the opening day."""

@@ -131,6 +131,10 @@ class Notes:
         notes = await self.notes.item_notes(window.id)
         return ItemNote(window, item, step + 1, sheet.marks.points.get(item.id), notes)
 
+    async def on_sheet(self, window: Window) -> ItemNotes:
+        """Return the reasons and photos noted on the items of a sheet the caller may see."""
+        return await self.notes.item_notes(window.id)
+
     async def stop_waiting(self, actor: Actor) -> None:
         """Expect nothing more from this person (跳过, 完成, or another command)."""
         await self.notes.set_pending(actor.user_id, None)

@@ -29,6 +29,10 @@ class Registration:
         """Return the name and group the person registered, if any."""
         return await self.officials.official(user_id)
 
+    async def of_leaders(self, leader_ids: list[int]) -> dict[int, Official]:
+        """Return the registered name and group of each of these leaders who has one, by id."""
+        return await self.officials.officials(leader_ids)
+
     async def register(self, user_id: int, name: str, group: str) -> Official | NameTooLong:
         """Record (or replace) the person's name and group, within their lengths."""
         if len(name) > NAME_MAX or len(group) > GROUP_MAX:
