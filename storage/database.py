@@ -195,28 +195,44 @@ class Database:
         raise entry.outcome or RuntimeError("a queued write was left unrun")
 
     async def _commit_writes(self, own: _Write) -> None:
-        """Run every statement queued so far (this caller's among them) in one transaction."""
-        batch, self._writes = self._writes, []
+        """Run the statements queued so far (this caller's among them) together, until its own has run."""
+        while own.outcome is None:
+            batch, self._writes = self._writes, []
+            try:
+                outcomes = await self._run_together(batch)
+            except _StatementFailed as failed:
+                # One statement broke the transaction: it fails alone, the rest go round again.
+                batch[failed.index].outcome = failed.error
+                self._writes[:0] = [entry for entry in batch if entry.outcome is None]
+                continue
+            except BaseException:
+                # Nothing of the batch was written: each other statement tries again in its own turn.
+                self._writes[:0] = [entry for entry in batch if entry is not own]
+                raise
+            for entry, outcome in zip(batch, outcomes, strict=True):
+                entry.outcome = outcome
+
+    async def _run_together(self, batch: list[_Write]) -> list[int | Exception]:
+        """Run the statements in one transaction; return each one's row count or constraint error."""
         db = self._db
         outcomes: list[int | Exception] = []
+        await db.execute("BEGIN IMMEDIATE")
         try:
-            await db.execute("BEGIN IMMEDIATE")
-            for entry in batch:
+            for index, entry in enumerate(batch):
                 try:
                     cursor = await db.execute(entry.sql, entry.parameters)
                 except sqlite3.IntegrityError as error:  # this statement undone, the others kept
                     outcomes.append(error)
+                except sqlite3.Error as error:
+                    raise _StatementFailed(index, error) from error
                 else:
                     outcomes.append(cursor.rowcount)
             await db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
                 await db.execute("ROLLBACK")
-            # Nothing of the batch was written: each other statement tries again in its own turn.
-            self._writes[:0] = [entry for entry in batch if entry is not own]
             raise
-        for entry, outcome in zip(batch, outcomes, strict=True):
-            entry.outcome = outcome
+        return outcomes
 
     async def fetchall(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         """Return every row of one query."""
@@ -259,6 +275,15 @@ class Database:
         self._retry = None  # work held up again schedules a fresh retry
         if await self._log_emptied():
             logger.info("The write-ahead log of %s is empty again", self.path.name)
+
+
+class _StatementFailed(Exception):
+    """A statement of a group commit failed in a way that undid the whole transaction."""
+
+    def __init__(self, index: int, error: sqlite3.Error) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
 
 
 @dataclass(eq=False)
