@@ -53,9 +53,15 @@ CODE_SAMPLE = "XXXXX-XXXXX-XXXXX"
 HOW_TO_CUT = "沿虚线裁开，打乱后背面朝上，每人随机取一张。测评码不记名，每张只能提交一次，请勿拍照外传。"
 
 
-def web_link(base_url: str, code: str) -> str:
-    """Return the web form's address for a slip: <SURVEY_WEB_URL>/s/<CODE>."""
-    return f"{base_url.rstrip('/')}/s/{code}"
+def web_link(base_url: str, code: str, unit_token: str | None = None) -> str:
+    """Return the web form's address for a slip: <SURVEY_WEB_URL>/s/<CODE>?u=<the unit's token>.
+
+    The unit's token is the same on every slip of the unit (it names the unit, not a person):
+    with it a slip scanned after the close is told the unit's survey has ended, not that its
+    code is wrong (the code's own trace is gone by then).
+    """
+    link = f"{base_url.rstrip('/')}/s/{code}"
+    return f"{link}?u={unit_token}" if unit_token else link
 
 
 def telegram_link(bot_username: str, code: str) -> str:
@@ -237,8 +243,14 @@ def paged(codes: Sequence[str]) -> list[Sequence[str]]:
     return [codes[start : start + PER_PAGE] for start in range(0, len(codes), PER_PAGE)]
 
 
-def slip_pages(
-    unit: str, codes: Sequence[str], web_url: str | None, bot_username: str, font: Path
+def slip_pages(  # noqa: PLR0913 - what a slip carries
+    unit: str,
+    codes: Sequence[str],
+    web_url: str | None,
+    bot_username: str,
+    font: Path,
+    *,
+    unit_token: str | None = None,
 ) -> list[Figure]:
     """Return the pages of slips as matplotlib figures of A4 size (coordinates in centimetres)."""
     font_manager.fontManager.addfont(str(font))
@@ -267,16 +279,24 @@ def slip_pages(
                 row, column = divmod(index, COLUMNS)
                 corner = (SIDE_CM + column * SLIP_CM[0], height - TOP_CM - (row + 1) * SLIP_CM[1])
                 telegram = telegram_link(bot_username, code)
-                links = (web_link(web_url, code), telegram) if web_url else (telegram, None)
+                links = (web_link(web_url, code, unit_token), telegram) if web_url else (telegram, None)
                 _slip(axes, corner, code=code, links=links, words=words, layout=layout)
             figures.append(figure)
     return figures
 
 
-def slips_pdf(unit: str, codes: Sequence[str], web_url: str | None, bot_username: str, font: Path) -> bytes:
+def slips_pdf(  # noqa: PLR0913 - what a slip carries
+    unit: str,
+    codes: Sequence[str],
+    web_url: str | None,
+    bot_username: str,
+    font: Path,
+    *,
+    unit_token: str | None = None,
+) -> bytes:
     """Return the slips as an A4 PDF, 24 a page; the codes live in the bytes returned and nowhere else."""
     buffer = io.BytesIO()
     with rc_context({"pdf.fonttype": 3}), PdfPages(buffer, metadata={"Title": f"{unit} 测评码"}) as pdf:
-        for figure in slip_pages(unit, codes, web_url, bot_username, font):
+        for figure in slip_pages(unit, codes, web_url, bot_username, font, unit_token=unit_token):
             pdf.savefig(figure)
     return buffer.getvalue()

@@ -84,6 +84,15 @@ def test_each_slip_has_its_web_qr_its_telegram_qr_and_its_code(font: Path) -> No
     assert "县财政局" in shown
 
 
+def test_a_slips_web_qr_names_its_unit_with_the_units_token(font: Path) -> None:
+    """Every slip's large QR opens <SURVEY_WEB_URL>/s/<CODE>?u=<the unit's token>, the same on every slip."""
+    codes = [new_code() for _ in range(2)]
+    (page,) = slip_pages("县财政局", codes, WEB, BOT, font, unit_token="Tk7-unit_token")
+    links = [web_link(WEB, code, "Tk7-unit_token") for code in codes] + [telegram_link(BOT, c) for c in codes]
+    assert links[0] == f"https://pingce.example.gov.cn/s/{codes[0]}?u=Tk7-unit_token"
+    assert sorted(qr_links(page, links)) == sorted(links)
+
+
 def test_without_a_web_form_a_slip_carries_the_telegram_link_only(font: Path) -> None:
     """No SURVEY_WEB_URL: one QR a slip, the bot's deep link, and the bot named to send the code to."""
     codes = [new_code() for _ in range(2)]

@@ -11,9 +11,11 @@ import pytest
 from conversations.annex2 import ANNEX2
 from conversations.questionnaire import QuestionKind
 from conversations.slips import new_code, printed
+from reports.slips import web_link
 from tests.web_phone import Phone, answer_all, first_answer, site
 from tests.web_room import WebRoom, csrf_of, web_room
 from usecases.participation import SlipHolder
+from web import texts
 from web.form import PAGE_BYTES
 from web.guard import Guesses
 
@@ -220,6 +222,21 @@ async def test_a_closed_unit_says_the_survey_has_ended(room: WebRoom) -> None:
         assert "县财政局" in ended
         assert phone.cookie() is None
         assert await room.ballots() == 0
+
+
+async def test_a_slip_scanned_after_the_close_says_its_units_survey_has_ended(room: WebRoom) -> None:
+    """A late arrival scans an unused slip after the close (no cookie): the unit has ended, not "wrong"."""
+    (code,) = await room.issue(1)
+    (link,) = [web_link("/", code, room.window.token)]
+    await room.repository.close_window(room.window.id)
+    async with site(room.form()) as served:
+        late = await served.phone()
+        page = await late.open(link)
+        assert texts.ENDED_TITLE in page
+        assert "县财政局" in page
+        typed = await (await served.phone()).open(f"/s/{code}")  # the code alone: its trace is gone
+        assert texts.ENDED_TITLE not in typed
+    assert room.waits.asked == [1.0]  # only the bare code counted as a wrong guess
 
 
 async def test_a_slip_spent_in_telegram_reads_as_used_in_the_browser(room: WebRoom) -> None:

@@ -80,4 +80,7 @@ def _draw(issued: Issued, web_url: str | None, bot: str) -> tuple[bytes, int]:
 
     font = cjk_font()
     assert font is not None  # noqa: S101 - checked before any slip was made
-    return slips_pdf(issued.window.unit, issued.codes, web_url, bot, font), len(paged(issued.codes))
+    window = issued.window
+    return slips_pdf(window.unit, issued.codes, web_url, bot, font, unit_token=window.token), len(
+        paged(issued.codes)
+    )

@@ -179,7 +179,8 @@ class SlipForm:
     async def on_scan(self, request: web.Request) -> web.Response:
         """Open a slip's QR code: welcome or resume at once (drawn here, not redirected)."""
         typed = request.match_info["code"][:_TYPED_MAX]
-        entered = await self.door.enter(typed)
+        # ?u= names the slip's unit (the same on every slip of it): after close, "ended", not "wrong".
+        entered = await self.door.enter(typed, request.query.get("u", "")[:_TYPED_MAX] or None)
         if isinstance(entered, WrongCode):
             return await self._wrong(typed)
         if not isinstance(entered, SlipReady):
