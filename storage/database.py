@@ -12,13 +12,13 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self, TypeVar
 
 import aiosqlite
 
@@ -180,19 +180,7 @@ class Database:
         room's worth of presses instead of one each. Each runs as if alone, in arrival order; a
         statement a constraint refuses raises for its caller only.
         """
-        entry = _Write(sql, parameters)
-        self._writes.append(entry)
-        try:
-            async with self._lock:
-                if entry.outcome is None:
-                    await self._commit_writes(entry)
-        except asyncio.CancelledError:
-            if entry in self._writes:  # never run: nothing written for a caller that left
-                self._writes.remove(entry)
-            raise
-        if isinstance(entry.outcome, int):
-            return entry.outcome
-        raise entry.outcome or RuntimeError("a queued write was left unrun")
+        return await in_turn(_Write(sql, parameters), self._writes, self._lock, self._commit_writes)
 
     async def _commit_writes(self, own: _Write) -> None:
         """Run the statements queued so far (this caller's among them) together, until its own has run."""
@@ -275,6 +263,35 @@ class Database:
         self._retry = None  # work held up again schedules a fresh retry
         if await self._log_emptied():
             logger.info("The write-ahead log of %s is empty again", self.path.name)
+
+
+class Queued(Protocol):
+    """Work waiting for a group commit: its outcome (a count, or the error for its caller) once done."""
+
+    outcome: int | Exception | None
+
+
+Q = TypeVar("Q", bound=Queued)
+
+
+async def in_turn(entry: Q, queue: list[Q], turn: asyncio.Lock, run: Callable[[Q], Awaitable[None]]) -> int:
+    """Queue the entry and wait for the turn: whoever gets it runs what is queued (`run`, given its own).
+
+    The entry may have been done by an earlier turn meanwhile. A caller that leaves before its
+    entry was taken leaves nothing behind: no work is done for somebody no longer waiting.
+    """
+    queue.append(entry)
+    try:
+        async with turn:
+            if entry.outcome is None:
+                await run(entry)
+    except asyncio.CancelledError:
+        if entry in queue:
+            queue.remove(entry)
+        raise
+    if isinstance(entry.outcome, int):
+        return entry.outcome
+    raise entry.outcome or RuntimeError("a queued write was left undone")
 
 
 class _StatementFailed(Exception):

@@ -13,7 +13,7 @@ from conversations.engine import Ballot, Draft
 from conversations.errors import AlreadySubmitted, WindowClosed
 from conversations.records import room_limit
 from conversations.tally import released_count
-from storage.database import Database
+from storage.database import Database, in_turn
 from storage.intake import (
     pending_ballots,
     pending_json,
@@ -99,18 +99,7 @@ class ParticipantRepository(Database):
         Each is decided exactly as if it had been written alone, in the order they arrived.
         """
         entry = _Submission(key, window_id, ballot, register)
-        self._submissions.append(entry)
-        try:
-            async with self._submitting:
-                if entry.outcome is None:
-                    await self._write_queued(entry)
-        except asyncio.CancelledError:
-            if entry in self._submissions:  # not written: no ballot for a submit nobody waits for
-                self._submissions.remove(entry)
-            raise
-        if isinstance(entry.outcome, int):
-            return entry.outcome
-        raise entry.outcome or RuntimeError("a queued submit was left unwritten")
+        return await in_turn(entry, self._submissions, self._submitting, self._write_queued)
 
     async def _write_queued(self, own: _Submission) -> None:
         """Write every submit queued so far (this caller's among them) in one transaction."""

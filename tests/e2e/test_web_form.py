@@ -81,14 +81,7 @@ async def test_a_slip_in_the_browser_and_one_in_telegram_make_one_tally(
     issued = await services.slip_issuing.issue(Actor(LEADER_ID, "组长", Role.LEADER), window.id, 2)
     assert isinstance(issued, Issued)
     in_browser, in_telegram = issued.codes
-    async with aiohttp.ClientSession(
-        base_url=f"http://127.0.0.1:{port}/", cookie_jar=aiohttp.CookieJar(unsafe=True)
-    ) as session:
-        phone = Phone(session)
-        assert "开始作答" in await phone.open(f"/s/{in_browser}")
-        await phone.send("/begin")
-        await answer_all(phone)
-        assert "感谢参加民主测评" in await phone.send("/submit")
+    await answer_in_the_browser(port, in_browser)
     person = Person(emulator, WEB_PARTICIPANT)
     welcome = await person.send(f"/start s_{in_telegram}")
     assert welcome is not None
