@@ -23,16 +23,19 @@ from telegram.ext import (
 from bot.admin import AdminHandlers
 from bot.callback_data import (
     AskClose,
+    AskRevoke,
     BeginPaper,
     BeginSurvey,
     CancelClose,
     ConfirmClose,
     ConfirmFinalise,
+    ConfirmRevoke,
     ConfirmSections,
     CountPaper,
     FinaliseScore,
     FinaliseSections,
     InviteKeyer,
+    KeepLeader,
     MoreSlips,
     NoteDone,
     NoteItem,
@@ -41,6 +44,7 @@ from bot.callback_data import (
     ScorePress,
     SendChart,
     SendExport,
+    SendGroupReport,
     SendPaperForm,
     SendReport,
     ShowPaper,
@@ -177,6 +181,11 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(StartWriting, Role.LEADER, notes.on_start_writing)
     presses.route(StartScore, Role.LEADER, scoring.on_start_score)
     presses.route(SendReport, Role.LEADER, scoring.on_send_report)
+    presses.route(SendGroupReport, Role.LEADER, handlers.groups.on_send)
+    admins = handlers.admins
+    presses.route(AskRevoke, Role.ADMIN, admins.on_ask_revoke)
+    presses.route(ConfirmRevoke, Role.ADMIN, admins.on_confirm_revoke)
+    presses.route(KeepLeader, Role.ADMIN, admins.on_keep_leader)
     presses.check_complete()
 
 

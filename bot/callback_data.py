@@ -277,6 +277,41 @@ class StartWriting(Action):
     """A leader picks a unit to write its feedback (/write without a name)."""
 
 
+@button("gr")
+@dataclass(frozen=True, slots=True)
+class SendGroupReport(Action):
+    """A group's 总结报告, named by one of its leaders (the window id is 0: it belongs to the group).
+
+    The caller's own number: their own report, made again; for an admin, another leader's group.
+    """
+
+    leader: int
+
+
+@button("rv")
+@dataclass(frozen=True, slots=True)
+class AskRevoke(Action):
+    """撤销 beside an invited leader in /leaders: the bot asks to confirm (window id 0)."""
+
+    user_id: int
+
+
+@button("ry")
+@dataclass(frozen=True, slots=True)
+class ConfirmRevoke(Action):
+    """The admin confirms revoking the invited leader."""
+
+    user_id: int
+
+
+@button("rn")
+@dataclass(frozen=True, slots=True)
+class KeepLeader(Action):
+    """取消 on the revoke question: the leader stays."""
+
+    user_id: int
+
+
 PAPER_PRESSES: dict[str, type[Press | SheetPress]] = {**SURVEY_PRESSES, "v": Spoil}
 
 

@@ -17,6 +17,8 @@ from bot.callback_data import (
     FinaliseSections,
     NoteDone,
     NoteItem,
+    SendGroupReport,
+    SendReport,
     SkipSection,
     StartWriting,
     WriteConclusions,
@@ -29,7 +31,7 @@ from bot.scoring import ScoringHandlers
 from bot.screens import Button, Screen
 from bot.texts import Texts
 from reports.documents import GroupPaper
-from usecases.documents import GroupReport, NoGroup, NoUnits, Papers, WhichGroup
+from usecases.documents import GroupOutcome, GroupReport, NoGroup, NoUnits, Papers, WhichGroup
 from usecases.notes import (
     SECTIONS,
     WRITING_MAX,
@@ -56,7 +58,7 @@ def sections_screen(t: Texts, outcome: Sections, *, confirm: bool = False) -> Sc
         )
     if writings.finalised:
         lines += ["", t.WRITE_FINAL.format(unit=texts.html(window.unit))]
-        return Screen("\n".join(lines))
+        return Screen("\n".join(lines), ((Button(t.REPORT_BUTTON, SendReport(window.id)),),))
     if confirm:
         lines += ["", t.WRITE_CONFIRM.format(unit=texts.html(window.unit))]
         buttons = (
@@ -113,7 +115,8 @@ class NoteHandlers:
             case Sections():
                 await reply(message, sections_screen(t, outcome))
             case ConclusionsSaved():
-                await message.reply_text(t.GROUP_SAVED)
+                again = Button(t.GROUP_AGAIN_BUTTON, SendGroupReport(0, caller.user_id))
+                await reply(message, Screen(t.GROUP_SAVED, ((again,),)))
             case Locked():
                 await message.reply_text(t.WRITE_LOCKED)
             case NotYours():
@@ -196,12 +199,26 @@ class GroupReportHandlers:
 
     async def on_groupreport(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /groupreport [group]: the group's 总结报告 as a Word document, and ✎ 结论和建议."""
-        t = caller.t
-        match await self.papers.group_report_for(caller.actor, command_argument(message)):
+        await self._draw(
+            caller.t, message, await self.papers.group_report_for(caller.actor, command_argument(message))
+        )
+
+    async def on_send(self, caller: Caller, query: CallbackQuery, action: SendGroupReport) -> None:
+        """Handle a group picked by an admin, or 重新生成总结报告 under the saved conclusions."""
+        await respond(query, PressReply())
+        if isinstance(query.message, Message):
+            outcome = await self.papers.group_report_of(caller.actor, action.leader)
+            await self._draw(caller.t, query.message, outcome)
+
+    async def _draw(self, t: Texts, message: Message, outcome: GroupOutcome) -> None:
+        match outcome:
             case NoGroup(group):
                 await message.reply_text(t.GROUP_NOT_FOUND.format(group=texts.html(group)))
-            case WhichGroup(groups):
-                await message.reply_text(t.GROUP_USAGE.format(groups=texts.html("、".join(groups) or "—")))
+            case WhichGroup(groups) if groups:
+                rows = tuple((Button(name, SendGroupReport(0, leader)),) for name, leader in groups.items())
+                await reply(message, Screen(t.GROUP_PICK, rows))
+            case WhichGroup():
+                await message.reply_text(t.GROUP_USAGE.format(groups="—"))
             case NoUnits():
                 await message.reply_text(t.NO_WINDOWS)
             case GroupReport(paper, document, own):

@@ -7,7 +7,15 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.callback_data import ConfirmFinalise, FinaliseScore, NoteDone, NoteItem, ScorePress, ShowScore
+from bot.callback_data import (
+    ConfirmFinalise,
+    FinaliseScore,
+    NoteDone,
+    NoteItem,
+    ScorePress,
+    SendReport,
+    ShowScore,
+)
 from bot.screens import Button, Screen
 from bot.texts import Texts
 from conversations.annex1 import ScoreForm
@@ -154,7 +162,8 @@ class ScoreView:
             self.t.SCORE_FINALISED.format(at=at, name=texts.html(sheet.finalised_name or "")),
             "",
         ]
-        return Screen("\n".join([*header, *self.lines(sheet.marks)]))
+        report = Button(self.t.REPORT_BUTTON, SendReport(self.window_id))
+        return Screen("\n".join([*header, *self.lines(sheet.marks)]), ((report,),))
 
 
 def note_screen(t: Texts, note: ItemNote, *, saved: bool = False) -> Screen:

@@ -279,7 +279,8 @@ def report_screen(t: Texts, paper: UnitPaper, window: Window, times: str = "") -
         buttons.append(Button(t.REPORT_SCORE_BUTTON, StartScore(window.id)))
     if Missing.WRITINGS_DRAFT in paper.missing:
         buttons.append(Button(t.REPORT_WRITE_BUTTON, StartWriting(window.id)))
-    return Screen(text, (tuple(buttons),) if buttons else ())
+    again = (Button(t.REPORT_AGAIN_BUTTON, SendReport(window.id)),)
+    return Screen(text, (tuple(buttons), again) if buttons else (again,))
 
 
 def summary_text(t: Texts, rows: list[SummaryRow]) -> str:

@@ -307,7 +307,13 @@ class Texts:
     LEADER_INVITED = "• {official} · {name}（{id}），{date} 由邀请加入"
     LEADER_UNNAMED = "⚠ 未登记姓名"
     NO_LEADERS = "（尚无组长）"
-    REVOKE_USAGE = "用法：/revoke 用户ID（用 /leaders 查看）"
+    REVOKE_USAGE = "用法：/revoke 用户ID（或发送 /leaders，点组长旁的“撤销”）"
+    REVOKE_PICK = "请选择要撤销的组长（仅限经邀请加入的；配置文件中的组长请修改 SURVEY_LEADERS）："
+    REVOKE_NONE = "没有经邀请加入的组长可撤销（配置文件中的组长请修改 SURVEY_LEADERS 后重启）。"
+    REVOKE_BUTTON = "撤销 {name}"
+    REVOKE_CONFIRM = "确认撤销 <b>{name}</b>（{id}）的组长身份？其已开启的测评单位仍保留。"
+    REVOKE_CONFIRM_BUTTON = "确认撤销"
+    REVOKE_KEPT = "已取消，{name}（{id}）仍是组长。"
     REVOKED = "已撤销 {id} 的组长身份。其已开启的测评单位仍保留。"
     REVOKE_CONFIGURED = "{id} 是在 SURVEY_LEADERS 中配置的组长，请修改配置后重启。"
     REVOKE_UNKNOWN = "{id} 不是经邀请加入的组长。"
@@ -373,7 +379,9 @@ class Texts:
     REPORT_CAPTION = "<b>{unit}</b> 检查考核结果反馈（Word 文档，可直接打印或转发）"
     REPORT_CAPTION_DRAFT = "<b>{unit}</b> 检查考核结果反馈<b>草稿</b>（Word 文档，供核对，不作正式文件）"
     REPORT_DRAFT = "⚠ <b>这是草稿</b>，不能打印或转发。定稿还差："
-    REPORT_DRAFT_AGAIN = "完成后再发送 /report {unit}，即生成正式的结果反馈。"
+    REPORT_DRAFT_AGAIN = "完成后点“📄 重新生成”，即生成正式的结果反馈。"
+    REPORT_AGAIN_BUTTON = "📄 重新生成"
+    REPORT_BUTTON = "📄 生成结果反馈"
     REPORT_MISSING_SCORE_NONE = "· 检查评分尚未开始"
     REPORT_MISSING_SCORE_UNFINISHED = "· 检查评分尚有 {missing} 项未评"
     REPORT_MISSING_SCORE_DRAFT = "· 检查评分尚未定稿"
@@ -425,16 +433,18 @@ class Texts:
     WRITE_FINALISE = "📝 定稿"
     WRITE_CONFIRM = "确认定稿 <b>{unit}</b> 的结果反馈文字？定稿后不能再修改。"
     WRITE_CONFIRM_BUTTON = "确认定稿"
-    WRITE_FINAL = "已定稿。/report {unit} 生成结果反馈。"
+    WRITE_FINAL = "已定稿。点“📄 生成结果反馈”即可得到 <b>{unit}</b> 的检查考核结果反馈。"
     WRITE_LOCKED = "结果反馈文字已定稿，不能再修改。"
     GROUP_USAGE = "用法：/groupreport 检查组名称\n已登记的检查组：{groups}"
+    GROUP_PICK = "请选择要生成总结报告的检查组（也可发送 /groupreport 检查组名称）："
     GROUP_NOT_FOUND = "没有找到检查组“{group}”的测评单位。"
     GROUP_FILE: ClassVar[str] = "检查考核总结报告_{group}.docx"
     GROUP_FILE_FALLBACK: ClassVar[str] = "检查考核组"
     GROUP_CAPTION = "<b>{group}</b> 检查考核总结报告（Word 文档，{count} 个单位）"
     GROUP_CONCLUSIONS_BUTTON = "✎ 结论和建议"
     GROUP_ASK = "请发送本组的“结论和建议”（不超过 {limit} 字，可分段）。\n当前：{text}"
-    GROUP_SAVED = "已保存结论和建议。发送 /groupreport 重新生成总结报告。"
+    GROUP_SAVED = "已保存结论和建议。点“📄 重新生成总结报告”即可得到含此结论的报告。"
+    GROUP_AGAIN_BUTTON = "📄 重新生成总结报告"
 
     # everyone
     HELP_PARTICIPANT = (
@@ -460,7 +470,7 @@ class Texts:
     )
     HELP_ADMIN = (
         "管理员命令：\n/summary — 全县汇总\n/groupreport 检查组 — 检查组总结报告\n"
-        "/invite — 生成组长邀请链接\n/leaders — 组长名单\n/revoke 用户ID — 撤销组长"
+        "/invite — 生成组长邀请链接\n/leaders — 组长名单（可点“撤销”）\n/revoke — 撤销经邀请加入的组长"
     )
     COMMANDS_PARTICIPANT: ClassVar[dict[str, str]] = {
         "start": "开始 / 说明",
@@ -485,14 +495,14 @@ class Texts:
     }
     COMMANDS_ADMIN: ClassVar[dict[str, str]] = {
         "summary": "全县汇总",
-        "groupreport": "检查组总结报告：/groupreport 检查组",
+        "groupreport": "检查组总结报告",
         "units": "全部测评单位",
         "tally": "统计",
         "chart": "统计图表",
         "export": "导出 Excel / CSV",
         "invite": "生成组长邀请链接",
         "leaders": "组长名单",
-        "revoke": "撤销组长：/revoke 用户ID",
+        "revoke": "撤销组长",
         "help": "帮助",
     }
     ERROR_GENERIC = "抱歉，出了点问题，请稍后再试。已保存的作答不会丢失。"
@@ -820,7 +830,13 @@ class EnglishTexts(Texts):
     LEADER_INVITED = "• {official} · {name} ({id}), invited {date}"
     LEADER_UNNAMED = "⚠ name not registered"
     NO_LEADERS = "(none yet)"
-    REVOKE_USAGE = "Usage: /revoke user id (see /leaders)"
+    REVOKE_USAGE = "Usage: /revoke user id (or send /leaders and press Revoke beside a leader)"
+    REVOKE_PICK = "Which leader to revoke? (Invited ones only; configured ones live in SURVEY_LEADERS.)"
+    REVOKE_NONE = "No invited leader to revoke (configured ones: change SURVEY_LEADERS and restart)."
+    REVOKE_BUTTON = "Revoke {name}"
+    REVOKE_CONFIRM = "Revoke <b>{name}</b> ({id}) as a leader? Units they opened are kept."
+    REVOKE_CONFIRM_BUTTON = "确认撤销 (revoke)"
+    REVOKE_KEPT = "Cancelled: {name} ({id}) is still a leader."
     REVOKED = "{id} is no longer a leader. Units they opened are kept."
     REVOKE_CONFIGURED = "{id} is configured in SURVEY_LEADERS: change the configuration and restart."
     REVOKE_UNKNOWN = "{id} is not an invited leader."
@@ -880,7 +896,9 @@ class EnglishTexts(Texts):
         "<b>{unit}</b> feedback report, <b>draft</b> (a Word document to check, not to forward)"
     )
     REPORT_DRAFT = "⚠ <b>This is a draft</b>: not to print or forward. Still to do:"
-    REPORT_DRAFT_AGAIN = "Then send /report {unit} again for the final feedback report."
+    REPORT_DRAFT_AGAIN = "Then press 📄 Make again for the final feedback report."
+    REPORT_AGAIN_BUTTON = "📄 Make again"
+    REPORT_BUTTON = "📄 Make the feedback report"
     REPORT_MISSING_SCORE_NONE = "· the score sheet is not started"
     REPORT_MISSING_SCORE_UNFINISHED = "· {missing} items of the score sheet are not scored"
     REPORT_MISSING_SCORE_DRAFT = "· the score sheet is not finalised"
@@ -935,14 +953,16 @@ class EnglishTexts(Texts):
     WRITE_FINALISE = "📝 Finalise"
     WRITE_CONFIRM = "Finalise the feedback text of <b>{unit}</b>? It cannot change afterwards."
     WRITE_CONFIRM_BUTTON = "确认定稿 (finalise)"
-    WRITE_FINAL = "Final. /report {unit} makes the feedback document."
+    WRITE_FINAL = "Final. Press 📄 Make the feedback report for the feedback document of <b>{unit}</b>."
     WRITE_LOCKED = "The feedback text is final and no longer changes."
     GROUP_USAGE = "Usage: /groupreport group name\nRegistered groups: {groups}"
+    GROUP_PICK = "Which group's summary report? (Or send /groupreport group name.)"
     GROUP_NOT_FOUND = "No units found for the group “{group}”."
     GROUP_CAPTION = "<b>{group}</b> summary report (a Word document, {count} units)"
     GROUP_CONCLUSIONS_BUTTON = "✎ Conclusions"
     GROUP_ASK = "Send the group's conclusions (at most {limit} characters).\nNow: {text}"
-    GROUP_SAVED = "Conclusions saved. Send /groupreport to make the report again."
+    GROUP_SAVED = "Conclusions saved. Press 📄 Make the report again for a report with them."
+    GROUP_AGAIN_BUTTON = "📄 Make the report again"
     HELP_PARTICIPANT = (
         "This bot runs the democratic evaluation of integrity-risk prevention work.\n"
         "Scan the QR code shown in the room, or open the link from the group leader, and answer with "
@@ -965,7 +985,8 @@ class EnglishTexts(Texts):
         "/paper [unit] — key in paper forms, or print a blank one"
     )
     HELP_ADMIN = (
-        "Admin commands:\n/invite — leader invite link\n/leaders — list leaders\n/revoke id — remove a leader"
+        "Admin commands:\n/invite — leader invite link\n/leaders — list leaders (with Revoke)\n"
+        "/revoke — remove an invited leader"
     )
     COMMANDS_PARTICIPANT: ClassVar[dict[str, str]] = {
         "start": "Start / about",
@@ -990,14 +1011,14 @@ class EnglishTexts(Texts):
     }
     COMMANDS_ADMIN: ClassVar[dict[str, str]] = {
         "summary": "County summary",
-        "groupreport": "Group report: /groupreport group",
+        "groupreport": "Group report",
         "units": "All units",
         "tally": "Tally",
         "chart": "Charts",
         "export": "Excel / CSV export",
         "invite": "Leader invite link",
         "leaders": "List leaders",
-        "revoke": "Remove a leader: /revoke id",
+        "revoke": "Remove a leader",
         "help": "Help",
     }
     ERROR_GENERIC = "Sorry, something went wrong; please try again. Saved answers are not lost."

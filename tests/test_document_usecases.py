@@ -148,7 +148,14 @@ async def test_a_group_report_covers_the_callers_own_units_or_the_group_an_admin
     assert not named.own  # an admin reads it; the conclusions are the group's to write
     assert (named.paper.group, [u.inspection.unit for u in named.paper.units]) == ("第二检查组", ["县审计局"])
     assert await use.group_report_for(ADMIN, "第九检查组") == NoGroup("第九检查组")
-    assert await use.group_report_for(ADMIN) == WhichGroup(["第一检查组", "第二检查组"])
+    assert await use.group_report_for(ADMIN) == WhichGroup({"第一检查组": 1, "第二检查组": 2})
+    by_leader = await use.group_report_of(ADMIN, 2)  # the button an admin presses names a leader of it
+    assert isinstance(by_leader, GroupReport)
+    assert (by_leader.paper.group, by_leader.own) == ("第二检查组", False)
+    # a leader pressing another leader's number gets their own report
+    own_again = await use.group_report_of(Actor(1, "张三", Role.LEADER), 2)
+    assert isinstance(own_again, GroupReport)
+    assert [u.inspection.unit for u in own_again.paper.units] == ["县财政局"]
     assert await use.group_report_for(Actor(3, "王五", Role.LEADER)) == NoUnits()
     # a leader cannot read another group's report by naming it
     mine = await use.group_report_for(Actor(1, "张三", Role.LEADER), "第二检查组")

@@ -76,9 +76,12 @@ class NoGroup:
 
 @dataclass(frozen=True, slots=True)
 class WhichGroup:
-    """An admin with no units of their own asked without naming a group: these are the groups."""
+    """An admin with no units of their own asked without naming a group: the groups with units.
 
-    groups: list[str]
+    Each group by its name, with one of its leaders (the group a button names by a number).
+    """
+
+    groups: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,11 +282,29 @@ class Papers:
             leaders = [actor.user_id]
             windows = [s.window for s in await self.windows.windows_of(actor.user_id)]
             if not windows and actor.role is Role.ADMIN:
-                return WhichGroup(sorted({o.group for o in (await self.officials.officials()).values()}))
+                return await self._groups()
             if not windows:
                 return NoUnits()
         paper, document = await self.group_report(windows, leaders)
         return GroupReport(paper, document, own=leaders == [actor.user_id])
+
+    async def group_report_of(self, actor: Actor, leader_id: int) -> GroupOutcome:
+        """Return the report of this leader's group: one's own, or (for an admin) any leader's group."""
+        if leader_id == actor.user_id or actor.role is not Role.ADMIN:
+            return await self.group_report_for(actor)
+        official = await self.officials.official(leader_id)
+        if official is None:
+            return await self._groups()
+        return await self.group_report_for(actor, official.group)
+
+    async def _groups(self) -> WhichGroup:
+        """Return the groups whose leaders have opened units, each with its first such leader."""
+        officials = await self.officials.officials()
+        leading = sorted({s.window.leader_id for s in await self.windows.all_windows()} & officials.keys())
+        groups: dict[str, int] = {}
+        for leader in leading:
+            groups.setdefault(officials[leader].group, leader)
+        return WhichGroup(dict(sorted(groups.items())))
 
     async def county_summary(self) -> list[SummaryRow]:
         """Return every unit with its leader, ballots, favourable rate, and a finalised sheet's grade."""

@@ -125,11 +125,11 @@ async def test_score_and_finalise_once(
     assert (
         "由 张三（第一检查组） 定稿" in (await leader.send("/score 县财政局") or sheet).text
     )  # a record keeps its name
-    assert not sheet.buttons
+    assert sheet.labels() == ["📄 生成结果反馈"]  # the next step, and no more points
     again = await leader.send("/score 县财政局")
     assert again is not None
     assert "定稿" in again.text
-    assert not again.buttons
+    assert again.labels() == ["📄 生成结果反馈"]
     late = await leader.press_data(sheet, "Sp:1:3:0")
     assert late["text"] == "此评分表已定稿，不能再修改。"
     assert "86/100" in sheet.text
@@ -153,7 +153,7 @@ async def assert_a_draft_with_the_photos(
     assert "· 肯定成绩、存在不足、改进意见尚未定稿" in report.text
     assert "· 民主测评尚未结束（/close 县财政局）" in report.text
     assert "评分" not in "".join(report.text.split("定稿还差：")[1].splitlines()[:3])
-    assert [b.text for row in report.buttons for b in row] == ["去填写反馈意见"]
+    assert [b.text for row in report.buttons for b in row] == ["去填写反馈意见", "📄 重新生成"]
     await emulator.wait_for(lambda: bool(leader.last.document))
     assert leader.last.document_name == "检查考核结果反馈_县财政局_草稿.docx"
     assert "可直接打印或转发" not in leader.last.text
@@ -253,7 +253,7 @@ async def test_sections_written_in_a_guided_walk_reach_the_report(
     await leader.press(overview, "📝 定稿")
     await leader.press(overview, "确认定稿")
     assert "已定稿" in overview.text
-    assert not overview.buttons
+    assert overview.labels() == ["📄 生成结果反馈"]
     late = await leader.press_data(overview, "wk:1:0")
     assert "已定稿" in (late.get("text") or overview.text)
 
@@ -306,7 +306,7 @@ async def test_group_report_with_conclusions_for_the_leader_and_admins(
     assert "没有找到检查组“第九检查组”" in unknown.text
     usage = await admin.send("/groupreport")
     assert usage is not None
-    assert "第一检查组" in usage.text
+    assert usage.labels() == ["第一检查组"]
 
 
 async def test_a_report_before_scoring_is_a_marked_draft_and_a_finished_one_is_final(
@@ -330,7 +330,7 @@ async def test_a_report_before_scoring_is_a_marked_draft_and_a_finished_one_is_f
         "组长姓名尚未登记",
     ):
         assert line in missing
-    assert [b.text for row in report.buttons for b in row] == ["去评分", "去填写反馈意见"]
+    assert [b.text for row in report.buttons for b in row] == ["去评分", "去填写反馈意见", "📄 重新生成"]
     await emulator.wait_for(lambda: bool(leader.last.document))
     draft = leader.last
     assert draft.document_name == "检查考核结果反馈_县财政局_草稿.docx"
