@@ -14,7 +14,6 @@ from bot.menus import clear_menu
 from bot.replies import PressReply, reply, respond
 from bot.screens import Button, Screen
 from bot.texts import Texts
-from reports.localtime import day, stamp
 from usecases.roles import Configured, LeaderRoll, NotInvited, Revoked, Roles, parse_user_id
 
 _SECONDS_PER_HOUR = 3600
@@ -53,7 +52,7 @@ class AdminHandlers:
         invite = await self.roles.invite(caller.user_id)
         link = create_deep_linked_url(context.bot.username, invite.token)
         hours = int(invite.lifetime.total_seconds()) // _SECONDS_PER_HOUR
-        expires = stamp(invite.expires, self.zone)
+        expires = texts.when(caller.t, invite.expires, self.zone)
         await message.reply_text(caller.t.INVITE_CREATED.format(hours=hours, expires=expires, link=link))
 
     async def on_leaders(self, caller: Caller, message: Message, context: Context) -> None:
@@ -71,7 +70,7 @@ class AdminHandlers:
                 official=official(leader.user_id),
                 name=texts.html(leader.name),
                 id=leader.user_id,
-                date=day(leader.added_at, self.zone),
+                date=texts.on_day(t, leader.added_at, self.zone),
             )
             for leader in roll.invited
         ]

@@ -22,7 +22,6 @@ from conversations.annex1 import ScoreForm
 from conversations.engine import Back, Revise
 from conversations.records import ItemNotes, ScoreSheet
 from conversations.scoring import Award, Marking, Marks, score
-from reports.localtime import stamp
 from usecases.notes import REASON_MAX, ItemNote
 
 _POINTS_PER_ROW = 5
@@ -156,7 +155,7 @@ class ScoreView:
 
     def final(self, sheet: ScoreSheet) -> Screen:
         """Return the finalised sheet, read-only, with who finalised it and when."""
-        at = stamp(sheet.finalised_at, self.zone) if sheet.finalised_at else ""
+        at = texts.when(self.t, sheet.finalised_at, self.zone) if sheet.finalised_at else ""
         header = [
             self.t.SCORE_REVIEW.format(unit=texts.html(self.unit)),
             self.t.SCORE_FINALISED.format(at=at, name=texts.html(sheet.finalised_name or "")),

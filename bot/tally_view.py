@@ -13,7 +13,7 @@ from conversations.questionnaire import QuestionKind
 from conversations.records import Window
 from conversations.tally import OptionCount, QuestionTally, Tally
 from reports.counts import FormCounts, counts_template
-from reports.localtime import DEFAULT_ZONE, stamp
+from reports.localtime import DEFAULT_ZONE
 from reports.wording import combined_note
 
 MESSAGE_LIMIT = 4096
@@ -86,11 +86,11 @@ def counts_text(t: Texts, counts: FormCounts) -> str:
 
 
 def window_times(t: Texts, window: Window, zone: ZoneInfo) -> str:
-    """Return when the window opened (and closed), in local time with its offset."""
-    opened = stamp(window.opened_at, zone)
+    """Return when the window opened (and closed), as the office reads the time (12月8日 15:20)."""
+    opened = texts.when(t, window.opened_at, zone)
     if window.closed_at is None:
         return t.WINDOW_OPENED_AT.format(opened=opened)
-    return t.WINDOW_CLOSED_AT.format(opened=opened, closed=stamp(window.closed_at, zone))
+    return t.WINDOW_CLOSED_AT.format(opened=opened, closed=texts.when(t, window.closed_at, zone))
 
 
 def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZONE) -> list[str]:

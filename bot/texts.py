@@ -6,10 +6,13 @@ conversations/annex2.py.
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from reports import counts
+from reports.localtime import BEIJING, local, now, offset_label, spoken, spoken_day, zone_name
 from reports.wording import COMBINED_NOTE
 
 
@@ -1048,3 +1051,26 @@ def by_language(language: str) -> Texts:
 def html(text: str) -> str:
     """Return text typed by a person (a unit's name, a leader's name) made safe for HTML messages."""
     return escape(text, quote=False)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _english_day(moment: datetime, zone: ZoneInfo) -> str:
+    at = local(moment, zone)
+    text = f"{at.day} {_MONTHS[at.month - 1]}"
+    return text if at.year == local(now(), zone).year else f"{text} {at.year}"
+
+
+def when(t: Texts, moment: datetime, zone: ZoneInfo) -> str:
+    """Return a moment as the reader says it: 12月8日 15:20 (Beijing unsaid), or 8 Dec 15:20 Beijing time."""
+    if t is not EN:
+        return spoken(moment, zone)
+    name = zone_name(moment, zone)
+    label = "Beijing time" if name == BEIJING else offset_label(moment, zone)
+    return f"{_english_day(moment, zone)} {local(moment, zone):%H:%M} {label}"
+
+
+def on_day(t: Texts, moment: datetime, zone: ZoneInfo) -> str:
+    """Return the local date as the reader says it: 12月8日, or 8 Dec."""
+    return spoken_day(moment, zone) if t is not EN else _english_day(moment, zone)

@@ -39,13 +39,14 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+BEIJING = "北京时间"
 # The Chinese names of the zones a county may set (SURVEY_TZ); others are named by their offset.
 _ZONE_NAMES = {
-    "Asia/Shanghai": "北京时间",
-    "Asia/Chongqing": "北京时间",
-    "Asia/Chungking": "北京时间",
-    "Asia/Harbin": "北京时间",
-    "PRC": "北京时间",
+    "Asia/Shanghai": BEIJING,
+    "Asia/Chongqing": BEIJING,
+    "Asia/Chungking": BEIJING,
+    "Asia/Harbin": BEIJING,
+    "PRC": BEIJING,
     "Asia/Urumqi": "乌鲁木齐时间",
     "Asia/Hong_Kong": "香港时间",
     "Asia/Macau": "澳门时间",
@@ -56,6 +57,27 @@ _ZONE_NAMES = {
 def zone_name(moment: datetime, zone: ZoneInfo) -> str:
     """Return how a Chinese reader names the zone: 北京时间, or 'UTC+5:30' for a zone without a name."""
     return _ZONE_NAMES.get(zone.key, offset_label(moment, zone))
+
+
+def spoken(moment: datetime, zone: ZoneInfo, reference: datetime | None = None) -> str:
+    """Return a moment as an office reads it in a message: 12月8日 15:20 (北京时间 goes without saying).
+
+    The year is said when it is not the current one; a zone other than Beijing's is named:
+    12月8日 15:20（乌鲁木齐时间）.
+    """
+    at, today = local(moment, zone), local(reference or now(), zone)
+    text = f"{at.month}月{at.day}日 {at.hour}:{at.minute:02d}"
+    if at.year != today.year:
+        text = f"{at.year}年{text}"
+    name = zone_name(moment, zone)
+    return text if name == BEIJING else f"{text}（{name}）"
+
+
+def spoken_day(moment: datetime, zone: ZoneInfo, reference: datetime | None = None) -> str:
+    """Return the local date as a message says it: 12月8日 (the year when it is not this one)."""
+    at, today = local(moment, zone), local(reference or now(), zone)
+    text = f"{at.month}月{at.day}日"
+    return text if at.year == today.year else f"{at.year}年{text}"
 
 
 def chinese_date(moment: datetime, zone: ZoneInfo) -> str:

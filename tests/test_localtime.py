@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports.localtime import day, local, offset_label, stamp
+from reports.localtime import day, local, offset_label, spoken, spoken_day, stamp
 
 EVENING_IN_CHINA = datetime(2026, 11, 26, 10, 16, tzinfo=UTC)
 
@@ -38,3 +38,14 @@ def test_a_naive_time_is_taken_as_utc() -> None:
     """What the database stores without an offset is UTC."""
     naive = EVENING_IN_CHINA.replace(tzinfo=None)
     assert local(naive, ZoneInfo("Asia/Shanghai")).hour == 18
+
+
+def test_a_message_says_a_time_as_the_office_reads_it() -> None:
+    """12月8日 15:20 in Beijing's zone (unsaid), the year only when not this one, another zone named."""
+    reference = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
+    moment = datetime(2026, 12, 8, 7, 20, tzinfo=UTC)
+    assert spoken(moment, ZoneInfo("Asia/Shanghai"), reference) == "12月8日 15:20"
+    assert spoken(moment, ZoneInfo("Asia/Shanghai"), reference.replace(year=2027)) == "2026年12月8日 15:20"
+    assert spoken(moment, ZoneInfo("Asia/Urumqi"), reference) == "12月8日 13:20（乌鲁木齐时间）"
+    assert spoken(moment, ZoneInfo("Asia/Kolkata"), reference) == "12月8日 12:50（UTC+5:30）"
+    assert spoken_day(moment, ZoneInfo("Asia/Shanghai"), reference) == "12月8日"

@@ -1,4 +1,4 @@
-"""Every time a person reads is the county's local time (SURVEY_TZ), labelled with its offset."""
+"""Every time a person reads is the county's local time (SURVEY_TZ), as the office says it."""
 
 from __future__ import annotations
 
@@ -26,13 +26,13 @@ def _county_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SURVEY_TZ", "Asia/Shanghai")
 
 
-def around(moment: datetime, *, labelled: bool = True) -> set[str]:
-    """Return how a moment reads in Shanghai, a minute either side (the clock may tick over)."""
-    label = " UTC+8" if labelled else ""
-    return {
-        (moment + timedelta(minutes=delta)).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") + label
-        for delta in (-1, 0, 1)
-    }
+def around(moment: datetime) -> set[str]:
+    """Return how a moment reads to the office (12月8日 15:20), a minute either side (the clock may tick)."""
+    readings = set()
+    for delta in (-1, 0, 1):
+        at = (moment + timedelta(minutes=delta)).astimezone(SHANGHAI)
+        readings.add(f"{at.month}月{at.day}日 {at.hour}:{at.minute:02d}")
+    return readings
 
 
 def as_papers_read(moment: datetime) -> set[str]:
@@ -48,7 +48,11 @@ def utc_reading(moment: datetime) -> set[str]:
 async def test_times_read_as_local_time(
     bot: RunningBot, emulator: BotApiEmulator, leader: Person, admin: Person
 ) -> None:
-    """Opened/closed, 导出时间, 定稿时间 and an invite's expiry read as Shanghai time (UTC+8)."""
+    """Opened/closed, 导出时间, 定稿时间 and an invite's expiry read in Shanghai as the office says it.
+
+    Messages say 12月8日 15:20 (Beijing time goes without saying), never "UTC+8"; the papers say
+    2026年12月8日 15:20（北京时间）.
+    """
     assert bot.settings.survey_tz == SHANGHAI
     started = datetime.now(UTC)
     token = await open_unit(leader, "县财政局")
@@ -60,6 +64,7 @@ async def test_times_read_as_local_time(
     opened_line = next(line for line in live.text.splitlines() if line.startswith("开始时间："))
     assert opened_line.removeprefix("开始时间：") in around(started)
     assert not any(reading in opened_line for reading in utc_reading(started))
+    assert "UTC" not in live.text
 
     await leader.press(live, "结束测评")
     await leader.press(live, "确认结束")
@@ -88,6 +93,7 @@ async def test_times_read_as_local_time(
     await leader.press(sheet, "确认定稿")
     finalised = next(line for line in sheet.text.splitlines() if line.startswith("已于 "))
     assert any(f"已于 {reading} 由" in finalised for reading in around(datetime.now(UTC)))
+    assert "UTC" not in sheet.text
 
     report = await leader.send("/report 县财政局")
     assert report is not None
@@ -106,3 +112,7 @@ async def test_times_read_as_local_time(
     assert invite is not None
     expiry = datetime.now(UTC) + timedelta(hours=24)
     assert any(f"24 小时内有效，至 {reading}）" in invite.text for reading in around(expiry))
+    assert "UTC" not in invite.text
+    listing = await admin.send("/leaders")
+    assert listing is not None
+    assert "UTC" not in listing.text
