@@ -32,6 +32,7 @@ from bot.callback_data import (
     ConfirmRevoke,
     ConfirmSections,
     CountPaper,
+    ExplainCombined,
     FinaliseScore,
     FinaliseSections,
     InviteKeyer,
@@ -164,6 +165,7 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(AskClose, Role.LEADER, leaders.on_ask_close)
     presses.route(CancelClose, Role.LEADER, leaders.on_keep_open)
     presses.route(ConfirmClose, Role.LEADER, leaders.on_confirm_close)
+    presses.route(ExplainCombined, Role.LEADER, leaders.on_explain_combined)
     presses.route(SendChart, Role.LEADER, leaders.on_send)
     presses.route(SendExport, Role.LEADER, leaders.on_send)
     presses.route(ScorePress, Role.LEADER, scoring.on_award)

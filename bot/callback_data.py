@@ -173,6 +173,12 @@ class CancelClose(Action):
     """A leader keeps the window open after all."""
 
 
+@button("lq")
+@dataclass(frozen=True, slots=True)
+class ExplainCombined(Action):
+    """❓ 合并规则 under a final tally: why some categories are counted together."""
+
+
 @button("lg")
 @dataclass(frozen=True, slots=True)
 class SendChart(Action):

@@ -18,6 +18,7 @@ from bot.callback_data import (
     AskClose,
     CancelClose,
     ConfirmClose,
+    ExplainCombined,
     SendChart,
     SendExport,
     SendPaperForm,
@@ -33,7 +34,7 @@ from bot.qr import qr_png
 from bot.replies import PressReply, answer, reply, respond, safe_filename, show
 from bot.screens import Button, Screen
 from bot.slips import slips_screen
-from bot.tally_view import hidden_line, suggestion_messages, tally_screen
+from bot.tally_view import combined_rule, hidden_line, suggestion_messages, tally_screen
 from bot.texts import Texts
 from conversations.records import LiveView, Window
 from conversations.tally import Tally
@@ -238,7 +239,12 @@ class LeaderHandlers:
     async def on_confirm_close(self, caller: Caller, query: CallbackQuery, action: ConfirmClose) -> None:
         """Handle 确认结束: close for good, show the final tally, then deliver the results."""
         t = caller.t
+        pressed = query.message
+        if pressed is not None:  # the final tally is drawn here; the chat's live message points to it
+            self.live.closing(action.window_id, pressed.chat.id, pressed.message_id)
         outcome = await self.console.close(caller.actor, action.window_id)
+        if not isinstance(outcome, Closed) and pressed is not None:
+            self.live.not_closing(action.window_id, pressed.chat.id)
         match outcome:
             case NotAllowed():
                 await answer(query, t.ANSWER_NOT_ALLOWED, alert=True)
@@ -253,6 +259,18 @@ class LeaderHandlers:
                             t.CLOSED_NOT_REBUILT.format(unit=texts.html(window.unit))
                         )
                     await self._deliver(query.message, t, window)
+
+    async def on_explain_combined(
+        self, caller: Caller, query: CallbackQuery, action: ExplainCombined
+    ) -> None:
+        """Handle ❓ 合并规则 under a final tally: why some categories are counted together."""
+        window = await self.console.managed(caller.actor, action.window_id)
+        if window is None:
+            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
+            return
+        await answer(query)
+        if isinstance(query.message, Message):
+            await query.message.reply_text(combined_rule(caller.t, window.min_group))
 
     async def on_send(self, caller: Caller, query: CallbackQuery, action: SendChart | SendExport) -> None:
         """Handle a unit picked for /chart or /export."""

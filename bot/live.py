@@ -15,8 +15,9 @@ from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
 from bot.pacing import broadcast
+from bot.screens import Screen
 from bot.tally_view import tally_screen
-from bot.texts import by_language
+from bot.texts import by_language, html
 from conversations.records import LiveView, Window
 from usecases.events import BatchReleased, Events, RoomOverfilled, SurveyClosed
 from usecases.live import Board, LiveBoards
@@ -35,6 +36,8 @@ class LiveTallies:
         self._last_edit: dict[tuple[int, int], float] = {}
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._finishing: set[asyncio.Task[None]] = set()
+        # window id → chat id → the message a close is being confirmed on (it shows the final tally)
+        self._closing: dict[int, dict[int, int]] = {}
 
     def listen(self, events: Events) -> None:
         """Follow the application's announcements: batches released, windows closed."""
@@ -46,6 +49,21 @@ class LiveTallies:
         """Keep this freshly posted message current from now on."""
         await self.boards.track(view)
         self._last_edit[(view.chat_id, view.message_id)] = time.monotonic()
+
+    def closing(self, window_id: int, chat_id: int, message_id: int) -> None:
+        """Say that a close is confirmed on this message: the final tally is drawn there.
+
+        The chat's other live message of the window then says where the results are, instead of
+        a second copy of the same final tally.
+        """
+        self._closing.setdefault(window_id, {})[chat_id] = message_id
+
+    def not_closing(self, window_id: int, chat_id: int) -> None:
+        """Forget a close that did not happen (refused, already closed, or the disk said no)."""
+        chats = self._closing.get(window_id, {})
+        chats.pop(chat_id, None)
+        if not chats:
+            self._closing.pop(window_id, None)
 
     async def on_batch_released(self, event: BatchReleased) -> None:
         """Schedule an update of the window's live messages; several batches coalesce."""
@@ -89,7 +107,7 @@ class LiveTallies:
         self._pending.clear()
 
     async def _finish(self, window: Window) -> None:
-        await self._edit_all(await self.boards.board(window))
+        await self._edit_all(await self.boards.board(window), self._closing.pop(window.id, {}))
         await self.boards.let_go(window.id)
 
     async def _update_later(self, window_id: int) -> None:
@@ -105,11 +123,19 @@ class LiveTallies:
             self._pending.pop(window_id, None)
         await self._edit_current(window_id)
 
-    async def _edit_all(self, board: Board) -> None:
+    async def _edit_all(self, board: Board, closed_from: dict[int, int] | None = None) -> None:
+        """Edit every live message of the window; in a chat the close came from, point to its final tally."""
+        closed_from = closed_from or {}
         window, tally = board.window, board.tally
         for view in board.views:
             assert tally is not None  # noqa: S101 - counted when there are views
-            screen = tally_screen(by_language(view.language), window, tally, self.zone)
+            t = by_language(view.language)
+            if view.chat_id in closed_from:
+                if closed_from[view.chat_id] == view.message_id:
+                    continue  # the message the close was confirmed on: its handler draws the tally
+                screen = Screen(t.TALLY_CLOSED_BELOW.format(unit=html(window.unit)))
+            else:
+                screen = tally_screen(t, window, tally, self.zone)
             try:
                 with broadcast():  # one notice to several chats: under the ceiling over all chats
                     await self.bot.edit_message_text(

@@ -6,7 +6,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.callback_data import AskClose, ShowTally
+from bot.callback_data import AskClose, ExplainCombined, ShowTally
 from bot.screens import Button, Screen
 from bot.texts import Texts
 from conversations.questionnaire import QuestionKind
@@ -131,12 +131,18 @@ def hidden_line(t: Texts, tally: Tally, *, is_open: bool) -> str:
 
 
 def breakdown_line(t: Texts, tally: Tally) -> str:
-    """Return the favourable rate per respondent category, those not shown alone combined."""
+    """Return the favourable rate per respondent category, those not shown alone combined.
+
+    With every category combined the line would repeat the overall rate: it says instead that the
+    categories are too small to show apart. Why some are combined is one press away (❓ 合并规则).
+    """
     cells = [
         f"{escape(row.category.label)} {percent(row.favourable_rate)}"
         for row in tally.breakdown
         if row.shown and row.ballots
     ]
+    if not cells:
+        return t.TALLY_TOO_SMALL
     combined = tally.combined
     if combined is not None:
         groups = [escape(option.label) for option in combined.categories]
@@ -145,9 +151,20 @@ def breakdown_line(t: Texts, tally: Tally) -> str:
         groups_text = t.TALLY_GROUP_SEPARATOR.join(groups)
         cells.append(t.TALLY_COMBINED.format(groups=groups_text, rate=percent(combined.favourable_rate)))
     line = t.TALLY_BY_CATEGORY + " " + " · ".join(cells)
-    if combined is not None and combined.categories:
-        line += "\n" + combined_note(t.TALLY_COMBINED_NOTE, tally.min_group)
+    if explains_combined(tally):
+        line += "\n" + t.TALLY_COMBINED_HINT
     return line
+
+
+def explains_combined(tally: Tally) -> bool:
+    """Return True if the tally shows some categories apart and combines others (❓ says why)."""
+    shown = any(row.shown and row.ballots for row in tally.breakdown)
+    return shown and tally.combined is not None and bool(tally.combined.categories)
+
+
+def combined_rule(t: Texts, min_group: int) -> str:
+    """Return why categories are combined, for this unit's smallest group."""
+    return combined_note(t.TALLY_COMBINED_NOTE, min_group)
 
 
 def tally_text(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZONE) -> str:
@@ -171,7 +188,8 @@ def tally_screen(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> Scre
     """Return the tally message; an open window's has 🔄 刷新 and 结束测评 under it."""
     text = tally_text(t, window, tally, zone)
     if not window.is_open:
-        return Screen(text)
+        rows = ((Button(t.COMBINED_BUTTON, ExplainCombined(window.id)),),) if explains_combined(tally) else ()
+        return Screen(text, rows)
     buttons = (Button(t.REFRESH_BUTTON, ShowTally(window.id)), Button(t.CLOSE_BUTTON, AskClose(window.id)))
     return Screen(text, (buttons,))
 

@@ -282,7 +282,7 @@ class Texts:
         "以下统计含前 {counted} 份答卷（每满 {min_group} 份更新一次，最新一批在结束后计入；"
         "按参评对象的统计在结束后提供）。"
     )
-    TALLY_HIDDEN = "答卷少于 {min_group} 份，为保护匿名，暂不显示各选项统计。"
+    TALLY_HIDDEN = "答卷少于 {min_group} 份，为保护匿名，不显示各选项统计。"
     TALLY_HIDDEN_OPEN = (
         "为保护匿名，进行中的统计总是保留最新一批（{min_group} 份）到结束后再计入，"
         "收到 {first} 份后开始显示各选项统计。"
@@ -290,6 +290,10 @@ class Texts:
     TALLY_FAVOURABLE = "民主测评满意率：<b>{rate}</b>"
     TALLY_BY_CATEGORY = "按参评对象："
     TALLY_COMBINED = "{groups}（合并）{rate}"
+    TALLY_TOO_SMALL = "按参评对象：每类人数都太少，为保护匿名不分类显示。"
+    TALLY_COMBINED_HINT = "（人数少的类别合并统计，原因见“❓ 合并规则”）"
+    COMBINED_BUTTON = "❓ 合并规则"
+    TALLY_CLOSED_BELOW = "<b>{unit}</b> 的民主测评已结束，最终结果见下方。"
     TALLY_GROUP_SEPARATOR = "、"
     TALLY_NO_CATEGORY = "参评对象作废 {count} 份"
     TALLY_COMBINED_NOTE = COMBINED_NOTE
@@ -800,7 +804,7 @@ class EnglishTexts(Texts):
         "Figures below cover the first {counted} ballots (updated every {min_group}; the newest batch "
         "and the figures by respondent category come after close)."
     )
-    TALLY_HIDDEN = "Fewer than {min_group} ballots: option counts stay hidden to protect anonymity."
+    TALLY_HIDDEN = "Fewer than {min_group} ballots: option counts are not shown, to protect anonymity."
     TALLY_HIDDEN_OPEN = (
         "To protect anonymity an open tally always holds the newest batch ({min_group} ballots) back "
         "until close: option counts appear from {first} ballots on."
@@ -808,6 +812,10 @@ class EnglishTexts(Texts):
     TALLY_FAVOURABLE = "Favourable rate (满意率): <b>{rate}</b>"
     TALLY_BY_CATEGORY = "By respondent category:"
     TALLY_COMBINED = "{groups} (combined) {rate}"
+    TALLY_TOO_SMALL = "By respondent category: every category is too small to be shown apart (anonymity)."
+    TALLY_COMBINED_HINT = "(small categories are counted together: ❓ says why)"
+    COMBINED_BUTTON = "❓ Why combined"
+    TALLY_CLOSED_BELOW = "The evaluation of <b>{unit}</b> has ended: the final results follow below."
     TALLY_GROUP_SEPARATOR = " + "
     TALLY_NO_CATEGORY = "{count} of no category (spoiled)"
     TALLY_COMBINED_NOTE = (

@@ -51,7 +51,8 @@ def test_below_the_minimum_only_the_count_is_shown() -> None:
     tally = compute_tally(ANNEX2, [], received=2, min_group=3)
     closed = visible_text(tally_text(ZH, window(is_open=False), tally))
     assert "已收到答卷：2 份" in closed
-    assert "暂不显示" in closed
+    assert ZH.TALLY_HIDDEN.format(min_group=3) in closed
+    assert "暂不" not in closed  # a closed unit's figures will never appear: not "for now"
     assert "%" not in closed
     opened = visible_text(tally_text(ZH, window(), compute_tally(ANNEX2, [], received=5, min_group=3)))
     assert "收到 6 份后开始显示各选项统计" in opened
@@ -76,9 +77,20 @@ def test_a_category_under_k_is_shown_only_combined(t: Texts, line: str) -> None:
     visible = visible_text(tally_text(t, window(is_open=False), compute_tally(ANNEX2, ballots, min_group=3)))
     lines = visible.splitlines()
     at = lines.index(line)
-    assert lines[at + 1] == combined_note(t.TALLY_COMBINED_NOTE, 3)
+    assert lines[at + 1] == t.TALLY_COMBINED_HINT  # the rule itself is one press away
+    assert combined_note(t.TALLY_COMBINED_NOTE, 3) not in visible
     assert "&lt;" not in visible
     assert "<3" not in visible
+
+
+@pytest.mark.parametrize("t", [ZH, EN], ids=["zh", "en"])
+def test_every_category_combined_says_they_are_too_small(t: Texts) -> None:
+    """Four ballots in three categories: no line repeating the overall rate as a 合并 of them all."""
+    ballots = [_as("leader")] * 2 + [_as("middle")] + [_as("served")]
+    visible = visible_text(tally_text(t, window(is_open=False), compute_tally(ANNEX2, ballots, min_group=3)))
+    assert t.TALLY_TOO_SMALL in visible.splitlines()
+    assert t.TALLY_COMBINED_HINT not in visible
+    assert "合并" not in visible.replace(t.TALLY_TOO_SMALL, "")
 
 
 def test_suggestions_are_escaped_numbered_and_split_to_fit() -> None:
