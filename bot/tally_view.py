@@ -110,7 +110,7 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
         template = t.TALLY_FROZEN_SLIPS if window.slips else t.TALLY_FROZEN
         lines.append(template.format(ballots=tally.received, room=window.room, counted=tally.counted))
     elif window.expected and tally.received > window.expected:
-        lines.append(t.TALLY_OVER_EXPECTED.format(ballots=tally.received, expected=window.expected))
+        lines.append(over_expected(t, tally, window.expected))
     if not tally.counted:
         lines.append(hidden_line(t, tally, is_open=window.is_open))
         return lines
@@ -121,6 +121,21 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
     if spoiled:
         lines.append(spoiled)
     return lines
+
+
+def over_expected(t: Texts, tally: Tally, expected: int) -> str:
+    """Return the warning for more ballots than the headcount: what came by phone and on paper, what to check.
+
+    Once every ballot is counted the split is known: extra ballots keyed from paper are not
+    blamed on several accounts. Before, every cause is listed.
+    """
+    if tally.counted != tally.received:
+        return t.TALLY_OVER_EXPECTED.format(ballots=tally.received, expected=expected)
+    phones = tally.received - tally.paper
+    head = t.TALLY_OVER_SPLIT.format(
+        ballots=tally.received, phones=phones, paper=tally.paper, expected=expected
+    )
+    return head + (t.TALLY_OVER_PHONES if phones > expected else t.TALLY_OVER_PAPER)
 
 
 def hidden_line(t: Texts, tally: Tally, *, is_open: bool) -> str:

@@ -265,14 +265,26 @@ class Texts:
     TALLY_SPOILED_ROW = "{prompt} {count} 份"
     TALLY_ITEM_SPOILED = "作废 {count} 份（不计入此题）"
     TALLY_RECEIVED_OF = "已收到答卷：<b>{ballots}/{expected}</b> 份"
-    TALLY_OVER_EXPECTED = (
-        "⚠️ 收到 {ballots} 份，超过应到人数 {expected}：有人可能用多个账号提交，或链接已传给测评范围以外的人。"
-        "多出的答卷可被用来推出某个人的答案，请核对人数。"
+    # Over the headcount: what to check, from the likeliest innocent cause (the headcount, paper keyed twice).
+    TALLY_CHECK_ALL = (
+        "请核对：应到人数是否填对；纸质表有无重复录入，有无人既用手机作答又交了纸质表；"
+        "有无人用多个账号提交，或链接传给了测评范围以外的人。"
+    )
+    TALLY_OVER_EXPECTED = "⚠️ 收到 {ballots} 份，超过应到人数 {expected}。" + TALLY_CHECK_ALL
+    TALLY_OVER_SPLIT = (
+        "⚠️ 收到 {ballots} 份（手机 {phones} 份、纸质表录入 {paper} 份），超过应到人数 {expected}。"
+    )
+    TALLY_OVER_PHONES = (
+        "仅手机答卷就超过了应到人数：可能有人用多个账号提交，或链接传给了测评范围以外的人；"
+        "也请核对应到人数是否填对。"
+    )
+    TALLY_OVER_PAPER = (
+        "手机答卷没有超过应到人数，多出的来自纸质表：请核对纸质表有无重复录入、有无人既用手机作答又交了纸质表，"
+        "以及应到人数是否填对。"
     )
     TALLY_FROZEN = (
         "⚠️ 收到 {ballots} 份，超过应到人数 {room}：各选项统计停在前 {counted} 份，到结束都不再更新"
-        "（结束后的最终结果包括全部答卷）。多出的答卷可被用来推出某个人的答案：有人可能用多个账号提交，"
-        "或链接已传给测评范围以外的人，请核对人数。"
+        "（结束后的最终结果包括全部答卷）。多出的答卷可被用来推出某个人的答案。" + TALLY_CHECK_ALL
     )
     TALLY_FROZEN_SLIPS = (
         "⚠️ 收到 {ballots} 份，超过已发放的测评码和纸质表（{room} 份）：各选项统计停在前 {counted} 份，"
@@ -784,16 +796,29 @@ class EnglishTexts(Texts):
     TALLY_SPOILED_ROW = "{prompt} {count}"
     TALLY_ITEM_SPOILED = "spoiled: {count} (not counted for this item)"
     TALLY_RECEIVED_OF = "Ballots received: <b>{ballots}/{expected}</b>"
+    TALLY_CHECK_ALL = (
+        "Check: is the headcount right; was a paper form keyed twice, or did someone answer by phone and "
+        "on paper; did someone answer from several accounts, or did the link reach people outside the unit?"
+    )
     TALLY_OVER_EXPECTED = (
-        "⚠️ {ballots} ballots received, more than the {expected} people expected: someone may have "
-        "answered from several accounts, or the link reached people outside the unit. Extra ballots "
-        "can be used to work out one person's answers; check the headcount."
+        "⚠️ {ballots} ballots received, more than the {expected} people expected. " + TALLY_CHECK_ALL
+    )
+    TALLY_OVER_SPLIT = (
+        "⚠️ {ballots} ballots received ({phones} by phone, {paper} keyed from paper), more than the "
+        "{expected} people expected. "
+    )
+    TALLY_OVER_PHONES = (
+        "The phones alone are more than expected: someone may have answered from several accounts, or the "
+        "link reached people outside the unit; check the headcount too."
+    )
+    TALLY_OVER_PAPER = (
+        "The phones are not more than expected; the extra came on paper: check whether a form was keyed "
+        "twice or someone answered by phone and on paper, and the headcount."
     )
     TALLY_FROZEN = (
         "⚠️ {ballots} ballots received, more than the {room} people expected: the figures stay at the "
         "first {counted} ballots until close (the final results after close count every ballot). Extra "
-        "ballots can be used to work out one person's answers: someone may have answered from several "
-        "accounts, or the link reached people outside the unit; check the headcount."
+        "ballots can be used to work out one person's answers. " + TALLY_CHECK_ALL
     )
     TALLY_FROZEN_SLIPS = (
         "⚠️ {ballots} ballots received, more than the {room} slips and paper forms handed out: the figures "

@@ -121,6 +121,31 @@ def test_more_ballots_than_the_headcount_are_flagged_plainly(t: object) -> None:
     assert "⚠️" not in at
 
 
+def test_over_the_headcount_the_warning_splits_phones_and_paper() -> None:
+    """Closed: 6 for 4, the phones alone over (several accounts?) or not (the paper forms to check)."""
+    paper = LONGEST.model_copy(update={"paper": True})
+    by_phone = visible_text(
+        tally_text(
+            ZH, window(expected=4, is_open=False), compute_tally(ANNEX2, [LONGEST] * 5 + [paper], min_group=3)
+        )
+    )
+    assert (
+        ZH.TALLY_OVER_SPLIT.format(ballots=6, phones=5, paper=1, expected=4) + ZH.TALLY_OVER_PHONES
+        in by_phone
+    )
+    on_paper = visible_text(
+        tally_text(
+            ZH,
+            window(expected=4, is_open=False),
+            compute_tally(ANNEX2, [LONGEST] * 3 + [paper] * 3, min_group=3),
+        )
+    )
+    assert (
+        ZH.TALLY_OVER_SPLIT.format(ballots=6, phones=3, paper=3, expected=4) + ZH.TALLY_OVER_PAPER in on_paper
+    )
+    assert "多个账号" not in on_paper
+
+
 def test_the_split_is_of_the_ballots_the_figures_cover() -> None:
     """共 N 份，其中纸质 M 份 once all count; while open, of the ballots counted so far."""
     paper = LONGEST.model_copy(update={"paper": True})
