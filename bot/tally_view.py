@@ -108,11 +108,13 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
     frozen = window.is_open and window.frozen is not None
     if frozen:
         template = t.TALLY_FROZEN_SLIPS if window.slips else t.TALLY_FROZEN
-        lines.append(template.format(ballots=tally.received, room=window.room, counted=tally.counted))
+        figures = t.FROZEN_FIGURES.format(counted=tally.counted) if tally.counted else t.FROZEN_NO_FIGURES
+        lines.append(template.format(ballots=tally.received, room=window.room, figures=figures))
     elif window.expected and tally.received > window.expected:
         lines.append(over_expected(t, tally, window.expected))
     if not tally.counted:
-        lines.append(hidden_line(t, tally, is_open=window.is_open))
+        if not frozen:  # frozen, the notice says the figures wait for the close
+            lines.append(hidden_line(t, tally, is_open=window.is_open))
         return lines
     if tally.counted < tally.received and not frozen:
         lines.append(t.TALLY_BATCHED.format(counted=tally.counted, min_group=tally.min_group))

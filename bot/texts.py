@@ -283,13 +283,15 @@ class Texts:
         "以及应到人数是否填对。"
     )
     TALLY_FROZEN = (
-        "⚠️ 收到 {ballots} 份，超过应到人数 {room}：各选项统计停在前 {counted} 份，到结束都不再更新"
+        "⚠️ 收到 {ballots} 份，超过应到人数 {room}：{figures}"
         "（结束后的最终结果包括全部答卷）。多出的答卷可被用来推出某个人的答案。" + TALLY_CHECK_ALL
     )
     TALLY_FROZEN_SLIPS = (
-        "⚠️ 收到 {ballots} 份，超过已发放的测评码和纸质表（{room} 份）：各选项统计停在前 {counted} 份，"
-        "到结束都不再更新（结束后的最终结果包括全部答卷）。多出的答卷可被用来推出某个人的答案，请核对发放数。"
+        "⚠️ 收到 {ballots} 份，超过已发放的测评码和纸质表（{room} 份）：{figures}"
+        "（结束后的最终结果包括全部答卷）。多出的答卷可被用来推出某个人的答案，请核对发放数。"
     )
+    FROZEN_FIGURES = "各选项统计停在前 {counted} 份，到结束都不再更新"
+    FROZEN_NO_FIGURES = "为保护匿名，各选项统计到结束后才显示"
     TALLY_BATCHED = (
         "以下统计含前 {counted} 份答卷（每满 {min_group} 份更新一次，最新一批在结束后计入；"
         "按参评对象的统计在结束后提供）。"
@@ -488,7 +490,7 @@ class Texts:
         "/paper [单位] — 录入纸质测评表，或打印空白纸质表"
     )
     HELP_ADMIN = (
-        "管理员命令：\n/summary — 全县汇总\n/groupreport 检查组 — 检查组总结报告\n"
+        "管理员命令：\n/summary — 全县汇总\n/groupreport — 检查组总结报告（点选检查组）\n"
         "/invite — 生成组长邀请链接\n/leaders — 组长名单（可点“撤销”）\n/revoke — 撤销经邀请加入的组长"
     )
     COMMANDS_PARTICIPANT: ClassVar[dict[str, str]] = {
@@ -816,15 +818,17 @@ class EnglishTexts(Texts):
         "twice or someone answered by phone and on paper, and the headcount."
     )
     TALLY_FROZEN = (
-        "⚠️ {ballots} ballots received, more than the {room} people expected: the figures stay at the "
-        "first {counted} ballots until close (the final results after close count every ballot). Extra "
-        "ballots can be used to work out one person's answers. " + TALLY_CHECK_ALL
+        "⚠️ {ballots} ballots received, more than the {room} people expected: {figures} (the final "
+        "results after close count every ballot). Extra ballots can be used to work out one person's "
+        "answers. " + TALLY_CHECK_ALL
     )
     TALLY_FROZEN_SLIPS = (
-        "⚠️ {ballots} ballots received, more than the {room} slips and paper forms handed out: the figures "
-        "stay at the first {counted} ballots until close (the final results after close count every "
-        "ballot). Extra ballots can be used to work out one person's answers; check what was handed out."
+        "⚠️ {ballots} ballots received, more than the {room} slips and paper forms handed out: {figures} "
+        "(the final results after close count every ballot). Extra ballots can be used to work out one "
+        "person's answers; check what was handed out."
     )
+    FROZEN_FIGURES = "the figures stay at the first {counted} ballots until close"
+    FROZEN_NO_FIGURES = "to protect anonymity no figures are shown until close"
     TALLY_BATCHED = (
         "Figures below cover the first {counted} ballots (updated every {min_group}; the newest batch "
         "and the figures by respondent category come after close)."

@@ -112,7 +112,7 @@ async def test_a_leader_with_k_minus_1_extra_ballots_reads_the_target_until_the_
     views, texts, final, ballots, target = await _room(tmp_path / "survey.db", ROOM)
     assert leader_recovers(views, extra, target) == 0
     assert [v.counted for v in views] == [0, 0, 0, 0, 0, 3, 3, 3, 6, 6, 6, 9, 9, 9, 9]
-    notice = ZH.TALLY_FROZEN.format(ballots=14, room=ROOM, counted=9)
+    notice = ZH.TALLY_FROZEN.format(ballots=14, room=ROOM, figures=ZH.FROZEN_FIGURES.format(counted=9))
     assert notice not in texts[12]
     assert notice in texts[13]
     assert _figures(views[14]) == _figures(views[13]) == _figures(views[11])
@@ -139,4 +139,6 @@ async def test_a_slips_unit_freezes_past_what_was_handed_out(tmp_path: Path) -> 
         assert current is not None
         tally = await Results(repository, Survey(ANNEX2)).tally(current)
     assert (tally.received, tally.counted) == (9, 3)
-    assert ZH.TALLY_FROZEN_SLIPS.format(ballots=9, room=6, counted=3) in tally_text(ZH, current, tally)
+    assert ZH.TALLY_FROZEN_SLIPS.format(
+        ballots=9, room=6, figures=ZH.FROZEN_FIGURES.format(counted=3)
+    ) in tally_text(ZH, current, tally)

@@ -27,6 +27,11 @@ async def test_extra_ballots_keyed_from_paper_are_not_blamed_on_several_accounts
             await leader.press(form, ZH.PAPER_NEXT)
         form = await key_form(leader, form, varied_answers(seed), frozenset())
 
+    live = await leader.send("/tally")  # frozen before any batch was shown: no "first 0 ballots"
+    assert live is not None
+    assert visible_text(ZH.FROZEN_NO_FIGURES) in live.text
+    assert "停在前 0 份" not in live.text
+    assert "份后开始显示" not in live.text  # it will not start: the figures wait for the close
     confirm = await leader.send("/close")
     assert confirm is not None
     await leader.press(confirm, ZH.CONFIRM_CLOSE_BUTTON)
