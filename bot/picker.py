@@ -5,7 +5,7 @@ Which unit a command means is decided by `usecases.units`; this draws the answer
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from telegram import Message
@@ -50,16 +50,24 @@ class UnitPicker:
                 return window
             case NoWindows():
                 await message.reply_text(t.NO_WINDOWS)
-            case NoSuchUnit(unit=unit):
+            case NoSuchUnit(unit=unit, choices=()):
                 await message.reply_text(t.NO_SUCH_UNIT.format(unit=texts.html(shorten(unit))))
+            case NoSuchUnit(unit=unit, choices=windows):  # a name typed wrong: the units it could mean
+                text = t.NO_SUCH_UNIT_PICK.format(unit=texts.html(shorten(unit)), prompt=prompt)
+                await reply(message, await self._choices(caller, text, windows, action))
             case NothingOpen():
                 await message.reply_text(t.NOTHING_OPEN)
             case Choices(windows=windows):
-                shown = windows[:PICKER_LIMIT]
-                labels = await self._labels(caller, shown)
-                rows = tuple((Button(labels[w.id], action(w.id)),) for w in shown)
-                await reply(message, Screen(prompt, rows))
+                await reply(message, await self._choices(caller, prompt, windows, action))
         return None
+
+    async def _choices(
+        self, caller: Caller, text: str, windows: Sequence[Window], action: Callable[[int], Action]
+    ) -> Screen:
+        """Return the text with a button per unit (the newest first, at most PICKER_LIMIT)."""
+        shown = list(windows[:PICKER_LIMIT])
+        labels = await self._labels(caller, shown)
+        return Screen(text, tuple((Button(labels[w.id], action(w.id)),) for w in shown))
 
     async def _labels(self, caller: Caller, windows: list[Window]) -> dict[int, str]:
         """Label each unit by its name; another leader's unit (for an admin) names the leader too."""

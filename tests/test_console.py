@@ -81,7 +81,10 @@ async def test_a_command_means_the_named_unit_or_the_only_open_one(desk: Desk) -
     named = await desk.units.pick(LEADER, "县财政局", scope=Scope.OPEN_FIRST)
     assert isinstance(named, Picked)
     assert named.window.id == new
-    assert await desk.units.pick(LEADER, "县教育局", scope=Scope.OPEN_FIRST) == NoSuchUnit("县教育局")
+    wrong = await desk.units.pick(LEADER, "县教育局", scope=Scope.OPEN_FIRST)
+    assert isinstance(wrong, NoSuchUnit)
+    assert wrong.unit == "县教育局"
+    assert {w.id for w in wrong.choices} >= {new, other}  # what a name typed wrong could have meant
     choice = await desk.units.pick(LEADER, "", scope=Scope.OPEN)
     assert isinstance(choice, Choices)
     assert {w.id for w in choice.windows} == {new, other}

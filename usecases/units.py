@@ -29,9 +29,10 @@ class NoWindows:
 
 @dataclass(frozen=True, slots=True)
 class NoSuchUnit:
-    """No unit the actor may act on has that name."""
+    """No unit the actor may act on has that name: these are the ones the command could mean."""
 
     unit: str
+    choices: tuple[Window, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class Units:
         if unit:
             named = [w for w in windows if w.unit == unit]
             if not named:
-                return NoSuchUnit(unit)
+                return NoSuchUnit(unit, tuple(windows))
             if len(named) == 1 or actor.role is not Role.ADMIN or own:
                 return Picked(named[0])
             windows = named  # an admin may see one unit name opened by several leaders

@@ -116,3 +116,17 @@ async def test_an_invited_leader_is_revoked_from_leaders_with_a_confirmation(
     assert none_left is not None
     assert none_left.text == ZH.REVOKE_NONE
     assert not none_left.buttons
+
+
+async def test_a_unit_name_typed_wrong_offers_the_units_as_buttons(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """/tally 财政局 for 县财政局: not 'use /units', but the units it could mean, one press away."""
+    await open_unit(leader, "县财政局")
+    wrong = await leader.send("/tally 财政局")
+    assert wrong is not None
+    assert wrong.text == ZH.NO_SUCH_UNIT_PICK.format(unit="财政局", prompt=ZH.PICK_UNIT_TALLY)
+    assert "/units" not in wrong.text
+    assert wrong.labels() == ["县财政局"]
+    await leader.press(wrong, "县财政局")
+    assert wrong.text.startswith("县财政局 民主测评统计（进行中）")
