@@ -331,6 +331,7 @@ async def test_a_report_before_scoring_is_a_marked_draft_and_a_finished_one_is_f
     ):
         assert line in missing
     assert [b.text for row in report.buttons for b in row] == ["去评分", "去填写反馈意见", "📄 重新生成"]
+    assert "/score" not in report.text  # 去评分 is the way there
     await emulator.wait_for(lambda: bool(leader.last.document))
     draft = leader.last
     assert draft.document_name == "检查考核结果反馈_县财政局_草稿.docx"
