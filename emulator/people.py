@@ -10,7 +10,9 @@ from emulator.server import BotApiEmulator
 from emulator.world import JSON, BotMessage
 
 _chat_instances = itertools.count(1)
-REDRAW_WAIT = 0.5  # seconds a press waits for its redraw before settling without one
+# A bot in another process cannot say when it has handled a press: a press to it waits this
+# long for its redraw, then for a quiet spell.
+REDRAW_WAIT = 0.5
 
 
 class Person:
@@ -114,9 +116,12 @@ class Person:
             },
         }
         edits, count = message.edits, len(self.messages)
-        await self.emulator.push_query(body)
+        update_id = await self.emulator.push_query(body)
         answer = await self.emulator.answered(query_id, timeout)
-        if settle:
+        if settle and self.emulator.reports_handled:
+            # The press's handler has returned: its redraw and any message it sent are in the chat.
+            await self.emulator.handled(update_id, timeout)
+        elif settle:
             # Most presses redraw the message; the redraw may trail the answer by a paced edit.
             with contextlib.suppress(TimeoutError):
                 await self.emulator.wait_chat(

@@ -60,6 +60,11 @@ class BotApiEmulator:
         self.latencies: list[float] = []
         self._answer_waiters: dict[str, asyncio.Future[None]] = {}
         self._chat_waiters: dict[int, list[asyncio.Future[None]]] = {}
+        # An in-process bot reports each update it has handled (tests/e2e/conftest.py): a press
+        # then waits for that, not for a redraw that may never come or a quiet spell.
+        self.reports_handled = False
+        self._handled: set[int] = set()
+        self._handled_waiters: dict[int, asyncio.Future[None]] = {}
         self.username = username
         self.bot_id = int(token.split(":", 1)[0])
         self.world = World()
@@ -391,12 +396,25 @@ class BotApiEmulator:
             self._changed.notify_all()
         return update_id
 
-    async def push_query(self, body: JSON) -> None:
-        """Queue a callback query, noting when it became available (for latency figures)."""
+    async def push_query(self, body: JSON) -> int:
+        """Queue a callback query (noting when, for latency figures); return its update id."""
         query_id = str(body["id"])
         self.world.open_queries.add(query_id)
         self.pushed_at[query_id] = time.monotonic()
-        await self.push("callback_query", body)
+        return await self.push("callback_query", body)
+
+    def report_handled(self, update_id: int) -> None:
+        """Note that the bot has handled this update: every handler it ran for it has returned."""
+        self._handled.add(update_id)
+        waiter = self._handled_waiters.pop(update_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def handled(self, update_id: int, timeout: float = 60.0) -> None:
+        """Wait until the bot reports this update handled (only a bot that reports: `reports_handled`)."""
+        if update_id not in self._handled:
+            waiter = self._handled_waiters.setdefault(update_id, asyncio.get_running_loop().create_future())
+            await asyncio.wait_for(asyncio.shield(waiter), timeout)
 
     async def answered(self, query_id: str, timeout: float = 60.0) -> JSON:
         """Wait until the bot answers this callback query; return its answer."""

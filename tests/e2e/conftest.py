@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from telegram.ext import Application
+from telegram import Update
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.app import ALLOWED_UPDATES, build
 from bot.config import Settings
@@ -29,6 +30,11 @@ QUICK_PACE = 1000
 QUICK_LIMITS = Limits(private=Pace(QUICK_PACE, QUICK_PACE))
 
 
+# The last handler group: python-telegram-bot runs an update's groups one after another, so a
+# handler here runs once the bot's own handler of the update has returned.
+HANDLED_GROUP = 1_000_000
+
+
 class RunningBot:
     """The real Application, started and stopped the way run_polling does it."""
 
@@ -42,6 +48,8 @@ class RunningBot:
     async def start(self) -> None:
         """Build the application and start polling the emulator."""
         application, self._services = build(self.settings, self.limits)
+        application.add_handler(TypeHandler(Update, self._report_handled), group=HANDLED_GROUP)
+        self.emulator.reports_handled = True
         await application.initialize()
         if application.post_init is not None:
             await application.post_init(application)
@@ -49,6 +57,10 @@ class RunningBot:
         await application.updater.start_polling(poll_interval=0, timeout=2, allowed_updates=ALLOWED_UPDATES)
         await application.start()
         self.application = application
+
+    async def _report_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Tell the emulator the bot is done with this update (its handlers ran in the groups before)."""
+        self.emulator.report_handled(update.update_id)
 
     async def stop(self) -> None:
         """Stop polling and close the database, as on a clean shutdown."""
