@@ -21,7 +21,7 @@ import enum
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -189,9 +189,15 @@ def _seconds(error: RetryAfter) -> float:
 class ChatPacer(BaseRateLimiter[Kind]):
     """A `BaseRateLimiter` that paces per chat, retries 429s per chat, keeps the newest edit."""
 
-    def __init__(self, limits: Limits | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.limits = limits or Limits()
-        self.clock = clock
+        self.clock = clock  # the time and the waiting, both a test's to move
+        self.sleep = sleep
         self._chats: dict[ChatId, _Chat] = {}
         self._sweep_at = 1024
         now = clock()
@@ -252,7 +258,7 @@ class ChatPacer(BaseRateLimiter[Kind]):
             except RetryAfter as error:
                 if attempt == self.limits.max_retries:
                     raise
-                await asyncio.sleep(_seconds(error))
+                await self.sleep(_seconds(error))
         raise AssertionError  # pragma: no cover - the loop returns or raises
 
     def _chat(self, chat_id: ChatId) -> _Chat:
@@ -327,7 +333,7 @@ class ChatPacer(BaseRateLimiter[Kind]):
                 pending = chat.queue[0]
                 delay = self._delay(chat, pending, self.clock())
                 if delay > 0:
-                    await asyncio.sleep(delay)
+                    await self.sleep(delay)
                     continue  # the head may have been replaced by a newer edit meanwhile
                 chat.queue.popleft()
                 if pending.key is not None and chat.edits.get(pending.key) is pending:

@@ -1,4 +1,7 @@
-"""Pacing per chat: budgets per chat, 429s held to their chat, the newest screen kept."""
+"""Pacing per chat: budgets per chat, 429s held to their chat, the newest screen kept.
+
+The pacer waits on a fake clock (tests/clock.py): a test moves the time, nothing sleeps.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.pacing import ChatPacer, Kind, Limits, Pace, Result, TokenBucket, broadcast, paced
+from tests.clock import FakeClock
 
 SLOW = Pace(per_second=1 / 60, burst=1)  # one a minute: whatever waits, waits for the whole test
 QUICK = Pace(per_second=20.0, burst=1)  # a token every 50 ms
@@ -20,7 +24,8 @@ class FakeBot:
     """Requests through a pacer to a fake Bot API that records them in order and refuses on cue."""
 
     def __init__(self, limits: Limits) -> None:
-        self.pacer = ChatPacer(limits)
+        self.clock = FakeClock()
+        self.pacer = ChatPacer(limits, clock=self.clock, sleep=self.clock.sleep)
         self.sent: list[str] = []
         self.refuse: dict[str, list[int]] = {}  # label -> retry_after of the next refusals
         self.refused = asyncio.Event()
@@ -84,7 +89,7 @@ async def test_each_chat_has_its_own_budget() -> None:
     await bot.call("a1", 1)
     waiting = asyncio.ensure_future(bot.call("a2", 1))
     assert await bot.call("b1", 2) == {"label": "b1"}
-    await asyncio.sleep(0.05)
+    await bot.clock.advance(59)
     assert bot.sent == ["a1", "b1"]
     assert not waiting.done()
     await bot.pacer.shutdown()
@@ -94,11 +99,14 @@ async def test_a_burst_goes_out_at_once_and_the_rest_in_order() -> None:
     """With a burst of 3, three requests go out at once; the next ones follow in arrival order."""
     bot = FakeBot(Limits(private=Pace(per_second=20.0, burst=3)))
     first = [asyncio.ensure_future(bot.call(f"m{n}", 1)) for n in range(3)]
-    await asyncio.sleep(0.01)  # far less than the 50 ms a fourth token takes
+    await bot.clock.advance(0.049)  # a fourth token takes 50 ms
     assert sorted(bot.sent) == ["m0", "m1", "m2"]
     assert all(request.done() for request in first)
-    later = [bot.call(f"m{n}", 1) for n in range(3, 6)]
-    await asyncio.gather(*later)
+    later = asyncio.gather(*(bot.call(f"m{n}", 1) for n in range(3, 6)))
+    await bot.clock.advance(0.049)
+    assert bot.sent[3:] == ["m3"]
+    await bot.clock.advance(0.11)
+    await later
     assert bot.sent[3:] == ["m3", "m4", "m5"]
 
 
@@ -111,7 +119,9 @@ async def test_a_429_holds_back_only_its_own_chat_and_is_retried() -> None:
     await bot.refused.wait()
     for number in range(5):
         await bot.call(f"b{number}", 2)
+    await bot.clock.advance(0.99)
     assert bot.sent == [f"b{number}" for number in range(5)]  # chat 1 still held back
+    await bot.clock.advance(0.01)
     assert await refused == {"label": "a1"}
     assert await then == {"label": "a2"}
     assert bot.sent[5:] == ["a1", "a2"]  # chat 1 in its own order
@@ -121,8 +131,10 @@ async def test_a_request_refused_too_often_fails_to_its_caller() -> None:
     """After max_retries refusals the caller gets the RetryAfter, as without a limiter."""
     bot = FakeBot(Limits(private=Pace(per_second=100.0, burst=5), max_retries=2))
     bot.refuse["a1"] = [0, 0, 0]
+    refused = asyncio.ensure_future(bot.call("a1", 1))
+    await bot.clock.advance(1)  # each refusal spends the chat's budget: a retry waits for a token
     with pytest.raises(RetryAfter):
-        await bot.call("a1", 1)
+        await refused
     assert bot.sent == []
 
 
@@ -133,7 +145,9 @@ async def test_edits_of_one_message_waiting_collapse_into_the_newest() -> None:
     def edit(label: str) -> Coroutine[Any, Any, Result]:
         return bot.call(label, 1, message_id=7)
 
-    results = await asyncio.gather(edit("screen 1"), edit("screen 2"), edit("screen 3"), edit("screen 4"))
+    edits = asyncio.gather(edit("screen 1"), edit("screen 2"), edit("screen 3"), edit("screen 4"))
+    await bot.clock.advance(0.06)
+    results = await edits
     assert bot.sent == ["screen 1", "screen 4"]
     assert list(results) == [{"label": "screen 1"}] + [{"label": "screen 4"}] * 3
 
@@ -141,13 +155,15 @@ async def test_edits_of_one_message_waiting_collapse_into_the_newest() -> None:
 async def test_only_edits_of_the_same_message_collapse() -> None:
     """Sends are never dropped, and an edit of another message keeps its own place."""
     bot = FakeBot(Limits(private=QUICK))
-    await asyncio.gather(
+    requests = asyncio.gather(
         bot.call("edit 7 a", 1, message_id=7),
         bot.call("edit 7 b", 1, message_id=7),
         bot.call("send", 1),
         bot.call("edit 8", 1, message_id=8),
         bot.call("edit 7 c", 1, message_id=7),
     )
+    await bot.clock.advance(0.16)
+    await requests
     assert bot.sent == ["edit 7 a", "edit 7 c", "send", "edit 8"]
 
 
@@ -158,6 +174,7 @@ async def test_a_refused_edit_gives_way_to_a_newer_one() -> None:
     old = asyncio.ensure_future(bot.call("old", 1, message_id=7))
     await asyncio.sleep(0)
     new = asyncio.ensure_future(bot.call("new", 1, message_id=7))
+    await bot.clock.advance(1)
     assert await old == {"label": "new"}
     assert await new == {"label": "new"}
     assert bot.sent == ["new"]
@@ -172,7 +189,7 @@ async def test_the_ceiling_holds_broadcasts_but_not_replies(flag: str) -> None:
         await bot.call("notice 1", 1, kind=kind)
         held = asyncio.ensure_future(bot.call("notice 2", 2, kind=kind))
     await bot.call("reply", 3)
-    await asyncio.sleep(0.05)
+    await bot.clock.advance(59)
     assert bot.sent == ["notice 1", "reply"]
     assert not held.done()
     await bot.pacer.shutdown()
@@ -183,7 +200,7 @@ async def test_the_ceiling_can_hold_replies_too() -> None:
     bot = FakeBot(Limits(ceiling=SLOW, ceiling_for_replies=True))
     await bot.call("reply 1", 1)
     held = asyncio.ensure_future(bot.call("reply 2", 2))
-    await asyncio.sleep(0.05)
+    await bot.clock.advance(59)
     assert bot.sent == ["reply 1"]
     assert not held.done()
     await bot.pacer.shutdown()
@@ -205,7 +222,7 @@ async def test_groups_have_their_own_slower_pace() -> None:
     held = asyncio.ensure_future(bot.call("group 2", -100))
     for number in range(3):
         await bot.call(f"private {number}", 1)
-    await asyncio.sleep(0.05)
+    await bot.clock.advance(59)
     assert "group 2" not in bot.sent
     assert not held.done()
     await bot.pacer.shutdown()
@@ -218,7 +235,9 @@ async def test_a_cancelled_caller_sends_nothing_and_shutdown_releases_waiters() 
     cancelled = asyncio.ensure_future(bot.call("cancelled", 1))
     await asyncio.sleep(0)
     cancelled.cancel()
-    assert await bot.call("next", 1) == {"label": "next"}
+    following = asyncio.ensure_future(bot.call("next", 1))
+    await bot.clock.advance(0.06)
+    assert await following == {"label": "next"}
     assert bot.sent == ["first", "next"]
     bot = FakeBot(Limits(private=SLOW))
     await bot.call("spent", 1)
