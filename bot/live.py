@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
@@ -28,11 +29,22 @@ logger = logging.getLogger(__name__)
 class LiveTallies:
     """Keep every live tally message of a window current, one edit per interval per message."""
 
-    def __init__(self, bot: Bot, *, boards: LiveBoards, zone: ZoneInfo, interval: float) -> None:
+    def __init__(  # noqa: PLR0913 - keyword-only, each one a dependency
+        self,
+        bot: Bot,
+        *,
+        boards: LiveBoards,
+        zone: ZoneInfo,
+        interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.bot = bot
         self.boards = boards
         self.zone = zone
         self.interval = interval
+        self.clock = clock  # the time and the waiting, both a test's to move
+        self.sleep = sleep
         self._last_edit: dict[tuple[int, int], float] = {}
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._finishing: set[asyncio.Task[None]] = set()
@@ -48,7 +60,7 @@ class LiveTallies:
     async def track(self, view: LiveView) -> None:
         """Keep this freshly posted message current from now on."""
         await self.boards.track(view)
-        self._last_edit[(view.chat_id, view.message_id)] = time.monotonic()
+        self._last_edit[(view.chat_id, view.message_id)] = self.clock()
 
     def closing(self, window_id: int, chat_id: int, message_id: int) -> None:
         """Say that a close is confirmed on this message: the final tally is drawn there.
@@ -113,12 +125,12 @@ class LiveTallies:
     async def _update_later(self, window_id: int) -> None:
         try:
             views = await self.boards.messages(window_id)
-            now = time.monotonic()
+            now = self.clock()
             wait = max(
                 (self._last_edit.get((v.chat_id, v.message_id), 0.0) + self.interval - now for v in views),
                 default=0.0,
             )
-            await asyncio.sleep(max(0.0, wait))
+            await self.sleep(max(0.0, wait))
         finally:
             self._pending.pop(window_id, None)
         await self._edit_current(window_id)
@@ -149,4 +161,4 @@ class LiveTallies:
                     logger.warning("A live tally message could not be edited: %s", error)
             except TelegramError as error:
                 logger.warning("A live tally message could not be edited: %s", error)
-            self._last_edit[(view.chat_id, view.message_id)] = time.monotonic()
+            self._last_edit[(view.chat_id, view.message_id)] = self.clock()

@@ -26,6 +26,7 @@ class FakeClock:
         self._order = itertools.count()
 
     def __call__(self) -> float:
+        """Return the time."""
         return self.now
 
     async def sleep(self, seconds: float) -> None:
