@@ -30,11 +30,11 @@ class BallotRepository(Database):
         return {(row[0], row[1], row[2]): int(row[3]) for row in rows}
 
     async def suggestions(self, window_id: int) -> list[str]:
-        """Return the window's suggestions, without the answers they came with."""
+        """Read the suggestions table, where a close puts them (each under a random id of its own)."""
         rows = await self.fetchall("SELECT text FROM suggestions WHERE window_id = ?", (window_id,))
         return [row[0] for row in rows]
 
     async def ballot_count(self, window_id: int) -> int:
-        """Return how many ballots the window has received."""
+        """Count the window's stored ballots and those of its unfinished batch (`RECEIVED`)."""
         rows = await self.fetchall(f"SELECT {RECEIVED} FROM windows w WHERE id = ?", (window_id,))
         return int(rows[0][0]) if rows else 0

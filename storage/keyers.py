@@ -11,14 +11,14 @@ class KeyerRepository(Database):
     """Who may key a unit's paper forms besides its leader; nothing about what they keyed."""
 
     async def create_keyer_invite(self, window_id: int) -> str:
-        """Make a single-use link token that lets its opener key this unit's paper forms."""
+        """Insert a random URL-safe token for the window into keyer_invites."""
         token = secrets.token_urlsafe(16)
         async with self.transaction() as db:
             await db.execute("INSERT INTO keyer_invites (token, window_id) VALUES (?, ?)", (token, window_id))
         return token
 
     async def redeem_keyer_invite(self, token: str, user_id: int) -> int | None:
-        """Make the user a keyer of the invite's unit, if still open; return its id, or None."""
+        """Delete the invite if its window is open and add the user to keyers, in one transaction."""
         async with self.transaction() as db:
             async with db.execute(
                 "DELETE FROM keyer_invites WHERE token = ? AND window_id IN "
@@ -35,14 +35,14 @@ class KeyerRepository(Database):
         return int(row[0])
 
     async def is_keyer(self, window_id: int, user_id: int) -> bool:
-        """Return True if the user was invited to key this unit's paper forms."""
+        """Look the pair up in keyers."""
         rows = await self.fetchall(
             "SELECT 1 FROM keyers WHERE window_id = ? AND user_id = ?", (window_id, user_id)
         )
         return bool(rows)
 
     async def keyed_windows(self, user_id: int) -> list[int]:
-        """Return the open units whose paper forms the user was invited to key."""
+        """Join the user's rows of keyers with the open windows, newest first."""
         rows = await self.fetchall(
             "SELECT k.window_id FROM keyers k JOIN windows w ON w.id = k.window_id "
             "WHERE k.user_id = ? AND w.is_open = 1 ORDER BY k.window_id DESC",

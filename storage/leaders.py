@@ -14,7 +14,7 @@ class LeaderRepository(Database):
     """Invites (single use, until they expire) and the leaders they made."""
 
     async def create_invite(self, created_by: int, expires: datetime) -> str:
-        """Make a single-use invite token, valid until `expires`."""
+        """Insert a random URL-safe token and its expiry (ISO, to the second) into invites."""
         token = secrets.token_urlsafe(16)
         async with self.transaction() as db:
             await db.execute(
@@ -46,14 +46,14 @@ class LeaderRepository(Database):
         return True
 
     async def leaders(self) -> list[Leader]:
-        """Return the leaders made by invites."""
+        """Read the leaders table, oldest first."""
         rows = await self.fetchall(
             "SELECT user_id, name, invited_by, added_at FROM leaders ORDER BY added_at"
         )
         return [Leader(user_id=r[0], name=r[1], invited_by=r[2], added_at=r[3]) for r in rows]
 
     async def revoke_leader(self, user_id: int) -> bool:
-        """Remove an invited leader; return False if there was none."""
+        """Delete the user's row of leaders."""
         async with self.transaction() as db:
             cursor = await db.execute("DELETE FROM leaders WHERE user_id = ?", (user_id,))
             return cursor.rowcount == 1
@@ -63,7 +63,7 @@ class OfficialRepository(Database):
     """Leaders' real names and inspection groups, which official records carry."""
 
     async def set_official(self, user_id: int, name: str, group: str) -> Official:
-        """Record (or change) a leader's real name and inspection group."""
+        """Upsert the user's row of officials, stamped now, and read it back."""
         async with self.transaction() as db:
             await db.execute(
                 "INSERT INTO officials (user_id, name, group_name, set_at) VALUES (?, ?, ?, ?) "
@@ -76,11 +76,11 @@ class OfficialRepository(Database):
         return found
 
     async def official(self, user_id: int) -> Official | None:
-        """Return the leader's real name and group, or None until they set them."""
+        """Read the user's row of officials (through `officials`)."""
         return (await self.officials([user_id])).get(user_id)
 
     async def officials(self, user_ids: Sequence[int] | None = None) -> dict[int, Official]:
-        """Return the real names and groups of these leaders (of everyone, without a list)."""
+        """Read the rows of officials, only those of these ids (each once) when given."""
         sql = "SELECT user_id, name, group_name, set_at FROM officials"
         parameters: list[int] = []
         if user_ids is not None:

@@ -10,7 +10,7 @@ class LiveViewRepository(Database):
     """Which messages show a window's live tally."""
 
     async def add_live_view(self, view: LiveView) -> None:
-        """Keep this message current; it replaces older live views of the window in that chat."""
+        """Delete the chat's row for the window and insert this message's, in one transaction."""
         async with self.transaction() as db:
             await db.execute(
                 "DELETE FROM live_views WHERE chat_id = ? AND window_id = ?", (view.chat_id, view.window_id)
@@ -21,7 +21,7 @@ class LiveViewRepository(Database):
             )
 
     async def live_views(self, window_id: int) -> list[LiveView]:
-        """Return the messages showing this window's live tally."""
+        """Read the window's rows of live_views."""
         rows = await self.fetchall(
             "SELECT chat_id, message_id, window_id, language FROM live_views WHERE window_id = ?",
             (window_id,),

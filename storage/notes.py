@@ -13,7 +13,7 @@ class NoteRepository(Database):
     """Reasons and photos of score sheets, the leader's sections, conclusions, pending input."""
 
     async def item_notes(self, window_id: int) -> ItemNotes:
-        """Return the sheet's reasons and photos."""
+        """Read item_reasons, and item_photos in the order they were added."""
         reasons = await self.fetchall(
             "SELECT item, reason FROM item_reasons WHERE window_id = ?", (window_id,)
         )
@@ -25,7 +25,7 @@ class NoteRepository(Database):
         return ItemNotes(reasons={str(row[0]): str(row[1]) for row in reasons}, photos=photos)
 
     async def save_reason(self, window_id: int, item: str, reason: str) -> None:
-        """Record (or replace) the reason an item lost points."""
+        """Upsert the item's row of item_reasons."""
         async with self.transaction() as db:
             await db.execute(
                 "INSERT INTO item_reasons (window_id, item, reason) VALUES (?, ?, ?) "
@@ -34,7 +34,7 @@ class NoteRepository(Database):
             )
 
     async def add_photo(self, window_id: int, item: str, file_id: str) -> int:
-        """Attach a photo to an item (once per file); return how many the item has."""
+        """Insert the photo unless it is there, and count the item's photos, in one transaction."""
         async with self.transaction() as db:
             await db.execute(
                 "INSERT OR IGNORE INTO item_photos (window_id, item, file_id) VALUES (?, ?, ?)",
@@ -47,7 +47,7 @@ class NoteRepository(Database):
         return int(row[0]) if row else 0
 
     async def writings(self, window_id: int) -> Writings:
-        """Return the leader's written sections of the unit's feedback."""
+        """Read the window's rows of writings and, once final, when (writings_final)."""
         texts = await self.fetchall("SELECT section, text FROM writings WHERE window_id = ?", (window_id,))
         final = await self.fetchall(
             "SELECT finalised_at FROM writings_final WHERE window_id = ?", (window_id,)
@@ -57,7 +57,7 @@ class NoteRepository(Database):
         )
 
     async def save_writing(self, window_id: int, section: str, text: str) -> None:
-        """Record a section; raise WritingsFinalised once the sections are final."""
+        """Upsert the section unless writings_final holds the window, in one transaction."""
         async with self.transaction() as db:
             async with db.execute("SELECT 1 FROM writings_final WHERE window_id = ?", (window_id,)) as cursor:
                 if await cursor.fetchone():
@@ -69,7 +69,7 @@ class NoteRepository(Database):
             )
 
     async def finalise_writings(self, window_id: int) -> None:
-        """Make the sections final (once)."""
+        """Insert the window into writings_final, stamped now, unless it is there."""
         async with self.transaction() as db:
             await db.execute(
                 "INSERT OR IGNORE INTO writings_final (window_id, finalised_at) VALUES (?, ?)",
@@ -77,12 +77,12 @@ class NoteRepository(Database):
             )
 
     async def conclusions(self, leader_id: int) -> str:
-        """Return the conclusions a leader wrote for their group's report ('' if none)."""
+        """Read the leader's row of group_conclusions."""
         rows = await self.fetchall("SELECT text FROM group_conclusions WHERE leader_id = ?", (leader_id,))
         return str(rows[0][0]) if rows else ""
 
     async def save_conclusions(self, leader_id: int, text: str) -> None:
-        """Record (or replace) a leader's conclusions."""
+        """Upsert the leader's row of group_conclusions."""
         async with self.transaction() as db:
             await db.execute(
                 "INSERT INTO group_conclusions (leader_id, text) VALUES (?, ?) "
@@ -91,14 +91,14 @@ class NoteRepository(Database):
             )
 
     async def pending(self, user_id: int) -> Pending | None:
-        """Return what the person's next message fills in, or None."""
+        """Read the person's row of pending_inputs."""
         rows = await self.fetchall(
             "SELECT window_id, kind, target FROM pending_inputs WHERE user_id = ?", (user_id,)
         )
         return Pending(window_id=rows[0][0], kind=rows[0][1], target=rows[0][2]) if rows else None
 
     async def set_pending(self, user_id: int, pending: Pending | None) -> None:
-        """Set (or, with None, clear) what the person's next message fills in."""
+        """Delete the person's row of pending_inputs and insert the new one, if any."""
         async with self.transaction() as db:
             await db.execute("DELETE FROM pending_inputs WHERE user_id = ?", (user_id,))
             if pending is not None:

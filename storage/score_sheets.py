@@ -14,7 +14,7 @@ class ScoreSheetRepository(Database):
     """Score sheets; a finalised one refuses every change."""
 
     async def score_sheet(self, window_id: int) -> ScoreSheet | None:
-        """Return the window's score sheet, or None if scoring has not started."""
+        """Read the window's row of score_sheets (a sheet saved in the old survey-style form is converted)."""
         rows = await self.fetchall(
             "SELECT window_id, state, updated_at, finalised_by, finalised_name, finalised_at "
             "FROM score_sheets WHERE window_id = ?",
@@ -33,7 +33,7 @@ class ScoreSheetRepository(Database):
         )
 
     async def save_score(self, window_id: int, marks: Marks) -> None:
-        """Store the sheet as it stands; raise SheetFinalised once it is finalised."""
+        """Upsert the sheet's state while finalised_at is empty; no row changed means it is final."""
         async with self._lock:
             cursor = await self._db.execute(
                 "INSERT INTO score_sheets (window_id, state, updated_at) VALUES (?, ?, ?) "
@@ -45,7 +45,7 @@ class ScoreSheetRepository(Database):
                 raise SheetFinalised
 
     async def finalise_score(self, window_id: int, user_id: int, name: str) -> bool:
-        """Record who finalised the sheet and when; False if it already was."""
+        """Stamp who finalised the sheet, and when, where finalised_at is still empty."""
         async with self._lock:
             cursor = await self._db.execute(
                 "UPDATE score_sheets SET finalised_by = ?, finalised_name = ?, finalised_at = ? "

@@ -10,7 +10,7 @@ class SlipRepository(WindowRepository):
     """Slips of a unit, stored only as keyed hashes; every row goes when the unit closes."""
 
     async def add_slips(self, window_id: int, checks: list[bytes]) -> int | None:
-        """Keep the slips' keyed hashes and count them issued; None if the window is not open."""
+        """Add to the open window's slips_issued and insert the hashes, in one transaction."""
         async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE windows SET slips_issued = slips_issued + ? WHERE id = ? AND is_open = 1",
@@ -29,14 +29,14 @@ class SlipRepository(WindowRepository):
         return int(row[0])
 
     async def slip_unused(self, window_id: int, check: bytes) -> bool:
-        """Return True if this keyed hash is an unused slip of the window."""
+        """Look the hash up in the window's rows of slips."""
         rows = await self.fetchall(
             "SELECT 1 FROM slips WHERE window_id = ? AND check_hash = ?", (window_id, check)
         )
         return bool(rows)
 
     async def spend_slip(self, window_id: int, check: bytes, admit: tuple[bytes, ...] = ()) -> bool:
-        """Remove an unused slip (and admit these keys with it), all or nothing; False if it was not there."""
+        """Delete the slip's row; with keys to admit, insert them in the same transaction."""
         spend = ("DELETE FROM slips WHERE window_id = ? AND check_hash = ?", (window_id, check))
         if not admit:  # a slip in the browser: one statement, committed with others of the moment
             return await self.write(*spend) == 1
@@ -56,7 +56,7 @@ class SlipRepository(WindowRepository):
         return bool(rows)
 
     async def count_paper(self, window_id: int, *, issued: int = 0, invalid: int = 0) -> Window | None:
-        """Add paper forms handed out or counted 无效 to an open window; return it, or None if closed."""
+        """Add to the open window's paper counters (never below 0) and read the window back."""
         async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE windows SET paper_issued = max(paper_issued + ?, 0), "

@@ -98,7 +98,7 @@ class WindowRepository(Database):
         return _window(found), created
 
     async def window(self, window_id: int) -> Window | None:
-        """Return the window with this id, or None."""
+        """Read the window from the cache, or its row (then cached)."""
         cached = self._windows.get(window_id)
         if cached is not None:
             return cached
@@ -126,7 +126,7 @@ class WindowRepository(Database):
         return window
 
     async def open_windows(self) -> list[Window]:
-        """Return every open window."""
+        """Read the open windows' rows, by id."""
         rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE is_open = 1 ORDER BY id")
         return [_window(row) for row in rows]
 
@@ -140,7 +140,7 @@ class WindowRepository(Database):
         return [WindowSummary(window=_window(row[:-1]), ballots=row[-1]) for row in rows]
 
     async def all_windows(self) -> list[WindowSummary]:
-        """Return every window, grouped by leader, each with its ballot count."""
+        """Read every window's row with its count received, by leader, open ones first, newest first."""
         rows = await self.fetchall(
             f"SELECT {_WINDOW_COLUMNS}, {RECEIVED} FROM windows w ORDER BY leader_id, is_open DESC, id DESC"
         )
