@@ -7,7 +7,9 @@ import io
 
 import openpyxl
 
+from bot.texts import ZH
 from emulator import BotApiEmulator
+from emulator.html_text import visible_text
 from emulator.people import Person
 from tests.e2e.conftest import ADMIN_ID, LEADER_ID, LIVE_INTERVAL, RunningBot
 from tests.e2e.flows import (
@@ -21,6 +23,11 @@ from tests.e2e.flows import (
 )
 
 
+def shown(template: str, **values: object) -> str:
+    """Return a catalogue text as a phone shows it: filled in, its HTML read as text."""
+    return visible_text(template.format(**values))
+
+
 async def test_live_message_moves_only_when_a_batch_is_complete(
     bot: RunningBot, emulator: BotApiEmulator, leader: Person
 ) -> None:
@@ -31,7 +38,7 @@ async def test_live_message_moves_only_when_a_batch_is_complete(
     token = await open_unit(leader, "县财政局 25人")
     live = await leader.send("/tally")
     assert live is not None
-    assert "已收到答卷：0/25 份" in live.text
+    assert shown(ZH.TALLY_RECEIVED_OF, ballots=0, expected=25) in live.text
     answers = [varied_answers(seed) for seed in range(6)]
     for number in range(5):
         await complete(Person(emulator, 100 + number), token, answers[number])
@@ -41,10 +48,10 @@ async def test_live_message_moves_only_when_a_batch_is_complete(
             assert live.edits == 0, f"moved after ballot {number + 1}"
     await complete(Person(emulator, 105), token, answers[5])
     await emulator.wait_for(lambda: live.edits == 1)
-    assert "已收到答卷：6/25 份" in live.text
+    assert shown(ZH.TALLY_RECEIVED_OF, ballots=6, expected=25) in live.text
     assert shown_counts(live.text) == expected_counts(answers[:3])
-    refreshed = await leader.press(live, "刷新")
-    assert refreshed["text"] == "已是最新统计。"
+    refreshed = await leader.press(live, ZH.REFRESH_BUTTON)
+    assert refreshed["text"] == ZH.ANSWER_UP_TO_DATE
 
 
 async def test_close_delivers_tally_chart_and_workbook(
@@ -58,19 +65,19 @@ async def test_close_delivers_tally_chart_and_workbook(
     for number, answers in enumerate(all_answers):
         await complete(Person(emulator, 200 + number), token, answers)
     before = len(leader.messages)
-    await leader.press(live, "结束测评")
-    assert "确认结束" in live.text
-    await leader.press(live, "确认结束")
+    await leader.press(live, ZH.CLOSE_BUTTON)
+    assert live.text == shown(ZH.CONFIRM_CLOSE, unit="县审计局", ballots=4)
+    await leader.press(live, ZH.CONFIRM_CLOSE_BUTTON)
     await emulator.wait_for(lambda: len(leader.messages) >= before + 4)
-    assert "最终结果" in live.text
+    assert shown(ZH.TALLY_TITLE_CLOSED, unit="县审计局") in live.text
     assert not live.buttons
     assert shown_counts(live.text) == expected_counts(all_answers)  # all 4, not only the first batch
     suggestions, chart, xlsx, csv = leader.messages[before : before + 4]
-    assert "其它意见建议（2 条，顺序随机）" in suggestions.text
+    assert shown(ZH.SUGGESTIONS_TITLE, unit="县审计局", count=2) in suggestions.text
     assert chart.photo is not None
     assert chart.photo.startswith(b"\x89PNG")
-    assert "图表" in chart.text
-    assert xlsx.document_name == "民主测评_县审计局.xlsx"
+    assert chart.text == shown(ZH.CHART_CAPTION, unit="县审计局", state=ZH.STATE_CLOSED)
+    assert xlsx.document_name == ZH.EXPORT_FILE.format(unit="县审计局")
     book = openpyxl.load_workbook(io.BytesIO(xlsx.document or b""))
     assert book.sheetnames == ["汇总", "图表", "答卷", "意见建议"]
     listed = [row for row in book["答卷"].iter_rows(min_row=2, values_only=True) if isinstance(row[0], int)]
@@ -86,7 +93,7 @@ async def test_chart_and_export_on_request(bot: RunningBot, emulator: BotApiEmul
         await complete(Person(emulator, 300 + number), token, varied_answers(number))
     declined = await leader.send("/chart")
     assert declined is not None
-    assert "收到 6 份后开始显示" in declined.text
+    assert shown(ZH.TALLY_HIDDEN_OPEN, min_group=3, first=6) in declined.text
     for number in range(3, 6):
         await complete(Person(emulator, 300 + number), token, varied_answers(number))
     chart = await leader.send("/chart 县教育局")
@@ -94,8 +101,8 @@ async def test_chart_and_export_on_request(bot: RunningBot, emulator: BotApiEmul
     assert chart.photo is not None
     export = await leader.send("/export")
     assert export is not None
-    assert export.document_name == "民主测评_县教育局.xlsx"
-    assert "结束后提供" in export.text
+    assert export.document_name == ZH.EXPORT_FILE.format(unit="县教育局")
+    assert export.text == shown(ZH.EXPORT_CAPTION_OPEN, unit="县教育局")
     book = openpyxl.load_workbook(io.BytesIO(export.document or b""))
     assert book.sheetnames == ["汇总", "图表"]  # no ballot rows, breakdown or suggestions before close
     await emulator.settle()
@@ -113,32 +120,32 @@ async def test_an_invite_makes_a_leader_exactly_once(
     newcomer = Person(emulator, 4242, first_name="新组长")
     welcome = await newcomer.send(f"/start {token}")
     assert welcome is not None
-    assert "您已成为检查考核组组长" in welcome.text
+    assert welcome.text.startswith(ZH.INVITE_ACCEPTED.strip())
     assert "open" in [c["command"] for c in emulator.world.commands["chat:4242"]]
     late = await Person(emulator, 4343).send(f"/start {token}")
     assert late is not None
-    assert "已被使用或已过期" in late.text
+    assert late.text == ZH.INVITE_SPENT
     opened = await send_open(newcomer, "/open 县林业局")
     assert opened.photo is not None
     refused = await (Person(emulator, 4343)).send("/open 县林业局")
     assert refused is not None
-    assert refused.text == "此命令仅供检查考核组组长使用。"
+    assert refused.text == ZH.NOT_A_LEADER
     listing = await admin.send("/leaders")
     assert listing is not None
     assert "新组长（4242）" in listing.text
-    assert f"{LEADER_ID}（配置文件）" in listing.text
+    assert shown(ZH.LEADER_CONFIGURED, official=ZH.LEADER_UNNAMED, id=LEADER_ID) in listing.text
     revoked = await admin.send("/revoke 4242")
     assert revoked is not None
-    assert "已撤销 4242" in revoked.text
+    assert revoked.text == ZH.REVOKED.format(id=4242)
     after = await newcomer.send("/tally")
     assert after is not None
-    assert after.text == "此命令仅供检查考核组组长使用。"
+    assert after.text == ZH.NOT_A_LEADER
     configured = await admin.send(f"/revoke {LEADER_ID}")
     assert configured is not None
     assert "SURVEY_LEADERS" in configured.text
     not_admin = await leader.send("/invite")
     assert not_admin is not None
-    assert not_admin.text == "此命令仅供县廉效办管理员使用。"
+    assert not_admin.text == ZH.NOT_AN_ADMIN
 
 
 async def test_leaders_see_only_their_units_and_admins_see_all(
@@ -152,18 +159,19 @@ async def test_leaders_see_only_their_units_and_admins_see_all(
     assert "县审计局" in mine.text
     assert "县财政局" not in mine.text
     forged = await other_leader.press_data(mine, "lt:1")
-    assert forged["text"] == "您无权执行此操作。"
+    assert forged["text"] == ZH.ANSWER_NOT_ALLOWED
     everything = await admin.send("/units")
     assert everything is not None
-    assert "全部测评单位" in everything.text
-    assert f"👤 组长（未登记姓名） · {LEADER_ID}" in everything.text
+    assert shown(ZH.UNITS_TITLE_ALL) in everything.text
+    leader_name = ZH.UNREGISTERED.format(name="组长")
+    assert ZH.LEADER_HEADING.format(name=leader_name, id=LEADER_ID) in everything.text
     assert "县财政局" in everything.text
     assert "县审计局" in everything.text
     picker = await admin.send("/tally")
     assert picker is not None
     assert len(picker.labels()) == 2
     await admin.press(picker, "县财政局")
-    assert "县财政局 民主测评统计" in picker.text
+    assert shown(ZH.TALLY_TITLE_OPEN, unit="县财政局") in picker.text
     assert "invite" in [c["command"] for c in emulator.world.commands[f"chat:{ADMIN_ID}"]]
 
 
@@ -207,13 +215,14 @@ async def test_an_overfilled_room_is_told_at_once_and_its_figures_stay(
     edits = live.edits
     await complete(Person(emulator, 107), token, answers[7])
     await emulator.wait_for(lambda: live.edits == edits + 1)
-    assert "收到 8 份，超过应到人数 7：各选项统计停在前 3 份" in live.text
+    first_three = ZH.FROZEN_FIGURES.format(counted=3)
+    assert shown(ZH.TALLY_FROZEN, ballots=8, room=7, figures=first_three) in live.text
     assert shown_counts(live.text) == expected_counts(answers[:3])
     await complete(Person(emulator, 108), token, answers[8])
     await asyncio.sleep(LIVE_INTERVAL * 2)
     await emulator.settle()
-    await leader.press(live, "刷新")
-    assert "收到 9 份，超过应到人数 7：各选项统计停在前 3 份" in live.text
+    await leader.press(live, ZH.REFRESH_BUTTON)
+    assert shown(ZH.TALLY_FROZEN, ballots=9, room=7, figures=first_three) in live.text
     assert shown_counts(live.text) == expected_counts(answers[:3])
 
 
@@ -230,21 +239,19 @@ async def test_a_close_the_disk_refuses_leaves_the_unit_open_and_says_so(
     all_answers = [varied_answers(seed) for seed in range(4)]
     for number, answers in enumerate(all_answers):
         await complete(Person(emulator, 300 + number), token, answers)
-    await leader.press(live, "结束测评")
+    await leader.press(live, ZH.CLOSE_BUTTON)
     connection = bot.services.repository._connection  # the disk refuses writes from here on
     assert connection is not None
     await connection.execute("PRAGMA query_only = ON")
-    answered = await leader.press(live, "确认结束")
-    assert answered["text"] == "未能结束：服务器磁盘已满或数据库文件只读。测评仍在进行，答卷都在。"
-    await emulator.wait_for(lambda: "没有结束" in live.text)  # the edit travels beside the answer
-    assert "县审计局 的测评没有结束" in live.text
-    assert "已收到的 4 份答卷都在，一份未少" in live.text
+    answered = await leader.press(live, ZH.CONFIRM_CLOSE_BUTTON)
+    assert answered["text"] == ZH.ANSWER_CLOSE_NOT_WRITTEN
+    assert live.text == shown(ZH.CLOSE_NOT_WRITTEN, unit="县审计局", ballots=4)
     window = await bot.services.repository.window_by_token(token)
     assert window is not None
     assert window.is_open
     await connection.execute("PRAGMA query_only = OFF")
     before = len(leader.messages)
-    await leader.press(live, "确认结束")
+    await leader.press(live, ZH.CONFIRM_CLOSE_BUTTON)
     await emulator.wait_for(lambda: len(leader.messages) >= before + 4)
-    assert "最终结果" in live.text
+    assert shown(ZH.TALLY_TITLE_CLOSED, unit="县审计局") in live.text
     assert shown_counts(live.text) == expected_counts(all_answers)

@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import TELEGRAM_LIMITS
 from bot.pacing import Limits
+from bot.texts import ZH
 from conversations.annex2 import ANNEX2
 from conversations.engine import Choose
 from conversations.questionnaire import QuestionKind
@@ -49,7 +50,7 @@ async def _at_first_multi_choice(bot: RunningBot, person: Person, token: str) ->
     await services.repository.save_draft(key, window.id, draft)
     resumed = await person.send(f"/start {token}")
     assert resumed is not None
-    assert f"第 {FIRST_MULTI + 1}/16 题" in resumed.text
+    assert ZH.PROGRESS.format(step=FIRST_MULTI + 1, total=16) in resumed.text
     return resumed
 
 
@@ -66,11 +67,12 @@ async def test_taps_faster_than_the_pace_end_on_the_last_screen(
         answers.append(await person.press_data(survey, data, settle=False))
         await asyncio.sleep(0.1)
     assert all(not answer.get("text") for answer in answers)  # counted, none refused
-    await emulator.wait_chat(person.user_id, lambda: "已选 3/3" in survey.text, timeout=10)
+    three = ZH.PICK_UP_TO.format(limit=3, chosen=3)
+    await emulator.wait_chat(person.user_id, lambda: three in survey.text, timeout=10)
     assert sum(label.startswith("✅") for label in survey.labels()) == 3
     assert survey.edits < len(picks)  # intermediate screens skipped
     await asyncio.sleep(1.5)  # nothing older arrives afterwards
-    assert "已选 3/3" in survey.text
+    assert three in survey.text
     assert emulator.rejected == []
 
 
@@ -82,9 +84,12 @@ async def test_a_429_in_one_chat_does_not_hold_back_another(
     held, other = Person(emulator, 22), Person(emulator, 23)
     held_survey, other_survey = await begin(held, token), await begin(other, token)
     emulator.failures["editMessageText"] = [ApiError(429, "Too Many Requests: retry after 3", retry_after=3)]
-    await held.press_data(held_survey, held_survey.button(held_survey.labels()[0]).callback_data or "")
-    assert "第 1/16 题" in held_survey.text  # refused: still the old screen
+    data = held_survey.button(held_survey.labels()[0]).callback_data or ""
+    await held.press_data(held_survey, data, settle=False)  # answered; the redraw's handler waits 3 s
+    assert ZH.PROGRESS.format(step=1, total=16) in held_survey.text  # refused: still the old screen
     await other.press(other_survey, other_survey.labels()[0])
-    assert "第 2/16 题" in other_survey.text
-    assert "第 1/16 题" in held_survey.text  # still held back
-    await emulator.wait_chat(held.user_id, lambda: "第 2/16 题" in held_survey.text, timeout=10)
+    assert ZH.PROGRESS.format(step=2, total=16) in other_survey.text
+    assert ZH.PROGRESS.format(step=1, total=16) in held_survey.text  # still held back
+    await emulator.wait_chat(
+        held.user_id, lambda: ZH.PROGRESS.format(step=2, total=16) in held_survey.text, timeout=10
+    )
