@@ -42,6 +42,7 @@ from bot.callback_data import (
     NoteItem,
     PaperPress,
     PrintSlips,
+    ReopenSections,
     ScorePress,
     SendChart,
     SendExport,
@@ -179,6 +180,7 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(SkipSection, Role.LEADER, notes.on_skip_section)
     presses.route(FinaliseSections, Role.LEADER, notes.on_finalise_sections)
     presses.route(ConfirmSections, Role.LEADER, notes.on_confirm_sections)
+    presses.route(ReopenSections, Role.LEADER, notes.on_reopen_sections)
     presses.route(WriteConclusions, Role.LEADER, notes.on_write_conclusions)
     presses.route(StartWriting, Role.LEADER, notes.on_start_writing)
     presses.route(StartScore, Role.LEADER, scoring.on_start_score)

@@ -259,6 +259,12 @@ class ConfirmSections(Action):
     """The leader confirms the sections are final."""
 
 
+@button("wo")
+@dataclass(frozen=True, slots=True)
+class ReopenSections(Action):
+    """✎ 重新打开修改 on final sections: their leader (until the 结果反馈 is final) or an admin."""
+
+
 @button("gc")
 @dataclass(frozen=True, slots=True)
 class WriteConclusions(Action):

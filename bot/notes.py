@@ -6,9 +6,13 @@ nothing pending it is a participant's message as before.
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.arguments import command_argument
@@ -17,6 +21,7 @@ from bot.callback_data import (
     FinaliseSections,
     NoteDone,
     NoteItem,
+    ReopenSections,
     SendGroupReport,
     SendReport,
     SkipSection,
@@ -31,6 +36,8 @@ from bot.scoring import ScoringHandlers
 from bot.screens import Button, Screen
 from bot.texts import Texts
 from reports.documents import GroupPaper
+from reports.localtime import local
+from usecases.access import Role
 from usecases.documents import GroupOutcome, GroupReport, NoGroup, NoUnits, Papers, WhichGroup
 from usecases.notes import (
     SECTIONS,
@@ -39,33 +46,74 @@ from usecases.notes import (
     ItemNote,
     Locked,
     Notes,
+    NothingWritten,
     ReasonSaved,
+    Reopened,
+    ReportFinal,
     Sections,
     TextOutcome,
 )
 from usecases.outcomes import NotYours, TooLong
 from usecases.units import Scope
 
+logger = logging.getLogger(__name__)
 
-def sections_screen(t: Texts, outcome: Sections, *, confirm: bool = False) -> Screen:
+
+def _when(moment: datetime, zone: ZoneInfo) -> str:
+    at = local(moment, zone)
+    return f"{at.month}月{at.day}日 {at.hour}:{at.minute:02d}"
+
+
+def sections_screen(t: Texts, outcome: Sections, zone: ZoneInfo, *, confirm: bool = False) -> Screen:
     """Return the leader's sections: each as written, then what is asked, or the buttons to edit."""
     window, writings = outcome.window, outcome.writings
-    lines = [t.WRITE_TITLE.format(unit=texts.html(window.unit)), ""]
+    unit = texts.html(window.unit)
+    lines = [t.WRITE_TITLE.format(unit=unit), ""]
     for section in SECTIONS:
         text = writings.texts.get(section, "")
         lines.append(
             t.WRITE_LINE.format(section=t.SECTION_TITLES[section], text=escape(text) or t.WRITE_EMPTY)
         )
+    if writings.reopenings:
+        last = writings.reopenings[-1]
+        lines += [
+            "",
+            t.WRITE_REOPENED_LINE.format(
+                at=_when(last.at, zone),
+                who=t.WRITE_BY_ADMIN if last.by_admin else t.WRITE_BY_LEADER,
+                was=_when(last.was_finalised_at, zone),
+            ),
+        ]
     if writings.finalised:
-        lines += ["", t.WRITE_FINAL.format(unit=texts.html(window.unit))]
-        return Screen("\n".join(lines), ((Button(t.REPORT_BUTTON, SendReport(window.id)),),))
+        lines += ["", t.WRITE_FINAL.format(unit=unit)]
+        report = (Button(t.REPORT_BUTTON, SendReport(window.id)),)
+        if outcome.reopenable:
+            return Screen("\n".join(lines), (report, (Button(t.WRITE_REOPEN, ReopenSections(window.id)),)))
+        if outcome.editable:
+            lines.append(t.WRITE_REOPEN_ASK_ADMIN)
+        return Screen("\n".join(lines), (report,))
+    if not outcome.editable:
+        return Screen("\n".join([*lines, "", t.NOTES_NOT_YOURS]))
+    titles = "、".join(t.SECTION_TITLES[s] for s in outcome.empty)
     if confirm:
-        lines += ["", t.WRITE_CONFIRM.format(unit=texts.html(window.unit))]
-        buttons = (
-            Button(t.WRITE_CONFIRM_BUTTON, ConfirmSections(window.id)),
-            Button(t.CANCEL_CLOSE_BUTTON, SkipSection(window.id, len(SECTIONS) - 1)),
+        rows: list[tuple[Button, ...]] = []  # the empty sections' ✎, then 确认定稿 and 取消
+        if outcome.empty:
+            lines += ["", t.WRITE_CONFIRM_EMPTY.format(sections=titles)]
+            rows.append(
+                tuple(
+                    Button(t.WRITE_EDIT.format(section=t.SECTION_TITLES[s]), WriteSection(window.id, i))
+                    for i, s in enumerate(SECTIONS)
+                    if s in outcome.empty
+                )
+            )
+        lines += ["", t.WRITE_CONFIRM.format(unit=unit)]
+        rows.append(
+            (
+                Button(t.WRITE_CONFIRM_BUTTON, ConfirmSections(window.id)),
+                Button(t.CANCEL_CLOSE_BUTTON, SkipSection(window.id, len(SECTIONS) - 1)),
+            )
         )
-        return Screen("\n".join(lines), (buttons,))
+        return Screen("\n".join(lines), tuple(rows))
     if outcome.asking is not None:
         index = SECTIONS.index(outcome.asking)
         title = t.SECTION_TITLES[outcome.asking]
@@ -75,8 +123,8 @@ def sections_screen(t: Texts, outcome: Sections, *, confirm: bool = False) -> Sc
         Button(t.WRITE_EDIT.format(section=t.SECTION_TITLES[s]), WriteSection(window.id, i))
         for i, s in enumerate(SECTIONS)
     ]
-    rows = (tuple(edits[:2]), tuple(edits[2:]), (Button(t.WRITE_FINALISE, FinaliseSections(window.id)),))
-    return Screen("\n".join(lines), rows)
+    finalise = (Button(t.WRITE_FINALISE, FinaliseSections(window.id)),)
+    return Screen("\n".join(lines), (tuple(edits[:2]), tuple(edits[2:]), finalise))
 
 
 class NoteHandlers:
@@ -86,6 +134,7 @@ class NoteHandlers:
         self.notes = notes
         self.scoring = scoring
         self.picker = scoring.picker
+        self.zone = scoring.zone
 
     # reasons and photos
 
@@ -113,7 +162,7 @@ class NoteHandlers:
             case ReasonSaved(note=note):
                 await reply(message, note_screen(t, note, saved=True))
             case Sections():
-                await reply(message, sections_screen(t, outcome))
+                await reply(message, sections_screen(t, outcome, self.zone))
             case ConclusionsSaved():
                 again = Button(t.GROUP_AGAIN_BUTTON, SendGroupReport(0, caller.user_id))
                 await reply(message, Screen(t.GROUP_SAVED, ((again,),)))
@@ -127,14 +176,15 @@ class NoteHandlers:
     async def on_write(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /write [unit]: walk the sections, starting at the first empty one; no name: pick a unit."""
         t = caller.t
+        own = caller.actor.role is not Role.ADMIN  # an admin sees any unit's, to reopen final ones
         window = await self.picker.pick(
-            caller, message, scope=Scope.ANY, prompt=t.PICK_UNIT_WRITE, action=StartWriting, own=True
+            caller, message, scope=Scope.ANY, prompt=t.PICK_UNIT_WRITE, action=StartWriting, own=own
         )
         if window is None:
             return
         outcome = await self.notes.start_sections(caller.actor, window.id)
         if isinstance(outcome, Sections):
-            await reply(message, sections_screen(t, outcome))
+            await reply(message, sections_screen(t, outcome, self.zone))
 
     async def on_start_writing(self, caller: Caller, query: CallbackQuery, action: StartWriting) -> None:
         """Handle a unit picked for /write: the picker becomes the sections' walk."""
@@ -144,7 +194,7 @@ class NoteHandlers:
 
     async def _press_sections(self, caller: Caller, query: CallbackQuery, outcome: object) -> None:
         if isinstance(outcome, Sections):
-            await respond(query, PressReply(screen=sections_screen(caller.t, outcome)))
+            await respond(query, PressReply(screen=sections_screen(caller.t, outcome, self.zone)))
         else:
             await respond(query, PressReply(caller.t.NOTES_NOT_YOURS, alert=True))
 
@@ -163,20 +213,49 @@ class NoteHandlers:
     async def on_finalise_sections(
         self, caller: Caller, query: CallbackQuery, action: FinaliseSections
     ) -> None:
-        """Handle 📝 定稿: ask to confirm."""
-        outcome = await self.notes.skip_section(caller.actor, action.window_id, len(SECTIONS) - 1)
-        if isinstance(outcome, Sections):
-            await respond(query, PressReply(screen=sections_screen(caller.t, outcome, confirm=True)))
-        else:
-            await respond(query, PressReply(caller.t.NOTES_NOT_YOURS, alert=True))
+        """Handle 📝 定稿: ask to confirm, naming the sections still empty; nothing written: say so."""
+        t = caller.t
+        match await self.notes.ask_finalise(caller.actor, action.window_id):
+            case Sections() as outcome:
+                await respond(query, PressReply(screen=sections_screen(t, outcome, self.zone, confirm=True)))
+            case NothingWritten():
+                await respond(query, PressReply(t.WRITE_NOTHING_WRITTEN, alert=True))
+            case _:
+                await respond(query, PressReply(t.NOTES_NOT_YOURS, alert=True))
 
     async def on_confirm_sections(
         self, caller: Caller, query: CallbackQuery, action: ConfirmSections
     ) -> None:
         """Handle 确认定稿: the sections are final."""
-        await self._press_sections(
-            caller, query, await self.notes.finalise_sections(caller.actor, action.window_id)
-        )
+        outcome = await self.notes.finalise_sections(caller.actor, action.window_id)
+        if isinstance(outcome, NothingWritten):
+            await respond(query, PressReply(caller.t.WRITE_NOTHING_WRITTEN, alert=True))
+        else:
+            await self._press_sections(caller, query, outcome)
+
+    async def on_reopen_sections(self, caller: Caller, query: CallbackQuery, action: ReopenSections) -> None:
+        """Handle ✎ 重新打开修改: the sections editable again (recorded); an admin's is told to the leader."""
+        t = caller.t
+        match await self.notes.reopen_sections(caller.actor, action.window_id):
+            case Reopened(sections=sections, by_admin=by_admin):
+                await respond(
+                    query, PressReply(t.WRITE_REOPENED, screen=sections_screen(t, sections, self.zone))
+                )
+                if by_admin:
+                    await self._tell_leader(query, sections)
+            case ReportFinal():
+                await respond(query, PressReply(t.WRITE_REOPEN_ASK_ADMIN, alert=True))
+            case outcome:
+                await self._press_sections(caller, query, outcome)
+
+    async def _tell_leader(self, query: CallbackQuery, sections: Sections) -> None:
+        window = sections.window
+        unit = texts.html(window.unit)
+        text = texts.ZH.WRITE_REOPENED_BY_ADMIN.format(unit=unit)  # a leader's chat is in Chinese
+        try:
+            await query.get_bot().send_message(window.leader_id, text)
+        except TelegramError as error:  # blocked, or never started the bot: the record stands
+            logger.warning("could not tell leader of window %s it was reopened: %s", window.id, error)
 
     # the group's conclusions
 

@@ -80,7 +80,7 @@ class Services:
         slip_issuing = SlipIssuing(repository, repository, repository.keys)
         # The web form's address, printed on the slips (SURVEY_WEB_URL; None: Telegram only).
         web_url = settings.survey_web_url
-        notes = Notes(repository, repository, repository, ANNEX1)
+        notes = Notes(repository, repository, repository, ANNEX1, repository)
         return cls(
             settings=settings,
             repository=repository,

@@ -453,8 +453,22 @@ class Texts:
     WRITE_SKIP = "跳过 ➡"
     WRITE_EDIT = "✎ {section}"
     WRITE_FINALISE = "📝 定稿"
-    WRITE_CONFIRM = "确认定稿 <b>{unit}</b> 的结果反馈文字？定稿后不能再修改。"
+    WRITE_CONFIRM = (
+        "确认定稿 <b>{unit}</b> 的结果反馈文字？定稿后如需修改，结果反馈定稿前可自行重新打开，"
+        "之后须由县廉效办管理员重新打开。"
+    )
+    WRITE_CONFIRM_EMPTY = "以下部分尚未填写：{sections}。定稿后，结果反馈中这些部分将为空。"
     WRITE_CONFIRM_BUTTON = "确认定稿"
+    WRITE_NOTHING_WRITTEN = "四个部分都还没有填写，不能定稿。请先填写肯定成绩、存在不足、改进意见。"
+    WRITE_REOPEN = "✎ 重新打开修改"
+    WRITE_REOPENED = "已重新打开，修改后请再次定稿。"
+    WRITE_REOPEN_ASK_ADMIN = "结果反馈已定稿。如需修改这部分文字，请联系县廉效办管理员重新打开。"
+    WRITE_REOPENED_LINE = "{at} 由{who}重新打开（原于 {was} 定稿）"
+    WRITE_BY_ADMIN = "县廉效办管理员"
+    WRITE_BY_LEADER = "组长"
+    WRITE_REOPENED_BY_ADMIN = (
+        "县廉效办管理员已重新打开 <b>{unit}</b> 的结果反馈文字。发送 /write {unit} 修改，改好后请再次定稿。"
+    )
     WRITE_FINAL = "已定稿。点“📄 生成结果反馈”即可得到 <b>{unit}</b> 的检查考核结果反馈。"
     WRITE_LOCKED = "结果反馈文字已定稿，不能再修改。"
     GROUP_USAGE = "用法：/groupreport 检查组名称\n已登记的检查组：{groups}"
@@ -993,8 +1007,25 @@ class EnglishTexts(Texts):
     WRITE_SKIP = "Skip ➡"
     WRITE_EDIT = "✎ {section}"
     WRITE_FINALISE = "📝 Finalise"
-    WRITE_CONFIRM = "Finalise the feedback text of <b>{unit}</b>? It cannot change afterwards."
+    WRITE_CONFIRM = (
+        "Finalise the feedback text of <b>{unit}</b>? You can reopen it until the feedback is final; "
+        "after that only a county admin can."
+    )
+    WRITE_CONFIRM_EMPTY = "Not written yet: {sections}. Finalised, the feedback leaves them empty."
     WRITE_CONFIRM_BUTTON = "确认定稿 (finalise)"
+    WRITE_NOTHING_WRITTEN = (
+        "None of the four sections is written: nothing to finalise. Please write them first."
+    )
+    WRITE_REOPEN = "✎ Reopen to edit"
+    WRITE_REOPENED = "Reopened: finalise again once edited."
+    WRITE_REOPEN_ASK_ADMIN = "The feedback is final. To change this text, ask a county admin to reopen it."
+    WRITE_REOPENED_LINE = "Reopened {at} by {who} (finalised {was})"
+    WRITE_BY_ADMIN = "a county admin"
+    WRITE_BY_LEADER = "the leader"
+    WRITE_REOPENED_BY_ADMIN = (
+        "A county admin reopened the feedback text of <b>{unit}</b>: /write {unit} to edit it, then "
+        "finalise again."
+    )
     WRITE_FINAL = "Final. Press 📄 Make the feedback report for the feedback document of <b>{unit}</b>."
     WRITE_LOCKED = "The feedback text is final and no longer changes."
     GROUP_USAGE = "Usage: /groupreport group name\nRegistered groups: {groups}"

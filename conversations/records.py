@@ -134,13 +134,25 @@ class ItemNotes(BaseModel):
         return {item: len(ids) for item, ids in self.photos.items()}
 
 
+class Reopening(BaseModel):
+    """Finalised sections opened again: when, by whom (an admin or the unit's leader), final since when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    user_id: int
+    by_admin: bool
+    was_finalised_at: datetime
+
+
 class Writings(BaseModel):
-    """The leader's written sections of a unit's feedback, and whether they are final."""
+    """The leader's written sections of a unit's feedback, whether they are final, and reopenings."""
 
     model_config = ConfigDict(frozen=True)
 
     texts: dict[str, str] = {}  # section → text
     finalised_at: datetime | None = None
+    reopenings: tuple[Reopening, ...] = ()  # oldest first
 
     @property
     def finalised(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from conversations.errors import WritingsFinalised
-from conversations.records import ItemNotes, Pending, Writings
+from conversations.records import ItemNotes, Pending, Reopening, Writings
 from storage.database import Database
 
 
@@ -52,9 +52,35 @@ class NoteRepository(Database):
         final = await self.fetchall(
             "SELECT finalised_at FROM writings_final WHERE window_id = ?", (window_id,)
         )
-        return Writings(
-            texts={str(row[0]): str(row[1]) for row in texts}, finalised_at=final[0][0] if final else None
+        reopened = await self.fetchall(
+            "SELECT reopened_at, user_id, by_admin, finalised_at FROM writings_reopened "
+            "WHERE window_id = ? ORDER BY rowid",
+            (window_id,),
         )
+        return Writings(
+            texts={str(row[0]): str(row[1]) for row in texts},
+            finalised_at=final[0][0] if final else None,
+            reopenings=tuple(
+                Reopening(at=at, user_id=user_id, by_admin=bool(admin), was_finalised_at=was)
+                for at, user_id, admin, was in reopened
+            ),
+        )
+
+    async def reopen_writings(self, window_id: int, user_id: int, *, by_admin: bool) -> bool:
+        """Make finalised sections editable again, recording who did it; False if they were not final."""
+        async with self.transaction() as db:
+            async with db.execute(
+                "DELETE FROM writings_final WHERE window_id = ? RETURNING finalised_at", (window_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return False
+            await db.execute(
+                "INSERT INTO writings_reopened (window_id, reopened_at, user_id, by_admin, finalised_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (window_id, datetime.now(UTC).isoformat(), user_id, int(by_admin), row[0]),
+            )
+        return True
 
     async def save_writing(self, window_id: int, section: str, text: str) -> None:
         """Upsert the section unless writings_final holds the window, in one transaction."""

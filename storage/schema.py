@@ -378,6 +378,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     -- the ballots the figures stay at until close (issue 22); NULL while within it.
     ALTER TABLE windows ADD COLUMN frozen INTEGER;
     """,
+    """
+    -- The leader's sections reopened after 定稿 (issue 20): by whom (the unit's leader, or an
+    -- admin once the 结果反馈 was final), when, and when they had been finalised: a record.
+    CREATE TABLE writings_reopened (
+        window_id    INTEGER NOT NULL REFERENCES windows (id),
+        reopened_at  TEXT    NOT NULL,
+        user_id      INTEGER NOT NULL,
+        by_admin     INTEGER NOT NULL CHECK (by_admin IN (0, 1)),
+        finalised_at TEXT    NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

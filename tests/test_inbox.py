@@ -55,7 +55,7 @@ async def office(tmp_path: Path) -> AsyncIterator[Office]:
             repository, repository, SURVEY, repository.keys, box, slips=repository, paper=True
         )
         keying = PaperKeying(repository, keyed, repository, repository)
-        notes = Notes(repository, repository, repository, ANNEX1)
+        notes = Notes(repository, repository, repository, ANNEX1, repository)
         scoring = Scoring(repository, repository, repository, Marking(ANNEX1))
         door = SlipDoor(repository, repository, repository, repository.keys, phones)
         window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)

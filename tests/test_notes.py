@@ -12,7 +12,7 @@ from conversations.annex1 import ANNEX1
 from conversations.records import Window
 from conversations.scoring import Award, Marking
 from storage.repository import Repository
-from tests.actors import LEADER, OTHER
+from tests.actors import ADMIN, LEADER, OTHER
 from usecases.notes import (
     REASON_MAX,
     SECTIONS,
@@ -21,8 +21,11 @@ from usecases.notes import (
     ItemNote,
     Locked,
     NotExpected,
+    NothingWritten,
     PhotoAdded,
     ReasonSaved,
+    Reopened,
+    ReportFinal,
     Sections,
 )
 from usecases.notes import Notes as NotesCase
@@ -44,7 +47,7 @@ class Desk:
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     async with Repository(tmp_path / "survey.db") as repository:
         scoring = Scoring(repository, repository, repository, Marking(ANNEX1))
-        notes = NotesCase(repository, repository, repository, ANNEX1)
+        notes = NotesCase(repository, repository, repository, ANNEX1, repository)
         window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
         await repository.set_official(LEADER.user_id, "张三", "第一检查组")
         await scoring.start(LEADER, window.id)
@@ -147,6 +150,60 @@ async def test_sections_walk_in_order_skip_and_finalise(desk: Desk) -> None:
     assert len(SECTIONS) == 4
 
 
+async def test_nothing_written_is_not_finalised_and_empty_sections_are_named(desk: Desk) -> None:
+    """定稿 with every section empty is refused; with some empty, the confirmation names them."""
+    await desk.notes.start_sections(LEADER, desk.window.id)
+    assert await desk.notes.ask_finalise(LEADER, desk.window.id) == NothingWritten()
+    assert await desk.notes.finalise_sections(LEADER, desk.window.id) == NothingWritten()
+    assert not (await desk.repository.writings(desk.window.id)).finalised
+    await desk.notes.start_sections(LEADER, desk.window.id)
+    await desk.notes.take_text(LEADER, "肯定")
+    asked = await desk.notes.ask_finalise(LEADER, desk.window.id)
+    assert isinstance(asked, Sections)
+    assert asked.empty == ("shortcomings", "improvements", "practice")
+
+
+async def test_final_sections_reopen_for_their_leader_until_the_report_is_final(desk: Desk) -> None:
+    """The leader reopens (recorded) while the report is a draft; once final, only an admin may."""
+    await desk.notes.start_sections(LEADER, desk.window.id)
+    await desk.notes.take_text(LEADER, "肯定")
+    final = await desk.notes.finalise_sections(LEADER, desk.window.id)
+    assert isinstance(final, Sections)
+    assert final.reopenable  # still open, the sheet not final: the report is a draft
+    reopened = await desk.notes.reopen_sections(LEADER, desk.window.id)
+    assert isinstance(reopened, Reopened)
+    assert not reopened.by_admin
+    assert not reopened.sections.writings.finalised
+    assert [(r.user_id, r.by_admin) for r in reopened.sections.writings.reopenings] == [
+        (LEADER.user_id, False)
+    ]
+    await desk.notes.ask_section(LEADER, desk.window.id, 0)
+    assert isinstance(await desk.notes.take_text(LEADER, "肯定（改）"), Sections)
+    assert await desk.notes.reopen_sections(OTHER, desk.window.id) == NotYours()
+
+    for step, item in enumerate(ANNEX1.items):
+        await desk.scoring.press(LEADER, desk.window.id, Award(step, item.max_points))
+    await desk.scoring.finalise(LEADER, desk.window.id)
+    await desk.repository.close_window(desk.window.id)
+    final = await desk.notes.finalise_sections(LEADER, desk.window.id)
+    assert isinstance(final, Sections)
+    assert not final.reopenable  # closed, scored, written, registered: the report is final
+    assert await desk.notes.reopen_sections(LEADER, desk.window.id) == ReportFinal()
+    seen = await desk.notes.start_sections(ADMIN, desk.window.id)
+    assert isinstance(seen, Sections)
+    assert (seen.editable, seen.reopenable) == (False, True)
+    by_admin = await desk.notes.reopen_sections(ADMIN, desk.window.id)
+    assert isinstance(by_admin, Reopened)
+    assert by_admin.by_admin
+    writings = await desk.repository.writings(desk.window.id)
+    assert not writings.finalised
+    assert writings.texts == {"strengths": "肯定（改）"}
+    assert [(r.user_id, r.by_admin) for r in writings.reopenings] == [
+        (LEADER.user_id, False),
+        (ADMIN.user_id, True),
+    ]
+
+
 async def test_conclusions_are_kept_per_leader(desk: Desk) -> None:
     """The group's conclusions: asked, saved, shown when asked again."""
     assert await desk.notes.ask_conclusions(LEADER) == ""
@@ -161,8 +218,10 @@ async def test_pending_input_survives_a_restart(tmp_path: Path) -> None:
     async with Repository(path) as repository:
         window, _ = await repository.open_window(LEADER.user_id, "县财政局", min_group=3)
         await Scoring(repository, repository, repository, Marking(ANNEX1)).start(LEADER, window.id)
-        await NotesCase(repository, repository, repository, ANNEX1).note_item(LEADER, window.id, 2)
+        await NotesCase(repository, repository, repository, ANNEX1, repository).note_item(
+            LEADER, window.id, 2
+        )
     async with Repository(path) as repository:
-        notes = NotesCase(repository, repository, repository, ANNEX1)
+        notes = NotesCase(repository, repository, repository, ANNEX1, repository)
         assert isinstance(await notes.take_text(LEADER, "重启后仍记得"), ReasonSaved)
         assert (await repository.item_notes(window.id)).reasons == {"s1_3": "重启后仍记得"}

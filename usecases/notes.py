@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from conversations.annex1 import ScoreForm, ScoreItem
 from conversations.errors import WritingsFinalised
 from conversations.records import ItemNotes, Pending, Window, Writings
-from usecases.access import Actor, owns
+from usecases.access import Actor, Role, owns
 from usecases.outcomes import NotYours, TooLong
-from usecases.ports import NoteStore, ScoreSheetStore, WindowStore
+from usecases.ports import NoteStore, OfficialStore, ScoreSheetStore, WindowStore
 
 SECTIONS = ("strengths", "shortcomings", "improvements", "practice")
 REASON = "reason"
@@ -77,11 +77,40 @@ class PhotoAdded:
 
 @dataclass(frozen=True, slots=True)
 class Sections:
-    """The leader's sections as they stand; `asking` is the one the next text fills, if any."""
+    """The leader's sections as they stand; `asking` is the one the next text fills, if any.
+
+    `editable`: the viewer is the unit's leader (an admin sees another's sections read-only);
+    `reopenable`: they are final and this viewer may open them again (`may_reopen`).
+    """
 
     window: Window
     writings: Writings
     asking: str | None
+    editable: bool = True
+    reopenable: bool = False
+
+    @property
+    def empty(self) -> tuple[str, ...]:
+        """Return the sections not written yet, in the form's order."""
+        return tuple(s for s in SECTIONS if not self.writings.texts.get(s))
+
+
+@dataclass(frozen=True, slots=True)
+class NothingWritten:
+    """定稿 with every section empty: there is nothing to make final."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFinal:
+    """The unit's 结果反馈 is final: only an admin may reopen its sections now."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reopened:
+    """Final sections opened again; `by_admin`: an admin did it (the leader is told)."""
+
+    sections: Sections
+    by_admin: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,18 +128,26 @@ class NotExpected:
 ItemOutcome = NotYours | Locked | ItemNote
 TextOutcome = NotYours | Locked | TooLong | ReasonSaved | Sections | ConclusionsSaved
 SectionOutcome = NotYours | Locked | Sections
+FinaliseOutcome = NotYours | NothingWritten | Sections
+ReopenOutcome = NotYours | ReportFinal | Reopened | Sections
 
 
 class Notes:
     """Record reasons, photos, sections and conclusions for their leader."""
 
     def __init__(
-        self, windows: WindowStore, sheets: ScoreSheetStore, notes: NoteStore, form: ScoreForm
+        self,
+        windows: WindowStore,
+        sheets: ScoreSheetStore,
+        notes: NoteStore,
+        form: ScoreForm,
+        officials: OfficialStore,
     ) -> None:
         self.windows = windows
         self.sheets = sheets
         self.notes = notes
         self.form = form
+        self.officials = officials
 
     async def _own(self, actor: Actor, window_id: int) -> Window | None:
         window = await self.windows.window(window_id)
@@ -194,11 +231,16 @@ class Notes:
     # the leader's sections
 
     async def start_sections(self, actor: Actor, window_id: int) -> SectionOutcome:
-        """Start the guided walk of a unit the actor opened (picked from their units)."""
-        window = await self._own(actor, window_id)
+        """Start the guided walk of a unit the actor opened; an admin sees another's read-only."""
+        window = await self.windows.window(window_id)
         if window is None:
             return NotYours()
         writings = await self.notes.writings(window.id)
+        if not owns(actor, window):
+            if actor.role is not Role.ADMIN:
+                return NotYours()
+            reopenable = await self.may_reopen(actor, window, writings)
+            return Sections(window, writings, None, editable=False, reopenable=reopenable)
         empty = next((s for s in SECTIONS if not writings.texts.get(s)), None)
         return await self._ask(actor, window, writings, empty)
 
@@ -217,21 +259,66 @@ class Notes:
         following = SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None
         return await self._ask(actor, window, await self.notes.writings(window.id), following)
 
-    async def finalise_sections(self, actor: Actor, window_id: int) -> SectionOutcome:
-        """Make the sections final: the report's text no longer changes."""
+    async def ask_finalise(self, actor: Actor, window_id: int) -> FinaliseOutcome | Locked:
+        """Handle 定稿: the overview to confirm (naming the empty sections), or nothing written at all."""
+        outcome = await self.skip_section(actor, window_id, len(SECTIONS) - 1)
+        if isinstance(outcome, Sections) and not outcome.writings.finalised and not outcome.writings.texts:
+            return NothingWritten()
+        return outcome
+
+    async def finalise_sections(self, actor: Actor, window_id: int) -> FinaliseOutcome:
+        """Make the sections final (not when every one is empty): the report's text no longer changes."""
         window = await self._own(actor, window_id)
         if window is None:
             return NotYours()
+        writings = await self.notes.writings(window.id)
+        if not writings.finalised and not any(writings.texts.values()):
+            return NothingWritten()
         await self.notes.finalise_writings(window.id)
         await self.stop_waiting(actor)
-        return Sections(window, await self.notes.writings(window.id), None)
+        writings = await self.notes.writings(window.id)
+        return Sections(window, writings, None, reopenable=await self.may_reopen(actor, window, writings))
+
+    async def may_reopen(self, actor: Actor, window: Window, writings: Writings) -> bool:
+        """Return True if final sections may be opened again by this actor.
+
+        Their leader may until the unit's 结果反馈 is final (closed, sheet finalised, these sections
+        final, the leader registered: `usecases.documents.missing_parts`); an admin may always.
+        """
+        if not writings.finalised:
+            return False
+        if actor.role is Role.ADMIN:
+            return True
+        return owns(actor, window) and not await self._report_final(window)
+
+    async def _report_final(self, window: Window) -> bool:
+        sheet = await self.sheets.score_sheet(window.id)
+        registered = await self.officials.official(window.leader_id) is not None
+        return not window.is_open and sheet is not None and sheet.finalised and registered
+
+    async def reopen_sections(self, actor: Actor, window_id: int) -> ReopenOutcome:
+        """Open final sections again (recorded): their leader until the report is final, an admin after."""
+        window = await self.windows.window(window_id)
+        if window is None or not (owns(actor, window) or actor.role is Role.ADMIN):
+            return NotYours()
+        writings = await self.notes.writings(window.id)
+        if not writings.finalised:  # a doubled press: already open
+            opened = await self.start_sections(actor, window.id)
+            return opened if isinstance(opened, Sections) else NotYours()
+        if not await self.may_reopen(actor, window, writings):
+            return ReportFinal()
+        by_admin = not owns(actor, window)
+        await self.notes.reopen_writings(window.id, actor.user_id, by_admin=by_admin)
+        sections = await self.start_sections(actor, window.id)
+        assert isinstance(sections, Sections)  # noqa: S101 - the window and the actor are checked above
+        return Reopened(sections, by_admin=by_admin)
 
     async def _ask(
         self, actor: Actor, window: Window, writings: Writings, section: str | None
     ) -> SectionOutcome:
         if writings.finalised:
             await self.stop_waiting(actor)
-            return Sections(window, writings, None)
+            return Sections(window, writings, None, reopenable=await self.may_reopen(actor, window, writings))
         pending = None if section is None else Pending(window_id=window.id, kind=WRITING, target=section)
         await self.notes.set_pending(actor.user_id, pending)
         return Sections(window, writings, section)

@@ -212,6 +212,9 @@ class NoteStore(Protocol):
     async def finalise_writings(self, window_id: int) -> None:
         """Make the sections final (once)."""
 
+    async def reopen_writings(self, window_id: int, user_id: int, *, by_admin: bool) -> bool:
+        """Make finalised sections editable again, recording who did it; False if they were not final."""
+
     async def conclusions(self, leader_id: int) -> str:
         """Return the conclusions a leader wrote for their group's report ('' if none)."""
 
