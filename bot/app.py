@@ -40,6 +40,7 @@ from bot.callback_data import (
     MoreSlips,
     NoteDone,
     NoteItem,
+    OpenRound,
     PaperPress,
     PrintSlips,
     ReopenSections,
@@ -163,6 +164,7 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(MoreSlips, Role.LEADER, handlers.slips.on_more)
     presses.route(PrintSlips, Role.LEADER, handlers.slips.on_print)
     presses.route(ShowTally, Role.LEADER, leaders.on_refresh)
+    presses.route(OpenRound, Role.LEADER, leaders.on_open_round)
     presses.route(AskClose, Role.LEADER, leaders.on_ask_close)
     presses.route(CancelClose, Role.LEADER, leaders.on_keep_open)
     presses.route(ConfirmClose, Role.LEADER, leaders.on_confirm_close)

@@ -155,6 +155,16 @@ class ShowTally(Action):
     """A leader picks a unit to see (or refresh) its tally."""
 
 
+@button("lo")
+@dataclass(frozen=True, slots=True)
+class OpenRound(Action):
+    """开启第二轮: the unit closed in this window opens again as its next round, as /open asked it."""
+
+    expected: int  # the headcount typed (0: none)
+    by_slips: bool
+    slips: int  # slips to print at once
+
+
 @button("lc")
 @dataclass(frozen=True, slots=True)
 class AskClose(Action):

@@ -16,7 +16,7 @@ def chart_title(t: Texts, window: Window, tally: Tally, zone: ZoneInfo) -> str:
     """Return the chart's title: unit, state, ballots counted and the briefing's date."""
     template = t.CHART_TITLE_OPEN if window.is_open else t.CHART_TITLE_CLOSED
     title = template.format(
-        unit=window.unit,
+        unit=window.label,
         split=split(tally.counted, tally.paper),
         date=day(local(window.opened_at, zone).date()),
     )

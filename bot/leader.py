@@ -19,6 +19,7 @@ from bot.callback_data import (
     CancelClose,
     ConfirmClose,
     ExplainCombined,
+    OpenRound,
     SendChart,
     SendExport,
     SendPaperForm,
@@ -36,8 +37,9 @@ from bot.screens import Button, Screen
 from bot.slips import slips_screen
 from bot.tally_view import combined_rule, hidden_line, suggestion_messages, tally_screen
 from bot.texts import Texts
-from conversations.records import LiveView, Window
+from conversations.records import LiveView, Window, chinese_number, round_label
 from conversations.tally import Tally
+from reports.localtime import local, now
 from usecases.access import Role
 from usecases.console import (
     EXPECTED_MAX,
@@ -49,6 +51,8 @@ from usecases.console import (
     Console,
     NoUnitName,
     Opened,
+    OpenOutcome,
+    UnitClosed,
     UnitTooLong,
 )
 from usecases.documents import Papers
@@ -120,7 +124,47 @@ class LeaderHandlers:
         if slips is not None and slips > ISSUE_MAX:
             await message.reply_text(t.SLIPS_TOO_MANY.format(limit=ISSUE_MAX))
             return
-        match await self.console.open(caller.actor, unit, expected, slips=slips is not None):
+        outcome = await self.console.open(caller.actor, unit, expected, slips=slips is not None)
+        await self._draw_open(caller, message, outcome, slips, expected)
+
+    async def on_open_round(self, caller: Caller, query: CallbackQuery, action: OpenRound) -> None:
+        """Handle 开启第二轮: the unit closed in `action.window_id` opens again, as its next round."""
+        closed = await self.console.managed(caller.actor, action.window_id)
+        if closed is None or not isinstance(query.message, Message):
+            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
+            return
+        await respond(query, PressReply(screen=Screen(query.message.text_html or "")))  # the button is spent
+        slips = action.slips if action.by_slips else None
+        expected = action.expected or None
+        outcome = await self.console.open(
+            caller.actor, closed.unit, expected, slips=action.by_slips, after=closed.id
+        )
+        await self._draw_open(caller, query.message, outcome, slips, expected)
+
+    async def _draw_open(
+        self, caller: Caller, message: Message, outcome: OpenOutcome, slips: int | None, expected: int | None
+    ) -> None:
+        t = caller.t
+        match outcome:
+            case UnitClosed(window=closed, ballots=ballots, next_round=number):
+                today = local(now(), self.zone)
+                button = Button(
+                    t.NEW_ROUND_BUTTON.format(
+                        round=f"第{chinese_number(number)}轮", month=today.month, day=today.day
+                    ),
+                    OpenRound(closed.id, expected or 0, slips is not None, slips or 0),
+                )
+                at = local(closed.closed_at or closed.opened_at, self.zone)
+                text = t.UNIT_CLOSED_FINAL.format(
+                    unit=texts.html(closed.label),
+                    month=at.month,
+                    day=at.day,
+                    time=f"{at.hour}:{at.minute:02d}",
+                    ballots=ballots,
+                    next=texts.html(round_label(closed.unit, number)),
+                )
+                await reply(message, Screen(text, ((button,),)))
+                await self._perform(caller, message, closed, ShowTally)
             case NoUnitName():
                 await message.reply_text(await self._open_help(caller))
             case UnitTooLong(limit=limit):
@@ -132,9 +176,9 @@ class LeaderHandlers:
                     message, screen if created else Screen(t.ALREADY_OPEN_SLIPS + screen.text, screen.rows)
                 )
             case Opened(window=window, created=created):
-                link = create_deep_linked_url(context.bot.username, window.token)
+                link = create_deep_linked_url(message.get_bot().username, window.token)
                 expected_text = t.EXPECTED.format(expected=window.expected) if window.expected else ""
-                caption = t.OPENED.format(unit=texts.html(window.unit), link=link, expected=expected_text)
+                caption = t.OPENED.format(unit=texts.html(window.label), link=link, expected=expected_text)
                 if not created:
                     caption = (t.SLIPS_LINK_UNIT if slips else t.ALREADY_OPEN) + caption
                 paper = Screen(
@@ -205,7 +249,7 @@ class LeaderHandlers:
                 lines += ["", t.LEADER_HEADING.format(name=name, id=window.leader_id)]
             status = t.STATUS_OPEN if window.is_open else t.STATUS_CLOSED
             lines.append(
-                t.UNIT_LINE.format(status=status, unit=texts.html(window.unit), ballots=summary.ballots)
+                t.UNIT_LINE.format(status=status, unit=texts.html(window.label), ballots=summary.ballots)
             )
         await message.reply_text("\n".join(lines))
 
@@ -366,11 +410,11 @@ class LeaderHandlers:
     async def _send_exports(self, message: Message, t: Texts, snapshot: Snapshot) -> None:
         window = snapshot.window
         exports = await self.results.exports(snapshot)
-        unit = safe_filename(window.unit)
+        unit = safe_filename(window.label)
         if exports.csv is None:
-            caption = t.EXPORT_CAPTION_OPEN.format(unit=texts.html(window.unit))
+            caption = t.EXPORT_CAPTION_OPEN.format(unit=texts.html(window.label))
         else:
-            caption = t.EXPORT_CAPTION.format(unit=texts.html(window.unit))
+            caption = t.EXPORT_CAPTION.format(unit=texts.html(window.label))
         await message.reply_document(exports.xlsx, filename=t.EXPORT_FILE.format(unit=unit), caption=caption)
         if exports.csv is not None:
             await message.reply_document(exports.csv, filename=t.EXPORT_CSV_FILE.format(unit=unit))

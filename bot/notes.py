@@ -67,7 +67,7 @@ def _when(moment: datetime, zone: ZoneInfo) -> str:
 def sections_screen(t: Texts, outcome: Sections, zone: ZoneInfo, *, confirm: bool = False) -> Screen:
     """Return the leader's sections: each as written, then what is asked, or the buttons to edit."""
     window, writings = outcome.window, outcome.writings
-    unit = texts.html(window.unit)
+    unit = texts.html(window.label)
     lines = [t.WRITE_TITLE.format(unit=unit), ""]
     for section in SECTIONS:
         text = writings.texts.get(section, "")

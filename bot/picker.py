@@ -73,11 +73,11 @@ class UnitPicker:
         """Label each unit by its name; another leader's unit (for an admin) names the leader too."""
         t = caller.t
         leaders = await leader_labels(t, self.registration, windows)
-        names = [(w.leader_id, w.unit) for w in windows]
         labels = {}
         for window in windows:
-            label = window.unit
-            if names.count((window.leader_id, window.unit)) > 1:  # one unit inspected twice: say when
+            label = window.label  # a second round says so: 县财政局（第二轮）
+            rounds = [w for w in windows if (w.leader_id, w.unit) == (window.leader_id, window.unit)]
+            if any(w.round > 1 for w in rounds):  # rounds say when, too
                 label += f" · {day(window.opened_at, self.zone)}"
             if window.leader_id != caller.user_id:
                 label += f" · {leaders[window.id]}"

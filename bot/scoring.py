@@ -77,7 +77,7 @@ class ScoringHandlers:
     async def _view(self, t: Texts, window: Window) -> ScoreView:
         marking = self.scoring.marking
         notes = await self.notes.on_sheet(window)
-        return ScoreView(t, marking.form, marking, window.unit, window.id, self.zone, notes)
+        return ScoreView(t, marking.form, marking, window.label, window.id, self.zone, notes)
 
     async def on_score(self, caller: Caller, message: Message, context: Context) -> None:
         """Handle /score [unit]: walk the 25 items, or show the finalised sheet; no name: pick a unit."""
@@ -173,13 +173,13 @@ class ScoringHandlers:
         paper, document = await self.papers.feedback(window, photo_fetcher(message.get_bot()))
         times = window_times(t, window, self.zone)
         await reply(message, report_screen(t, paper, window, times))
-        unit = safe_filename(window.unit)
+        unit = safe_filename(window.label)
         final = paper.final
         await message.reply_document(
             document,
             filename=(t.REPORT_FILE if final else t.REPORT_DRAFT_FILE).format(unit=unit),
             caption=(t.REPORT_CAPTION if final else t.REPORT_CAPTION_DRAFT).format(
-                unit=texts.html(window.unit)
+                unit=texts.html(window.label)
             ),
         )
 

@@ -101,7 +101,7 @@ def headline(t: Texts, window: Window, tally: Tally, zone: ZoneInfo = DEFAULT_ZO
         if window.expected
         else t.TALLY_RECEIVED.format(ballots=tally.received)
     )
-    lines = [title.format(unit=texts.html(window.unit)), window_times(t, window, zone), received]
+    lines = [title.format(unit=texts.html(window.label)), window_times(t, window, zone), received]
     counts = FormCounts.of(window, tally.received)
     if counts.worth_a_line:
         lines.append(counts_text(t, counts))

@@ -106,6 +106,11 @@ class Texts:
     OPEN_RECENT_LINE = "<code>/open {unit}</code>{state}"
     OPEN_EXAMPLE = "县财政局"
     UNIT_TOO_LONG = "单位名称不能超过 {limit} 个字。"
+    UNIT_CLOSED_FINAL = (
+        "<b>{unit}</b> 的民主测评已于 {month}月{day}日 {time} 结束，结果是最终的：共收到答卷 {ballots} 份，"
+        "结果见下。\n如确需对该单位再测评一次，请点下方按钮另开一轮（{next}），与已结束的一轮分开统计。"
+    )
+    NEW_ROUND_BUTTON = "开启{round}（{month}月{day}日）"
     OPENED = (
         "<b>{unit}</b> 的民主测评已开始。{expected}\n\n"
         "请在会场屏幕上展示此二维码，参评人员扫码后用手机作答：\n{link}\n\n"
@@ -639,6 +644,12 @@ class EnglishTexts(Texts):
     )
     OPEN_RECENT = "\n\nYour recent units:\n{units}"
     UNIT_TOO_LONG = "Unit names are limited to {limit} characters."
+    UNIT_CLOSED_FINAL = (
+        "The evaluation of <b>{unit}</b> ended on {month}/{day} at {time}; its result is final: {ballots} "
+        "ballots, shown below.\nTo evaluate the unit once more, open another round ({next}) with the "
+        "button below; it is counted apart from the one that ended."
+    )
+    NEW_ROUND_BUTTON = "Open {round} ({month}/{day})"
     OPENED = (
         "The evaluation of <b>{unit}</b> is open.{expected}\n\n"
         "Show this QR code on the room's screen; people scan it and answer on their phones:\n{link}\n\n"

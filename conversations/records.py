@@ -36,6 +36,14 @@ class Window(BaseModel):
     # A closed window whose secret was destroyed and file rebuilt (see storage/windows.py); False
     # while a disk that refused it keeps the rebuild waiting.
     rebuilt: bool = True
+    # Which time its leader inspects this unit: a closed survey is final, so a second one is a
+    # second round (第二轮), asked for explicitly; counted from the leader's windows of the name.
+    round: int = 1
+
+    @property
+    def label(self) -> str:
+        """Return the unit's name as leaders' lists and papers show it: the round from the second on."""
+        return self.unit if self.round == 1 else round_label(self.unit, self.round)
 
     @property
     def room(self) -> int | None:
@@ -43,6 +51,22 @@ class Window(BaseModel):
         return room_limit(
             expected=self.expected, slips=self.slips, handed_out=self.slips_issued + self.paper_issued
         )
+
+
+_NUMERALS = "零一二三四五六七八九十"
+
+
+def chinese_number(number: int) -> str:
+    """Return 1-99 in Chinese numerals (二, 十二, 二十一), as 第二轮 writes a round."""
+    if number <= 10:  # noqa: PLR2004 - the numerals end at ten
+        return _NUMERALS[number]
+    tens, ones = divmod(number, 10)
+    return f"{_NUMERALS[tens] if tens > 1 else ''}十{_NUMERALS[ones] if ones else ''}"
+
+
+def round_label(unit: str, number: int) -> str:
+    """Return e.g. 县财政局（第二轮）."""
+    return f"{unit}（第{chinese_number(number)}轮）"
 
 
 def room_limit(*, expected: int | None, slips: bool, handed_out: int) -> int | None:

@@ -17,9 +17,11 @@ from storage.keys import WindowKeys
 
 _WINDOW_COLUMNS = (
     "id, token, unit, leader_id, is_open, opened_at, closed_at, min_group, expected, leader_name, "
-    "slips, slips_issued, paper_issued, paper_invalid, frozen, rebuilt"
+    "slips, slips_issued, paper_issued, paper_invalid, frozen, rebuilt, "
+    # which round of its leader's inspections of the unit (the windows table is aliased w)
+    "(SELECT count(*) FROM windows r WHERE r.leader_id = w.leader_id AND r.unit = w.unit AND r.id <= w.id)"
 )
-_WINDOW_FIELDS = _WINDOW_COLUMNS.split(", ")
+_WINDOW_FIELDS = [*_WINDOW_COLUMNS.split(", ")[:-1], "round"]
 REBUILD_RETRY_SECONDS = 60.0  # a disk that refused a close's rebuild is tried again this often
 logger = logging.getLogger(__name__)
 # Ballots a window has received: those stored with their batch, and its unfinished batch.
@@ -91,7 +93,7 @@ class WindowRepository(Database):
                 # which the next window to get this id replaces.
                 self.keys.create(window_id)
             async with db.execute(
-                f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE id = ?", (window_id,)
+                f"SELECT {_WINDOW_COLUMNS} FROM windows w WHERE id = ?", (window_id,)
             ) as cursor:
                 found = await cursor.fetchone()
         assert found is not None  # noqa: S101 - just written
@@ -102,7 +104,7 @@ class WindowRepository(Database):
         cached = self._windows.get(window_id)
         if cached is not None:
             return cached
-        rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE id = ?", (window_id,))
+        rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows w WHERE id = ?", (window_id,))
         return self._remember(_window(rows[0])) if rows else None
 
     async def window_by_token(self, token: str) -> Window | None:
@@ -110,7 +112,7 @@ class WindowRepository(Database):
         known = self._tokens.get(token)
         if known is not None and (cached := self._windows.get(known)) is not None:
             return cached
-        rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE token = ?", (token,))
+        rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows w WHERE token = ?", (token,))
         return self._remember(_window(rows[0])) if rows else None
 
     def _forget(self, window_id: int) -> None:
@@ -127,7 +129,7 @@ class WindowRepository(Database):
 
     async def open_windows(self) -> list[Window]:
         """Read the open windows' rows, by id."""
-        rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows WHERE is_open = 1 ORDER BY id")
+        rows = await self.fetchall(f"SELECT {_WINDOW_COLUMNS} FROM windows w WHERE is_open = 1 ORDER BY id")
         return [_window(row) for row in rows]
 
     async def windows_of(self, leader_id: int) -> list[WindowSummary]:

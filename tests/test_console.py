@@ -18,6 +18,7 @@ from usecases.console import (
     Console,
     NoUnitName,
     Opened,
+    UnitClosed,
     UnitTooLong,
 )
 from usecases.events import Events, SurveyClosed
@@ -49,8 +50,8 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
         yield desk
 
 
-async def opened(desk: Desk, actor: Actor, unit: str) -> int:
-    outcome = await desk.console.open(actor, unit)
+async def opened(desk: Desk, actor: Actor, unit: str, *, after: int | None = None) -> int:
+    outcome = await desk.console.open(actor, unit, after=after)
     assert isinstance(outcome, Opened)
     return outcome.window.id
 
@@ -71,16 +72,22 @@ async def test_opening_needs_a_name_within_the_limit_and_reuses_the_open_window(
 
 
 async def test_a_command_means_the_named_unit_or_the_only_open_one(desk: Desk) -> None:
-    """By name: open first, then the newest; without a name: the only open one, or a choice."""
+    """By name: the unit, or a choice of its rounds (open first); no name: the only open one, or a choice."""
     assert await desk.units.pick(LEADER, "", scope=Scope.OPEN_FIRST) == NoWindows()
     old = await opened(desk, LEADER, "县财政局")
     await desk.console.close(LEADER, old)
     assert await desk.units.pick(LEADER, "", scope=Scope.OPEN) == NothingOpen()
-    new = await opened(desk, LEADER, "县财政局")
+    new = await opened(desk, LEADER, "县财政局", after=old)
     other = await opened(desk, LEADER, "县审计局")
     named = await desk.units.pick(LEADER, "县财政局", scope=Scope.OPEN_FIRST)
-    assert isinstance(named, Picked)
-    assert named.window.id == new
+    assert isinstance(named, Choices)
+    assert [(w.id, w.label) for w in named.windows] == [(new, "县财政局（第二轮）"), (old, "县财政局")]
+    second = await desk.units.pick(LEADER, "县财政局（第二轮）", scope=Scope.ANY)
+    assert isinstance(second, Picked)
+    assert second.window.id == new
+    only_open = await desk.units.pick(LEADER, "县财政局", scope=Scope.OPEN)
+    assert isinstance(only_open, Picked)
+    assert only_open.window.id == new
     wrong = await desk.units.pick(LEADER, "县教育局", scope=Scope.OPEN_FIRST)
     assert isinstance(wrong, NoSuchUnit)
     assert wrong.unit == "县教育局"
@@ -92,6 +99,29 @@ async def test_a_command_means_the_named_unit_or_the_only_open_one(desk: Desk) -
     only = await desk.units.pick(LEADER, "", scope=Scope.OPEN)
     assert isinstance(only, Picked)
     assert only.window.id == new
+
+
+async def test_a_closed_unit_opens_again_only_as_a_round_asked_for(desk: Desk) -> None:
+    """/open of a closed unit opens nothing and says so; its next round opens only when asked, once."""
+    first = await opened(desk, LEADER, "县财政局")
+    await desk.console.close(LEADER, first)
+    again = await desk.console.open(LEADER, "县财政局")
+    assert isinstance(again, UnitClosed)
+    assert (again.window.id, again.ballots, again.next_round) == (first, 0, 2)
+    assert len(await desk.repository.windows_of(LEADER.user_id)) == 1
+    second = await desk.console.open(LEADER, "县财政局", after=first)
+    assert isinstance(second, Opened)
+    assert second.created
+    assert (second.window.round, second.window.label) == (2, "县财政局（第二轮）")
+    doubled = await desk.console.open(LEADER, "县财政局", after=first)
+    assert doubled == Opened(second.window, created=False)
+    await desk.console.close(LEADER, second.window.id)
+    late = await desk.console.open(LEADER, "县财政局", after=first)  # a spent button opens no third round
+    assert isinstance(late, UnitClosed)
+    assert (late.window.id, late.next_round) == (second.window.id, 3)
+    theirs = await desk.console.open(OTHER, "县财政局")  # another leader's survey of the unit is theirs
+    assert isinstance(theirs, Opened)
+    assert theirs.window.label == "县财政局"
 
 
 async def test_after_the_briefing_the_newest_unit_comes_first_open_or_not(desk: Desk) -> None:

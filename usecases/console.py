@@ -69,7 +69,20 @@ class Closed:
     window: Window
 
 
-OpenOutcome = NoUnitName | UnitTooLong | Opened
+@dataclass(frozen=True, slots=True)
+class UnitClosed:
+    """The actor's latest survey of this unit is closed, and final: a new one is a round of its own.
+
+    Nothing is opened; `ballots` is what the closed one received, `next_round` the round a new
+    survey would be (opened only when asked for explicitly).
+    """
+
+    window: Window
+    ballots: int
+    next_round: int
+
+
+OpenOutcome = NoUnitName | UnitTooLong | Opened | UnitClosed
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,17 +106,29 @@ class Console:
         self.min_group = min_group
 
     async def open(
-        self, actor: Actor, unit: str, expected: int | None = None, *, slips: bool = False
+        self,
+        actor: Actor,
+        unit: str,
+        expected: int | None = None,
+        *,
+        slips: bool = False,
+        after: int | None = None,
     ) -> OpenOutcome:
         """Open the unit's window (or return the actor's open one, with the new headcount if given).
 
         With `slips` a new window admits only holders of its ballot slips (一人一码); an open
-        window stays as it was opened, by link or by slips.
+        window stays as it was opened, by link or by slips. A unit the actor surveyed and closed
+        is final: it opens again, as its next round, only when asked for `after` that closed
+        window (a confirmation pressed twice, or late, opens nothing more).
         """
         if not unit:
             return NoUnitName()
         if len(unit) > UNIT_MAX_LENGTH:
             return UnitTooLong(UNIT_MAX_LENGTH)
+        mine = [s for s in await self.windows.windows_of(actor.user_id) if s.window.unit == unit]
+        latest = max(mine, key=lambda s: s.window.id, default=None)
+        if latest is not None and not latest.window.is_open and latest.window.id != after:
+            return UnitClosed(latest.window, latest.ballots, latest.window.round + 1)
         window, created = await self.windows.open_window(
             actor.user_id,
             unit,

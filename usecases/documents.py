@@ -103,7 +103,7 @@ def inspection(window: Window, official: Official | None, zone: ZoneInfo, wordin
     The leader is named as registered with /me; before that, by their Telegram name, marked.
     """
     return Inspection(
-        unit=window.unit,
+        unit=window.label,  # a second round says so: 县财政局（第二轮）
         day=local(window.opened_at, zone).date(),
         leader=official.name if official else unregistered(window, wording),
         group=official.group if official else "",
@@ -319,7 +319,7 @@ class Papers:
             tally = await self.results.tally(window)
             rows.append(
                 SummaryRow(
-                    unit=window.unit,
+                    unit=window.label,
                     leader=official.name if official else unregistered(window, self.wording),
                     group=official.group if official else "",
                     day=local(window.opened_at, self.zone).date(),

@@ -90,7 +90,7 @@ class Results:
         suggestions = None if window.is_open else list(snapshot.tally.suggestions)
         report = UnitReport(
             questionnaire=self.questionnaire,
-            unit=window.unit,
+            unit=window.label,
             is_open=window.is_open,
             tally=snapshot.tally,
             ballots=snapshot.ballots,

@@ -84,12 +84,12 @@ class Units:
         else:
             windows.sort(key=lambda w: (not w.is_open, -w.id))  # open first, then the newest
         if unit:
-            named = [w for w in windows if w.unit == unit]
+            named = [w for w in windows if unit in {w.unit, w.label}]  # 县财政局, or 县财政局（第二轮）
             if not named:
                 return NoSuchUnit(unit, tuple(windows))
-            if len(named) == 1 or actor.role is not Role.ADMIN or own:
+            if len(named) == 1:
                 return Picked(named[0])
-            windows = named  # an admin may see one unit name opened by several leaders
+            windows = named  # its rounds, or (for an admin) one name opened by several leaders
         elif scope is Scope.OPEN_FIRST:
             windows = [w for w in windows if w.is_open] or windows
         if not windows:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from conversations.annex1 import ANNEX1
 from emulator import BotApiEmulator, BotMessage
 from emulator.people import Person
+from reports.localtime import local, now
 from tests.e2e.conftest import ADMIN_ID, LEADER_ID, RunningBot
-from tests.e2e.flows import open_unit
+from tests.e2e.flows import complete, open_unit, varied_answers
 
 
 async def score_in_full(leader: Person, unit: str) -> BotMessage:
@@ -97,3 +98,64 @@ async def test_write_names_empty_sections_and_a_final_text_reopens(
     assert "请发送“改进意见”" in again.text  # open again: the walk resumes at the first empty section
     writings = await bot.services.repository.writings(1)
     assert [(r.user_id, r.by_admin) for r in writings.reopenings] == [(LEADER_ID, False), (ADMIN_ID, True)]
+
+
+async def test_a_closed_unit_is_final_and_a_second_round_is_asked_for_and_told_apart(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person, admin: Person
+) -> None:
+    """/open of a closed unit opens nothing: it says the survey is final and shows its result.
+
+    Issue 20, trap 1: it silently opened a second 县财政局, and every list showed two identical
+    units. A second round opens only from the button that names it and its date, and from then
+    on every picker, the unit list and the county summary say which round is which.
+    """
+    token = await open_unit(leader, "县财政局")
+    for number in range(3):
+        await complete(Person(emulator, 60 + number), token, varied_answers(number))
+    confirm = await leader.send("/close 县财政局")
+    assert confirm is not None
+    await leader.press(confirm, "确认结束")
+    await emulator.wait_for(lambda: (leader.last.document_name or "").endswith(".csv"), timeout=30)
+    await emulator.settle()
+
+    final = await leader.send("/open 县财政局")
+    assert final is not None
+    today = local(now(), bot.settings.survey_tz)
+    assert final.text.startswith("县财政局 的民主测评已于 ")
+    assert "结束，结果是最终的：共收到答卷 3 份，结果见下。" in final.text
+    assert "请点下方按钮另开一轮（县财政局（第二轮）），与已结束的一轮分开统计。" in final.text
+    assert final.labels() == [f"开启第二轮（{today.month}月{today.day}日）"]
+    await emulator.wait_for(lambda: "最终结果" in leader.last.text)  # the closed survey's result follows
+    assert len(await bot.services.repository.windows_of(LEADER_ID)) == 1  # nothing was opened
+
+    data = final.button(f"开启第二轮（{today.month}月{today.day}日）").callback_data
+    opened = await leader.press(final, "开启第二轮")
+    assert "text" not in opened or not opened["text"]
+    assert not final.buttons  # the confirmation is spent
+    await emulator.wait_for(lambda: leader.last.document_name == "测评二维码海报_县财政局.pdf")
+    caption = next(m for m in reversed(leader.messages) if m.photo is not None)
+    assert caption.text.startswith("县财政局（第二轮） 的民主测评已开始。")
+    assert data is not None
+    await leader.press_data(final, data)  # pressed again: nothing more is opened
+    await emulator.settle()
+    assert len(await bot.services.repository.windows_of(LEADER_ID)) == 2
+
+    day = f"{today.year}-{today.month:02d}-{today.day:02d}"
+    picker = await leader.send("/score")
+    assert picker is not None
+    assert picker.labels() == [f"县财政局（第二轮） · {day}", f"县财政局 · {day}"]
+    named = await leader.send("/report 县财政局")
+    assert named is not None
+    assert named.labels() == [f"县财政局（第二轮） · {day}", f"县财政局 · {day}"]  # a name means both rounds
+    units = await leader.send("/units")
+    assert units is not None
+    assert "县财政局（第二轮）：0 份" in units.text
+    assert "县财政局：3 份" in units.text
+    export = await admin.send("/export 县财政局")
+    assert export is not None
+    assert len(export.labels()) == 2
+    assert export.labels()[0].startswith("县财政局（第二轮） · ")
+    summary = await admin.send("/summary")
+    assert summary is not None
+    assert "县财政局（第二轮）｜" in summary.text
+    assert "县财政局｜" in summary.text
