@@ -61,6 +61,7 @@ from bot.callback_data import (
     SubmitBallot,
     SubmitPaper,
     SurveyPress,
+    WaitKeying,
     WriteConclusions,
     WriteSection,
 )
@@ -165,6 +166,7 @@ def press_routes(handlers: Handlers, presses: Presses) -> None:
     presses.route(PrintSlips, Role.LEADER, handlers.slips.on_print)
     presses.route(ShowTally, Role.LEADER, leaders.on_refresh)
     presses.route(OpenRound, Role.LEADER, leaders.on_open_round)
+    presses.route(WaitKeying, Role.LEADER, leaders.on_wait_keying)
     presses.route(AskClose, Role.LEADER, leaders.on_ask_close)
     presses.route(CancelClose, Role.LEADER, leaders.on_keep_open)
     presses.route(ConfirmClose, Role.LEADER, leaders.on_confirm_close)

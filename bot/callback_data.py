@@ -171,6 +171,12 @@ class AskClose(Action):
     """A leader picks a unit to close; the bot asks to confirm."""
 
 
+@button("lw")
+@dataclass(frozen=True, slots=True)
+class WaitKeying(Action):
+    """⏳ 等待录入 on the close question: ask again, with the paper forms still being keyed."""
+
+
 @button("ly")
 @dataclass(frozen=True, slots=True)
 class ConfirmClose(Action):

@@ -5,11 +5,13 @@ Each handler decodes the update, calls `usecases.console` or `usecases.results`,
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, Message
+from telegram import Bot, CallbackQuery, Message
+from telegram.error import TelegramError
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
@@ -25,6 +27,7 @@ from bot.callback_data import (
     SendPaperForm,
     ShowPaper,
     ShowTally,
+    WaitKeying,
 )
 from bot.document_wording import chart_title
 from bot.door import Caller, Context
@@ -63,6 +66,7 @@ from usecases.slips import ISSUE_MAX
 from usecases.units import Scope, Units
 
 _RECENT = 3  # recent unit names suggested by /open without a name
+logger = logging.getLogger(__name__)
 
 PickedAction = ShowTally | AskClose | SendChart | SendExport  # what a command does to the unit it names
 _PROMPTS: dict[type[PickedAction], Callable[[Texts], str]] = {
@@ -266,9 +270,32 @@ class LeaderHandlers:
             await self._track(query.message, t, window)
 
     async def on_ask_close(self, caller: Caller, query: CallbackQuery, action: AskClose) -> None:
-        """Handle 结束测评 (or a unit picked for /close): ask to confirm."""
+        """Handle 结束测评 (or a unit picked for /close): ask to confirm; keyers mid-form are told."""
         outcome = await self.console.ask_close(caller.actor, action.window_id)
         await respond(query, self._close_reply(caller.t, outcome))
+        await self._tell_keyers(query.get_bot(), caller, outcome)
+
+    async def on_wait_keying(self, caller: Caller, query: CallbackQuery, action: WaitKeying) -> None:
+        """Handle ⏳ 等待录入: ask again, with the paper forms still being keyed now."""
+        outcome = await self.console.ask_close(caller.actor, action.window_id)
+        await respond(query, self._close_reply(caller.t, outcome))
+
+    async def _tell_keyers(self, bot: Bot, caller: Caller, outcome: CloseOutcome) -> None:
+        """Tell each keyer (in their own chat) that the form on their desk is about to be, or was, cut off."""
+        match outcome:
+            case CloseAsked(window=window, keying=forms):
+                template = texts.ZH.KEYER_CLOSING
+            case Closed(window=window, cut_off=forms):
+                template = texts.ZH.KEYER_CUT_OFF
+            case _:
+                return
+        for form in forms:
+            if form.user_id == caller.user_id:
+                continue  # the one closing sees it on the question itself
+            try:
+                await bot.send_message(form.user_id, template.format(unit=texts.html(window.label)))
+            except TelegramError as error:  # blocked, or gone: the leader was told on the question
+                logger.warning("could not tell a keyer of window %s about its close: %s", window.id, error)
 
     async def on_keep_open(self, caller: Caller, query: CallbackQuery, action: CancelClose) -> None:
         """Handle 取消 on the close question: the window stays open."""
@@ -297,6 +324,7 @@ class LeaderHandlers:
             case AlreadyClosed(window=window) | Closed(window=window):
                 await answer(query, t.ANSWER_ENDED if isinstance(outcome, AlreadyClosed) else None)
                 await show(query, await self._tally_screen(t, window))
+                await self._tell_keyers(query.get_bot(), caller, outcome)
                 if isinstance(outcome, Closed) and isinstance(query.message, Message):
                     if not window.rebuilt:  # closed, every ballot counted; the clean-up waits for the disk
                         await query.message.reply_text(
@@ -345,8 +373,10 @@ class LeaderHandlers:
             sent = await reply(message, await self._tally_screen(t, window))
             await self._track(sent, t, window)
         elif kind is AskClose:
-            screen = self._close_reply(t, await self.console.ask_close(caller.actor, window.id)).screen
+            outcome = await self.console.ask_close(caller.actor, window.id)
+            screen = self._close_reply(t, outcome).screen
             await reply(message, screen or Screen(t.ANSWER_NOT_ALLOWED))
+            await self._tell_keyers(message.get_bot(), caller, outcome)
         elif kind is SendChart:
             await self._send_chart(message, t, window, await self.results.tally(window))
         else:
@@ -368,7 +398,15 @@ class LeaderHandlers:
                     text = t.CLOSE_NOT_WRITTEN.format(unit=unit, ballots=ballots)
                     return PressReply(t.ANSWER_CLOSE_NOT_WRITTEN, alert=True, screen=Screen(text, (buttons,)))
                 text = t.CONFIRM_CLOSE.format(unit=unit, ballots=ballots)
-                return PressReply(screen=Screen(text, (buttons,)))
+                rows: tuple[tuple[Button, ...], ...] = (buttons,)
+                if isinstance(outcome, CloseAsked) and outcome.keying:
+                    review = sum(form.at_review for form in outcome.keying)
+                    text += t.CLOSE_KEYING.format(
+                        count=len(outcome.keying),
+                        review=t.CLOSE_KEYING_REVIEW.format(review=review) if review else "",
+                    )
+                    rows = ((Button(t.CLOSE_WAIT_BUTTON, WaitKeying(window.id)),), buttons)
+                return PressReply(screen=Screen(text, rows))
 
     async def _tally_screen(self, t: Texts, window: Window) -> Screen:
         return tally_screen(t, window, await self.results.tally(window), self.zone)

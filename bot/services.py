@@ -76,7 +76,7 @@ class Services:
         )
         results = Results(repository, survey, settings.survey_tz)
         slip_door = SlipDoor(repository, repository, repository, repository.keys, participation)
-        paper = PaperKeying(repository, keyed, repository, repository)
+        paper = PaperKeying(repository, keyed, repository, repository, settings.survey_admins)
         slip_issuing = SlipIssuing(repository, repository, repository.keys)
         # The web form's address, printed on the slips (SURVEY_WEB_URL; None: Telegram only).
         web_url = settings.survey_web_url
@@ -98,7 +98,7 @@ class Services:
             scoring=Scoring(repository, repository, repository, Marking(ANNEX1)),
             results=results,
             live=LiveBoards(repository, repository, results),
-            console=Console(repository, repository, events, settings.survey_min_group),
+            console=Console(repository, repository, events, settings.survey_min_group, paper),
             papers=Papers(
                 windows=repository,
                 officials=repository,

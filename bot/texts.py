@@ -226,6 +226,18 @@ class Texts:
         "确认结束 <b>{unit}</b> 的民主测评？结束后不再接收答卷，且不能重新开启。\n已收到答卷：{ballots} 份"
     )
     CONFIRM_CLOSE_BUTTON = "确认结束"
+    CLOSE_KEYING = (
+        "\n\n⚠ 还有 {count} 份纸质表正在录入，尚未录入完成{review}。现在结束，这些表将不能再录入。"
+        "可等录入完成后再结束：点“⏳ 等待录入”查看最新情况。"
+    )
+    CLOSE_KEYING_REVIEW = "（其中 {review} 份已在核对页，只差点“录入此份”）"
+    CLOSE_WAIT_BUTTON = "⏳ 等待录入"
+    KEYER_CLOSING = (
+        "组长准备结束 <b>{unit}</b> 的民主测评。您正在录入的纸质表尚未录入，请尽快核对并点“录入此份”。"
+    )
+    KEYER_CUT_OFF = (
+        "<b>{unit}</b> 的民主测评已结束，您正在录入的一份纸质表未能录入，不计入结果。请将这份纸质表交给组长。"
+    )
     CANCEL_CLOSE_BUTTON = "取消"
     REFRESH_BUTTON = "🔄 刷新"
     CLOSE_BUTTON = "结束测评"
@@ -774,6 +786,20 @@ class EnglishTexts(Texts):
         "Ballots received: {ballots}"
     )
     CONFIRM_CLOSE_BUTTON = "确认结束 (close)"
+    CLOSE_KEYING = (
+        "\n\n⚠ {count} paper forms are being keyed and not yet stored{review}. Closing now, they can no "
+        "longer go in. You may wait until they are keyed: ⏳ Wait shows where they stand."
+    )
+    CLOSE_KEYING_REVIEW = " ({review} at the review, one press from stored)"
+    CLOSE_WAIT_BUTTON = "⏳ Wait"
+    KEYER_CLOSING = (
+        "The leader is about to close <b>{unit}</b>. The paper form you are keying is not stored yet: "
+        "please check it and press 录入此份 soon."
+    )
+    KEYER_CUT_OFF = (
+        "<b>{unit}</b> was closed; the paper form you were keying was not stored and is not counted. "
+        "Please hand it to the leader."
+    )
     CANCEL_CLOSE_BUTTON = "Cancel"
     REFRESH_BUTTON = "🔄 Refresh"
     CLOSE_BUTTON = "Close"

@@ -41,6 +41,13 @@ class KeyerRepository(Database):
         )
         return bool(rows)
 
+    async def keyers(self, window_id: int) -> list[int]:
+        """Return the group members invited to key this open unit's paper forms."""
+        rows = await self.fetchall(
+            "SELECT user_id FROM keyers WHERE window_id = ? ORDER BY user_id", (window_id,)
+        )
+        return [int(row[0]) for row in rows]
+
     async def keyed_windows(self, user_id: int) -> list[int]:
         """Join the user's rows of keyers with the open windows, newest first."""
         rows = await self.fetchall(

@@ -19,6 +19,7 @@ from usecases.access import Actor, Role
 from usecases.events import Events
 from usecases.keying import (
     KEYER_LINK,
+    FormBeingKeyed,
     KeyerInvite,
     PaperCounted,
     PaperKeying,
@@ -149,3 +150,21 @@ async def test_only_who_may_key_declares_paper_counts_and_only_while_open(desk: 
     closed = await desk.repository.window(desk.window.id)
     assert closed is not None
     assert closed.paper_issued == 1
+
+
+async def test_forms_being_keyed_are_found_at_the_desks_that_may_key(desk: Desk) -> None:
+    """A begun form counts (at its review, said so); a fresh desk, a submitted form, a phone do not."""
+    keying = PaperKeying(desk.repository, desk.keying.forms, desk.repository, desk.repository, frozenset({3}))
+    assert await keying.being_keyed(desk.window) == []
+    await keying.begin(LEADER, desk.window.id)
+    assert await keying.being_keyed(desk.window) == []  # nothing keyed on it yet: nothing to lose
+    outcome = await keying.begin(ADMIN, desk.window.id)
+    assert isinstance(outcome, Shown)
+    outcome = await keying.press(ADMIN, desk.window.id, first_choice(outcome.draft))
+    assert await keying.being_keyed(desk.window) == [FormBeingKeyed(ADMIN.user_id, at_review=False)]
+    while isinstance(outcome, Shown) and SURVEY.current_question(outcome.draft) is not None:
+        outcome = await keying.press(ADMIN, desk.window.id, first_choice(outcome.draft))
+    assert await keying.being_keyed(desk.window) == [FormBeingKeyed(ADMIN.user_id, at_review=True)]
+    await desk.phones.begin(Account(OTHER.user_id), desk.window.id)  # a phone's form is no desk's
+    await keying.submit(ADMIN, desk.window.id)
+    assert await keying.being_keyed(desk.window) == []

@@ -14,6 +14,7 @@ from conversations.errors import NotWritten
 from conversations.records import Window
 from usecases.access import Actor, can_manage
 from usecases.events import Events, SurveyClosed
+from usecases.keying import FormBeingKeyed, PaperKeying
 from usecases.outcomes import NotAllowed
 from usecases.ports import BallotStore, WindowStore
 
@@ -45,10 +46,14 @@ class Opened:
 
 @dataclass(frozen=True, slots=True)
 class CloseAsked:
-    """Ask to confirm closing, saying how many ballots the window holds."""
+    """Ask to confirm closing: the ballots the window holds, and the paper forms being keyed now.
+
+    A close would cut those forms off: the leader may wait for them.
+    """
 
     window: Window
     ballots: int
+    keying: tuple[FormBeingKeyed, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +69,11 @@ class Closed:
 
     `window.rebuilt` is False while a disk that refused it keeps the rebuild after close waiting
     (its secret and the file's traces of arrival order are then still there; it is retried).
+    `cut_off`: the paper forms part-keyed when it closed, which can no longer go in.
     """
 
     window: Window
+    cut_off: tuple[FormBeingKeyed, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +106,22 @@ CloseOutcome = NotAllowed | CloseAsked | AlreadyClosed | Closed | CloseFailed
 class Console:
     """Open and close units for leaders and admins."""
 
-    def __init__(self, windows: WindowStore, ballots: BallotStore, events: Events, min_group: int) -> None:
+    def __init__(
+        self,
+        windows: WindowStore,
+        ballots: BallotStore,
+        events: Events,
+        min_group: int,
+        keying: PaperKeying | None = None,
+    ) -> None:
         self.windows = windows
         self.ballots = ballots
         self.events = events
         self.min_group = min_group
+        self.keying = keying
+
+    async def _being_keyed(self, window: Window) -> tuple[FormBeingKeyed, ...]:
+        return tuple(await self.keying.being_keyed(window)) if self.keying is not None else ()
 
     async def open(
         self,
@@ -153,13 +171,14 @@ class Console:
             return NotAllowed()
         if not window.is_open:
             return AlreadyClosed(window)
-        return CloseAsked(window, await self.ballots.ballot_count(window.id))
+        return CloseAsked(window, await self.ballots.ballot_count(window.id), await self._being_keyed(window))
 
     async def close(self, actor: Actor, window_id: int) -> CloseOutcome:
         """Close the window for good: no more ballots; everything counted; announced."""
         window = await self.managed(actor, window_id)
         if window is None:
             return NotAllowed()
+        cut_off = await self._being_keyed(window)  # the keyers' list goes with the close
         try:
             closed = await self.windows.close_window(window.id)
         except NotWritten:
@@ -169,4 +188,4 @@ class Console:
             return AlreadyClosed(final)
         logger.info("A survey window was closed (window %d)", window.id)
         await self.events.publish(SurveyClosed(final))
-        return Closed(final)
+        return Closed(final, cut_off)

@@ -35,6 +35,18 @@ class KeyerInvite:
 
 
 @dataclass(frozen=True, slots=True)
+class FormBeingKeyed:
+    """Someone who may key this unit has a paper form part-keyed now (`at_review`: keyed, not stored).
+
+    Found by computing each possible keyer's desk key at the moment asked: nothing is stored, and
+    nothing about the form but where it stands.
+    """
+
+    user_id: int
+    at_review: bool
+
+
+@dataclass(frozen=True, slots=True)
 class PaperCounted:
     """The unit's paper counts after a press; `changed` is False if it was drawn for other counts."""
 
@@ -50,7 +62,12 @@ class PaperKeying:
     """
 
     def __init__(
-        self, windows: WindowStore, forms: Participation, keyers: KeyerStore, counts: SlipStore
+        self,
+        windows: WindowStore,
+        forms: Participation,
+        keyers: KeyerStore,
+        counts: SlipStore,
+        admins: frozenset[int] = frozenset(),
     ) -> None:
         if not forms.paper:
             msg = "paper forms are keyed through a Participation made with paper=True"
@@ -59,6 +76,7 @@ class PaperKeying:
         self.forms = forms
         self.keyers = keyers
         self.counts = counts
+        self.admins = admins
         self._counting = KeyedLocks()
 
     async def may_key(self, actor: Actor, window: Window) -> bool:
@@ -96,6 +114,23 @@ class PaperKeying:
         """Return the open units the actor was invited to key."""
         found = [await self.windows.window(i) for i in await self.keyers.keyed_windows(actor.user_id)]
         return [w for w in found if w is not None and w.is_open]
+
+    async def being_keyed(self, window: Window) -> list[FormBeingKeyed]:
+        """Return the paper forms of this open unit part-keyed right now, and at whose desk.
+
+        A desk with a fresh form and nothing keyed on it yet has nothing to lose and is left out.
+        """
+        if not window.is_open:
+            return []
+        desks = {window.leader_id, *self.admins, *await self.keyers.keyers(window.id)}
+        found = []
+        for user_id in sorted(desks):
+            key = self.forms.key(window.id, Account(user_id))
+            _submitted, draft = await self.forms.participants.participant(window.id, key)
+            if draft is not None and (draft.step > 0 or draft.answers or draft.spoiled):
+                review = draft.step >= self.forms.survey.questionnaire.size
+                found.append(FormBeingKeyed(user_id, at_review=review))
+        return found
 
     async def begin(self, actor: Actor, window_id: int) -> KeyOutcome:
         """Start keying a form (or show the one being keyed, where it stands)."""

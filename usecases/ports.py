@@ -242,3 +242,6 @@ class KeyerStore(Protocol):
 
     async def keyed_windows(self, user_id: int) -> list[int]:
         """Return the open units whose paper forms the user was invited to key."""
+
+    async def keyers(self, window_id: int) -> list[int]:
+        """Return the group members invited to key this open unit's paper forms."""

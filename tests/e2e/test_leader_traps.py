@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from conversations.annex1 import ANNEX1
+from conversations.annex2 import ANNEX2
 from emulator import BotApiEmulator, BotMessage
 from emulator.people import Person
 from reports.localtime import local, now
 from tests.e2e.conftest import ADMIN_ID, LEADER_ID, RunningBot
-from tests.e2e.flows import complete, open_unit, varied_answers
+from tests.e2e.flows import answer_step, complete, link_token, open_unit, varied_answers
 
 
 async def score_in_full(leader: Person, unit: str) -> BotMessage:
@@ -159,3 +160,59 @@ async def test_a_closed_unit_is_final_and_a_second_round_is_asked_for_and_told_a
     assert summary is not None
     assert "县财政局（第二轮）｜" in summary.text
     assert "县财政局｜" in summary.text
+
+
+async def test_closing_names_the_forms_being_keyed_lets_the_leader_wait_and_tells_the_keyer(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """/close while a member's paper form is at its review: the question says so, the member is told.
+
+    Issue 20, trap 4: the confirmation counted the stored ballots only and the form keyed but not
+    yet stored was lost without a word. The leader waits (⏳ 等待录入) until it is in; a form a
+    close does cut off is told to its keyer.
+    """
+    await open_unit(leader, "县财政局")
+    desk = await leader.send("/paper")
+    assert desk is not None
+    await leader.press(desk, "邀请组员录入")
+    await emulator.wait_for(lambda: "协助录入的检查组成员" in leader.last.text)
+    member = Person(emulator, 901, first_name="组员")
+    form = await member.send(f"/start {link_token(leader.last)}")
+    assert form is not None
+    await member.press(form, "开始录入")
+    answers = varied_answers(3)
+    for index in range(ANNEX2.size):
+        form = await answer_step(member, form, index, answers)
+    assert "请与纸质表核对" in form.text  # keyed, not stored
+
+    closing = await leader.send("/close 县财政局")
+    assert closing is not None
+    assert "已收到答卷：0 份" in closing.text
+    assert (
+        "⚠ 还有 1 份纸质表正在录入，尚未录入完成（其中 1 份已在核对页，只差点“录入此份”）。"
+        "现在结束，这些表将不能再录入。可等录入完成后再结束：点“⏳ 等待录入”查看最新情况。"
+    ) in closing.text
+    assert closing.labels() == ["⏳ 等待录入", "确认结束", "取消"]
+    await emulator.wait_for(lambda: "组长准备结束" in member.last.text)
+    assert member.last.text == (
+        "组长准备结束 县财政局 的民主测评。您正在录入的纸质表尚未录入，请尽快核对并点“录入此份”。"
+    )
+    stored = await member.press(form, "录入此份")
+    assert stored.get("text") == "已录入"
+    await leader.press(closing, "⏳ 等待录入")
+    assert "已收到答卷：1 份" in closing.text
+    assert "正在录入" not in closing.text
+    assert closing.labels() == ["确认结束", "取消"]
+
+    await member.press(form, "录入下一份")
+    await answer_step(member, form, 0, answers)  # the next form, begun: a close cuts it off
+    closing = await leader.send("/close 县财政局")
+    assert closing is not None
+    assert "⚠ 还有 1 份纸质表正在录入，尚未录入完成。" in closing.text
+    await leader.press(closing, "确认结束")
+    await emulator.wait_for(lambda: "已结束" in member.last.text)
+    assert member.last.text == (
+        "县财政局 的民主测评已结束，您正在录入的一份纸质表未能录入，不计入结果。请将这份纸质表交给组长。"
+    )
+    window = (await bot.services.repository.windows_of(LEADER_ID))[0].window
+    assert await bot.services.repository.ballot_count(window.id) == 1
