@@ -19,6 +19,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.admin import AdminHandlers
 from bot.callback_data import (
@@ -75,6 +76,7 @@ from bot.leader import LeaderHandlers
 from bot.limits import CEILING_BURST, CEILING_PER_SECOND, CHAT_BURST, CHAT_PER_SECOND, CONCURRENT_UPDATES
 from bot.live import LiveTallies
 from bot.menus import set_default_menu, set_menu
+from bot.network import Connectivity, WatchedRequest
 from bot.notes import GroupReportHandlers, NoteHandlers
 from bot.officials import OfficialHandlers
 from bot.pacing import ChatPacer, Limits, Pace
@@ -260,7 +262,6 @@ def register_handlers(application: Application, services: Services, handlers: Ha
             ),
         ]
     )
-    application.add_error_handler(error_handler(storage_errors=(sqlite3.Error,)))
 
 
 async def set_command_menus(application: Application, access: Access) -> None:  # type: ignore[type-arg]
@@ -272,20 +273,27 @@ async def set_command_menus(application: Application, access: Access) -> None:  
             await set_menu(bot, user_id, role)
 
 
-def api_builder(settings: Settings) -> ApplicationBuilder:  # type: ignore[type-arg]
-    """Return a builder set for the Bot API: the token, the base URL, the transport and the proxy."""
+def api_builder(settings: Settings, connectivity: Connectivity | None = None) -> ApplicationBuilder:  # type: ignore[type-arg]
+    """Return a builder set for the Bot API: the token, the base URL, the transport and the proxy.
+
+    Both pools (sends and edits, and getUpdates) tell `connectivity` whether each request reached
+    the Bot API, so that a lost network is logged once (bot/network.py).
+    """
     builder = ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
     builder = builder.base_url(settings.telegram_base_url).base_file_url(settings.telegram_file_url)
     proxy = settings.proxy_url
+    sends: BaseRequest
+    updates: BaseRequest
     if settings.telegram_transport == "aiohttp":
         # Two sessions, as python-telegram-bot keeps two pools: sends and edits, and getUpdates.
-        return builder.request(
-            AiohttpRequest(connection_pool_size=BOT_POOL, proxy=proxy)
-        ).get_updates_request(AiohttpRequest(connection_pool_size=1, proxy=proxy))
-    if proxy is not None:
-        # Both connection pools: sends and edits (proxy) and getUpdates (get_updates_proxy).
-        builder = builder.proxy(proxy).get_updates_proxy(proxy)
-    return builder
+        sends = AiohttpRequest(connection_pool_size=BOT_POOL, proxy=proxy)
+        updates = AiohttpRequest(connection_pool_size=1, proxy=proxy)
+    else:
+        sends = HTTPXRequest(connection_pool_size=BOT_POOL, proxy=proxy)
+        updates = HTTPXRequest(connection_pool_size=1, proxy=proxy)
+    if connectivity is not None:
+        sends, updates = WatchedRequest(sends, connectivity), WatchedRequest(updates, connectivity)
+    return builder.request(sends).get_updates_request(updates)
 
 
 # Telegram's limits (bot/limits.py): per private chat, and a ceiling over all chats for broadcasts.
@@ -314,6 +322,7 @@ def build(settings: Settings, limits: Limits = TELEGRAM_LIMITS) -> tuple[Applica
     pass a quicker pace, the only reason to pass any.
     """
     services = Services.create(settings, Survey(ANNEX2))
+    connectivity = Connectivity()
     live: LiveTallies | None = None
     web = web_server(settings, services)
 
@@ -332,7 +341,7 @@ def build(settings: Settings, limits: Limits = TELEGRAM_LIMITS) -> tuple[Applica
         await services.repository.close()
 
     builder = (
-        api_builder(settings)
+        api_builder(settings, connectivity)
         .defaults(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
@@ -352,4 +361,5 @@ def build(settings: Settings, limits: Limits = TELEGRAM_LIMITS) -> tuple[Applica
     )
     live.listen(services.events)
     register_handlers(application, services, Handlers.create(services, live))
+    application.add_error_handler(error_handler(storage_errors=(sqlite3.Error,), connectivity=connectivity))
     return application, services

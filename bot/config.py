@@ -36,6 +36,7 @@ class Webhook:
     listen: str
     port: int
     secret: str
+    check: float = 60.0  # seconds between two looks at whether Telegram delivers (getWebhookInfo)
 
     @property
     def path(self) -> str:
@@ -73,6 +74,7 @@ class Settings(StorageSettings):
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_check: float = Field(default=60.0, gt=0, le=3600)
     survey_leaders: Annotated[frozenset[int], NoDecode] = frozenset()
     survey_admins: Annotated[frozenset[int], NoDecode] = frozenset()
     survey_min_group: int = Field(default=3, ge=1, le=1000)
@@ -218,4 +220,5 @@ class Settings(StorageSettings):
             listen=self.telegram_webhook_listen,
             port=self.telegram_webhook_port,
             secret=secret.get_secret_value() if secret else secrets.token_urlsafe(32),
+            check=self.telegram_webhook_check,
         )

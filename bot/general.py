@@ -10,6 +10,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot.door import Caller, Context
+from bot.network import Connectivity, is_network_failure
 from bot.texts import HELP_ADMIN_SEPARATOR, texts_for
 from usecases.access import Role
 
@@ -36,11 +37,23 @@ async def on_group(update: Update, context: Context) -> None:
         await message.reply_text(texts_for(user.language_code if user else None).GROUP_CHAT)
 
 
-def error_handler(storage_errors: tuple[type[Exception], ...]) -> ErrorHandler:
-    """Return the handler that logs a failure and apologises; `storage_errors` are the database's own."""
+def error_handler(
+    storage_errors: tuple[type[Exception], ...], connectivity: Connectivity | None = None
+) -> ErrorHandler:
+    """Return the handler that logs a failure and apologises; `storage_errors` are the database's own.
+
+    A request that did not reach the Bot API is expected when the network goes: `connectivity`
+    has logged the outage once, so it is not logged again, with no traceback and no apology
+    (which could not be delivered either).
+    """
 
     async def on_error(update: object, context: Context) -> None:
-        await _report(update, context, storage=isinstance(context.error, storage_errors))
+        error = context.error
+        if error is not None and is_network_failure(error):
+            if connectivity is None or not connectivity.down:  # a lone failure, the network fine since
+                logger.warning("A request to the Bot API failed: %s", error)
+            return
+        await _report(update, context, storage=isinstance(error, storage_errors))
 
     return on_error
 

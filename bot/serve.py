@@ -15,6 +15,7 @@ from tornado.web import HTTPError
 
 from bot.app import ALLOWED_UPDATES
 from bot.config import Settings, Webhook
+from bot.network import WebhookWatch
 
 logger = logging.getLogger(__name__)
 _FORBIDDEN = 403
@@ -61,6 +62,7 @@ async def _serve(application: Application, webhook: Webhook | None) -> None:  # 
     hanging, or ended in "Event loop stopped before Future completed".)
     """
     stop = asyncio.Event()
+    watching: asyncio.Task[None] | None = None
     loop = asyncio.get_running_loop()
     for number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(number, stop.set)
@@ -84,10 +86,13 @@ async def _serve(application: Application, webhook: Webhook | None) -> None:  # 
             log_refused_webhook_requests()
             logger.info("Serving the webhook %s on %s:%d", webhook.url, webhook.listen, webhook.port)
             await updater.start_webhook(**webhook_options(webhook))
+            watching = asyncio.create_task(WebhookWatch(application.bot, webhook.check).run())
         await application.start()
         await stop.wait()
         logger.info("Stopping: finishing the work in hand")
     finally:
+        if watching is not None:
+            watching.cancel()
         if updater.running:
             await updater.stop()
         if application.running:

@@ -100,6 +100,8 @@ class BotApiEmulator:
         # ... or slow answers: method -> seconds to wait before answering it (`stalled`: calls so held).
         self.stalls: dict[str, float] = {}
         self.stalled: list[Call] = []
+        # While True the network is gone: every request's connection is closed unanswered.
+        self.offline = False
 
     @property
     def base_url(self) -> str:
@@ -125,7 +127,22 @@ class BotApiEmulator:
             await self._runner.cleanup()
             self._runner = None
 
+    async def go_offline(self) -> None:
+        """Lose the network: close every connection unanswered from now on, the long polls too."""
+        self.offline = True
+        await self.interrupt_polling()
+
+    def go_online(self) -> None:
+        """Bring the network back."""
+        self.offline = False
+
     async def _handle(self, request: web.Request) -> web.Response:
+        response = web.Response(status=503) if self.offline else await self._answer(request)
+        if self.offline and request.transport is not None:
+            request.transport.close()  # gone (a long poll ended by going offline too): no answer
+        return response
+
+    async def _answer(self, request: web.Request) -> web.Response:
         if request.transport is not None:
             self.client_ports.append(int(request.transport.get_extra_info("peername")[1]))
         if request.match_info["token"] != self.token:

@@ -27,6 +27,7 @@ class WebhookSender:
         self.last_error_message: str | None = None
         self.last_error_date: int | None = None
         self.statuses: list[int] = []  # the HTTP status of every delivery try, in order
+        self.unreachable = False  # while True, deliveries fail as if the bot's server could not be reached
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
 
@@ -85,6 +86,9 @@ class WebhookSender:
             if not self.url:
                 return
             update = self.world.pending[0]
+            if self.unreachable:
+                await self._failed("Connection refused")
+                continue
             try:
                 status = await self.post(update, self.secret_token)
             except (aiohttp.ClientError, TimeoutError) as error:
