@@ -253,7 +253,7 @@ async def test_sections_written_in_a_guided_walk_reach_the_report(
     await leader.press(overview, "📝 定稿")
     await leader.press(overview, "确认定稿")
     assert "已定稿" in overview.text
-    assert overview.labels() == ["📄 生成结果反馈"]
+    assert overview.labels() == ["📄 生成结果反馈", "✎ 重新打开修改"]  # a draft report: its leader may reopen
     late = await leader.press_data(overview, "wk:1:0")
     assert "已定稿" in (late.get("text") or overview.text)
 
