@@ -43,28 +43,32 @@ def error_handler(
     """Return the handler that logs a failure and apologises; `storage_errors` are the database's own.
 
     A request that did not reach the Bot API is expected when the network goes: `connectivity`
-    has logged the outage once, so it is not logged again, with no traceback and no apology
-    (which could not be delivered either).
+    has logged the outage once, so it is logged again only as one line of its own when the
+    network was not down (a lone dropped request), never with a traceback; the apology is still
+    tried, and one that cannot get through either is not logged again.
     """
 
     async def on_error(update: object, context: Context) -> None:
         error = context.error
         if error is not None and is_network_failure(error):
-            if connectivity is None or not connectivity.down:  # a lone failure, the network fine since
+            outage = connectivity is not None and connectivity.down
+            if not outage:
                 logger.warning("A request to the Bot API failed: %s", error)
+            await _apologise(update, storage=False, quiet=outage)
             return
-        await _report(update, context, storage=isinstance(error, storage_errors))
+        storage = isinstance(error, storage_errors)
+        if storage:
+            # Disk full, a read-only file, a locked database: say so plainly; nothing was half-written.
+            logger.error("The database refused the operation: %s", error)
+        else:
+            logger.error("A handler failed", exc_info=error)
+        await _apologise(update, storage=storage, quiet=False)
 
     return on_error
 
 
-async def _report(update: object, context: Context, *, storage: bool) -> None:
-    """Log the failure (never the update: it names a person) and apologise."""
-    if storage:
-        # Disk full, a read-only file, a locked database: say so plainly; nothing was half-written.
-        logger.error("The database refused the operation: %s", context.error)
-    else:
-        logger.error("A handler failed", exc_info=context.error)
+async def _apologise(update: object, *, storage: bool, quiet: bool) -> None:
+    """Tell the person their request failed (never log the update: it names a person)."""
     if not isinstance(update, Update):
         return
     user = update.effective_user
@@ -76,4 +80,5 @@ async def _report(update: object, context: Context, *, storage: bool) -> None:
         elif update.effective_message is not None:
             await update.effective_message.reply_text(apology)
     except TelegramError:
-        logger.warning("Could not tell the user about the failure")
+        if not quiet:  # in an outage this is expected, and the outage is logged once already
+            logger.warning("Could not tell the user about the failure")
