@@ -20,7 +20,7 @@ async def score_in_full(leader: Person, unit: str) -> BotMessage:
     await leader.press(sheet, "定稿")
     await leader.press(sheet, "确认定稿")
     assert "定稿" in sheet.text
-    assert not sheet.buttons
+    assert sheet.labels() == ["📄 生成结果反馈"]
     return sheet
 
 
@@ -65,7 +65,7 @@ async def test_write_names_empty_sections_and_a_final_text_reopens(
     assert overview.labels() == ["✎ 存在不足", "✎ 改进意见", "✎ 好经验好做法", "确认定稿", "取消"]
     await leader.press(overview, "确认定稿")
     assert "已定稿" in overview.text
-    assert overview.labels() == ["✎ 重新打开修改"]  # the report is still a draft
+    assert overview.labels() == ["📄 生成结果反馈", "✎ 重新打开修改"]  # the report is still a draft
 
     reopened = await leader.press(overview, "✎ 重新打开修改")
     assert reopened["text"] == "已重新打开，修改后请再次定稿。"
@@ -82,12 +82,12 @@ async def test_write_names_empty_sections_and_a_final_text_reopens(
     final = await leader.send("/write 县财政局")
     assert final is not None
     assert "结果反馈已定稿。如需修改这部分文字，请联系县廉效办管理员重新打开。" in final.text
-    assert not final.buttons
+    assert final.labels() == ["📄 生成结果反馈"]
 
     seen = await admin.send("/write 县财政局")
     assert seen is not None
     assert "风险等级档案不全。" in seen.text
-    assert seen.labels() == ["✎ 重新打开修改"]
+    assert seen.labels() == ["📄 生成结果反馈", "✎ 重新打开修改"]
     await admin.press(seen, "✎ 重新打开修改")
     await emulator.wait_for(lambda: "县廉效办管理员已重新打开" in leader.last.text)
     assert leader.last.text == (
@@ -137,8 +137,11 @@ async def test_a_closed_unit_is_final_and_a_second_round_is_asked_for_and_told_a
     caption = next(m for m in reversed(leader.messages) if m.photo is not None)
     assert caption.text.startswith("县财政局（第二轮） 的民主测评已开始。")
     assert data is not None
-    await leader.press_data(final, data)  # pressed again: nothing more is opened
-    await emulator.settle()
+    await leader.press_data(final, data)  # pressed again: nothing more is opened, the link again
+    poster = "测评二维码海报_县财政局.pdf"  # the first round's, then the second's twice
+    await emulator.wait_for(lambda: [m.document_name for m in leader.messages].count(poster) == 3, timeout=30)
+    again = next(m for m in reversed(leader.messages) if m.photo is not None)
+    assert again.text.startswith("（此单位的测评已在进行中，以下为原链接。）")
     assert len(await bot.services.repository.windows_of(LEADER_ID)) == 2
 
     day = f"{today.year}-{today.month:02d}-{today.day:02d}"
