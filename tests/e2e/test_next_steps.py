@@ -34,7 +34,7 @@ async def test_after_each_finalising_the_feedback_report_is_a_button(
     await leader.press(overview, ZH.WRITE_CONFIRM_BUTTON)
     assert "已定稿。" in overview.text
     assert "/report" not in overview.text
-    assert overview.labels() == [ZH.REPORT_BUTTON]
+    assert overview.labels() == [ZH.REPORT_BUTTON, ZH.WRITE_REOPEN]  # a draft report: the text reopens
 
     before = len(leader.messages)
     await leader.press(overview, ZH.REPORT_BUTTON)
