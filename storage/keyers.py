@@ -42,7 +42,7 @@ class KeyerRepository(Database):
         return bool(rows)
 
     async def keyers(self, window_id: int) -> list[int]:
-        """Return the group members invited to key this open unit's paper forms."""
+        """Read the window's rows of `keyers` (deleted at close), by user id."""
         rows = await self.fetchall(
             "SELECT user_id FROM keyers WHERE window_id = ? ORDER BY user_id", (window_id,)
         )

@@ -67,7 +67,7 @@ class NoteRepository(Database):
         )
 
     async def reopen_writings(self, window_id: int, user_id: int, *, by_admin: bool) -> bool:
-        """Make finalised sections editable again, recording who did it; False if they were not final."""
+        """Delete the `writings_final` row and add it to `writings_reopened` with who and when, at once."""
         async with self.transaction() as db:
             async with db.execute(
                 "DELETE FROM writings_final WHERE window_id = ? RETURNING finalised_at", (window_id,)
