@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts import ZH
 from conversations.annex1 import ANNEX1
 from conversations.annex2 import ANNEX2
 from emulator import BotApiEmulator, BotMessage
@@ -219,3 +220,17 @@ async def test_closing_names_the_forms_being_keyed_lets_the_leader_wait_and_tell
     )
     window = (await bot.services.repository.windows_of(LEADER_ID))[0].window
     assert await bot.services.repository.ballot_count(window.id) == 1
+
+
+async def test_a_leaders_text_with_nothing_pending_gets_a_leaders_hint(
+    bot: RunningBot, emulator: BotApiEmulator, leader: Person
+) -> None:
+    """Issue 20, trap 7: a leader's stray text says what a leader can do, not the participants' QR hint."""
+    await open_unit(leader, "县财政局")
+    reply = await leader.send("县财政局什么时候结束？")
+    assert reply is not None
+    assert reply.text == ZH.LEADER_NOTHING_PENDING
+    assert ZH.NO_SURVEY not in reply.text
+    participant = await Person(emulator, 4321).send("你好")
+    assert participant is not None
+    assert participant.text == ZH.NO_SURVEY  # anyone else still gets the participants' hint
