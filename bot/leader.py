@@ -259,9 +259,8 @@ class LeaderHandlers:
 
     async def on_refresh(self, caller: Caller, query: CallbackQuery, action: ShowTally) -> None:
         """Handle 🔄 刷新 (or a unit picked for /tally): redraw the tally, which becomes the live one."""
-        window = await self.console.managed(caller.actor, action.window_id)
+        window = await self._managed(caller, query, action.window_id)
         if window is None:
-            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
             return
         t = caller.t
         changed = await show(query, await self._tally_screen(t, window))
@@ -299,9 +298,8 @@ class LeaderHandlers:
 
     async def on_keep_open(self, caller: Caller, query: CallbackQuery, action: CancelClose) -> None:
         """Handle 取消 on the close question: the window stays open."""
-        window = await self.console.managed(caller.actor, action.window_id)
+        window = await self._managed(caller, query, action.window_id)
         if window is None:
-            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
             return
         await respond(
             query, PressReply(screen=Screen(caller.t.CLOSE_KEPT.format(unit=texts.html(window.unit))))
@@ -336,9 +334,8 @@ class LeaderHandlers:
         self, caller: Caller, query: CallbackQuery, action: ExplainCombined
     ) -> None:
         """Handle ❓ 合并规则 under a final tally: why some categories are counted together."""
-        window = await self.console.managed(caller.actor, action.window_id)
+        window = await self._managed(caller, query, action.window_id)
         if window is None:
-            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
             return
         await answer(query)
         if isinstance(query.message, Message):
@@ -346,13 +343,19 @@ class LeaderHandlers:
 
     async def on_send(self, caller: Caller, query: CallbackQuery, action: SendChart | SendExport) -> None:
         """Handle a unit picked for /chart or /export."""
-        window = await self.console.managed(caller.actor, action.window_id)
+        window = await self._managed(caller, query, action.window_id)
         if window is None:
-            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
             return
         await answer(query)
         if isinstance(query.message, Message):
             await self._perform(caller, query.message, window, type(action))
+
+    async def _managed(self, caller: Caller, query: CallbackQuery, window_id: int) -> Window | None:
+        """Return the unit a press is about if the caller manages it; else refuse the press (None)."""
+        window = await self.console.managed(caller.actor, window_id)
+        if window is None:
+            await answer(query, caller.t.ANSWER_NOT_ALLOWED, alert=True)
+        return window
 
     async def _command(
         self, caller: Caller, message: Message, kind: type[PickedAction], *, only_open: bool
